@@ -1,0 +1,178 @@
+//go:build smoke
+
+// The smoke test starts the real binary in a real window under Xvfb, takes a
+// screenshot with ImageMagick and checks that the window drew something,
+// then quits the app with SIGTERM and expects a clean exit. It needs Xvfb,
+// xdotool and ImageMagick (make deps installs them) and runs from make test:
+//
+//	go test -tags smoke -run TestSmoke ./app
+//
+// VAE_SMOKE_BIN names a prebuilt binary (else the test builds one);
+// VAE_SCREENSHOT names a PNG to keep the screenshot in (make screenshot).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestSmokeRealWindow(t *testing.T) {
+	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s not found: run make deps (installs xvfb, xdotool, imagemagick)", tool)
+		}
+	}
+	bin := os.Getenv("VAE_SMOKE_BIN")
+	if bin == "" {
+		bin = filepath.Join(t.TempDir(), "vae-explorer")
+		out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+		if err != nil {
+			t.Fatalf("build: %v\n%s", err, out)
+		}
+	}
+
+	display := startXvfb(t)
+	home := t.TempDir() // fresh preferences: first launch, as a new user sees it
+	app := exec.Command(bin)
+	app.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8",
+		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
+	var logs bytes.Buffer
+	app.Stdout, app.Stderr = &logs, &logs
+	start := time.Now()
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	defer func() {
+		if app.ProcessState == nil {
+			app.Process.Kill()
+		}
+	}()
+
+	win := waitForWindow(t, display, exited, &logs)
+	shot := waitForDrawing(t, display, win)
+	t.Logf("window %s drawn %v after start", win, time.Since(start).Round(time.Millisecond))
+	if keep := os.Getenv("VAE_SCREENSHOT"); keep != "" {
+		if err := os.WriteFile(keep, shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if err := app.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("app did not exit cleanly on SIGTERM: %v\n%s", err, logs.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("app still running 15 s after SIGTERM\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), "panic") {
+		t.Fatalf("app logged a panic:\n%s", logs.String())
+	}
+}
+
+// startXvfb starts a private X server and returns its display name.
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{w}
+	if err := x.Start(); err != nil {
+		t.Fatalf("start Xvfb: %v", err)
+	}
+	w.Close()
+	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
+	line := make(chan string, 1)
+	go func() {
+		s, _ := bufio.NewReader(r).ReadString('\n')
+		line <- strings.TrimSpace(s)
+	}()
+	select {
+	case n := <-line:
+		if n == "" {
+			t.Fatal("Xvfb did not report a display number")
+		}
+		return ":" + n
+	case <-time.After(20 * time.Second):
+		t.Fatal("Xvfb did not start within 20 s")
+	}
+	return ""
+}
+
+func waitForWindow(t *testing.T, display string, exited <-chan error, logs *bytes.Buffer) string {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			t.Fatalf("app exited before its window appeared: %v\n%s", err, logs.String())
+		default:
+		}
+		out, err := xcmd(display, "xdotool", "search", "--name", "^VAE Explorer$").Output()
+		if err == nil {
+			if ids := strings.Fields(string(out)); len(ids) > 0 {
+				return ids[0]
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("no window titled \"VAE Explorer\" within 60 s\n%s", logs.String())
+	return ""
+}
+
+// waitForDrawing screenshots the window until it shows more than a handful
+// of colours (a window that drew nothing is one flat colour).
+func waitForDrawing(t *testing.T, display, win string) []byte {
+	t.Helper()
+	var colours int
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		out, err := xcmd(display, "import", "-window", win, "png:-").Output()
+		if err == nil {
+			img, err := png.Decode(bytes.NewReader(out))
+			if err != nil {
+				t.Fatalf("screenshot is not a PNG: %v", err)
+			}
+			if colours = countColours(img); colours >= 16 && img.Bounds().Dx() >= 640 {
+				return out
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("window never drew: its screenshot has only %d colours", colours)
+	return nil
+}
+
+func countColours(img image.Image) int {
+	seen := map[[4]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[[4]uint32{r, g, bl, a}] = true
+		}
+	}
+	return len(seen)
+}
+
+func xcmd(display, name string, args ...string) *exec.Cmd {
+	c := exec.Command(name, args...)
+	c.Env = append(os.Environ(), "DISPLAY="+display)
+	return c
+}
