@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""PyTorch reference for VAE Explorer's benchmarks: the same VAE as the Go
+engine's default (mlp 784-H-L, ReLU, BCE from logits summed over pixels +
+KL, per-image mean loss, Adam lr 1e-3, batch 128, PyTorch's default Linear
+init), trained on the same idx files. Prints one JSON object per epoch and a
+summary line, like `vae-explorer train --json`.
+
+Run with Debian's python3-torch: /usr/bin/python3 scripts/torch_reference.py
+  --data DIR [--epochs N] [--threads T] [--hidden 512] [--latent 2] [--batch 128]
+"""
+import argparse, gzip, json, struct, sys, time
+
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError:
+    print(json.dumps({"skipped": "PyTorch is not installed (Debian package python3-torch)"}))
+    sys.exit(0)
+
+
+def read_idx(path):
+    op = gzip.open if path.endswith(".gz") else open
+    with op(path, "rb") as f:
+        data = f.read()
+    magic, = struct.unpack(">I", data[:4])
+    nd = magic & 0xFF
+    dims = struct.unpack(">" + "I" * nd, data[4:4 + 4 * nd])
+    t = torch.frombuffer(bytearray(data[4 + 4 * nd:]), dtype=torch.uint8)
+    return t.reshape(dims)
+
+
+def load(d, split):
+    x = read_idx(f"{d}/{split}-images-idx3-ubyte.gz").reshape(-1, 784).float() / 255
+    y = read_idx(f"{d}/{split}-labels-idx1-ubyte.gz").long()
+    return x, y
+
+
+class VAE(torch.nn.Module):
+    def __init__(self, h, l):
+        super().__init__()
+        self.e1 = torch.nn.Linear(784, h)
+        self.mu = torch.nn.Linear(h, l)
+        self.lv = torch.nn.Linear(h, l)
+        self.d1 = torch.nn.Linear(l, h)
+        self.d2 = torch.nn.Linear(h, 784)
+
+    def forward(self, x):
+        h = F.relu(self.e1(x))
+        mu, lv = self.mu(h), self.lv(h)
+        z = mu + torch.exp(0.5 * lv) * torch.randn_like(mu)
+        return self.d2(F.relu(self.d1(z))), mu, lv
+
+
+def loss_terms(logits, x, mu, lv):
+    rec = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1)
+    kl = -0.5 * (1 + lv - mu.pow(2) - lv.exp()).sum(1)
+    return rec, kl
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--hidden", type=int, default=512)
+    ap.add_argument("--latent", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    xtr, _ = load(a.data, "train")
+    xte, _ = load(a.data, "t10k")
+    model = VAE(a.hidden, a.latent)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    n = xtr.shape[0]
+    total_time = 0.0
+    for epoch in range(1, a.epochs + 1):
+        perm = torch.randperm(n)
+        t0 = time.perf_counter()
+        s = 0.0
+        model.train()
+        for i in range(0, n, a.batch):
+            xb = xtr[perm[i:i + a.batch]]
+            logits, mu, lv = model(xb)
+            rec, kl = loss_terms(logits, xb, mu, lv)
+            loss = (rec + kl).mean()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            s += loss.item() * xb.shape[0]
+        dt = time.perf_counter() - t0
+        total_time += dt
+        with torch.no_grad():
+            logits, mu, lv = model(xte)
+            rec, kl = loss_terms(logits, xte, mu, lv)
+        print(json.dumps({"epoch": epoch, "train_loss": s / n, "test_elbo": (rec + kl).mean().item(),
+                          "test_rec": rec.mean().item(), "test_kl": kl.mean().item(),
+                          "img_per_s": n / dt, "seconds": dt}), flush=True)
+    print(json.dumps({"summary": True, "threads": a.threads, "epochs": a.epochs,
+                      "img_per_s": n * a.epochs / total_time, "torch": torch.__version__}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+//go:build !openblas
+
+package vae
+
+// BLASName names the BLAS in use, for benchmarks and --version: without
+// the openblas build tag gorgonia uses gonum's pure-Go BLAS.
+const BLASName = "gonum (pure Go)"

@@ -1,0 +1,98 @@
+package vae
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Image geometry: every model reads and writes 28x28 grey images, flattened
+// row by row into 784 values in [0,1].
+const (
+	ImageSide = 28
+	ImageSize = ImageSide * ImageSide
+)
+
+// Architectures.
+const (
+	ArchMLP = "mlp" // 784 -> H (ReLU) -> (mean, logvar); L -> H (ReLU) -> 784
+)
+
+// Reconstruction losses.
+const (
+	LossBCE = "bce" // binary cross-entropy on logits, summed over pixels
+	LossMSE = "mse" // squared error, summed over pixels
+)
+
+// Limits on model sizes. They bound what a checkpoint may declare, too.
+const (
+	MaxLatent = 64
+	MaxHidden = 8192
+	MaxBatch  = 4096
+)
+
+// Config describes a model and how it is trained. The zero value is not
+// valid; start from DefaultConfig.
+type Config struct {
+	Arch   string  `json:"arch"`
+	Latent int     `json:"latent"` // L, size of z
+	Hidden int     `json:"hidden"` // H, width of the hidden layers
+	Loss   string  `json:"loss"`   // LossBCE or LossMSE
+	Beta   float64 `json:"beta"`   // weight of the KL term
+	Warmup int     `json:"warmup"` // epochs of linear KL warm-up (0: none)
+	LR     float64 `json:"lr"`     // Adam learning rate
+	Batch  int     `json:"batch"`
+	Epochs int     `json:"epochs"`
+	Seed   int64   `json:"seed"`
+	// Dataset names what the model was trained on ("mnist", a folder, ...);
+	// informational.
+	Dataset string `json:"dataset,omitempty"`
+}
+
+// DefaultConfig is the default model: mlp 784-512-2, BCE, beta 1, Adam 1e-3,
+// batch 128, 10 epochs, seed 1.
+func DefaultConfig() Config {
+	return Config{Arch: ArchMLP, Latent: 2, Hidden: 512, Loss: LossBCE, Beta: 1,
+		LR: 1e-3, Batch: 128, Epochs: 10, Seed: 1}
+}
+
+// Validate reports the first thing wrong with c, in words a user can act on.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Arch != ArchMLP {
+		errs = append(errs, fmt.Errorf("unknown architecture %q (want %q)", c.Arch, ArchMLP))
+	}
+	if c.Latent < 1 || c.Latent > MaxLatent {
+		errs = append(errs, fmt.Errorf("latent size %d out of range 1..%d", c.Latent, MaxLatent))
+	}
+	if c.Hidden < 1 || c.Hidden > MaxHidden {
+		errs = append(errs, fmt.Errorf("hidden size %d out of range 1..%d", c.Hidden, MaxHidden))
+	}
+	if c.Loss != LossBCE && c.Loss != LossMSE {
+		errs = append(errs, fmt.Errorf("unknown loss %q (want %q or %q)", c.Loss, LossBCE, LossMSE))
+	}
+	if !(c.Beta >= 0 && c.Beta <= 1000) {
+		errs = append(errs, fmt.Errorf("beta %g out of range 0..1000", c.Beta))
+	}
+	if c.Warmup < 0 {
+		errs = append(errs, fmt.Errorf("warm-up %d epochs is negative", c.Warmup))
+	}
+	if !(c.LR > 0 && c.LR < 10) {
+		errs = append(errs, fmt.Errorf("learning rate %g must be in (0, 10)", c.LR))
+	}
+	if c.Batch < 1 || c.Batch > MaxBatch {
+		errs = append(errs, fmt.Errorf("batch size %d out of range 1..%d", c.Batch, MaxBatch))
+	}
+	if c.Epochs < 0 {
+		errs = append(errs, fmt.Errorf("epochs %d is negative", c.Epochs))
+	}
+	return errors.Join(errs...)
+}
+
+// betaAt is the KL weight during epoch (0-based) with linear warm-up: it
+// rises from beta/Warmup in the first epoch to beta at epoch Warmup-1.
+func (c Config) betaAt(epoch int) float64 {
+	if c.Warmup <= 0 || epoch >= c.Warmup {
+		return c.Beta
+	}
+	return c.Beta * float64(epoch+1) / float64(c.Warmup)
+}

@@ -1,0 +1,97 @@
+package dataset
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Set is images with their labels.
+type Set struct {
+	*Images
+	Labels []uint8
+}
+
+// Split names the standard MNIST file pairs.
+type Split string
+
+const (
+	Train Split = "train"
+	Test  Split = "t10k"
+)
+
+// FileNames are the four standard file names, without the .gz suffix.
+var FileNames = []string{
+	"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+	"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte",
+}
+
+// ErrNoData says a folder lacks the idx files a dataset needs.
+var ErrNoData = errors.New("no dataset here")
+
+// findFile returns dir/name.gz or dir/name, whichever exists.
+func findFile(dir, name string) (string, error) {
+	for _, p := range []string{filepath.Join(dir, name+".gz"), filepath.Join(dir, name)} {
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s: %w: missing %s (or %s.gz); a dataset folder holds %s",
+		dir, ErrNoData, name, name, strings.Join(FileNames, ", "))
+}
+
+// LoadSplit reads one split (Train or Test) of the dataset in dir.
+func LoadSplit(dir string, split Split) (*Set, error) {
+	if st, err := os.Stat(dir); err != nil {
+		return nil, err
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("%s: not a folder", dir)
+	}
+	ip, err := findFile(dir, string(split)+"-images-idx3-ubyte")
+	if err != nil {
+		return nil, err
+	}
+	lp, err := findFile(dir, string(split)+"-labels-idx1-ubyte")
+	if err != nil {
+		return nil, err
+	}
+	im, err := ReadImagesFile(ip)
+	if err != nil {
+		return nil, err
+	}
+	lb, err := ReadLabelsFile(lp)
+	if err != nil {
+		return nil, err
+	}
+	if len(lb) != im.N {
+		return nil, fmt.Errorf("%s: %w: %d labels for %d images in %s", lp, ErrFormat, len(lb), im.N, filepath.Base(ip))
+	}
+	return &Set{Images: im, Labels: lb}, nil
+}
+
+// LoadDir reads the training and test splits of the dataset in dir.
+func LoadDir(dir string) (train, test *Set, err error) {
+	if train, err = LoadSplit(dir, Train); err != nil {
+		return nil, nil, err
+	}
+	if test, err = LoadSplit(dir, Test); err != nil {
+		return nil, nil, err
+	}
+	if train.Rows != test.Rows || train.Cols != test.Cols {
+		return nil, nil, fmt.Errorf("%s: %w: training images are %dx%d but test images %dx%d",
+			dir, ErrFormat, train.Rows, train.Cols, test.Rows, test.Cols)
+	}
+	return train, test, nil
+}
+
+// Subset returns the first n items of s (all when n <= 0 or n >= s.N),
+// sharing memory.
+func (s *Set) Subset(n int) *Set {
+	if n <= 0 || n >= s.N {
+		return s
+	}
+	px := s.Rows * s.Cols
+	return &Set{Images: &Images{N: n, Rows: s.Rows, Cols: s.Cols, Pix: s.Pix[:n*px]}, Labels: s.Labels[:n]}
+}

@@ -1,0 +1,226 @@
+// Package dataset reads image datasets for the VAE engine: the idx format
+// MNIST and Fashion-MNIST ship in (gzip-compressed or raw), folders holding
+// the four standard files, and downloads of the official files into the
+// user's cache, verified against pinned checksums.
+package dataset
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Limits on what an idx file may declare. The reader never allocates more
+// than the bytes actually present, but it refuses absurd headers at once.
+const (
+	MaxItems  = 10_000_000 // images or labels per file
+	MaxPixels = 1 << 30    // items x rows x cols
+	MaxSide   = 4096       // rows or cols
+)
+
+const (
+	magicLabels = 0x00000801 // unsigned bytes, 1 dimension
+	magicImages = 0x00000803 // unsigned bytes, 3 dimensions
+)
+
+// ErrFormat is wrapped by every error about a file's contents (as opposed
+// to errors opening or reading it).
+var ErrFormat = errors.New("not a valid idx file")
+
+func formatErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrFormat, fmt.Sprintf(format, args...))
+}
+
+// Images is a stack of grey images scaled to [0,1], row-major, one after
+// the other.
+type Images struct {
+	N, Rows, Cols int
+	Pix           []float32 // N*Rows*Cols values
+}
+
+// Image returns the pixels of image i.
+func (im *Images) Image(i int) []float32 {
+	s := im.Rows * im.Cols
+	return im.Pix[i*s : (i+1)*s]
+}
+
+// openMaybeGzip returns a reader of r's contents, gunzipped when r starts
+// with the gzip magic bytes.
+func openMaybeGzip(r io.Reader) (io.Reader, func() error, error) {
+	br := bufio.NewReader(r)
+	head, err := br.Peek(2)
+	if err != nil && len(head) < 2 {
+		if err == io.EOF {
+			return nil, nil, formatErr("file is empty or shorter than a header")
+		}
+		return nil, nil, err
+	}
+	if head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, nil, formatErr("bad gzip header: %v", err)
+		}
+		return zr, zr.Close, nil
+	}
+	return br, func() error { return nil }, nil
+}
+
+// readHeader reads the magic number and dimension sizes.
+func readHeader(r io.Reader, wantMagic uint32, what string) ([]int, error) {
+	var magic uint32
+	if err := binary.Read(r, binary.BigEndian, &magic); err != nil {
+		return nil, formatErr("file ends inside the header")
+	}
+	if magic != wantMagic {
+		switch magic {
+		case magicImages, magicLabels:
+			return nil, formatErr("this is an idx file of %s, not %s", kindOf(magic), what)
+		}
+		return nil, formatErr("magic number 0x%08x, want 0x%08x for %s", magic, wantMagic, what)
+	}
+	dims := make([]int, magic&0xff)
+	for i := range dims {
+		var d uint32
+		if err := binary.Read(r, binary.BigEndian, &d); err != nil {
+			return nil, formatErr("file ends inside the header")
+		}
+		dims[i] = int(d)
+	}
+	return dims, nil
+}
+
+func kindOf(magic uint32) string {
+	if magic == magicImages {
+		return "images"
+	}
+	return "labels"
+}
+
+// readBody reads exactly n bytes, growing its buffer only as data arrives,
+// so a header that lies about the size cannot make it allocate.
+func readBody(r io.Reader, n int, unit string, count int) ([]byte, error) {
+	var buf bytes.Buffer
+	got, err := io.Copy(&buf, io.LimitReader(r, int64(n)))
+	if err != nil {
+		return nil, fmt.Errorf("reading data: %w", err)
+	}
+	if int(got) < n {
+		per := n / max(count, 1)
+		return nil, formatErr("truncated: header declares %d %s but the file holds %d", count, unit, int(got)/max(per, 1))
+	}
+	var one [1]byte
+	if k, _ := r.Read(one[:]); k > 0 {
+		return nil, formatErr("%d %s declared, but more data follows them", count, unit)
+	}
+	return buf.Bytes(), nil
+}
+
+// ReadImages reads an idx3-ubyte image file, gzip-compressed or not.
+func ReadImages(r io.Reader) (*Images, error) {
+	rd, closeFn, err := openMaybeGzip(r)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	dims, err := readHeader(rd, magicImages, "images")
+	if err != nil {
+		return nil, err
+	}
+	n, rows, cols := dims[0], dims[1], dims[2]
+	switch {
+	case n == 0:
+		return nil, formatErr("declares 0 images")
+	case n > MaxItems:
+		return nil, formatErr("declares %d images, more than the limit of %d", n, MaxItems)
+	case rows < 1 || cols < 1 || rows > MaxSide || cols > MaxSide:
+		return nil, formatErr("declares %dx%d images; sides must be 1..%d", rows, cols, MaxSide)
+	case n*rows*cols > MaxPixels:
+		return nil, formatErr("declares %d images of %dx%d, more than %d pixels in all", n, rows, cols, MaxPixels)
+	}
+	raw, err := readBody(rd, n*rows*cols, "images", n)
+	if err != nil {
+		return nil, err
+	}
+	im := &Images{N: n, Rows: rows, Cols: cols, Pix: make([]float32, len(raw))}
+	for i, b := range raw {
+		im.Pix[i] = float32(b) / 255
+	}
+	return im, nil
+}
+
+// ReadLabels reads an idx1-ubyte label file, gzip-compressed or not.
+func ReadLabels(r io.Reader) ([]uint8, error) {
+	rd, closeFn, err := openMaybeGzip(r)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	dims, err := readHeader(rd, magicLabels, "labels")
+	if err != nil {
+		return nil, err
+	}
+	n := dims[0]
+	switch {
+	case n == 0:
+		return nil, formatErr("declares 0 labels")
+	case n > MaxItems:
+		return nil, formatErr("declares %d labels, more than the limit of %d", n, MaxItems)
+	}
+	return readBody(rd, n, "labels", n)
+}
+
+// readFile opens path and applies read, naming the file in any error.
+func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer f.Close()
+	v, err := read(f)
+	if err != nil {
+		return v, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, nil
+}
+
+// ReadImagesFile reads an idx image file.
+func ReadImagesFile(path string) (*Images, error) { return readFile(path, ReadImages) }
+
+// ReadLabelsFile reads an idx label file.
+func ReadLabelsFile(path string) ([]uint8, error) { return readFile(path, ReadLabels) }
+
+// WriteImages writes images as a gzip-compressed idx3-ubyte file, pixels
+// rounded to bytes. WriteLabels writes labels as idx1-ubyte, gzipped.
+func WriteImages(w io.Writer, im *Images) error {
+	zw := gzip.NewWriter(w)
+	hdr := []uint32{magicImages, uint32(im.N), uint32(im.Rows), uint32(im.Cols)}
+	if err := binary.Write(zw, binary.BigEndian, hdr); err != nil {
+		return err
+	}
+	raw := make([]byte, len(im.Pix))
+	for i, v := range im.Pix {
+		raw[i] = byte(min(max(v*255+0.5, 0), 255))
+	}
+	if _, err := zw.Write(raw); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// WriteLabels writes labels as a gzip-compressed idx1-ubyte file.
+func WriteLabels(w io.Writer, labels []uint8) error {
+	zw := gzip.NewWriter(w)
+	if err := binary.Write(zw, binary.BigEndian, []uint32{magicLabels, uint32(len(labels))}); err != nil {
+		return err
+	}
+	if _, err := zw.Write(labels); err != nil {
+		return err
+	}
+	return zw.Close()
+}

@@ -1,0 +1,125 @@
+package vae
+
+import (
+	"math"
+	"runtime"
+	"sync"
+)
+
+// exp32 is exp for float32 (Cephes expf: range reduction by ln 2 and a
+// degree-5 polynomial), within 2 ulp of math.Exp over the float32 range and
+// several times faster. Arguments beyond the float32 range saturate.
+func exp32(x float32) float32 {
+	const (
+		hi    = 88.72283
+		lo    = -87.33654
+		log2e = 1.44269504088896341
+		c1    = 0.693359375
+		c2    = -2.12194440e-4
+	)
+	if x > hi {
+		return float32(math.Inf(1))
+	}
+	if x < lo {
+		return 0
+	}
+	if x != x {
+		return x
+	}
+	fx := float32(math.Floor(float64(log2e*x + 0.5)))
+	n := int32(fx)
+	x = x - fx*c1 - fx*c2
+	z := x * x
+	y := ((((1.9875691500e-4*x+1.3981999507e-3)*x+8.3334519073e-3)*x+4.1665795894e-2)*x+1.6666665459e-1)*x + 5.0000001201e-1
+	y = y*z + x + 1
+	// y * 2^n, n in [-126, 128]; split to stay in the normal range.
+	if n > 127 {
+		return y * 2 * math.Float32frombits(uint32(n-1+127)<<23)
+	}
+	if n < -126 {
+		return y * math.Float32frombits(uint32(n+126+127)<<23) * (1.0 / (1 << 126) / 2)
+	}
+	return y * math.Float32frombits(uint32(n+127)<<23)
+}
+
+// log1p32 is log(1+x) for float32 x in [0, 1] (Cephes logf on 1+x, with
+// the series for tiny x so nothing is lost to rounding).
+func log1p32(x float32) float32 {
+	if x < 1e-4 {
+		return x - 0.5*x*x
+	}
+	return log32(1 + x)
+}
+
+// log32 is the natural logarithm of a float32 in [1, 2] (Cephes logf).
+func log32(x float32) float32 {
+	const sqrthf = 0.707106781186547524
+	bits := math.Float32bits(x)
+	e := int32(bits>>23) - 126
+	x = math.Float32frombits(bits&0x807fffff | 0x3f000000) // mantissa in [0.5, 1)
+	if x < sqrthf {
+		e--
+		x = x + x - 1
+	} else {
+		x = x - 1
+	}
+	z := x * x
+	y := ((((((((7.0376836292e-2*x-1.1514610310e-1)*x+1.1676998740e-1)*x-1.2420140846e-1)*x+1.4249322787e-1)*x-1.6668057665e-1)*x+2.0000714765e-1)*x-2.4999993993e-1)*x + 3.3333331174e-1)
+	y = y * x * z
+	fe := float32(e)
+	y += -2.12194440e-4 * fe
+	y += -0.5 * z
+	return x + y + 0.693359375*fe
+}
+
+// softplusSigmoid returns softplus(l) = log(1+exp(l)) and sigmoid(l),
+// computed stably from one exponential of -|l|.
+func softplusSigmoid(l float32) (sp, sg float32) {
+	a := l
+	if a > 0 {
+		a = -a
+	}
+	e := exp32(a) // in (0, 1]
+	inv := 1 / (1 + e)
+	if l >= 0 {
+		return l + log1p32(e), inv
+	}
+	return log1p32(e), e * inv
+}
+
+// sigmoid32 is the logistic function, stable for large |l|.
+func sigmoid32(l float32) float32 {
+	_, s := softplusSigmoid(l)
+	return s
+}
+
+// parallelMin is the number of float32 elements below which a loop runs on
+// one goroutine: splitting smaller work costs more than it saves.
+const parallelMin = 1 << 15
+
+var workers = runtime.GOMAXPROCS(0)
+
+// parallelRows calls f on disjoint row ranges [r0, r1) covering 0..rows-1,
+// on up to GOMAXPROCS goroutines when the work (rows*cols) is big enough.
+func parallelRows(rows, cols int, f func(r0, r1 int)) {
+	w := workers
+	if rows*cols < parallelMin || w < 2 || rows < 2 {
+		f(0, rows)
+		return
+	}
+	if w > rows {
+		w = rows
+	}
+	var wg sync.WaitGroup
+	step := (rows + w - 1) / w
+	for r0 := step; r0 < rows; r0 += step {
+		r1 := min(r0+step, rows)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(r0, r1)
+		}()
+	}
+	f(0, min(step, rows))
+	wg.Wait()
+}

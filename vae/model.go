@@ -1,0 +1,319 @@
+package vae
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand"
+	"slices"
+	"sync"
+
+	"vaeexplorer/vae/dataset"
+)
+
+// Model is a VAE ready for inference: encode images, decode latent points,
+// evaluate held-out data. It is safe for concurrent use: every call holds
+// the model's lock while its prebuilt graph runs, and a Trainer publishes
+// new weights into it under the same lock.
+type Model struct {
+	cfg Config
+
+	mu     sync.Mutex
+	params *Params
+	nets   map[netKey]*net
+	// History is the per-epoch training record, oldest first.
+	history []EpochStats
+	// heldOut is what the latent scatter and the anomaly score need,
+	// measured on held-out data, so they work without the dataset.
+	heldOut *HeldOut
+}
+
+type netKey struct {
+	kind  netKind
+	batch int
+}
+
+// EpochStats is one epoch's record: training loss and held-out -ELBO with
+// its two terms, all in nats per image.
+type EpochStats struct {
+	Epoch     int     `json:"epoch"`
+	TrainLoss float64 `json:"train_loss"`
+	TestELBO  float64 `json:"test_elbo"`
+	TestRec   float64 `json:"test_rec"`
+	TestKL    float64 `json:"test_kl"`
+	ImgPerSec float64 `json:"img_per_s"`
+	Seconds   float64 `json:"seconds"`
+}
+
+// HeldOut holds held-out images' latent means with their labels (for the
+// scatter) and the sorted distribution of their reconstruction errors (for
+// percentiles).
+type HeldOut struct {
+	Means  []float32 // N x Latent
+	Labels []uint8   // N
+	Errors []float32 // reconstruction errors, ascending
+}
+
+// NewModel returns a model with freshly initialised weights (seeded by
+// cfg.Seed).
+func NewModel(cfg Config) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	p := newParams(cfg)
+	p.initUniform(rand.New(rand.NewSource(cfg.Seed)))
+	return newModel(cfg, p), nil
+}
+
+func newModel(cfg Config, p *Params) *Model {
+	return &Model{cfg: cfg, params: p, nets: map[netKey]*net{}}
+}
+
+// Config returns the model's configuration.
+func (m *Model) Config() Config {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.cfg
+}
+
+// Latent is the size of z.
+func (m *Model) Latent() int { return m.cfg.Latent }
+
+// maxHeldOutPoints bounds how many held-out latent means a model keeps for
+// the scatter (and stores in checkpoints).
+const maxHeldOutPoints = 5000
+
+// MeasureHeldOut encodes the held-out set and stores what the scatter and
+// the anomaly score need: up to maxHeldOutPoints latent means with labels,
+// and the sorted reconstruction errors of the whole set.
+func (m *Model) MeasureHeldOut(test *dataset.Set) error {
+	errs, err := m.ReconErrors(test.Pix)
+	if err != nil {
+		return err
+	}
+	slices.Sort(errs)
+	k := min(test.N, maxHeldOutPoints)
+	mean, _, err := m.Encode(test.Pix[:k*ImageSize])
+	if err != nil {
+		return err
+	}
+	h := &HeldOut{Means: mean, Labels: append([]uint8(nil), test.Labels[:k]...), Errors: errs}
+	m.mu.Lock()
+	m.heldOut = h
+	m.mu.Unlock()
+	return nil
+}
+
+// Percentile returns the share (0..100) of held-out images whose
+// reconstruction error is below err, or NaN when the model has no held-out
+// statistics.
+func (h *HeldOut) Percentile(err float32) float64 {
+	if h == nil || len(h.Errors) == 0 {
+		return math.NaN()
+	}
+	i, _ := slices.BinarySearch(h.Errors, err)
+	return 100 * float64(i) / float64(len(h.Errors))
+}
+
+// History returns a copy of the per-epoch training record.
+func (m *Model) History() []EpochStats {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]EpochStats(nil), m.history...)
+}
+
+// HeldOut returns the stored held-out statistics, or nil. Callers must not
+// modify them.
+func (m *Model) HeldOut() *HeldOut {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.heldOut
+}
+
+// Params returns a copy of the weights.
+func (m *Model) Params() *Params {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.params.Clone()
+}
+
+// setWeights copies p into the model's weights (same layout).
+func (m *Model) setWeights(p *Params) {
+	m.mu.Lock()
+	m.params.CopyFrom(p)
+	m.mu.Unlock()
+}
+
+// Close frees the model's graphs. The model stays usable; graphs are
+// rebuilt on demand.
+func (m *Model) Close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k, n := range m.nets {
+		n.close()
+		delete(m.nets, k)
+	}
+}
+
+// batchSizes are the sizes of the inference graphs. A request of n rows is
+// cut greedily into the largest that fit, so nothing is padded.
+var batchSizes = []int{512, 64, 8, 1}
+
+// netFor returns the cached graph of kind at batch size b. Callers hold mu.
+func (m *Model) netFor(kind netKind, b int) (*net, error) {
+	k := netKey{kind, b}
+	if n, ok := m.nets[k]; ok {
+		return n, nil
+	}
+	n, err := buildNet(kind, m.cfg, m.params, b)
+	if err != nil {
+		return nil, err
+	}
+	m.nets[k] = n
+	return n, nil
+}
+
+// forChunks runs f over consecutive chunks of n rows, each at one of the
+// batchSizes. Callers hold mu.
+func forChunks(n int, f func(off, b int) error) error {
+	for off := 0; off < n; {
+		b := 1
+		for _, s := range batchSizes {
+			if s <= n-off {
+				b = s
+				break
+			}
+		}
+		if err := f(off, b); err != nil {
+			return err
+		}
+		off += b
+	}
+	return nil
+}
+
+var errShape = errors.New("input length is not a whole number of rows")
+
+// Encode maps images (n x 784, values in [0,1]) to the means and
+// log-variances of their latent Gaussians (n x Latent each).
+func (m *Model) Encode(images []float32) (mean, logvar []float32, err error) {
+	if len(images)%ImageSize != 0 {
+		return nil, nil, fmt.Errorf("encode: %w (%d values, rows of %d)", errShape, len(images), ImageSize)
+	}
+	n, L := len(images)/ImageSize, m.cfg.Latent
+	mean, logvar = make([]float32, n*L), make([]float32, n*L)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	err = forChunks(n, func(off, b int) error {
+		nt, err := m.netFor(netEncode, b)
+		if err != nil {
+			return err
+		}
+		copy(nt.xBuf, images[off*ImageSize:(off+b)*ImageSize])
+		if err := nt.run(); err != nil {
+			return fmt.Errorf("encode: %w", err)
+		}
+		copy(mean[off*L:], nodeData(nt.mean))
+		copy(logvar[off*L:], nodeData(nt.logvar))
+		return nil
+	})
+	return mean, logvar, err
+}
+
+// Decode maps latent points (n x Latent) to images (n x 784, in [0,1]).
+func (m *Model) Decode(z []float32) ([]float32, error) {
+	if len(z)%m.cfg.Latent != 0 {
+		return nil, fmt.Errorf("decode: %w (%d values, rows of %d)", errShape, len(z), m.cfg.Latent)
+	}
+	out := make([]float32, len(z)/m.cfg.Latent*ImageSize)
+	return out, m.DecodeInto(out, z)
+}
+
+// DecodeInto is Decode writing into dst (len(z)/Latent*784 values), for
+// callers that reuse a buffer.
+func (m *Model) DecodeInto(dst, z []float32) error {
+	L := m.cfg.Latent
+	if len(z)%L != 0 || len(dst) != len(z)/L*ImageSize {
+		return fmt.Errorf("decode: %w (%d latent values, %d outputs)", errShape, len(z), len(dst))
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return forChunks(len(z)/L, func(off, b int) error {
+		nt, err := m.netFor(netDecode, b)
+		if err != nil {
+			return err
+		}
+		copy(nt.zBuf, z[off*L:(off+b)*L])
+		if err := nt.run(); err != nil {
+			return fmt.Errorf("decode: %w", err)
+		}
+		copy(dst[off*ImageSize:], nodeData(nt.image))
+		return nil
+	})
+}
+
+// Eval is a held-out measurement in nats per image: ELBO is the negative
+// evidence lower bound, Rec + KL (beta is not applied).
+type Eval struct {
+	ELBO, Rec, KL float64
+	N             int
+}
+
+// Evaluate measures -ELBO on images with one sample of z per image, eps
+// drawn from a generator seeded with seed. Errors, when not nil, receives
+// each image's reconstruction term.
+func (m *Model) Evaluate(images []float32, seed int64, errors []float32) (Eval, error) {
+	rng := rand.New(rand.NewSource(seed))
+	return m.evaluate(images, func(eps []float32) {
+		for i := range eps {
+			eps[i] = float32(rng.NormFloat64())
+		}
+	}, errors)
+}
+
+// ReconErrors returns each image's reconstruction error (BCE or squared
+// error summed over pixels) decoding its latent mean, without sampling.
+func (m *Model) ReconErrors(images []float32) ([]float32, error) {
+	errs := make([]float32, len(images)/ImageSize)
+	_, err := m.evaluate(images, func(eps []float32) { clear(eps) }, errs)
+	return errs, err
+}
+
+func (m *Model) evaluate(images []float32, fillEps func([]float32), errs []float32) (Eval, error) {
+	if len(images)%ImageSize != 0 || len(images) == 0 {
+		return Eval{}, fmt.Errorf("evaluate: %w (%d values)", errShape, len(images))
+	}
+	n := len(images) / ImageSize
+	var ev Eval
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	err := forChunks(n, func(off, b int) error {
+		nt, err := m.netFor(netEval, b)
+		if err != nil {
+			return err
+		}
+		copy(nt.xBuf, images[off*ImageSize:(off+b)*ImageSize])
+		fillEps(nt.epsBuf)
+		nt.st.n = b
+		if err := nt.run(); err != nil {
+			return fmt.Errorf("evaluate: %w", err)
+		}
+		ev.Rec += nt.st.rec
+		ev.KL += nt.st.kl
+		if errs != nil {
+			copy(errs[off:], nt.st.recRow[:b])
+		}
+		return nil
+	})
+	if err != nil {
+		return Eval{}, err
+	}
+	ev.N = n
+	ev.Rec /= float64(n)
+	ev.KL /= float64(n)
+	ev.ELBO = ev.Rec + ev.KL
+	if math.IsNaN(ev.ELBO) || math.IsInf(ev.ELBO, 0) {
+		return ev, fmt.Errorf("evaluate: -ELBO is %v; the weights are not usable", ev.ELBO)
+	}
+	return ev, nil
+}

@@ -1,0 +1,145 @@
+package vae
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+)
+
+// Tensor is a named float32 array in row-major order. Model weights are
+// Tensors; gorgonia nodes are bound to their Data without copying, so an
+// optimiser step on a node updates the Tensor in place.
+type Tensor struct {
+	Name  string
+	Shape []int
+	Data  []float32
+}
+
+func newTensor(name string, shape ...int) *Tensor {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return &Tensor{Name: name, Shape: shape, Data: make([]float32, n)}
+}
+
+// Params are a model's weights in a fixed order (the order checkpoints store
+// and the optimiser steps them in).
+type Params struct {
+	List []*Tensor
+}
+
+// layer is one affine map y = x*W + b with fan-in In and fan-out Out.
+type layer struct {
+	W, B *Tensor
+}
+
+// newParams allocates the weights for cfg, all zero.
+func newParams(cfg Config) *Params {
+	p := &Params{}
+	add := func(name string, in, out int) {
+		p.List = append(p.List, newTensor(name+".w", in, out), newTensor(name+".b", out))
+	}
+	switch cfg.Arch {
+	case ArchMLP:
+		add("enc.hidden", ImageSize, cfg.Hidden)
+		add("enc.mean", cfg.Hidden, cfg.Latent)
+		add("enc.logvar", cfg.Hidden, cfg.Latent)
+		add("dec.hidden", cfg.Latent, cfg.Hidden)
+		add("dec.out", cfg.Hidden, ImageSize)
+	}
+	return p
+}
+
+// layer returns the weight and bias of the affine layer called name.
+func (p *Params) layer(name string) layer {
+	return layer{W: p.Get(name + ".w"), B: p.Get(name + ".b")}
+}
+
+// Get returns the tensor called name, or nil.
+func (p *Params) Get(name string) *Tensor {
+	for _, t := range p.List {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// Count is the number of scalar weights.
+func (p *Params) Count() int {
+	n := 0
+	for _, t := range p.List {
+		n += len(t.Data)
+	}
+	return n
+}
+
+// initUniform fills every layer as PyTorch's nn.Linear does by default:
+// weight and bias uniform in (-1/sqrt(fanIn), 1/sqrt(fanIn)).
+func (p *Params) initUniform(rng *rand.Rand) {
+	for _, t := range p.List {
+		fanIn := t.Shape[0]
+		if len(t.Shape) == 1 { // a bias: its layer's weight precedes it
+			fanIn = p.fanInOfBias(t)
+		}
+		bound := 1 / math.Sqrt(float64(fanIn))
+		for i := range t.Data {
+			t.Data[i] = float32((rng.Float64()*2 - 1) * bound)
+		}
+	}
+}
+
+func (p *Params) fanInOfBias(b *Tensor) int {
+	for i, t := range p.List {
+		if t == b && i > 0 {
+			return p.List[i-1].Shape[0]
+		}
+	}
+	panic(fmt.Sprintf("vae: bias %s has no weight before it", b.Name))
+}
+
+// Clone returns a deep copy.
+func (p *Params) Clone() *Params {
+	q := &Params{List: make([]*Tensor, len(p.List))}
+	for i, t := range p.List {
+		q.List[i] = &Tensor{Name: t.Name, Shape: append([]int(nil), t.Shape...), Data: append([]float32(nil), t.Data...)}
+	}
+	return q
+}
+
+// CopyFrom copies src's values into p, which must have the same layout.
+func (p *Params) CopyFrom(src *Params) {
+	for i, t := range p.List {
+		copy(t.Data, src.List[i].Data)
+	}
+}
+
+// sameLayout reports whether q has p's names and shapes, in order.
+func (p *Params) sameLayout(q *Params) error {
+	if len(p.List) != len(q.List) {
+		return fmt.Errorf("%d tensors, want %d", len(q.List), len(p.List))
+	}
+	for i, t := range p.List {
+		u := q.List[i]
+		if t.Name != u.Name {
+			return fmt.Errorf("tensor %d is %q, want %q", i, u.Name, t.Name)
+		}
+		if fmt.Sprint(t.Shape) != fmt.Sprint(u.Shape) {
+			return fmt.Errorf("tensor %s has shape %v, want %v", t.Name, u.Shape, t.Shape)
+		}
+	}
+	return nil
+}
+
+// allFinite reports the first tensor holding a NaN or infinity.
+func (p *Params) allFinite() error {
+	for _, t := range p.List {
+		for i, v := range t.Data {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return fmt.Errorf("weight %s[%d] is %v", t.Name, i, v)
+			}
+		}
+	}
+	return nil
+}

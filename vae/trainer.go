@@ -1,0 +1,301 @@
+package vae
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand"
+	"sync"
+	"time"
+
+	"vaeexplorer/vae/dataset"
+)
+
+// EventKind tells what a training Event reports.
+type EventKind int
+
+const (
+	EventStep  EventKind = iota // a batch was trained
+	EventEpoch                  // an epoch ended and was evaluated
+	EventDone                   // training ended; Err says how
+)
+
+// Event is what the trainer reports, on Trainer.Events. Losses are in nats
+// per image.
+type Event struct {
+	Kind          EventKind
+	Epoch, Epochs int // Epoch counts from 1
+	Step, Steps   int // step within the epoch (from 1), steps per epoch
+
+	Loss, Rec, KL float64 // EventStep: this batch; EventEpoch: epoch means
+	Beta          float64 // KL weight in use
+
+	Test Eval // EventEpoch: held-out -ELBO and its terms
+
+	ImgPerSec float64
+	Progress  float64       // 0..1 over the whole run
+	Elapsed   time.Duration // since Start, pauses excluded
+	ETA       time.Duration // estimated time left
+
+	Err error // EventDone: nil when all epochs ran, context.Canceled when stopped
+}
+
+// eventBuffer is the capacity of the event channel. Step events are
+// dropped when fewer than eventReserve slots are free, so the rarer epoch
+// and done events still fit and the trainer never waits for a consumer.
+const (
+	eventBuffer  = 1024
+	eventReserve = 128
+)
+
+// publishEvery is how often the trainer copies its weights into the model
+// while an epoch runs, so decoding shows training progress.
+const publishEvery = 100 * time.Millisecond
+
+// ErrDiverged is wrapped when training stops on a non-finite loss.
+var ErrDiverged = errors.New("training diverged")
+
+// Trainer trains a Model's weights on a dataset in its own goroutine. It
+// trains a private copy of the weights and publishes them into the Model
+// (under the model's lock) every publishEvery and at each epoch's end, so
+// the Model stays usable for inference throughout. On a non-finite loss it
+// stops and the model keeps the last good weights.
+type Trainer struct {
+	model       *Model
+	cfg         Config
+	train, test *dataset.Set
+
+	events chan Event
+	done   chan struct{}
+	err    error
+
+	pauseMu sync.Mutex
+	paused  bool
+	resume  chan struct{} // closed on Resume
+}
+
+// NewTrainer prepares to train m on train, measuring held-out -ELBO on
+// test after each epoch. cfg.Epochs more epochs run, beyond those in the
+// model's history; cfg's training settings (LR, Batch, Beta, Warmup, Seed,
+// Epochs) override the model's, its shape settings must match.
+func NewTrainer(m *Model, cfg Config, train, test *dataset.Set) (*Trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	mc := m.Config()
+	if cfg.Arch != mc.Arch || cfg.Latent != mc.Latent || cfg.Hidden != mc.Hidden || cfg.Loss != mc.Loss {
+		return nil, fmt.Errorf("training settings %s/L=%d/H=%d/%s do not match the model's %s/L=%d/H=%d/%s",
+			cfg.Arch, cfg.Latent, cfg.Hidden, cfg.Loss, mc.Arch, mc.Latent, mc.Hidden, mc.Loss)
+	}
+	for _, s := range []*dataset.Set{train, test} {
+		if s == nil || s.N == 0 {
+			return nil, errors.New("training needs a training set and a test set with images in them")
+		}
+		if s.Rows != ImageSide || s.Cols != ImageSide {
+			return nil, fmt.Errorf("images are %dx%d; this model needs %dx%d", s.Rows, s.Cols, ImageSide, ImageSide)
+		}
+	}
+	return &Trainer{model: m, cfg: cfg, train: train, test: test,
+		events: make(chan Event, eventBuffer), done: make(chan struct{})}, nil
+}
+
+// Events delivers progress. It is closed after the EventDone event.
+func (t *Trainer) Events() <-chan Event { return t.events }
+
+// Done is closed when training has ended.
+func (t *Trainer) Done() <-chan struct{} { return t.done }
+
+// Wait blocks until training ends and returns why it ended: nil, the
+// context's error, or the failure.
+func (t *Trainer) Wait() error {
+	<-t.done
+	return t.err
+}
+
+// Pause holds training after the current step. Resume continues it.
+func (t *Trainer) Pause() {
+	t.pauseMu.Lock()
+	defer t.pauseMu.Unlock()
+	if !t.paused {
+		t.paused = true
+		t.resume = make(chan struct{})
+	}
+}
+
+// Resume continues paused training.
+func (t *Trainer) Resume() {
+	t.pauseMu.Lock()
+	defer t.pauseMu.Unlock()
+	if t.paused {
+		t.paused = false
+		close(t.resume)
+	}
+}
+
+// Paused reports whether training is paused.
+func (t *Trainer) Paused() bool {
+	t.pauseMu.Lock()
+	defer t.pauseMu.Unlock()
+	return t.paused
+}
+
+// waitIfPaused blocks while paused, returning the time spent, or the
+// context's error.
+func (t *Trainer) waitIfPaused(ctx context.Context) (time.Duration, error) {
+	t.pauseMu.Lock()
+	paused, resume := t.paused, t.resume
+	t.pauseMu.Unlock()
+	if !paused {
+		return 0, nil
+	}
+	start := time.Now()
+	select {
+	case <-resume:
+		return time.Since(start), nil
+	case <-ctx.Done():
+		return time.Since(start), ctx.Err()
+	}
+}
+
+// Start runs training in a new goroutine, which exits when training ends
+// (all epochs, ctx cancelled, or an error). Start may be called once.
+func (t *Trainer) Start(ctx context.Context) {
+	go func() {
+		t.err = t.run(ctx)
+		t.emit(Event{Kind: EventDone, Err: t.err}, true)
+		close(t.events)
+		close(t.done)
+	}()
+}
+
+func (t *Trainer) emit(ev Event, important bool) {
+	if !important && cap(t.events)-len(t.events) <= eventReserve {
+		return
+	}
+	select {
+	case t.events <- ev:
+	default: // a consumer that has stopped listening loses events, not us
+	}
+}
+
+func (t *Trainer) run(ctx context.Context) error {
+	cfg := t.cfg
+	m := t.model
+	params := m.Params()
+	rng := rand.New(rand.NewSource(cfg.Seed))
+	nt, err := buildNet(netTrain, cfg, params, cfg.Batch)
+	if err != nil {
+		return err
+	}
+	defer nt.close()
+	opt := newAdam(params, cfg.LR)
+	weights := make([][]float32, len(params.List))
+	grads := make([][]float32, len(params.List))
+	for i, p := range params.List {
+		weights[i] = p.Data
+	}
+
+	n := t.train.N
+	steps := (n + cfg.Batch - 1) / cfg.Batch
+	firstEpoch := len(m.History())
+	start := time.Now()
+	var paused time.Duration
+	lastPublish := start
+	totalSteps := steps * cfg.Epochs
+
+	for e := 0; e < cfg.Epochs; e++ {
+		epoch := firstEpoch + e
+		epochStart := time.Now()
+		epochPaused := paused
+		nt.st.beta = float32(cfg.betaAt(epoch))
+		perm := rng.Perm(n)
+		var sumLoss float64
+		for s := 0; s < steps; s++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			d, err := t.waitIfPaused(ctx)
+			paused += d
+			if err != nil {
+				return err
+			}
+			lo, hi := s*cfg.Batch, min((s+1)*cfg.Batch, n)
+			rows := hi - lo
+			for r, idx := range perm[lo:hi] {
+				copy(nt.xBuf[r*ImageSize:(r+1)*ImageSize], t.train.Image(idx))
+			}
+			// Padding rows of a short last batch repeat the first image;
+			// the loss masks them out.
+			for r := rows; r < cfg.Batch; r++ {
+				copy(nt.xBuf[r*ImageSize:(r+1)*ImageSize], nt.xBuf[:ImageSize])
+			}
+			for i := range nt.epsBuf {
+				nt.epsBuf[i] = float32(rng.NormFloat64())
+			}
+			nt.st.n = rows
+			if err := nt.run(); err != nil {
+				return fmt.Errorf("epoch %d step %d: %w", epoch+1, s+1, err)
+			}
+			loss := float64(nt.loss.Value().Data().(float32))
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				return fmt.Errorf("%w at epoch %d step %d: the loss became %v; the model keeps its last good weights (try a lower learning rate)",
+					ErrDiverged, epoch+1, s+1, loss)
+			}
+			for i, g := range nt.grads {
+				grads[i] = nodeData(g)
+			}
+			opt.step(weights, grads)
+			sumLoss += loss * float64(rows)
+
+			now := time.Now()
+			done := e*steps + s + 1
+			elapsed := now.Sub(start) - paused
+			ips := float64(e*n+hi) / elapsed.Seconds()
+			if now.Sub(lastPublish) >= publishEvery {
+				if params.allFinite() == nil {
+					m.setWeights(params)
+				}
+				lastPublish = now
+			}
+			t.emit(Event{Kind: EventStep, Epoch: epoch + 1, Epochs: firstEpoch + cfg.Epochs, Step: s + 1, Steps: steps,
+				Loss: loss, Rec: nt.st.rec / float64(rows), KL: nt.st.kl / float64(rows), Beta: float64(nt.st.beta),
+				ImgPerSec: ips, Progress: float64(done) / float64(totalSteps), Elapsed: elapsed,
+				ETA: eta(elapsed, done, totalSteps)}, false)
+		}
+
+		if err := params.allFinite(); err != nil {
+			return fmt.Errorf("%w at the end of epoch %d: %v; the model keeps its last good weights", ErrDiverged, epoch+1, err)
+		}
+		m.setWeights(params)
+		lastPublish = time.Now()
+		trainTime := time.Since(epochStart) - (paused - epochPaused)
+		test, err := m.Evaluate(t.test.Pix, cfg.Seed+int64(epoch), nil)
+		if err != nil {
+			return fmt.Errorf("epoch %d: %w", epoch+1, err)
+		}
+		if err := m.MeasureHeldOut(t.test); err != nil {
+			return fmt.Errorf("epoch %d: %w", epoch+1, err)
+		}
+		stats := EpochStats{Epoch: epoch + 1, TrainLoss: sumLoss / float64(n), TestELBO: test.ELBO, TestRec: test.Rec,
+			TestKL: test.KL, ImgPerSec: float64(n) / trainTime.Seconds(), Seconds: trainTime.Seconds()}
+		m.mu.Lock()
+		m.history = append(m.history, stats)
+		m.cfg.Epochs = len(m.history)
+		m.cfg.Beta, m.cfg.LR, m.cfg.Batch, m.cfg.Warmup, m.cfg.Seed = cfg.Beta, cfg.LR, cfg.Batch, cfg.Warmup, cfg.Seed
+		m.mu.Unlock()
+		elapsed := time.Since(start) - paused
+		done := (e + 1) * steps
+		t.emit(Event{Kind: EventEpoch, Epoch: epoch + 1, Epochs: firstEpoch + cfg.Epochs, Step: steps, Steps: steps,
+			Loss: stats.TrainLoss, Beta: float64(nt.st.beta), Test: test, ImgPerSec: stats.ImgPerSec,
+			Progress: float64(done) / float64(totalSteps), Elapsed: elapsed, ETA: eta(elapsed, done, totalSteps)}, true)
+	}
+	return nil
+}
+
+func eta(elapsed time.Duration, done, total int) time.Duration {
+	if done == 0 {
+		return 0
+	}
+	return time.Duration(float64(elapsed) * float64(total-done) / float64(done))
+}
