@@ -15,14 +15,6 @@ type Tensor struct {
 	Data  []float32
 }
 
-func newTensor(name string, shape ...int) *Tensor {
-	n := 1
-	for _, d := range shape {
-		n *= d
-	}
-	return &Tensor{Name: name, Shape: shape, Data: make([]float32, n)}
-}
-
 // Params are a model's weights in a fixed order (the order checkpoints store
 // and the optimiser steps them in).
 type Params struct {
@@ -36,9 +28,27 @@ type layer struct {
 
 // newParams allocates the weights for cfg, all zero.
 func newParams(cfg Config) *Params {
+	p := paramsLayout(cfg)
+	for _, t := range p.List {
+		t.Data = make([]float32, t.Len())
+	}
+	return p
+}
+
+// Len is the number of values the tensor's shape holds.
+func (t *Tensor) Len() int {
+	n := 1
+	for _, d := range t.Shape {
+		n *= d
+	}
+	return n
+}
+
+// paramsLayout returns the names and shapes of cfg's weights, with no data.
+func paramsLayout(cfg Config) *Params {
 	p := &Params{}
 	add := func(name string, in, out int) {
-		p.List = append(p.List, newTensor(name+".w", in, out), newTensor(name+".b", out))
+		p.List = append(p.List, &Tensor{Name: name + ".w", Shape: []int{in, out}}, &Tensor{Name: name + ".b", Shape: []int{out}})
 	}
 	switch cfg.Arch {
 	case ArchMLP:

@@ -239,7 +239,7 @@ func (t *Trainer) run(ctx context.Context) error {
 			}
 			loss := float64(nt.loss.Value().Data().(float32))
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return fmt.Errorf("%w at epoch %d step %d: the loss became %v; the model keeps its last good weights (try a lower learning rate)",
+				return fmt.Errorf("%w at epoch %d step %d: the loss became %v; the model keeps its last good weights (check the data for NaNs, or try a lower learning rate)",
 					ErrDiverged, epoch+1, s+1, loss)
 			}
 			for i, g := range nt.grads {

@@ -1,0 +1,241 @@
+package vae
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// trainedTiny returns a small model with a history and held-out statistics.
+func trainedTiny(t *testing.T) *Model {
+	t.Helper()
+	train, test := smallSets(256)
+	cfg := DefaultConfig()
+	cfg.Hidden, cfg.Epochs = 24, 1
+	m, _ := trainModel(t, cfg, train, test)
+	return m
+}
+
+func TestCheckpointRoundTripDecodesIdentically(t *testing.T) {
+	m := trainedTiny(t)
+	path := filepath.Join(t.TempDir(), "model.vae")
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Config() != m.Config() {
+		t.Fatalf("config %+v, want %+v", l.Config(), m.Config())
+	}
+	if !slices.Equal(l.History(), m.History()) {
+		t.Fatal("history differs")
+	}
+	h1, h2 := m.HeldOut(), l.HeldOut()
+	if !slices.Equal(h1.Means, h2.Means) || !slices.Equal(h1.Labels, h2.Labels) || !slices.Equal(h1.Errors, h2.Errors) {
+		t.Fatal("held-out statistics differ")
+	}
+	z := []float32{0, 0, 1.5, -0.5, -2, 2.5}
+	a, _ := m.Decode(z)
+	b, _ := l.Decode(z)
+	if !slices.Equal(a, b) {
+		t.Fatal("loaded model decodes differently")
+	}
+}
+
+// corruptCheckpoints is the bad-checkpoint corpus: each must fail with an
+// error that says want.
+func corruptCheckpoints(t *testing.T, good []byte) map[string]struct {
+	data []byte
+	want string
+} {
+	cases := map[string]struct {
+		data []byte
+		want string
+	}{}
+	add := func(name string, data []byte, want string) {
+		cases[name] = struct {
+			data []byte
+			want string
+		}{data, want}
+	}
+	add("empty", nil, "not a VAE Explorer model")
+	add("text", []byte("hello, I am a text file"), "not a VAE Explorer model")
+	// Truncated at every section boundary and inside each section.
+	r := &reader{b: good}
+	r.take(12, "")
+	for r.off < len(good) {
+		start := r.off
+		tag := string(good[start : start+4])
+		n := binary.LittleEndian.Uint64(good[start+4:])
+		add("cut before "+tag, good[:start], "truncated")
+		add("cut inside "+tag, good[:start+12+int(n)/2], "truncated")
+		r.off = start + 16 + int(n)
+	}
+	future := slices.Clone(good)
+	binary.LittleEndian.PutUint32(future[8:], 7)
+	add("future version", future, "newer than this VAE Explorer reads")
+	flipped := slices.Clone(good)
+	flipped[len(flipped)/2] ^= 0x10
+	add("flipped byte", flipped, "checksum")
+	add("trailing junk", append(slices.Clone(good), 1, 2, 3), "after the end")
+	return cases
+}
+
+func TestCorruptCheckpointsFailClearly(t *testing.T) {
+	m := trainedTiny(t)
+	good, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range corruptCheckpoints(t, good) {
+		_, err := UnmarshalModel(c.data)
+		if err == nil {
+			t.Errorf("%s: loaded", name)
+			continue
+		}
+		if !errors.Is(err, ErrCheckpoint) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %q, want it to say %q", name, err, c.want)
+		}
+	}
+}
+
+func TestCheckpointContentChecks(t *testing.T) {
+	m := trainedTiny(t)
+	// NaN weights: MarshalBinary refuses, and a file holding them (built
+	// by hand, with valid checksums) is refused on load.
+	m.mu.Lock()
+	m.params.List[3].Data[0] = float32(math.NaN())
+	m.mu.Unlock()
+	if _, err := m.MarshalBinary(); err == nil {
+		t.Error("saved NaN weights")
+	}
+	m.mu.Lock()
+	m.params.List[3].Data[0] = 0
+	m.mu.Unlock()
+	good, _ := m.MarshalBinary()
+	nanFile := patchTensor(t, good, func(v []float32) { v[5] = float32(math.Inf(1)) })
+	if _, err := UnmarshalModel(nanFile); err == nil || !strings.Contains(err.Error(), "unusable") {
+		t.Errorf("infinite weight: %v", err)
+	}
+
+	// A config declaring an absurd hidden size is refused before any
+	// tensor is allocated.
+	huge := patchConfig(t, good, `"hidden":24`, `"hidden":999999999`)
+	if _, err := UnmarshalModel(huge); err == nil || !strings.Contains(err.Error(), "hidden size") {
+		t.Errorf("absurd hidden size: %v", err)
+	}
+	// A config whose sizes disagree with the stored tensors.
+	other := patchConfig(t, good, `"hidden":24`, `"hidden":25`)
+	if _, err := UnmarshalModel(other); err == nil || !strings.Contains(err.Error(), "shape") {
+		t.Errorf("tensor shape mismatch: %v", err)
+	}
+}
+
+// sections splits a checkpoint into its sections' payloads, in order.
+func sections(b []byte) (tags []string, payloads [][]byte) {
+	off := 12
+	for off < len(b) {
+		n := int(binary.LittleEndian.Uint64(b[off+4:]))
+		tags = append(tags, string(b[off:off+4]))
+		payloads = append(payloads, b[off+12:off+12+n])
+		off += 16 + n
+	}
+	return tags, payloads
+}
+
+// assemble rebuilds a checkpoint with valid checksums and end marker.
+func assemble(tags []string, payloads [][]byte) []byte {
+	var out bytes.Buffer
+	out.WriteString(ckptMagic)
+	binary.Write(&out, binary.LittleEndian, uint32(ckptVersion))
+	for i, tag := range tags {
+		p := payloads[i]
+		if tag == "END " {
+			p = binary.LittleEndian.AppendUint64(nil, uint64(out.Len()))
+		}
+		out.WriteString(tag)
+		binary.Write(&out, binary.LittleEndian, uint64(len(p)))
+		out.Write(p)
+		binary.Write(&out, binary.LittleEndian, crc32.ChecksumIEEE(p))
+	}
+	return out.Bytes()
+}
+
+func patchConfig(t *testing.T, ck []byte, old, new string) []byte {
+	tags, ps := sections(ck)
+	if !bytes.Contains(ps[0], []byte(old)) {
+		t.Fatalf("config %s has no %s", ps[0], old)
+	}
+	ps[0] = bytes.Replace(ps[0], []byte(old), []byte(new), 1)
+	return assemble(tags, ps)
+}
+
+func patchTensor(t *testing.T, ck []byte, edit func([]float32)) []byte {
+	tags, ps := sections(ck)
+	p := slices.Clone(ps[2])
+	// The last 4*k bytes are the last tensor's data (dec.out.b, 784 values).
+	vals := make([]float32, 784)
+	binary.Decode(p[len(p)-4*784:], binary.LittleEndian, vals)
+	edit(vals)
+	binary.Encode(p[len(p)-4*784:], binary.LittleEndian, vals)
+	ps[2] = p
+	return assemble(tags, ps)
+}
+
+func TestSaveIsAtomic(t *testing.T) {
+	m := trainedTiny(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "model.vae")
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	// A writer that fails half-way (a full disk) leaves the old file.
+	err := WriteAtomic(path, func(w io.Writer) error {
+		w.Write(before[:100])
+		return errors.New("no space left on device")
+	})
+	if err == nil || !strings.Contains(err.Error(), "no space left") {
+		t.Fatalf("failed write reported %v", err)
+	}
+	after, _ := os.ReadFile(path)
+	if !bytes.Equal(before, after) {
+		t.Fatal("a failed save changed the file")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("a failed save left %d files behind", len(entries))
+	}
+	if _, err := Load(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Save(filepath.Join(dir, "no", "such", "dir", "m.vae")); err == nil {
+		t.Fatal("save into a missing folder succeeded")
+	}
+}
+
+func FuzzUnmarshalModel(f *testing.F) {
+	cfg := DefaultConfig()
+	cfg.Hidden = 4
+	m, _ := NewModel(cfg)
+	good, _ := m.MarshalBinary()
+	f.Add(good)
+	f.Add(good[:len(good)/2])
+	f.Add([]byte(ckptMagic))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if m, err := UnmarshalModel(b); err == nil {
+			if _, err := m.Decode(make([]float32, m.Latent())); err != nil {
+				t.Fatalf("a checkpoint that loads does not decode: %v", err)
+			}
+		}
+	})
+}
