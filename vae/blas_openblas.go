@@ -6,8 +6,8 @@ package vae
 import "C"
 
 import (
-	G "gorgonia.org/gorgonia"
 	"gonum.org/v1/netlib/blas/netlib"
+	G "gorgonia.org/gorgonia"
 )
 
 // With the openblas build tag (the Makefile sets it when pkg-config finds
