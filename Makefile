@@ -58,9 +58,14 @@ screenshot: deps deps-test build
 bench: deps deps-bench build
 	$(GO) test -run '^$$' -bench . -benchtime 1x -tags '$(TAGS)' ./...
 
-package: deps
-	$(GO) run fyne.io/tools/cmd/fyne@v1.7.0 package -os linux -icon assets/icon.png -name vae-explorer -src app -release
-	@ls -l *.tar.xz 2>/dev/null || true
+# A Linux release archive (binary, icon, .desktop file, install Makefile)
+# made by Fyne's own packaging tool: dist/vae-explorer.tar.xz.
+package: build
+	scripts/fyne-tool.sh
+	bin/fyne package --os linux --exe $(BIN) --name vae-explorer --icon assets/icon.png \
+		--app-id io.github.vaeexplorer --app-version $$(sed -n 's/^ *Version = "\(.*\)"/\1/p' FyneApp.toml) --release
+	mkdir -p dist && mv vae-explorer.tar.xz dist/
+	@ls -l dist/vae-explorer.tar.xz
 
 clean:
 	rm -rf bin dist
