@@ -1,0 +1,261 @@
+package dataset
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// File is one file of a downloadable dataset, pinned by size and MD5 (the
+// checksums torchvision pins).
+type File struct {
+	Name string
+	Size int64
+	MD5  string
+}
+
+// Source is a downloadable dataset: its files and the HTTPS mirrors that
+// serve them, tried in order.
+type Source struct {
+	Name    string // folder name in the cache, e.g. "mnist"
+	Mirrors []string
+	Files   []File
+}
+
+// MNIST is the original MNIST, from the mirrors torchvision and
+// TensorFlow use.
+var MNIST = Source{
+	Name: "mnist",
+	Mirrors: []string{
+		"https://ossci-datasets.s3.amazonaws.com/mnist/",
+		"https://storage.googleapis.com/cvdf-datasets/mnist/",
+	},
+	Files: []File{
+		{"train-images-idx3-ubyte.gz", 9912422, "f68b3c2dcbeaaa9fbdd348bbdeb94873"},
+		{"train-labels-idx1-ubyte.gz", 28881, "d53e105ee54ea40749a09fcbcd1e9432"},
+		{"t10k-images-idx3-ubyte.gz", 1648877, "9fb629c4189551a2d022fa330f9573f3"},
+		{"t10k-labels-idx1-ubyte.gz", 4542, "ec29112dd5afa0611ce80d1b7f02629c"},
+	},
+}
+
+// Fashion is Fashion-MNIST, from the mirrors Keras and the authors' own
+// repository use.
+var Fashion = Source{
+	Name: "fashion-mnist",
+	Mirrors: []string{
+		"https://storage.googleapis.com/tensorflow/tf-keras-datasets/",
+		"https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/",
+	},
+	Files: []File{
+		{"train-images-idx3-ubyte.gz", 26421880, "8d4fb7e6c68d591d4c3dfef9ec88bf0d"},
+		{"train-labels-idx1-ubyte.gz", 29515, "25c81989df183df01b3e8a0aad5dffbe"},
+		{"t10k-images-idx3-ubyte.gz", 4422102, "bef4ecab320f06d8554ea6380940ec79"},
+		{"t10k-labels-idx1-ubyte.gz", 5148, "bb300cfdad3c16e7a12a480ee83cd310"},
+	},
+}
+
+// FashionSystemDir is where Debian's dataset-fashion-mnist package puts
+// the files.
+const FashionSystemDir = "/usr/share/datasets/fashion-mnist"
+
+// ClassNames returns the label names of a known dataset, or digits.
+func ClassNames(dataset string) []string {
+	if strings.Contains(strings.ToLower(dataset), "fashion") {
+		return []string{"T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot"}
+	}
+	return []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
+}
+
+// ErrChecksum says a downloaded file did not match its pinned checksum.
+var ErrChecksum = errors.New("checksum mismatch")
+
+// Progress is called as bytes arrive: done of total bytes of the whole
+// dataset, and the file being fetched.
+type Progress func(done, total int64, file string)
+
+// Downloader fetches Sources into a cache folder.
+type Downloader struct {
+	// Client does the requests; nil means http.DefaultClient.
+	Client *http.Client
+	// Dir is the cache root; "" means os.UserCacheDir()/vae-explorer.
+	Dir string
+}
+
+// CacheDir returns the folder a source is cached in.
+func (d *Downloader) CacheDir(src Source) (string, error) {
+	root := d.Dir
+	if root == "" {
+		c, err := os.UserCacheDir()
+		if err != nil {
+			return "", fmt.Errorf("no cache folder for downloads: %w", err)
+		}
+		root = filepath.Join(c, "vae-explorer")
+	}
+	return filepath.Join(root, src.Name), nil
+}
+
+// Fetch makes sure every file of src is in the cache and verified, and
+// returns the folder. Verified files already there are not fetched again;
+// a partial file (name.part) is resumed with a Range request when the
+// server supports it, else restarted. A file takes its final name only
+// after its size and MD5 match, so nothing unverified is ever used.
+func (d *Downloader) Fetch(ctx context.Context, src Source, progress Progress) (string, error) {
+	dir, err := d.CacheDir(src)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	var total, done int64
+	for _, f := range src.Files {
+		total += f.Size
+	}
+	for _, f := range src.Files {
+		path := filepath.Join(dir, f.Name)
+		if verify(path, f) == nil {
+			done += f.Size
+			if progress != nil {
+				progress(done, total, f.Name)
+			}
+			continue
+		}
+		os.Remove(path) // present but wrong: fetch again
+		var errs []error
+		for _, m := range src.Mirrors {
+			if !strings.HasPrefix(m, "https://") {
+				errs = append(errs, fmt.Errorf("%s: refusing a mirror that is not HTTPS", m))
+				continue
+			}
+			err := d.fetchFile(ctx, m+f.Name, path, f, func(n int64) {
+				if progress != nil {
+					progress(done+n, total, f.Name)
+				}
+			})
+			if err == nil {
+				break
+			}
+			if ctx.Err() != nil {
+				return "", ctx.Err()
+			}
+			errs = append(errs, err)
+		}
+		if verify(path, f) != nil {
+			return "", fmt.Errorf("download %s of %s failed from every mirror: %w", f.Name, src.Name, errors.Join(errs...))
+		}
+		done += f.Size
+	}
+	return dir, nil
+}
+
+// verify checks that path has f's size and MD5.
+func verify(path string, f File) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return err
+	}
+	if st.Size() != f.Size {
+		return fmt.Errorf("%s: %w: %d bytes, want %d", path, ErrChecksum, st.Size(), f.Size)
+	}
+	h := md5.New()
+	if _, err := io.Copy(h, fh); err != nil {
+		return err
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != f.MD5 {
+		return fmt.Errorf("%s: %w: MD5 %s, want %s", path, ErrChecksum, got, f.MD5)
+	}
+	return nil
+}
+
+// fetchFile downloads url into path via path.part, resuming a partial
+// file, and renames it into place once verified.
+func (d *Downloader) fetchFile(ctx context.Context, url, path string, f File, progress func(int64)) error {
+	part := path + ".part"
+	var have int64
+	if st, err := os.Stat(part); err == nil && st.Size() < f.Size {
+		have = st.Size()
+	} else {
+		os.Remove(part)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	if have > 0 {
+		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", have))
+	}
+	client := d.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	flags := os.O_CREATE | os.O_WRONLY
+	switch {
+	case resp.StatusCode == http.StatusPartialContent && have > 0:
+		flags |= os.O_APPEND
+	case resp.StatusCode == http.StatusOK:
+		have = 0 // the server ignored the range: start over
+		flags |= os.O_TRUNC
+	default:
+		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	out, err := os.OpenFile(part, flags, 0o644)
+	if err != nil {
+		return err
+	}
+	// Never write more than the pinned size: a lying server cannot fill
+	// the disk.
+	body := io.LimitReader(resp.Body, f.Size-have+1)
+	buf := make([]byte, 64<<10)
+	for {
+		n, rerr := body.Read(buf)
+		if n > 0 {
+			if _, err := out.Write(buf[:n]); err != nil {
+				out.Close()
+				return err
+			}
+			have += int64(n)
+			progress(have)
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			out.Close()
+			return fmt.Errorf("%s: %w (the partial file is kept to resume)", url, rerr)
+		}
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	if err := verify(part, f); err != nil {
+		os.Remove(part) // complete but wrong, or too long: never resume from it
+		return fmt.Errorf("%s: %w", url, err)
+	}
+	return os.Rename(part, path)
+}
+
+// FindFashion returns a folder holding Fashion-MNIST: Debian's package
+// folder when installed, else "" (download it with Fetch(Fashion)).
+func FindFashion() string {
+	if _, err := findFile(FashionSystemDir, "train-images-idx3-ubyte"); err == nil {
+		return FashionSystemDir
+	}
+	return ""
+}

@@ -1,0 +1,193 @@
+package dataset
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeServer serves a small dataset over HTTPS, optionally corrupted or
+// cut short.
+type fakeServer struct {
+	*httptest.Server
+	files map[string][]byte
+
+	mu       sync.Mutex
+	requests []string // "name range"
+	corrupt  bool     // serve flipped bytes
+	cutAfter int      // close the connection after this many body bytes (0: never)
+}
+
+func newFakeServer(t *testing.T) (*fakeServer, Source) {
+	files := map[string][]byte{}
+	src := Source{Name: "fake"}
+	var ib, lb bytes.Buffer
+	im := &Images{N: 40, Rows: 28, Cols: 28, Pix: make([]float32, 40*784)}
+	for i := range im.Pix {
+		im.Pix[i] = float32((i*7919)%256) / 255
+	}
+	WriteImages(&ib, im)
+	WriteLabels(&lb, bytes.Repeat([]byte{3}, 40))
+	for _, name := range FileNames {
+		b := lb.Bytes()
+		if strings.Contains(name, "images") {
+			b = ib.Bytes()
+		}
+		files[name+".gz"] = b
+		sum := md5.Sum(b)
+		src.Files = append(src.Files, File{name + ".gz", int64(len(b)), hex.EncodeToString(sum[:])})
+	}
+	fs := &fakeServer{files: files}
+	fs.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := filepath.Base(r.URL.Path)
+		fs.mu.Lock()
+		fs.requests = append(fs.requests, name+" "+r.Header.Get("Range"))
+		corrupt, cut := fs.corrupt, fs.cutAfter
+		fs.mu.Unlock()
+		b, ok := files[name]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		if corrupt {
+			b = bytes.Clone(b)
+			b[len(b)/2] ^= 0xff
+		}
+		if cut > 0 && r.Header.Get("Range") == "" {
+			w.WriteHeader(http.StatusOK)
+			w.Write(b[:cut])
+			w.(http.Flusher).Flush()
+			panic(http.ErrAbortHandler) // drop the connection mid-body
+		}
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
+	}))
+	t.Cleanup(fs.Close)
+	src.Mirrors = []string{fs.URL + "/"}
+	return fs, src
+}
+
+func (fs *fakeServer) reqs() []string {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return append([]string(nil), fs.requests...)
+}
+
+func TestFetchVerifiesAndCaches(t *testing.T) {
+	fs, src := newFakeServer(t)
+	d := &Downloader{Client: fs.Client(), Dir: t.TempDir()}
+	var last, total int64
+	dir, err := d.Fetch(context.Background(), src, func(done, tot int64, file string) {
+		if done < last {
+			t.Errorf("progress went back from %d to %d", last, done)
+		}
+		last, total = done, tot
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last != total || total == 0 {
+		t.Errorf("progress ended at %d of %d", last, total)
+	}
+	train, test, err := LoadDir(dir)
+	if err != nil || train.N != 40 || test.N != 40 {
+		t.Fatalf("downloaded dataset: %v", err)
+	}
+	n := len(fs.reqs())
+	if _, err := d.Fetch(context.Background(), src, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(fs.reqs()) != n {
+		t.Errorf("a cached dataset was fetched again")
+	}
+}
+
+func TestFetchRejectsCorruptDownload(t *testing.T) {
+	fs, src := newFakeServer(t)
+	fs.corrupt = true
+	d := &Downloader{Client: fs.Client(), Dir: t.TempDir()}
+	_, err := d.Fetch(context.Background(), src, nil)
+	if !errors.Is(err, ErrChecksum) {
+		t.Fatalf("corrupt download: err = %v, want ErrChecksum", err)
+	}
+	dir, _ := d.CacheDir(src)
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		t.Errorf("corrupt download left %s in the cache", e.Name())
+	}
+	// A good second mirror is used after a bad first one.
+	fs.mu.Lock()
+	fs.corrupt = false
+	fs.mu.Unlock()
+	bad := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(bytes.Repeat([]byte{0}, 100))
+	}))
+	defer bad.Close()
+	src.Mirrors = []string{bad.URL + "/", fs.URL + "/"}
+	if _, err := d.Fetch(context.Background(), src, nil); err != nil {
+		t.Fatalf("fallback to the second mirror: %v", err)
+	}
+}
+
+func TestFetchResumesTruncatedDownload(t *testing.T) {
+	fs, src := newFakeServer(t)
+	fs.cutAfter = int(src.Files[0].Size / 2)
+	d := &Downloader{Client: fs.Client(), Dir: t.TempDir()}
+	if _, err := d.Fetch(context.Background(), src, nil); err == nil {
+		t.Fatal("a download cut short succeeded")
+	}
+	dir, _ := d.CacheDir(src)
+	if _, err := os.Stat(filepath.Join(dir, src.Files[0].Name)); !os.IsNotExist(err) {
+		t.Fatal("a cut download took its final name")
+	}
+	if _, _, err := LoadDir(dir); err == nil {
+		t.Fatal("a folder holding only partial downloads loaded as a dataset")
+	}
+	fs.mu.Lock()
+	fs.cutAfter = 0
+	fs.mu.Unlock()
+	if _, err := d.Fetch(context.Background(), src, nil); err != nil {
+		t.Fatal(err)
+	}
+	resumed := false
+	for _, r := range fs.reqs() {
+		if strings.HasSuffix(r, fmt.Sprintf("bytes=%d-", src.Files[0].Size/2)) {
+			resumed = true
+		}
+	}
+	if !resumed {
+		t.Errorf("the second fetch did not resume with a Range request: %v", fs.reqs())
+	}
+	if _, _, err := LoadDir(dir); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFetchRefusesPlainHTTP(t *testing.T) {
+	_, src := newFakeServer(t)
+	src.Mirrors = []string{"http://example.invalid/"}
+	d := &Downloader{Dir: t.TempDir()}
+	if _, err := d.Fetch(context.Background(), src, nil); err == nil || !strings.Contains(err.Error(), "not HTTPS") {
+		t.Fatalf("plain HTTP mirror: %v", err)
+	}
+}
+
+func TestFetchStopsOnCancel(t *testing.T) {
+	fs, src := newFakeServer(t)
+	d := &Downloader{Client: fs.Client(), Dir: t.TempDir()}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := d.Fetch(ctx, src, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled fetch: %v", err)
+	}
+}

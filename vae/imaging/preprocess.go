@@ -1,0 +1,315 @@
+// Package imaging turns user images into MNIST-style model inputs and model
+// outputs into pictures: preprocessing (grey, polarity, crop, 20 px box,
+// centre of mass in 28x28, as MNIST was built), tiled sheets, error
+// heatmaps. It knows nothing of Fyne, so the CLI and the app share it.
+package imaging
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	_ "image/gif" // decoders for image.Decode
+	_ "image/jpeg"
+	_ "image/png"
+	"io"
+	"math"
+	"os"
+	"sort"
+)
+
+// Side is the side of a model input; Box the side of the box the ink is
+// scaled into, as MNIST did.
+const (
+	Side = 28
+	Box  = 20
+)
+
+// Limits on inputs, checked before any pixel is decoded.
+const (
+	MaxPixels    = 50_000_000 // width x height
+	MaxFileBytes = 100 << 20
+)
+
+// Errors a caller may want to tell apart.
+var (
+	ErrNotImage = errors.New("not an image this app reads (PNG, JPEG or GIF)")
+	ErrTooLarge = errors.New("image too large")
+	ErrBlank    = errors.New("image is blank: it is all one shade, with no digit to find")
+)
+
+// Input is a preprocessed image.
+type Input struct {
+	Pixels   []float32   // 28x28, ink bright on dark, in [0,1]
+	Grey     *image.Gray // the whole image in grey, ink bright, for display
+	Inverted bool        // the image had a light background and was inverted
+	Width    int         // original size
+	Height   int
+	Format   string // "png", "jpeg", "gif"
+}
+
+// PreprocessFile reads and preprocesses an image file.
+func PreprocessFile(path string) (*Input, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	if st.Size() == 0 {
+		return nil, fmt.Errorf("%s: %w: the file is empty", path, ErrNotImage)
+	}
+	if st.Size() > MaxFileBytes {
+		return nil, fmt.Errorf("%s: %w: %d MB file (limit %d MB)", path, ErrTooLarge, st.Size()>>20, MaxFileBytes>>20)
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	in, err := Preprocess(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return in, nil
+}
+
+// Preprocess decodes an image and makes it an MNIST-style input: grey,
+// bright ink on a dark background (light backgrounds are detected and
+// inverted), cropped to the ink, the longer side scaled to 20 px keeping
+// the aspect, placed in 28x28 with its centre of mass in the middle.
+func Preprocess(data []byte) (*Input, error) {
+	if len(data) == 0 {
+		return nil, fmt.Errorf("%w: the file is empty", ErrNotImage)
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w (%v)", ErrNotImage, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, fmt.Errorf("%w: it declares %dx%d pixels", ErrNotImage, cfg.Width, cfg.Height)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		return nil, fmt.Errorf("%w: %dx%d pixels (limit %d megapixels); scale it down first",
+			ErrTooLarge, cfg.Width, cfg.Height, MaxPixels/1_000_000)
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: its %s data is damaged (%v)", ErrNotImage, format, err)
+	}
+	in, err := FromImage(img)
+	if err != nil {
+		return nil, err
+	}
+	in.Format = format
+	return in, nil
+}
+
+// FromImage preprocesses a decoded image.
+func FromImage(img image.Image) (*Input, error) {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	lum := make([]float64, w*h)
+	alpha := make([]float64, w*h)
+	var opaqueSum, opaqueN float64
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			r, g, bl, a := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+			i := y*w + x
+			alpha[i] = float64(a) / 0xffff
+			if a > 0 {
+				// Un-premultiply, then Rec. 601 luma.
+				lum[i] = (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bl)) / float64(a)
+			}
+			if alpha[i] > 0.5 {
+				opaqueSum += lum[i]
+				opaqueN++
+			}
+		}
+	}
+	// Composite transparency over the shade that contrasts with what is
+	// drawn: a dark drawing on a transparent sheet lands on white.
+	under := 1.0
+	if opaqueN > 0 && opaqueSum/opaqueN > 0.5 && opaqueN < float64(w*h) {
+		under = 0
+	}
+	for i := range lum {
+		lum[i] = lum[i]*alpha[i] + under*(1-alpha[i])
+	}
+	// The background is the border's typical shade. Light: invert.
+	bg := borderMedian(lum, w, h)
+	inverted := bg > 0.5
+	if inverted {
+		for i := range lum {
+			lum[i] = 1 - lum[i]
+		}
+		bg = 1 - bg
+	}
+	hi := 0.0
+	for _, v := range lum {
+		hi = math.Max(hi, v)
+	}
+	if hi-bg < 0.1 {
+		return nil, ErrBlank
+	}
+	// Stretch so the background is 0 and the brightest ink 1.
+	for i, v := range lum {
+		lum[i] = math.Min(math.Max((v-bg)/(hi-bg), 0), 1)
+	}
+	grey := image.NewGray(image.Rect(0, 0, w, h))
+	for i, v := range lum {
+		grey.Pix[i] = uint8(v*255 + 0.5)
+	}
+
+	// Crop to the ink.
+	x0, y0, x1, y1 := w, h, -1, -1
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			if lum[y*w+x] > 0.2 {
+				x0, y0 = min(x0, x), min(y0, y)
+				x1, y1 = max(x1, x), max(y1, y)
+			}
+		}
+	}
+	if x1 < 0 {
+		return nil, ErrBlank
+	}
+	cw, ch := x1-x0+1, y1-y0+1
+	// Scale the longer side to Box.
+	scale := float64(Box) / float64(max(cw, ch))
+	sw, sh := max(1, int(math.Round(float64(cw)*scale))), max(1, int(math.Round(float64(ch)*scale)))
+	small := resample(lum[y0*w+x0:], w, cw, ch, sw, sh)
+
+	// Centre of mass to the middle of 28x28: MNIST put it on pixel
+	// (14, 14), whose centre is at 14.5 in these coordinates.
+	var mx, my, m float64
+	for y := 0; y < sh; y++ {
+		for x := 0; x < sw; x++ {
+			v := small[y*sw+x]
+			mx += v * (float64(x) + 0.5)
+			my += v * (float64(y) + 0.5)
+			m += v
+		}
+	}
+	ox := int(math.Round(Side/2 + 0.5 - mx/m))
+	oy := int(math.Round(Side/2 + 0.5 - my/m))
+	out := make([]float32, Side*Side)
+	for y := 0; y < sh; y++ {
+		for x := 0; x < sw; x++ {
+			tx, ty := x+ox, y+oy
+			if tx >= 0 && tx < Side && ty >= 0 && ty < Side {
+				out[ty*Side+tx] = float32(small[y*sw+x])
+			}
+		}
+	}
+	return &Input{Pixels: out, Grey: grey, Inverted: inverted, Width: w, Height: h}, nil
+}
+
+// borderMedian returns the median of the outermost rows and columns.
+func borderMedian(lum []float64, w, h int) float64 {
+	var border []float64
+	for x := 0; x < w; x++ {
+		border = append(border, lum[x], lum[(h-1)*w+x])
+	}
+	for y := 1; y < h-1; y++ {
+		border = append(border, lum[y*w], lum[y*w+w-1])
+	}
+	sort.Float64s(border)
+	return border[len(border)/2]
+}
+
+// resample scales the cw x ch region starting at src (row stride stride)
+// to sw x sh: area averaging when shrinking, bilinear when growing.
+func resample(src []float64, stride, cw, ch, sw, sh int) []float64 {
+	out := make([]float64, sw*sh)
+	fx, fy := float64(cw)/float64(sw), float64(ch)/float64(sh)
+	at := func(x, y int) float64 {
+		x, y = min(max(x, 0), cw-1), min(max(y, 0), ch-1)
+		return src[y*stride+x]
+	}
+	for y := 0; y < sh; y++ {
+		for x := 0; x < sw; x++ {
+			if fx <= 1 && fy <= 1 { // growing: bilinear
+				sx, sy := (float64(x)+0.5)*fx-0.5, (float64(y)+0.5)*fy-0.5
+				ix, iy := int(math.Floor(sx)), int(math.Floor(sy))
+				tx, ty := sx-float64(ix), sy-float64(iy)
+				out[y*sw+x] = (1-ty)*((1-tx)*at(ix, iy)+tx*at(ix+1, iy)) + ty*((1-tx)*at(ix, iy+1)+tx*at(ix+1, iy+1))
+				continue
+			}
+			// shrinking: average the source area, weighting partial pixels
+			ax0, ax1 := float64(x)*fx, float64(x+1)*fx
+			ay0, ay1 := float64(y)*fy, float64(y+1)*fy
+			var s, wsum float64
+			for sy := int(ay0); sy < int(math.Ceil(ay1)) && sy < ch; sy++ {
+				wy := math.Min(ay1, float64(sy+1)) - math.Max(ay0, float64(sy))
+				for sx := int(ax0); sx < int(math.Ceil(ax1)) && sx < cw; sx++ {
+					wx := math.Min(ax1, float64(sx+1)) - math.Max(ax0, float64(sx))
+					s += wx * wy * src[sy*stride+sx]
+					wsum += wx * wy
+				}
+			}
+			if wsum > 0 {
+				out[y*sw+x] = s / wsum
+			}
+		}
+	}
+	return out
+}
+
+// Gray28 turns a 784-value image into an *image.Gray.
+func Gray28(pix []float32) *image.Gray {
+	g := image.NewGray(image.Rect(0, 0, Side, Side))
+	for i, v := range pix {
+		g.Pix[i] = toByte(v)
+	}
+	return g
+}
+
+func toByte(v float32) uint8 {
+	return uint8(math.Min(math.Max(float64(v)*255+0.5, 0), 255))
+}
+
+// Tile lays out n images of side x side pixels (concatenated in pix) in a
+// grid of cols columns with pad pixels between them, ink white on black.
+func Tile(pix []float32, side, cols, pad int) *image.Gray {
+	n := len(pix) / (side * side)
+	rows := (n + cols - 1) / cols
+	g := image.NewGray(image.Rect(0, 0, cols*side+(cols-1)*pad, rows*side+(rows-1)*pad))
+	for i := 0; i < n; i++ {
+		ox, oy := (i%cols)*(side+pad), (i/cols)*(side+pad)
+		for y := 0; y < side; y++ {
+			for x := 0; x < side; x++ {
+				g.Pix[(oy+y)*g.Stride+ox+x] = toByte(pix[i*side*side+y*side+x])
+			}
+		}
+	}
+	return g
+}
+
+// Heatmap colours the per-pixel absolute difference of two images (|a-b|
+// in [0,1]) with a perceptual dark-to-bright colour map.
+func Heatmap(a, b []float32) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, Side, Side))
+	for i := range a {
+		d := math.Abs(float64(a[i] - b[i]))
+		img.Set(i%Side, i/Side, Inferno(d))
+	}
+	return img
+}
+
+// Inferno maps t in [0,1] to a colour of a black-purple-orange-yellow
+// ramp (after matplotlib's inferno).
+func Inferno(t float64) color.RGBA {
+	stops := [...][3]float64{{0, 0, 4}, {40, 11, 84}, {101, 21, 110}, {159, 42, 99}, {212, 72, 66}, {245, 125, 21}, {250, 193, 39}, {252, 255, 164}}
+	t = math.Min(math.Max(t, 0), 1) * float64(len(stops)-1)
+	i := min(int(t), len(stops)-2)
+	f := t - float64(i)
+	c := func(k int) uint8 { return uint8(stops[i][k]*(1-f) + stops[i+1][k]*f + 0.5) }
+	return color.RGBA{c(0), c(1), c(2), 255}
+}
