@@ -27,7 +27,7 @@ export VAE_MNIST_DIR ?= $(abspath ../shared/data/mnist-8k)
 endif
 export LANG ?= en_US.UTF-8
 
-.PHONY: run build test vet smoke bench package screenshot deps deps-test deps-run deps-bench clean
+.PHONY: run build test vet smoke bench package screenshot model deps deps-test deps-run deps-bench clean
 
 run: deps deps-run build
 	./$(BIN)
@@ -66,6 +66,12 @@ package: build
 		--app-id io.github.vaeexplorer --app-version $$(sed -n 's/^ *Version = "\(.*\)"/\1/p' FyneApp.toml) --release
 	mkdir -p dist && mv vae-explorer.tar.xz dist/
 	@ls -l dist/vae-explorer.tar.xz
+
+# The bundled model: the default 2-D VAE, 30 epochs on mnist-8k, seed 1.
+# Same seed, same machine, same bits.
+MNIST8K ?= ../shared/data/mnist-8k
+model: build
+	./$(BIN) train --data $(MNIST8K) --epochs 30 --seed 1 --out assets/model.vae --json
 
 clean:
 	rm -rf bin dist

@@ -5,9 +5,16 @@
 package main
 
 import (
+	_ "early.local/earlylocale" // first: before Fyne reads the locale
+
+	"context"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
+
+	"vaeexplorer/vae"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -23,11 +30,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "--version", "-version", "version":
-			fmt.Fprintf(stdout, "vae-explorer %s\n", version)
+			fmt.Fprintf(stdout, "vae-explorer %s (BLAS: %s)\n", version, vae.BLASName)
 			return 0
 		case "-h", "-help", "--help", "help":
 			usage(stdout)
 			return 0
+		}
+		if cmd := findCommand(args[0]); cmd != nil {
+			// Ctrl-C cancels the command's context: training stops and
+			// saves; a second Ctrl-C kills the process as usual.
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			go func() {
+				<-ctx.Done()
+				stop()
+			}()
+			return runCommand(ctx, cmd, args[1:], stdout, stderr)
 		}
 		if len(args[0]) > 0 && args[0][0] != '-' {
 			fmt.Fprintf(stderr, "vae-explorer: unknown command %q (see vae-explorer --help)\n", args[0])
@@ -41,9 +59,18 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `VAE Explorer: train a variational autoencoder and explore its latent space.
 
 Usage:
-  vae-explorer                 open the desktop app
-  vae-explorer --version       print the version
+  vae-explorer [--model MODEL]    open the desktop app
+  vae-explorer COMMAND [flags]    run a command without a window
 
-Run "vae-explorer COMMAND --help" for a command's flags.
+Commands:
+`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Run "vae-explorer COMMAND --help" for a command's flags. Commands that
+read a model use the bundled one (trained on MNIST) unless --model is given.
+Errors go to stderr as one line; the exit status is 2 for bad usage or
+input, 1 for other failures.
 `)
 }

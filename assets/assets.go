@@ -9,3 +9,10 @@ import _ "embed"
 //
 //go:embed icon.png
 var IconPNG []byte
+
+// ModelVAE is the bundled pretrained model: the default 2-D VAE (mlp
+// 784-512-2) trained by `make model` on ../shared/data/mnist-8k. It is a
+// checkpoint in the format vae.Load reads.
+//
+//go:embed model.vae
+var ModelVAE []byte

@@ -179,7 +179,7 @@ func (t *Trainer) emit(ev Event, important bool) {
 	}
 }
 
-func (t *Trainer) run(ctx context.Context) error {
+func (t *Trainer) run(ctx context.Context) (err error) {
 	cfg := t.cfg
 	m := t.model
 	params := m.Params()
@@ -203,6 +203,14 @@ func (t *Trainer) run(ctx context.Context) error {
 	var paused time.Duration
 	lastPublish := start
 	totalSteps := steps * cfg.Epochs
+
+	// Stopped or finished, the model ends with the newest weights; after
+	// a divergence it keeps what it had.
+	defer func() {
+		if !errors.Is(err, ErrDiverged) && params.allFinite() == nil {
+			m.setWeights(params)
+		}
+	}()
 
 	for e := 0; e < cfg.Epochs; e++ {
 		epoch := firstEpoch + e

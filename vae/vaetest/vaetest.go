@@ -5,8 +5,6 @@
 package vaetest
 
 import (
-	"math"
-	"math/rand"
 	"os"
 	"sync"
 	"testing"
@@ -21,6 +19,7 @@ var (
 	once              sync.Once
 	mnTrain, mnTest   *dataset.Set
 	mnErr             error
+	genOnce           sync.Once
 	genTrain, genTest *dataset.Set
 )
 
@@ -42,56 +41,12 @@ func MNIST(t testing.TB) (train, test *dataset.Set, real bool) {
 	return mnTrain, mnTest, true
 }
 
-// Generated returns 3,000 training and 600 held-out generated 28x28
-// "digits": ten classes of strokes (a ring, bars at class-specific angles,
-// a dot) drawn with random position, size, thickness and slant, the same
-// sets every call.
+// Generated returns 3,000 training and 600 held-out generated digits
+// (dataset.Synthetic), the same sets every call.
 func Generated() (train, test *dataset.Set) {
-	if genTrain == nil {
-		rng := rand.New(rand.NewSource(42))
-		genTrain = Generate(rng, 3000)
-		genTest = Generate(rng, 600)
-	}
+	genOnce.Do(func() {
+		genTrain = dataset.Synthetic(3000, 42)
+		genTest = dataset.Synthetic(600, 43)
+	})
 	return genTrain, genTest
-}
-
-// Generate draws n generated digits with labels 0..9 in turn.
-func Generate(rng *rand.Rand, n int) *dataset.Set {
-	const side = 28
-	s := &dataset.Set{Images: &dataset.Images{N: n, Rows: side, Cols: side, Pix: make([]float32, n*side*side)},
-		Labels: make([]uint8, n)}
-	for i := 0; i < n; i++ {
-		k := i % 10
-		s.Labels[i] = uint8(k)
-		img := s.Image(i)
-		cx, cy := 14+rng.Float64()*3-1.5, 14+rng.Float64()*3-1.5
-		scale := 0.8 + rng.Float64()*0.35
-		thick := 1.2 + rng.Float64()*1.2
-		slant := rng.Float64()*0.4 - 0.2
-		for y := 0; y < side; y++ {
-			for x := 0; x < side; x++ {
-				dx, dy := (float64(x)-cx)/scale, (float64(y)-cy)/scale
-				dx -= slant * dy
-				d := math.Inf(1)
-				if k%2 == 0 { // a ring whose radius grows with the class
-					r := 4 + float64(k)*0.6
-					d = math.Abs(math.Hypot(dx, dy*0.8) - r)
-				}
-				// a bar at a class-specific angle
-				a := float64(k) * math.Pi / 10
-				ux, uy := math.Cos(a), math.Sin(a)
-				along := dx*ux + dy*uy
-				across := math.Abs(-dx*uy + dy*ux)
-				if math.Abs(along) <= 8 {
-					d = math.Min(d, across)
-				}
-				if k >= 5 { // and a dot off-centre
-					d = math.Min(d, math.Hypot(dx-5, dy+6)-1)
-				}
-				v := 1 - (d-thick/2)/1.2
-				img[y*side+x] = float32(math.Min(math.Max(v, 0), 1))
-			}
-		}
-	}
-	return s
 }

@@ -1,0 +1,3 @@
+module early.local/earlylocale
+
+go 1.26
