@@ -1,0 +1,301 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
+)
+
+// dataDir writes a small generated dataset as the four idx files.
+func dataDir(t *testing.T, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	for split, s := range map[string]*dataset.Set{"train": dataset.Synthetic(n, 1), "t10k": dataset.Synthetic(n/4, 2)} {
+		write := func(name string, f func(*os.File) error) {
+			fh, err := os.Create(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer fh.Close()
+			if err := f(fh); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write(split+"-images-idx3-ubyte.gz", func(f *os.File) error { return dataset.WriteImages(f, s.Images) })
+		write(split+"-labels-idx1-ubyte.gz", func(f *os.File) error { return dataset.WriteLabels(f, s.Labels) })
+	}
+	return dir
+}
+
+// runCLI runs the binary's entry point in-process.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = run(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func trainSmall(t *testing.T, data, out string, extra ...string) {
+	t.Helper()
+	args := append([]string{"train", "--data", data, "--epochs", "1", "--hidden", "32", "--out", out, "--json"}, extra...)
+	if code, _, stderr := runCLI(t, args...); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+}
+
+func TestTrainJSON(t *testing.T) {
+	data := dataDir(t, 400)
+	out := filepath.Join(t.TempDir(), "m.vae")
+	code, stdout, stderr := runCLI(t, "train", "--data", data, "--epochs", "2", "--hidden", "32", "--limit", "300", "--out", out, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d JSON lines, want 2 epochs + summary:\n%s", len(lines), stdout)
+	}
+	for i, l := range lines[:2] {
+		var v map[string]float64
+		if err := json.Unmarshal([]byte(l), &v); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"epoch", "train_loss", "test_elbo", "test_rec", "test_kl", "img_per_s", "seconds"} {
+			if _, ok := v[k]; !ok {
+				t.Errorf("epoch line %d lacks %q: %s", i, k, l)
+			}
+		}
+		if v["epoch"] != float64(i+1) || !(v["test_elbo"] > 0) {
+			t.Errorf("epoch line %d: %s", i, l)
+		}
+	}
+	var sum map[string]any
+	json.Unmarshal([]byte(lines[2]), &sum)
+	if sum["summary"] != true || sum["epochs"] != 2.0 || sum["stopped"] != false {
+		t.Errorf("summary %s", lines[2])
+	}
+	m, err := vae.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Config().Hidden != 32 || len(m.History()) != 2 || m.HeldOut() == nil {
+		t.Errorf("saved model: %+v, %d epochs", m.Config(), len(m.History()))
+	}
+
+	// Resuming continues the history.
+	code, stdout, stderr = runCLI(t, "train", "--data", data, "--epochs", "1", "--resume", out, "--out", out, "--json")
+	if code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, stderr)
+	}
+	if m, _ := vae.Load(out); len(m.History()) != 3 {
+		t.Errorf("resumed model has %d epochs, want 3", len(m.History()))
+	}
+	if !strings.Contains(stdout, `"epoch":3`) {
+		t.Errorf("resumed run does not number its epoch 3: %s", stdout)
+	}
+}
+
+func TestTrainStopsAndSavesOnCancel(t *testing.T) {
+	data := dataDir(t, 2000)
+	out := filepath.Join(t.TempDir(), "m.vae")
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		cancel()
+	}()
+	var o, e bytes.Buffer
+	code := runCommand(ctx, findCommand("train"), []string{"--data", data, "--epochs", "10000", "--hidden", "32", "--out", out, "--json"}, &o, &e)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, e.String())
+	}
+	if !strings.Contains(o.String(), `"stopped":true`) {
+		t.Errorf("summary does not say stopped: %s", o.String())
+	}
+	if _, err := vae.Load(out); err != nil {
+		t.Fatalf("the model saved on stop does not load: %v", err)
+	}
+}
+
+func TestCommandErrors(t *testing.T) {
+	data := dataDir(t, 200)
+	tmp := t.TempDir()
+	model := filepath.Join(tmp, "m.vae")
+	trainSmall(t, data, model)
+	corrupt := filepath.Join(tmp, "corrupt.vae")
+	good, _ := os.ReadFile(model)
+	bad := bytes.Clone(good)
+	bad[len(bad)/2] ^= 1
+	os.WriteFile(corrupt, bad, 0o644)
+	future := filepath.Join(tmp, "future.vae")
+	fut := bytes.Clone(good)
+	fut[8] = 9
+	os.WriteFile(future, fut, 0o644)
+	text := filepath.Join(tmp, "note.png")
+	os.WriteFile(text, []byte("not a picture"), 0o644)
+	empty := t.TempDir()
+	existing := filepath.Join(tmp, "keep.png")
+	os.WriteFile(existing, []byte("old contents"), 0o644)
+
+	cases := []struct {
+		args []string
+		want string // in stderr
+	}{
+		{[]string{"train", "--data", data}, "--out MODEL is required"},
+		{[]string{"train", "--data", filepath.Join(tmp, "nope"), "--out", model}, "nope"},
+		{[]string{"train", "--data", empty, "--out", model}, "missing train-images-idx3-ubyte"},
+		{[]string{"train", "--data", data, "--loss", "hinge", "--out", model}, `unknown loss "hinge"`},
+		{[]string{"train", "--data", data, "--out", tmp}, "is a folder"},
+		{[]string{"train", "--data", data, "--resume", model, "--latent", "5", "--out", model}, "--latent differs"},
+		{[]string{"train", "--dataset", "cifar", "--out", model}, `unknown dataset "cifar"`},
+		{[]string{"train", "--out", model}, "no data"},
+		{[]string{"eval", "--model", corrupt, "--data", data}, "corrupt.vae: invalid checkpoint: section TENS fails its checksum"},
+		{[]string{"eval", "--model", future, "--data", data}, "newer than this VAE Explorer reads"},
+		{[]string{"eval", "--model", filepath.Join(tmp, "missing.vae"), "--data", data}, "missing.vae: no such file"},
+		{[]string{"grid", "--model", model, "--dims", "0,7", "--out", existing}, "--dims"},
+		{[]string{"grid", "--model", model, "--n", "0", "--out", existing}, "grid of 0 points"},
+		{[]string{"sample", "--model", model, "--n", "5000", "--out", existing}, "--n 5000"},
+		{[]string{"reconstruct", "--model", model, "--out", tmp, text}, "note.png: not an image"},
+		{[]string{"reconstruct", "--model", model, "--out", tmp}, "no image files"},
+		{[]string{"interpolate", "--model", model, "--out", existing, text}, "want two image files"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"grid", "--bogus"}, "flag provided but not defined: -bogus"},
+	}
+	for _, c := range cases {
+		code, _, stderr := runCLI(t, c.args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2 (stderr %q)", c.args, code, stderr)
+		}
+		if !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: stderr %q does not say %q", c.args, stderr, c.want)
+		}
+		if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+			t.Errorf("%v: stack trace on stderr", c.args)
+		}
+		if strings.Count(strings.TrimSpace(stderr), "\n") > 1 && c.args[0] != "grid" {
+			t.Errorf("%v: more than one line on stderr: %q", c.args, stderr)
+		}
+	}
+	if b, _ := os.ReadFile(existing); string(b) != "old contents" {
+		t.Error("a failed command overwrote its output file")
+	}
+	if b, _ := os.ReadFile(model); !bytes.Equal(b, good) {
+		t.Error("a failed train overwrote the model")
+	}
+}
+
+func TestImageCommands(t *testing.T) {
+	data := dataDir(t, 200)
+	tmp := t.TempDir()
+	model := filepath.Join(tmp, "m.vae")
+	trainSmall(t, data, model)
+	// Two input images: generated digits saved as PNG, one inverted.
+	set := dataset.Synthetic(2, 9)
+	imgA, imgB := filepath.Join(tmp, "a digit.png"), filepath.Join(tmp, "b.png")
+	for i, p := range []string{imgA, imgB} {
+		pix := set.Image(i)
+		if i == 1 {
+			inv := make([]float32, len(pix))
+			for j, v := range pix {
+				inv[j] = 1 - v
+			}
+			pix = inv
+		}
+		f, _ := os.Create(p)
+		png.Encode(f, grayImage(pix))
+		f.Close()
+	}
+
+	check := func(path string, w, h int) {
+		t.Helper()
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		img, err := png.Decode(f)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
+			t.Errorf("%s is %dx%d, want %dx%d", path, b.Dx(), b.Dy(), w, h)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		out  string
+		w, h int
+	}{
+		{[]string{"grid", "--model", model, "--n", "7"}, "grid.png", 7 * 28, 7 * 28},
+		{[]string{"grid", "--model", model, "--n", "5", "--quantile"}, "gridq.png", 5 * 28, 5 * 28},
+		{[]string{"sample", "--model", model, "--n", "9", "--seed", "4"}, "sample.png", 3*28 + 4, 3*28 + 4},
+		{[]string{"interpolate", "--model", model, imgA, imgB, "--steps", "6", "--slerp"}, "interp.png", 6*28 + 10, 28},
+	} {
+		out := filepath.Join(tmp, c.out)
+		if code, _, stderr := runCLI(t, append(c.args, "--out", out)...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", c.args, code, stderr)
+		}
+		check(out, c.w, c.h)
+	}
+
+	outDir := filepath.Join(tmp, "recon")
+	code, stdout, stderr := runCLI(t, "reconstruct", "--model", model, "--out", outDir, imgA, imgB)
+	if code != 0 {
+		t.Fatalf("reconstruct: exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d JSON lines, want 2", len(lines))
+	}
+	var r reconResult
+	if err := json.Unmarshal([]byte(lines[1]), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.File != imgB || len(r.LatentMean) != 2 || len(r.LatentLogvar) != 2 || !(r.ReconError > 0) || r.Percentile == nil || !r.Inverted {
+		t.Errorf("reconstruct line %+v", r)
+	}
+	for _, o := range []string{"a_digit-input.png", "a_digit-recon.png", "a_digit-error.png", "b-input.png"} {
+		check(filepath.Join(outDir, o), 28, 28)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, c := range commands {
+		code, _, stderr := runCLI(t, c.name, "--help")
+		if code != 0 || !strings.Contains(stderr, "Usage: vae-explorer "+c.name) {
+			t.Errorf("%s --help: exit %d, %q", c.name, code, stderr)
+		}
+	}
+	if code, stdout, _ := runCLI(t, "--version"); code != 0 || !strings.HasPrefix(stdout, "vae-explorer ") {
+		t.Errorf("--version: %d %q", code, stdout)
+	}
+	if code, stdout, _ := runCLI(t, "--help"); code != 0 || !strings.Contains(stdout, "reconstruct") {
+		t.Errorf("--help: %d %q", code, stdout)
+	}
+}
+
+func TestBundledModelLoads(t *testing.T) {
+	m, err := loadModel("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Latent() != 2 || m.HeldOut() == nil || len(m.History()) == 0 {
+		t.Fatalf("bundled model: latent %d, held-out %v, %d epochs", m.Latent(), m.HeldOut() != nil, len(m.History()))
+	}
+}
+
+func grayImage(pix []float32) *image.Gray {
+	g := image.NewGray(image.Rect(0, 0, 28, 28))
+	for i, v := range pix {
+		g.Pix[i] = uint8(v*255 + 0.5)
+	}
+	return g
+}
