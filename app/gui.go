@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -19,11 +21,18 @@ import (
 const appID = "io.github.vaeexplorer"
 
 // runGUI opens the desktop app and blocks until it quits. SIGINT and SIGTERM
-// quit it the same way closing the window does.
+// close it the way closing the window does (training stops, settings are
+// kept).
 func runGUI(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("vae-explorer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	model := fs.String("model", "", "open this model file (default: the last one, else the bundled model)")
+	data := fs.String("data", "", "preselect this dataset folder (four MNIST-format idx files)")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "vae-explorer: unexpected argument %q (see vae-explorer --help)\n", fs.Arg(0))
 		return 2
 	}
 	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
@@ -33,17 +42,37 @@ func runGUI(args []string, stderr io.Writer) int {
 
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
-	w := ui.NewMainWindow(a)
+	start := time.Now()
+	e := ui.NewExplorer(a, &ui.VAEEngine{}, ui.Options{ModelPath: *model, DataFolder: *data})
+	if os.Getenv("VAE_EXPLORER_TIMING") != "" {
+		a.Lifecycle().SetOnStarted(func() {
+			fmt.Fprintf(stderr, "timing: window shown %.0f ms after start-up began\n", float64(time.Since(start))/1e6)
+		})
+	}
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		if _, ok := <-sig; ok {
-			fyne.Do(a.Quit)
+			fyne.Do(e.Close)
 		}
 	}()
-	w.Window.ShowAndRun()
+	e.Window.ShowAndRun()
 	signal.Stop(sig)
 	close(sig)
+	if os.Getenv("VAE_EXPLORER_TIMING") != "" {
+		reportLatency(stderr, e.DecodeLatencies())
+	}
 	return 0
+}
+
+// reportLatency prints the decode worker's request-to-screen latencies.
+func reportLatency(w io.Writer, ds []time.Duration) {
+	if len(ds) == 0 {
+		return
+	}
+	slices.Sort(ds)
+	q := func(p float64) float64 { return float64(ds[min(len(ds)-1, int(p*float64(len(ds))))]) / 1e6 }
+	fmt.Fprintf(w, "timing: %d decodes, request to image on the UI goroutine: median %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+		len(ds), q(0.5), q(0.9), q(0.99), q(1))
 }

@@ -7,20 +7,26 @@ import (
 	"math/rand"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"vaeexplorer/vae/dataset"
 )
 
 // Model is a VAE ready for inference: encode images, decode latent points,
-// evaluate held-out data. It is safe for concurrent use: every call holds
-// the model's lock while its prebuilt graph runs, and a Trainer publishes
-// new weights into it under the same lock.
+// evaluate held-out data. It is safe for concurrent use: each chunk of a
+// call holds the model's lock while its prebuilt graph runs, and a Trainer
+// publishes new weights into it under the same lock, so a big evaluation
+// never holds up an interactive decode for more than one chunk.
 type Model struct {
 	cfg Config
 
 	mu     sync.Mutex
 	params *Params
-	nets   map[netKey]*net
+	// interactive counts decodes in progress; a Trainer waits between
+	// steps while it is non-zero, so the mouse never waits for training.
+	interactive atomic.Int32
+	nets        map[netKey]*net
 	// History is the per-epoch training record, oldest first.
 	history []EpochStats
 	// heldOut is what the latent scatter and the anomaly score need,
@@ -202,9 +208,9 @@ func (m *Model) Encode(images []float32) (mean, logvar []float32, err error) {
 	}
 	n, L := len(images)/ImageSize, m.cfg.Latent
 	mean, logvar = make([]float32, n*L), make([]float32, n*L)
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	err = forChunks(n, func(off, b int) error {
+		m.mu.Lock()
+		defer m.mu.Unlock()
 		nt, err := m.netFor(netEncode, b)
 		if err != nil {
 			return err
@@ -236,9 +242,11 @@ func (m *Model) DecodeInto(dst, z []float32) error {
 	if len(z)%L != 0 || len(dst) != len(z)/L*ImageSize {
 		return fmt.Errorf("decode: %w (%d latent values, %d outputs)", errShape, len(z), len(dst))
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.interactive.Add(1)
+	defer m.interactive.Add(-1)
 	return forChunks(len(z)/L, func(off, b int) error {
+		m.mu.Lock()
+		defer m.mu.Unlock()
 		nt, err := m.netFor(netDecode, b)
 		if err != nil {
 			return err
@@ -285,9 +293,9 @@ func (m *Model) evaluate(images []float32, fillEps func([]float32), errs []float
 	}
 	n := len(images) / ImageSize
 	var ev Eval
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	err := forChunks(n, func(off, b int) error {
+		m.mu.Lock()
+		defer m.mu.Unlock()
 		nt, err := m.netFor(netEval, b)
 		if err != nil {
 			return err
@@ -316,4 +324,18 @@ func (m *Model) evaluate(images []float32, fillEps func([]float32), errs []float
 		return ev, fmt.Errorf("evaluate: -ELBO is %v; the weights are not usable", ev.ELBO)
 	}
 	return ev, nil
+}
+
+// maxYield bounds how long one training step waits for interactive decodes.
+const maxYield = 20 * time.Millisecond
+
+// yieldToInteractive waits (briefly) while decodes are in progress.
+func (m *Model) yieldToInteractive() {
+	if m.interactive.Load() == 0 {
+		return
+	}
+	deadline := time.Now().Add(maxYield)
+	for m.interactive.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Microsecond)
+	}
 }

@@ -228,6 +228,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 			if err != nil {
 				return err
 			}
+			m.yieldToInteractive()
 			lo, hi := s*cfg.Batch, min((s+1)*cfg.Batch, n)
 			rows := hi - lo
 			for r, idx := range perm[lo:hi] {

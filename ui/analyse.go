@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+
+	"vaeexplorer/vae/imaging"
+)
+
+// analyse encodes a preprocessed image with m: latent Gaussian,
+// reconstruction from the mean, its error and percentile.
+func analyse(m Model, path string, in *imaging.Input) (*Analysis, error) {
+	mean, logvar, err := m.Encode(in.Pixels)
+	if err != nil {
+		return nil, err
+	}
+	recon, err := m.Decode(mean)
+	if err != nil {
+		return nil, err
+	}
+	errs, err := m.ReconErrors(in.Pixels)
+	if err != nil {
+		return nil, err
+	}
+	a := &Analysis{Path: path, Input: in, Mean: mean, Logvar: logvar, Recon: recon, Error: float64(errs[0]), Percentile: math.NaN()}
+	if h := m.HeldOut(); h != nil {
+		a.Percentile = h.Percentile(errs[0])
+	}
+	return a, nil
+}
+
+// AnalyseURIs analyses dropped files; only local files are read.
+func (e *Explorer) AnalyseURIs(uris []fyne.URI) {
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() != "file" {
+			e.showError(fmt.Errorf("%s: only local files can be dropped", u.String()))
+			continue
+		}
+		paths = append(paths, u.Path())
+	}
+	e.AnalyseFiles(paths)
+}
+
+// AnalyseFiles reads, encodes and reconstructs image files off the UI
+// goroutine, then lists them and marks them on the plane. A bad file gets
+// a message and changes nothing. done, if not nil, is called on the UI
+// goroutine when all files are handled.
+func (e *Explorer) AnalyseFiles(paths []string, done ...func()) {
+	m := e.model
+	go func() {
+		var good []*Analysis
+		var errs []error
+		for _, p := range paths {
+			in, err := e.engine.Preprocess(p)
+			if err == nil {
+				var a *Analysis
+				if a, err = analyse(m, p, in); err == nil {
+					good = append(good, a)
+					continue
+				}
+			}
+			errs = append(errs, err)
+		}
+		fyne.Do(func() {
+			if m == e.model { // the model did not change meanwhile
+				for _, a := range good {
+					e.Drops.Add(a)
+				}
+				e.refreshMarks()
+				if len(good) > 0 {
+					a := good[len(good)-1]
+					e.setStatus(fmt.Sprintf("%s: %s", filepath.Base(a.Path), a.Summary()))
+				}
+			}
+			if err := errors.Join(errs...); err != nil {
+				e.showError(err)
+			}
+			for _, f := range done {
+				f()
+			}
+		})
+	}()
+}
+
+// reanalyse re-encodes the listed images with the current weights (after
+// an epoch), keeping the list's order.
+func (e *Explorer) reanalyse() {
+	items := e.Drops.Items()
+	if len(items) == 0 {
+		return
+	}
+	m := e.model
+	go func() {
+		fresh := make([]*Analysis, 0, len(items))
+		for i := len(items) - 1; i >= 0; i-- {
+			if a, err := analyse(m, items[i].Path, items[i].Input); err == nil {
+				fresh = append(fresh, a)
+			}
+		}
+		fyne.Do(func() {
+			if m != e.model {
+				return
+			}
+			e.Drops.Clear()
+			for _, a := range fresh {
+				e.Drops.Add(a)
+			}
+			e.refreshMarks()
+		})
+	}()
+}
+
+func (e *Explorer) openImages() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		r.Close()
+		e.AnalyseFiles([]string{r.URI().Path()})
+	}, e.Window)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif"}))
+	d.Show()
+}

@@ -1,0 +1,134 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"vaeexplorer/vae/imaging"
+)
+
+// Analysis is what the explorer learnt about one image file: its
+// preprocessed input, latent Gaussian, reconstruction and how unusual its
+// reconstruction error is among the held-out set's.
+type Analysis struct {
+	Path         string
+	Input        *imaging.Input
+	Mean, Logvar []float32
+	Recon        []float32
+	Error        float64
+	Percentile   float64 // NaN when the model has no held-out statistics
+}
+
+// Summary is the one-line description shown beside the pictures.
+func (a *Analysis) Summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "reconstruction error %.1f nats", a.Error)
+	if !math.IsNaN(a.Percentile) {
+		fmt.Fprintf(&b, " · more unusual than %.0f%% of held-out digits", a.Percentile)
+	}
+	return b.String()
+}
+
+// DropPanel lists analysed images, newest first: the original, the
+// MNIST-style 28x28 input, the reconstruction and an error heatmap, with
+// the error and its percentile.
+type DropPanel struct {
+	widget.BaseWidget
+
+	OpenBtn, ClearBtn *widget.Button
+	// OnGoTo is called when the user asks to put the plane's point on an
+	// image's latent mean.
+	OnGoTo func(*Analysis)
+
+	items []*Analysis
+	list  *fyne.Container
+	hint  *widget.Label
+	box   fyne.CanvasObject
+}
+
+func newDropPanel(onOpen, onClear func()) *DropPanel {
+	p := &DropPanel{}
+	p.OpenBtn = widget.NewButtonWithIcon("Open images…", theme.FolderOpenIcon(), onOpen)
+	p.ClearBtn = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), onClear)
+	p.hint = widget.NewLabel("Drop image files (PNG, JPEG, GIF) on the window, or open them: each is turned into an MNIST-style digit, encoded, placed on the plane and reconstructed.")
+	p.hint.Wrapping = fyne.TextWrapWord
+	p.list = container.NewVBox(p.hint)
+	p.box = container.NewBorder(container.NewGridWithColumns(2, p.OpenBtn, p.ClearBtn), nil, nil, nil, container.NewVScroll(p.list))
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// CreateRenderer lays out the buttons above the list.
+func (p *DropPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.box) }
+
+// Items returns the analysed images, newest first.
+func (p *DropPanel) Items() []*Analysis { return p.items }
+
+// Add puts an analysed image at the top of the list.
+func (p *DropPanel) Add(a *Analysis) {
+	p.items = append([]*Analysis{a}, p.items...)
+	p.rebuild()
+}
+
+// Clear empties the list.
+func (p *DropPanel) Clear() {
+	p.items = nil
+	p.rebuild()
+}
+
+func (p *DropPanel) rebuild() {
+	objs := []fyne.CanvasObject{}
+	if len(p.items) == 0 {
+		objs = append(objs, p.hint)
+	}
+	for _, a := range p.items {
+		a := a
+		pic := func(v *ImageView, caption string) fyne.CanvasObject {
+			l := widget.NewLabelWithStyle(caption, fyne.TextAlignCenter, fyne.TextStyle{})
+			l.SizeName = theme.SizeNameCaptionText
+			return container.NewBorder(nil, l, nil, nil, v)
+		}
+		title := widget.NewLabelWithStyle(filepath.Base(a.Path), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		title.Truncation = fyne.TextTruncateEllipsis
+		info := widget.NewLabel(a.Summary() + fmt.Sprintf("\nlatent mean %s", fmtVec(a.Mean)))
+		info.Wrapping = fyne.TextWrapWord
+		goTo := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() {
+			if p.OnGoTo != nil {
+				p.OnGoTo(a)
+			}
+		})
+		row := container.NewVBox(
+			container.NewBorder(nil, nil, nil, goTo, title),
+			container.NewGridWithColumns(4,
+				pic(NewImageView(a.Input.Grey, 64), "original"),
+				pic(NewImageView(imaging.Gray28(a.Input.Pixels), 64), "input"),
+				pic(NewImageView(imaging.Gray28(a.Recon), 64), "reconstruction"),
+				pic(NewImageView(imaging.Heatmap(a.Input.Pixels, a.Recon), 64), "error"),
+			),
+			info,
+			widget.NewSeparator(),
+		)
+		objs = append(objs, row)
+	}
+	p.list.Objects = objs
+	p.list.Refresh()
+}
+
+func fmtVec(v []float32) string {
+	parts := make([]string, 0, min(len(v), 8))
+	for i, x := range v {
+		if i == 8 {
+			parts = append(parts, "…")
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%.2f", x))
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}

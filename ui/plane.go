@@ -1,0 +1,452 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Mark is a dropped image's place on the plane: its latent mean and
+// standard deviation, drawn as a dot inside an ellipse.
+type Mark struct {
+	X, Y   float64 // mean
+	SX, SY float64 // standard deviations
+	Label  string
+}
+
+// Arrow is a vector drawn on the plane, from (X0, Y0) to (X1, Y1).
+type Arrow struct {
+	X0, Y0, X1, Y1 float64
+}
+
+// LatentPlane is the 2-D latent space: axes in latent units, a scatter of
+// encoded held-out images coloured by label, marks for dropped images, and
+// a point the user drags, clicks to, or sets from the sliders. Hovering
+// shows the coordinates under the mouse.
+type LatentPlane struct {
+	widget.BaseWidget
+
+	// X and Y are the point, in latent units. Set them with SetPoint.
+	X, Y float64
+	// Range is the half-width of both axes.
+	Range float64
+	// XLabel and YLabel name the axes' latent dimensions.
+	XLabel, YLabel string
+	// OnChanged is called when the user moves the point (drag or click).
+	OnChanged func(x, y float64)
+	// OnDragEnd is called when a drag ends.
+	OnDragEnd func()
+
+	scatterXY     []float32 // x, y pairs
+	scatterLabels []uint8
+	marks         []Mark
+	arrow         *Arrow
+
+	hovering   bool
+	hoverX     float64
+	hoverY     float64
+	scatterImg *image.NRGBA // cached scatter layer, rebuilt when stale
+	scatterFor fyne.Size
+	scatterGen int // bumped when the scatter changes
+	imgGen     int // generation scatterImg was built for
+}
+
+var (
+	_ fyne.Widget         = (*LatentPlane)(nil)
+	_ fyne.Draggable      = (*LatentPlane)(nil)
+	_ fyne.Tappable       = (*LatentPlane)(nil)
+	_ desktop.Hoverable   = (*LatentPlane)(nil)
+	_ fyne.WidgetRenderer = (*planeRenderer)(nil)
+)
+
+// NewLatentPlane returns a plane spanning [-4, 4] on both axes.
+func NewLatentPlane() *LatentPlane {
+	p := &LatentPlane{Range: 4, XLabel: "z0", YLabel: "z1"}
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// SetPoint moves the point without calling OnChanged.
+func (p *LatentPlane) SetPoint(x, y float64) {
+	p.X, p.Y = p.clamp(x), p.clamp(y)
+	p.Refresh()
+}
+
+// SetScatter replaces the scatter: xy holds x, y pairs, labels one label
+// per point (nil: all one colour).
+func (p *LatentPlane) SetScatter(xy []float32, labels []uint8) {
+	p.scatterXY, p.scatterLabels = xy, labels
+	p.scatterGen++
+	p.Refresh()
+}
+
+// ScatterLen is the number of points in the scatter.
+func (p *LatentPlane) ScatterLen() int { return len(p.scatterXY) / 2 }
+
+// SetMarks replaces the dropped-image marks.
+func (p *LatentPlane) SetMarks(m []Mark) {
+	p.marks = m
+	p.Refresh()
+}
+
+// Marks returns the current marks.
+func (p *LatentPlane) Marks() []Mark { return p.marks }
+
+// SetArrow shows a vector on the plane (nil hides it).
+func (p *LatentPlane) SetArrow(a *Arrow) {
+	p.arrow = a
+	p.Refresh()
+}
+
+func (p *LatentPlane) clamp(v float64) float64 {
+	return math.Max(-p.Range, math.Min(p.Range, v))
+}
+
+// Dragged moves the point with the mouse.
+func (p *LatentPlane) Dragged(ev *fyne.DragEvent) {
+	p.moveTo(ev.Position)
+}
+
+// DragEnd ends a drag.
+func (p *LatentPlane) DragEnd() {
+	if p.OnDragEnd != nil {
+		p.OnDragEnd()
+	}
+}
+
+// Tapped jumps the point to where the user clicked.
+func (p *LatentPlane) Tapped(ev *fyne.PointEvent) {
+	p.moveTo(ev.Position)
+}
+
+func (p *LatentPlane) moveTo(pos fyne.Position) {
+	x, y := p.toLatent(pos)
+	p.X, p.Y = p.clamp(x), p.clamp(y)
+	p.hoverX, p.hoverY = x, y
+	p.Refresh()
+	if p.OnChanged != nil {
+		p.OnChanged(p.X, p.Y)
+	}
+}
+
+// MouseIn starts showing the coordinates under the mouse.
+func (p *LatentPlane) MouseIn(ev *desktop.MouseEvent) { p.MouseMoved(ev) }
+
+// MouseMoved updates the coordinates under the mouse.
+func (p *LatentPlane) MouseMoved(ev *desktop.MouseEvent) {
+	p.hovering = true
+	p.hoverX, p.hoverY = p.toLatent(ev.Position)
+	p.Refresh()
+}
+
+// MouseOut hides the coordinates.
+func (p *LatentPlane) MouseOut() {
+	p.hovering = false
+	p.Refresh()
+}
+
+// HoverText is what the coordinate read-out shows ("" when not hovering).
+func (p *LatentPlane) HoverText() string {
+	if !p.hovering {
+		return ""
+	}
+	return fmt.Sprintf("%s = %.2f, %s = %.2f", p.XLabel, p.hoverX, p.YLabel, p.hoverY)
+}
+
+// Margins around the plot area for tick labels.
+const (
+	planeLeft   = 34
+	planeBottom = 22
+	planePad    = 6
+)
+
+// plotRect returns the square plot area within size: origin and side.
+func plotRect(size fyne.Size) (fyne.Position, float32) {
+	side := float32(math.Max(0, math.Min(float64(size.Width-planeLeft-planePad), float64(size.Height-planeBottom-planePad))))
+	return fyne.NewPos(planeLeft, planePad), side
+}
+
+// toPos maps latent coordinates to a position in the widget.
+func (p *LatentPlane) toPos(x, y float64) fyne.Position {
+	o, side := plotRect(p.Size())
+	fx := (x + p.Range) / (2 * p.Range)
+	fy := (p.Range - y) / (2 * p.Range)
+	return fyne.NewPos(o.X+float32(fx)*side, o.Y+float32(fy)*side)
+}
+
+// toLatent maps a position in the widget to latent coordinates.
+func (p *LatentPlane) toLatent(pos fyne.Position) (float64, float64) {
+	o, side := plotRect(p.Size())
+	if side <= 0 {
+		return 0, 0
+	}
+	fx := float64((pos.X - o.X) / side)
+	fy := float64((pos.Y - o.Y) / side)
+	return -p.Range + fx*2*p.Range, p.Range - fy*2*p.Range
+}
+
+// scatterImage returns the scatter layer for the current size, rebuilding
+// it only when the scatter or the size changed.
+func (p *LatentPlane) scatterImage() *image.NRGBA {
+	_, side := plotRect(p.Size())
+	s := fyne.NewSize(side, side)
+	if p.scatterImg != nil && p.imgGen == p.scatterGen && p.scatterFor == s {
+		return p.scatterImg
+	}
+	// Draw at device pixels where known, so dots stay crisp.
+	scale := float32(1)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(p); c != nil {
+		scale = c.Scale()
+	}
+	n := max(1, int(side*scale))
+	img := image.NewNRGBA(image.Rect(0, 0, n, n))
+	r := 1.6 * float64(scale)
+	for i := 0; i+1 < len(p.scatterXY); i += 2 {
+		x, y := float64(p.scatterXY[i]), float64(p.scatterXY[i+1])
+		px := (x + p.Range) / (2 * p.Range) * float64(n)
+		py := (p.Range - y) / (2 * p.Range) * float64(n)
+		c := color.NRGBA{0x80, 0x80, 0x80, 0xff}
+		if p.scatterLabels != nil {
+			c = ClassColour(p.scatterLabels[i/2])
+		}
+		c.A = 0xb0
+		dot(img, px, py, r, c)
+	}
+	p.scatterImg, p.scatterFor, p.imgGen = img, s, p.scatterGen
+	return img
+}
+
+// dot blends a filled disc into img.
+func dot(img *image.NRGBA, cx, cy, r float64, c color.NRGBA) {
+	b := img.Bounds()
+	for y := int(cy - r - 1); y <= int(cy+r+1); y++ {
+		for x := int(cx - r - 1); x <= int(cx+r+1); x++ {
+			if x < b.Min.X || y < b.Min.Y || x >= b.Max.X || y >= b.Max.Y {
+				continue
+			}
+			d := math.Hypot(float64(x)+0.5-cx, float64(y)+0.5-cy)
+			cov := math.Max(0, math.Min(1, r+0.5-d)) // anti-aliased edge
+			if cov <= 0 {
+				continue
+			}
+			a := cov * float64(c.A) / 255
+			o := img.NRGBAAt(x, y)
+			oa := float64(o.A) / 255
+			na := a + oa*(1-a)
+			mix := func(s, d uint8) uint8 {
+				if na == 0 {
+					return 0
+				}
+				return uint8((float64(s)*a + float64(d)*oa*(1-a)) / na)
+			}
+			img.SetNRGBA(x, y, color.NRGBA{mix(c.R, o.R), mix(c.G, o.G), mix(c.B, o.B), uint8(na * 255)})
+		}
+	}
+}
+
+// CreateRenderer builds the plane's canvas objects.
+func (p *LatentPlane) CreateRenderer() fyne.WidgetRenderer {
+	p.ExtendBaseWidget(p)
+	r := &planeRenderer{p: p}
+	r.bg = canvas.NewRectangle(color.Transparent)
+	r.scatter = canvas.NewImageFromImage(image.NewNRGBA(image.Rect(0, 0, 1, 1)))
+	r.scatter.ScaleMode = canvas.ImageScaleFastest
+	r.scatter.FillMode = canvas.ImageFillStretch
+	r.hover = canvas.NewText("", color.Black)
+	r.hover.TextSize = theme.CaptionTextSize()
+	r.ringOuter = canvas.NewCircle(color.Transparent)
+	r.ringOuter.StrokeWidth = 2.5
+	r.ringInner = canvas.NewCircle(color.White)
+	r.crossH = canvas.NewLine(color.Black)
+	r.crossV = canvas.NewLine(color.Black)
+	r.xName = canvas.NewText("", color.Black)
+	r.yName = canvas.NewText("", color.Black)
+	r.Refresh()
+	return r
+}
+
+type planeRenderer struct {
+	p *LatentPlane
+
+	bg             *canvas.Rectangle
+	scatter        *canvas.Image
+	grid           []*canvas.Line
+	ticks          []*canvas.Text
+	xName, yName   *canvas.Text
+	markLines      []fyne.CanvasObject
+	arrowLines     []*canvas.Line
+	crossH, crossV *canvas.Line
+	ringOuter      *canvas.Circle
+	ringInner      *canvas.Circle
+	hover          *canvas.Text
+}
+
+func (r *planeRenderer) Destroy() {}
+
+func (r *planeRenderer) MinSize() fyne.Size {
+	return fyne.NewSize(planeLeft+planePad+200, planeBottom+planePad+200)
+}
+
+func (r *planeRenderer) Objects() []fyne.CanvasObject {
+	objs := []fyne.CanvasObject{r.bg, r.scatter}
+	for _, l := range r.grid {
+		objs = append(objs, l)
+	}
+	for _, t := range r.ticks {
+		objs = append(objs, t)
+	}
+	objs = append(objs, r.xName, r.yName)
+	objs = append(objs, r.markLines...)
+	for _, l := range r.arrowLines {
+		objs = append(objs, l)
+	}
+	return append(objs, r.crossH, r.crossV, r.ringOuter, r.ringInner, r.hover)
+}
+
+func (r *planeRenderer) Layout(fyne.Size) { r.Refresh() }
+
+// Refresh rebuilds the objects from the widget's state. The scatter layer
+// is cached by the widget, so moving the point costs a few objects.
+func (r *planeRenderer) Refresh() {
+	p := r.p
+	th := p.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	fg := th.Color(theme.ColorNameForeground, v)
+	gridCol := th.Color(theme.ColorNameSeparator, v)
+	o, side := plotRect(p.Size())
+
+	r.bg.FillColor = th.Color(theme.ColorNameInputBackground, v)
+	r.bg.Move(o)
+	r.bg.Resize(fyne.NewSquareSize(side))
+	r.scatter.Image = p.scatterImage()
+	r.scatter.Move(o)
+	r.scatter.Resize(fyne.NewSquareSize(side))
+	r.scatter.Refresh()
+
+	// Grid lines and tick labels at whole latent units.
+	step := 1.0
+	if p.Range > 6 {
+		step = 2
+	}
+	var nTicks int
+	for t := -math.Floor(p.Range/step) * step; t <= p.Range+1e-9; t += step {
+		nTicks++
+	}
+	for len(r.grid) < 2*nTicks {
+		r.grid = append(r.grid, canvas.NewLine(gridCol))
+	}
+	for len(r.ticks) < 2*nTicks {
+		t := canvas.NewText("", fg)
+		t.TextSize = theme.CaptionTextSize()
+		r.ticks = append(r.ticks, t)
+	}
+	r.grid, r.ticks = r.grid[:2*nTicks], r.ticks[:2*nTicks]
+	i := 0
+	for t := -math.Floor(p.Range/step) * step; t <= p.Range+1e-9; t += step {
+		pos := p.toPos(t, t)
+		v, h := r.grid[2*i], r.grid[2*i+1]
+		v.StrokeColor, h.StrokeColor = gridCol, gridCol
+		v.StrokeWidth, h.StrokeWidth = 1, 1
+		if t == 0 {
+			v.StrokeWidth, h.StrokeWidth = 2, 2
+		}
+		v.Position1, v.Position2 = fyne.NewPos(pos.X, o.Y), fyne.NewPos(pos.X, o.Y+side)
+		h.Position1, h.Position2 = fyne.NewPos(o.X, pos.Y), fyne.NewPos(o.X+side, pos.Y)
+		tx, ty := r.ticks[2*i], r.ticks[2*i+1]
+		label := fmt.Sprintf("%g", t)
+		tx.Text, ty.Text = label, label
+		tx.Color, ty.Color = fg, fg
+		ts := fyne.MeasureText(label, tx.TextSize, tx.TextStyle)
+		tx.Move(fyne.NewPos(pos.X-ts.Width/2, o.Y+side+2))
+		ty.Move(fyne.NewPos(o.X-ts.Width-4, pos.Y-ts.Height/2))
+		i++
+	}
+	for _, l := range r.grid {
+		l.Refresh()
+	}
+	for _, t := range r.ticks {
+		t.Refresh()
+	}
+	r.xName.Text, r.yName.Text = p.XLabel, p.YLabel
+	r.xName.Color, r.yName.Color = fg, fg
+	r.xName.TextStyle.Bold, r.yName.TextStyle.Bold = true, true
+	xs := fyne.MeasureText(p.XLabel, r.xName.TextSize, r.xName.TextStyle)
+	r.xName.Move(fyne.NewPos(o.X+side-xs.Width-4, o.Y+side-xs.Height-2))
+	r.yName.Move(fyne.NewPos(o.X+4, o.Y+2))
+	r.xName.Refresh()
+	r.yName.Refresh()
+
+	// Marks: an ellipse of one standard deviation and a centre dot.
+	r.markLines = r.markLines[:0]
+	for _, m := range p.marks {
+		const seg = 36
+		for k := 0; k < seg; k++ {
+			a0, a1 := 2*math.Pi*float64(k)/seg, 2*math.Pi*float64(k+1)/seg
+			l := canvas.NewLine(colourMark)
+			l.StrokeWidth = 2
+			l.Position1 = p.toPos(m.X+m.SX*math.Cos(a0), m.Y+m.SY*math.Sin(a0))
+			l.Position2 = p.toPos(m.X+m.SX*math.Cos(a1), m.Y+m.SY*math.Sin(a1))
+			r.markLines = append(r.markLines, l)
+		}
+		c := canvas.NewCircle(colourMark)
+		cp := p.toPos(m.X, m.Y)
+		c.Move(cp.SubtractXY(4, 4))
+		c.Resize(fyne.NewSquareSize(8))
+		r.markLines = append(r.markLines, c)
+		if m.Label != "" {
+			t := canvas.NewText(m.Label, colourMark)
+			t.TextSize = theme.CaptionTextSize()
+			t.TextStyle.Bold = true
+			t.Move(cp.AddXY(6, -16))
+			r.markLines = append(r.markLines, t)
+		}
+	}
+
+	// Arrow: a shaft and two head strokes.
+	r.arrowLines = r.arrowLines[:0]
+	if a := p.arrow; a != nil {
+		p0, p1 := p.toPos(a.X0, a.Y0), p.toPos(a.X1, a.Y1)
+		ang := math.Atan2(float64(p1.Y-p0.Y), float64(p1.X-p0.X))
+		add := func(q0, q1 fyne.Position) {
+			l := canvas.NewLine(fg)
+			l.StrokeWidth = 3
+			l.Position1, l.Position2 = q0, q1
+			r.arrowLines = append(r.arrowLines, l)
+		}
+		add(p0, p1)
+		for _, d := range []float64{2.6, -2.6} {
+			add(p1, p1.AddXY(float32(12*math.Cos(ang+d)), float32(12*math.Sin(ang+d))))
+		}
+	}
+
+	// The point: a crosshair and a ring.
+	pt := p.toPos(p.X, p.Y)
+	accent := th.Color(theme.ColorNamePrimary, v)
+	r.crossH.StrokeColor, r.crossV.StrokeColor = accent, accent
+	r.crossH.Position1, r.crossH.Position2 = fyne.NewPos(o.X, pt.Y), fyne.NewPos(o.X+side, pt.Y)
+	r.crossV.Position1, r.crossV.Position2 = fyne.NewPos(pt.X, o.Y), fyne.NewPos(pt.X, o.Y+side)
+	r.crossH.Refresh()
+	r.crossV.Refresh()
+	r.ringOuter.StrokeColor = accent
+	r.ringOuter.Move(pt.SubtractXY(9, 9))
+	r.ringOuter.Resize(fyne.NewSquareSize(18))
+	r.ringOuter.Refresh()
+	r.ringInner.FillColor = accent
+	r.ringInner.Move(pt.SubtractXY(4, 4))
+	r.ringInner.Resize(fyne.NewSquareSize(8))
+	r.ringInner.Refresh()
+
+	r.hover.Text = p.HoverText()
+	r.hover.Color = fg
+	hs := fyne.MeasureText(r.hover.Text, r.hover.TextSize, r.hover.TextStyle)
+	r.hover.Move(fyne.NewPos(o.X+side-hs.Width-4, o.Y+2))
+	r.hover.Refresh()
+	r.bg.Refresh()
+}

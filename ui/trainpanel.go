@@ -1,0 +1,243 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"vaeexplorer/vae"
+)
+
+// trainState is where training stands; the buttons follow it.
+type trainState int
+
+const (
+	trainIdle trainState = iota
+	trainLoading
+	trainRunning
+	trainPaused
+)
+
+// TrainPanel is the training form: dataset, hyper-parameters, the
+// Train/Pause/Resume/Stop buttons, progress and a status line. It holds no
+// training logic: the Explorer reacts to its buttons.
+type TrainPanel struct {
+	widget.BaseWidget
+
+	Dataset  *widget.Select
+	Folder   string // chosen with Choose folder…
+	folderLb *widget.Label
+	chooseFd *widget.Button
+
+	Epochs, Latent, Hidden, Batch, LR, Beta, Warmup, Limit *widget.Entry
+	Loss                                                   *widget.Select
+	Continue                                               *widget.Check
+
+	TrainBtn, PauseBtn, ResumeBtn, StopBtn *widget.Button
+	Progress                               *widget.ProgressBar
+	Status                                 *widget.Label
+
+	state trainState
+	box   fyne.CanvasObject
+}
+
+func newTrainPanel(win fyne.Window, onFolder func(string)) *TrainPanel {
+	p := &TrainPanel{}
+	p.Dataset = widget.NewSelect([]string{DataMNIST, DataFashion, DataFolder}, nil)
+	p.folderLb = widget.NewLabel("")
+	p.folderLb.Truncation = fyne.TextTruncateEllipsis
+	p.chooseFd = widget.NewButton("Choose folder…", func() {
+		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
+			if err != nil || u == nil {
+				return
+			}
+			p.SetFolder(u.Path())
+			if onFolder != nil {
+				onFolder(u.Path())
+			}
+		}, win)
+	})
+	p.Dataset.OnChanged = func(s string) { p.updateFolderRow() }
+
+	def := vae.DefaultConfig()
+	entry := func(v string) *widget.Entry {
+		e := widget.NewEntry()
+		e.SetText(v)
+		return e
+	}
+	p.Epochs = entry("10")
+	p.Latent = entry(strconv.Itoa(def.Latent))
+	p.Hidden = entry(strconv.Itoa(def.Hidden))
+	p.Batch = entry(strconv.Itoa(def.Batch))
+	p.LR = entry("0.001")
+	p.Beta = entry("1")
+	p.Warmup = entry("0")
+	p.Limit = entry("0")
+	p.Loss = widget.NewSelect([]string{vae.LossBCE, vae.LossMSE}, nil)
+	p.Loss.SetSelected(def.Loss)
+	p.Continue = widget.NewCheck("Continue training the current model", nil)
+
+	p.TrainBtn = widget.NewButton("Train", nil)
+	p.TrainBtn.Importance = widget.HighImportance
+	p.PauseBtn = widget.NewButton("Pause", nil)
+	p.ResumeBtn = widget.NewButton("Resume", nil)
+	p.StopBtn = widget.NewButton("Stop", nil)
+	p.Progress = widget.NewProgressBar()
+	p.Status = widget.NewLabel("Ready")
+	p.Status.Wrapping = fyne.TextWrapWord
+
+	form := widget.NewForm(
+		widget.NewFormItem("Epochs", p.Epochs),
+		widget.NewFormItem("Latent size", p.Latent),
+		widget.NewFormItem("Hidden size", p.Hidden),
+		widget.NewFormItem("Batch", p.Batch),
+		widget.NewFormItem("Learning rate", p.LR),
+		widget.NewFormItem("Beta (KL)", p.Beta),
+		widget.NewFormItem("KL warm-up", p.Warmup),
+		widget.NewFormItem("Loss", p.Loss),
+		widget.NewFormItem("Images (0: all)", p.Limit),
+	)
+	p.box = container.NewVBox(
+		widget.NewLabelWithStyle("Dataset", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		p.Dataset,
+		container.NewBorder(nil, nil, nil, p.chooseFd, p.folderLb),
+		widget.NewSeparator(),
+		widget.NewLabelWithStyle("Hyper-parameters", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		form,
+		p.Continue,
+		container.NewGridWithColumns(2, p.TrainBtn, p.StopBtn),
+		container.NewGridWithColumns(2, p.PauseBtn, p.ResumeBtn),
+		p.Progress,
+		p.Status,
+	)
+	p.Dataset.SetSelected(DataMNIST)
+	p.SetState(trainIdle)
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// CreateRenderer lays the panel out as a column.
+func (p *TrainPanel) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(p.box)
+}
+
+// SetFolder sets the dataset folder and selects the Folder choice.
+func (p *TrainPanel) SetFolder(dir string) {
+	p.Folder = dir
+	p.Dataset.SetSelected(DataFolder)
+	p.updateFolderRow()
+}
+
+func (p *TrainPanel) updateFolderRow() {
+	if p.Dataset.Selected == DataFolder {
+		if p.state == trainIdle {
+			p.chooseFd.Enable()
+		} else {
+			p.chooseFd.Disable()
+		}
+		if p.Folder == "" {
+			p.folderLb.SetText("(no folder chosen)")
+		} else {
+			p.folderLb.SetText(p.Folder)
+		}
+	} else {
+		p.chooseFd.Disable()
+		p.folderLb.SetText("")
+	}
+}
+
+// SetState enables the buttons that make sense in state s.
+func (p *TrainPanel) SetState(s trainState) {
+	p.state = s
+	set := func(b *widget.Button, on bool) {
+		if on {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	set(p.TrainBtn, s == trainIdle)
+	set(p.PauseBtn, s == trainRunning)
+	set(p.ResumeBtn, s == trainPaused)
+	set(p.StopBtn, s != trainIdle)
+	for _, e := range []*widget.Entry{p.Epochs, p.Latent, p.Hidden, p.Batch, p.LR, p.Beta, p.Warmup, p.Limit} {
+		if s == trainIdle {
+			e.Enable()
+		} else {
+			e.Disable()
+		}
+	}
+	p.updateFolderRow()
+	if s == trainIdle {
+		p.Dataset.Enable()
+		p.Loss.Enable()
+		p.Continue.Enable()
+	} else {
+		p.Dataset.Disable()
+		p.Loss.Disable()
+		p.Continue.Disable()
+	}
+}
+
+// State is the panel's training state.
+func (p *TrainPanel) State() trainState { return p.state }
+
+// Config reads the form into a training configuration and the image
+// limit, or says which field is wrong.
+func (p *TrainPanel) Config() (vae.Config, int, error) {
+	cfg := vae.DefaultConfig()
+	var errs []error
+	num := func(name string, e *widget.Entry, dst *int) {
+		v, err := strconv.Atoi(strings.TrimSpace(e.Text))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not a whole number", name, e.Text))
+			return
+		}
+		*dst = v
+	}
+	flt := func(name string, e *widget.Entry, dst *float64) {
+		v, err := strconv.ParseFloat(strings.TrimSpace(e.Text), 64)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not a number", name, e.Text))
+			return
+		}
+		*dst = v
+	}
+	var limit int
+	num("Epochs", p.Epochs, &cfg.Epochs)
+	num("Latent size", p.Latent, &cfg.Latent)
+	num("Hidden size", p.Hidden, &cfg.Hidden)
+	num("Batch", p.Batch, &cfg.Batch)
+	flt("Learning rate", p.LR, &cfg.LR)
+	flt("Beta", p.Beta, &cfg.Beta)
+	num("KL warm-up", p.Warmup, &cfg.Warmup)
+	num("Images", p.Limit, &limit)
+	cfg.Loss = p.Loss.Selected
+	if err := errors.Join(errs...); err != nil {
+		return cfg, 0, err
+	}
+	if cfg.Epochs < 1 {
+		return cfg, 0, errors.New("Epochs: train at least 1 epoch")
+	}
+	if limit < 0 {
+		return cfg, 0, errors.New("Images: the limit cannot be negative")
+	}
+	return cfg, limit, cfg.Validate()
+}
+
+// SetConfig fills the form from cfg.
+func (p *TrainPanel) SetConfig(cfg vae.Config) {
+	p.Latent.SetText(strconv.Itoa(cfg.Latent))
+	p.Hidden.SetText(strconv.Itoa(cfg.Hidden))
+	p.Batch.SetText(strconv.Itoa(cfg.Batch))
+	p.LR.SetText(strconv.FormatFloat(cfg.LR, 'g', -1, 64))
+	p.Beta.SetText(strconv.FormatFloat(cfg.Beta, 'g', -1, 64))
+	p.Warmup.SetText(strconv.Itoa(cfg.Warmup))
+	p.Loss.SetSelected(cfg.Loss)
+}

@@ -1,0 +1,189 @@
+package ui
+
+import (
+	"image"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"vaeexplorer/vae/imaging"
+)
+
+// decodeWorker decodes the latest requested latent point on its own
+// goroutine and hands the image to the UI goroutine. Requests that arrive
+// while it is busy collapse into the newest one, so a fast drag never
+// queues work: what is drawn is always the latest point.
+//
+// Hand-over: RequestWait, called from a UI callback, waits a few
+// milliseconds for the result and shows it before the callback returns,
+// so the image lands in the same frame as the mouse event that asked for
+// it; a result that takes longer (a big model, a busy machine) arrives
+// later through fyne.Do and the UI never blocks beyond the budget.
+type decodeWorker struct {
+	deliver func(img *image.Gray, z []float32) // runs on the UI goroutine
+
+	mu      sync.Mutex
+	model   Decoder
+	latest  []float32
+	asked   time.Time
+	seq     uint64 // number of the latest request
+	pending bool
+	inter   bool               // the latest request is interactive
+	waitSeq uint64             // request a UI callback is waiting for
+	waiter  chan decodedResult // where to send it, or nil
+	wake    chan struct{}
+	quit    chan struct{}
+	exited  chan struct{}
+
+	// Latency from an interactive request to its image on the UI goroutine.
+	stats latencyStats
+}
+
+type decodedResult struct {
+	img         *image.Gray
+	z           []float32
+	asked       time.Time
+	interactive bool // asked for by the mouse or a slider: timed
+}
+
+func newDecodeWorker(deliver func(*image.Gray, []float32)) *decodeWorker {
+	w := &decodeWorker{deliver: deliver, wake: make(chan struct{}, 1), quit: make(chan struct{}), exited: make(chan struct{})}
+	go w.loop()
+	return w
+}
+
+func (w *decodeWorker) request(m Decoder, z []float32, interactive bool) uint64 {
+	w.model, w.inter = m, interactive
+	w.latest = append(w.latest[:0], z...)
+	w.asked = time.Now()
+	w.seq++
+	w.pending = true
+	return w.seq
+}
+
+func (w *decodeWorker) poke() {
+	select {
+	case w.wake <- struct{}{}:
+	default: // already woken; it will pick up the newest point
+	}
+}
+
+// Request asks for z to be decoded with m; the image arrives through
+// fyne.Do. It never blocks.
+func (w *decodeWorker) Request(m Decoder, z []float32) {
+	w.mu.Lock()
+	w.request(m, z, false)
+	w.mu.Unlock()
+	w.poke()
+}
+
+// RequestWait asks for z to be decoded and, called on the UI goroutine,
+// waits up to budget to deliver the image itself. Past the budget the
+// image comes later through fyne.Do.
+func (w *decodeWorker) RequestWait(m Decoder, z []float32, budget time.Duration) {
+	ch := make(chan decodedResult, 1)
+	w.mu.Lock()
+	w.waitSeq, w.waiter = w.request(m, z, true), ch
+	w.mu.Unlock()
+	w.poke()
+	t := time.NewTimer(budget)
+	defer t.Stop()
+	select {
+	case r := <-ch:
+		w.hand(r)
+		return
+	case <-t.C:
+	}
+	w.mu.Lock()
+	mine := w.waiter == ch
+	if mine {
+		w.waiter = nil // the worker will use fyne.Do
+	}
+	w.mu.Unlock()
+	if !mine { // the worker took our channel: the result is on its way
+		w.hand(<-ch)
+	}
+}
+
+func (w *decodeWorker) hand(r decodedResult) {
+	if r.img == nil {
+		return
+	}
+	w.deliver(r.img, r.z)
+	if r.interactive {
+		w.stats.add(time.Since(r.asked))
+	}
+}
+
+// Close stops the worker and waits for its goroutine to exit.
+func (w *decodeWorker) Close() {
+	close(w.quit)
+	<-w.exited
+}
+
+func (w *decodeWorker) loop() {
+	defer close(w.exited)
+	var buf []float32
+	for {
+		select {
+		case <-w.quit:
+			return
+		case <-w.wake:
+		}
+		w.mu.Lock()
+		if !w.pending {
+			w.mu.Unlock()
+			continue
+		}
+		m, z, asked, seq, inter := w.model, append([]float32(nil), w.latest...), w.asked, w.seq, w.inter
+		w.pending = false
+		w.mu.Unlock()
+
+		var r decodedResult
+		if m != nil && len(z) == m.Latent() {
+			if len(buf) != imaging.Side*imaging.Side {
+				buf = make([]float32, imaging.Side*imaging.Side)
+			}
+			if err := m.DecodeInto(buf, z); err == nil {
+				// A fresh image each time: Fyne keys textures by it.
+				r = decodedResult{img: imaging.Gray28(buf), z: z, asked: asked, interactive: inter}
+			}
+		}
+		w.mu.Lock()
+		var ch chan decodedResult
+		if w.waiter != nil && w.waitSeq == seq {
+			ch, w.waiter = w.waiter, nil
+		}
+		w.mu.Unlock()
+		if ch != nil {
+			ch <- r // buffered; the waiting callback shows it
+			continue
+		}
+		if r.img != nil {
+			fyne.Do(func() { w.hand(r) })
+		}
+	}
+}
+
+// latencyStats keeps recent request-to-screen latencies.
+type latencyStats struct {
+	mu sync.Mutex
+	ds []time.Duration
+}
+
+func (s *latencyStats) add(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.ds) >= 4096 {
+		s.ds = s.ds[1:]
+	}
+	s.ds = append(s.ds, d)
+}
+
+// snapshot returns a copy of the recorded latencies.
+func (s *latencyStats) snapshot() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.ds...)
+}
