@@ -22,10 +22,13 @@ TAGS = $(shell pkg-config --exists openblas 2>/dev/null && echo openblas)
 
 # Tests find real MNIST digits through VAE_MNIST_DIR; without it they fall
 # back to small generated data and say so.
-ifneq ($(wildcard ../shared/data/mnist-8k/train-images-idx3-ubyte.gz),)
-export VAE_MNIST_DIR ?= $(abspath ../shared/data/mnist-8k)
+MNIST8K ?= ../shared/data/mnist-8k
+ifneq ($(wildcard $(MNIST8K)/train-images-idx3-ubyte.gz),)
+export VAE_MNIST_DIR ?= $(abspath $(MNIST8K))
 endif
-export LANG ?= en_US.UTF-8
+# Fyne logs a locale error under LANG=C.UTF-8 (the app itself corrects it;
+# test binaries do not), so tests run with a plain English locale.
+TESTENV := LANG=en_US.UTF-8
 
 .PHONY: run build test vet smoke bench package screenshot model deps deps-test deps-run deps-bench clean
 
@@ -36,7 +39,7 @@ build: deps
 	$(GO) build -tags '$(TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN) ./app
 
 test: deps deps-test vet
-	$(GO) test -race -tags '$(TAGS)' ./...
+	$(TESTENV) $(GO) test -race -tags '$(TAGS)' ./...
 	$(MAKE) --no-print-directory smoke
 
 vet:
@@ -48,15 +51,18 @@ vet:
 # Built with -race so the real app's goroutines are checked too.
 smoke:
 	$(GO) build -race -tags '$(TAGS)' -ldflags '$(LDFLAGS)' -o bin/vae-explorer-race ./app
-	VAE_SMOKE_BIN=$(abspath bin/vae-explorer-race) $(GO) test -race -tags 'smoke $(TAGS)' -count=1 -run TestSmoke ./app
+	$(TESTENV) VAE_SMOKE_BIN=$(abspath bin/vae-explorer-race) $(GO) test -race -tags 'smoke $(TAGS)' -count=1 -run TestSmoke ./app
 
-# Regenerates the README's screenshot from the real app.
+# Regenerates the README's screenshots from the real app under Xvfb:
+# first launch with two dropped digits, then training with a drag.
 screenshot: deps deps-test build
-	VAE_SMOKE_BIN=$(abspath $(BIN)) VAE_SCREENSHOT=$(abspath docs/screenshot.png) \
-		$(GO) test -tags 'smoke $(TAGS)' -count=1 -run TestSmoke ./app
+	scripts/screenshots.sh $(MNIST8K)
 
+# Speed: the go test benchmarks, then one table of ours against PyTorch's
+# (scripts/torch_reference.py, when Debian's python3-torch is installed).
 bench: deps deps-bench build
-	$(GO) test -run '^$$' -bench . -benchtime 1x -tags '$(TAGS)' ./...
+	$(GO) test -run '^$$' -bench . -benchtime 2s -tags '$(TAGS)' ./vae/
+	./$(BIN) bench --data $(MNIST8K)
 
 # A Linux release archive (binary, icon, .desktop file, install Makefile)
 # made by Fyne's own packaging tool: dist/vae-explorer.tar.xz.
@@ -68,8 +74,6 @@ package: build
 	@ls -l dist/vae-explorer.tar.xz
 
 # The bundled model: the default 2-D VAE, 30 epochs on mnist-8k, seed 1.
-# Same seed, same machine, same bits.
-MNIST8K ?= ../shared/data/mnist-8k
 model: build
 	./$(BIN) train --data $(MNIST8K) --epochs 30 --seed 1 --out assets/model.vae --json
 

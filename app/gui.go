@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"syscall"
 	"time"
@@ -31,9 +32,11 @@ func runGUI(args []string, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "vae-explorer: unexpected argument %q (see vae-explorer --help)\n", fs.Arg(0))
-		return 2
+	images := fs.Args() // image files to analyse once the window is up
+	if *data != "" {
+		if abs, err := filepath.Abs(*data); err == nil {
+			*data = abs
+		}
 	}
 	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		fmt.Fprintln(stderr, "vae-explorer: no display (DISPLAY and WAYLAND_DISPLAY are unset); run under a desktop session or Xvfb, or use a sub-command (see --help)")
@@ -57,6 +60,9 @@ func runGUI(args []string, stderr io.Writer) int {
 			fyne.Do(e.Close)
 		}
 	}()
+	if len(images) > 0 {
+		e.AnalyseFiles(images)
+	}
 	e.Window.ShowAndRun()
 	signal.Stop(sig)
 	close(sig)

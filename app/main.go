@@ -59,7 +59,9 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `VAE Explorer: train a variational autoencoder and explore its latent space.
 
 Usage:
-  vae-explorer [--model MODEL]    open the desktop app
+  vae-explorer [--model MODEL] [--data DIR] [IMAGE...]
+                               open the desktop app (images are analysed
+                               as if dropped on the window)
   vae-explorer COMMAND [flags]    run a command without a window
 
 Commands:

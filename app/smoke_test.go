@@ -124,7 +124,7 @@ func waitForWindow(t *testing.T, display string, exited <-chan error, logs *byte
 			t.Fatalf("app exited before its window appeared: %v\n%s", err, logs.String())
 		default:
 		}
-		out, err := xcmd(display, "xdotool", "search", "--name", "^VAE Explorer$").Output()
+		out, err := xcmd(display, "xdotool", "search", "--name", "^VAE Explorer( |$)").Output()
 		if err == nil {
 			if ids := strings.Fields(string(out)); len(ids) > 0 {
 				return ids[0]
@@ -132,7 +132,7 @@ func waitForWindow(t *testing.T, display string, exited <-chan error, logs *byte
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("no window titled \"VAE Explorer\" within 60 s\n%s", logs.String())
+	t.Fatalf("no window titled \"VAE Explorer…\" within 60 s\n%s", logs.String())
 	return ""
 }
 

@@ -68,7 +68,7 @@ func (e *Explorer) AnalyseFiles(paths []string, done ...func()) {
 			}
 			errs = append(errs, err)
 		}
-		fyne.Do(func() {
+		e.do(func() {
 			if m == e.model { // the model did not change meanwhile
 				for _, a := range good {
 					e.Drops.Add(a)
@@ -104,7 +104,7 @@ func (e *Explorer) reanalyse() {
 				fresh = append(fresh, a)
 			}
 		}
-		fyne.Do(func() {
+		e.do(func() {
 			if m != e.model {
 				return
 			}

@@ -59,6 +59,9 @@ type Explorer struct {
 	Window fyne.Window
 	engine Engine
 	prefs  fyne.Preferences
+	// do runs a function on the UI goroutine: fyne.Do, or in tests a loop
+	// the test drives, so tests see the same one-goroutine discipline.
+	do func(func())
 
 	model     Model
 	modelPath string // "" for the bundled or an unsaved model
@@ -101,10 +104,14 @@ type Explorer struct {
 // NewExplorer builds the main window for app a and loads the first model.
 // It does not show the window.
 func NewExplorer(a fyne.App, engine Engine, opts Options) *Explorer {
-	e := &Explorer{App: a, engine: engine, prefs: a.Preferences()}
+	return newExplorer(a, engine, opts, fyne.Do)
+}
+
+func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Explorer {
+	e := &Explorer{App: a, engine: engine, prefs: a.Preferences(), do: do}
 	e.Window = a.NewWindow(Title)
 	e.applyTheme(e.prefs.StringWithFallback(prefTheme, "system"))
-	e.worker = newDecodeWorker(e.showDecoded)
+	e.worker = newDecodeWorker(do, e.showDecoded)
 	e.build()
 	e.restoreForm()
 	if opts.DataFolder != "" {
@@ -140,7 +147,7 @@ func (e *Explorer) build() {
 	e.dimYSel = widget.NewSelect(nil, func(s string) { e.setDims(e.dimX, dimIndex(s)) })
 	e.dimsRow = container.NewHBox(widget.NewLabel("x:"), e.dimXSel, widget.NewLabel("y:"), e.dimYSel)
 	e.legend = container.NewHBox()
-	e.Grid = newGridPanel(e.Window, func() Model { return e.model }, e.gridSpec, e.showError)
+	e.Grid = newGridPanel(e.Window, e.do, func() Model { return e.model }, e.gridSpec, e.showError)
 	e.Drops = newDropPanel(e.openImages, func() {
 		e.Drops.Clear()
 		e.Plane.SetMarks(nil)
@@ -261,8 +268,8 @@ func (e *Explorer) SetModel(m Model, path string) {
 	e.buildSliders(L)
 	e.Plane.XLabel, e.Plane.YLabel = names[e.dimX], names[e.dimY]
 	e.Plane.SetPoint(0, 0)
-	e.Drops.Clear()
 	e.Plane.SetMarks(nil)
+	e.reanalyse() // dropped images, seen by the new model
 	e.Plot.Clear()
 	for _, h := range m.History() {
 		e.Plot.AddEpoch(h.Epoch, h.TestELBO, h.TestRec, h.TestKL)
@@ -779,6 +786,7 @@ func (e *Explorer) saveForm() {
 	e.prefs.SetStringList(prefForm, []string{p.Epochs.Text, p.Latent.Text, p.Hidden.Text, p.Batch.Text,
 		p.LR.Text, p.Beta.Text, p.Warmup.Text, p.Loss.Selected, p.Limit.Text})
 	e.prefs.SetString(prefDataset, p.Dataset.Selected)
+	e.prefs.SetString(prefFolder, p.Folder)
 }
 
 func (e *Explorer) restoreForm() {

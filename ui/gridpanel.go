@@ -30,6 +30,7 @@ type GridPanel struct {
 	Export     *widget.Button
 
 	win    fyne.Window
+	do     func(func())        // runs a function on the UI goroutine
 	spec   func() vae.GridSpec // the explorer supplies dims and base
 	model  func() Model
 	onErr  func(error)
@@ -40,8 +41,8 @@ type GridPanel struct {
 	box    fyne.CanvasObject
 }
 
-func newGridPanel(win fyne.Window, model func() Model, spec func() vae.GridSpec, onErr func(error)) *GridPanel {
-	g := &GridPanel{win: win, model: model, spec: spec, onErr: onErr}
+func newGridPanel(win fyne.Window, do func(func()), model func() Model, spec func() vae.GridSpec, onErr func(error)) *GridPanel {
+	g := &GridPanel{win: win, do: do, model: model, spec: spec, onErr: onErr}
 	g.View = NewImageView(nil, 240)
 	g.N = widget.NewSlider(5, 40)
 	g.N.Step = 1
@@ -104,7 +105,7 @@ func (g *GridPanel) Update() {
 		if err == nil {
 			img = imaging.Tile(pix, imaging.Side, spec.N, 0)
 		}
-		fyne.Do(func() {
+		g.do(func() {
 			g.busy = false
 			if err != nil {
 				g.onErr(fmt.Errorf("latent grid: %w", err))

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 
 	"vaeexplorer/vae"
@@ -52,13 +51,13 @@ func (e *Explorer) StartTraining() {
 			var err error
 			if d == nil {
 				d, err = e.engine.LoadData(ctx, choice, folder, func(frac float64, what string) {
-					fyne.Do(func() {
+					e.do(func() {
 						e.Train.Progress.SetValue(frac)
 						e.Train.Status.SetText(what)
 					})
 				})
 			}
-			fyne.Do(func() {
+			e.do(func() {
 				if err != nil {
 					e.trainingEnded(err)
 					return
@@ -118,7 +117,7 @@ func (e *Explorer) pump(t Trainer, done chan struct{}) {
 		batch := steps
 		steps = nil
 		last = time.Now()
-		fyne.Do(func() { e.showSteps(batch) })
+		e.do(func() { e.showSteps(batch) })
 	}
 	for ev := range t.Events() {
 		switch ev.Kind {
@@ -131,12 +130,12 @@ func (e *Explorer) pump(t Trainer, done chan struct{}) {
 			if len(steps) > 0 {
 				flush()
 			}
-			fyne.Do(func() { e.showEpoch(ev) })
+			e.do(func() { e.showEpoch(ev) })
 		case vae.EventDone:
 			if len(steps) > 0 {
 				flush()
 			}
-			fyne.Do(func() { e.trainingEnded(ev.Err) })
+			e.do(func() { e.trainingEnded(ev.Err) })
 		}
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"sync"
 	"time"
 
-	"fyne.io/fyne/v2"
-
 	"vaeexplorer/vae/imaging"
 )
 
@@ -22,6 +20,7 @@ import (
 // later through fyne.Do and the UI never blocks beyond the budget.
 type decodeWorker struct {
 	deliver func(img *image.Gray, z []float32) // runs on the UI goroutine
+	do      func(func())                       // runs a function there (fyne.Do)
 
 	mu      sync.Mutex
 	model   Decoder
@@ -47,8 +46,8 @@ type decodedResult struct {
 	interactive bool // asked for by the mouse or a slider: timed
 }
 
-func newDecodeWorker(deliver func(*image.Gray, []float32)) *decodeWorker {
-	w := &decodeWorker{deliver: deliver, wake: make(chan struct{}, 1), quit: make(chan struct{}), exited: make(chan struct{})}
+func newDecodeWorker(do func(func()), deliver func(*image.Gray, []float32)) *decodeWorker {
+	w := &decodeWorker{do: do, deliver: deliver, wake: make(chan struct{}, 1), quit: make(chan struct{}), exited: make(chan struct{})}
 	go w.loop()
 	return w
 }
@@ -161,7 +160,7 @@ func (w *decodeWorker) loop() {
 			continue
 		}
 		if r.img != nil {
-			fyne.Do(func() { w.hand(r) })
+			w.do(func() { w.hand(r) })
 		}
 	}
 }

@@ -201,6 +201,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 	firstEpoch := len(m.History())
 	start := time.Now()
 	var paused time.Duration
+	var evalTime time.Duration // held-out evaluation, not counted in img/s
 	lastPublish := start
 	totalSteps := steps * cfg.Epochs
 
@@ -260,7 +261,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 			now := time.Now()
 			done := e*steps + s + 1
 			elapsed := now.Sub(start) - paused
-			ips := float64(e*n+hi) / elapsed.Seconds()
+			ips := float64(e*n+hi) / (elapsed - evalTime).Seconds()
 			if now.Sub(lastPublish) >= publishEvery {
 				if params.allFinite() == nil {
 					m.setWeights(params)
@@ -279,6 +280,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 		m.setWeights(params)
 		lastPublish = time.Now()
 		trainTime := time.Since(epochStart) - (paused - epochPaused)
+		evalStart := time.Now()
 		test, err := m.Evaluate(t.test.Pix, cfg.Seed+int64(epoch), nil)
 		if err != nil {
 			return fmt.Errorf("epoch %d: %w", epoch+1, err)
@@ -286,6 +288,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 		if err := m.MeasureHeldOut(t.test); err != nil {
 			return fmt.Errorf("epoch %d: %w", epoch+1, err)
 		}
+		evalTime += time.Since(evalStart)
 		stats := EpochStats{Epoch: epoch + 1, TrainLoss: sumLoss / float64(n), TestELBO: test.ELBO, TestRec: test.Rec,
 			TestKL: test.KL, ImgPerSec: float64(n) / trainTime.Seconds(), Seconds: trainTime.Seconds()}
 		m.mu.Lock()

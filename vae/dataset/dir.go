@@ -3,9 +3,12 @@ package dataset
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"vaeexplorer/vae/atomicfile"
 )
 
 // Set is images with their labels.
@@ -94,4 +97,22 @@ func (s *Set) Subset(n int) *Set {
 	}
 	px := s.Rows * s.Cols
 	return &Set{Images: &Images{N: n, Rows: s.Rows, Cols: s.Cols, Pix: s.Pix[:n*px]}, Labels: s.Labels[:n]}
+}
+
+// SaveDir writes train and test as the four gzip-compressed idx files into
+// dir (created if missing), each atomically: a folder LoadDir (and
+// torchvision's MNIST loader) reads.
+func SaveDir(dir string, train, test *Set) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for split, s := range map[Split]*Set{Train: train, Test: test} {
+		if err := atomicfile.Write(filepath.Join(dir, string(split)+"-images-idx3-ubyte.gz"), func(w io.Writer) error { return WriteImages(w, s.Images) }); err != nil {
+			return err
+		}
+		if err := atomicfile.Write(filepath.Join(dir, string(split)+"-labels-idx1-ubyte.gz"), func(w io.Writer) error { return WriteLabels(w, s.Labels) }); err != nil {
+			return err
+		}
+	}
+	return nil
 }

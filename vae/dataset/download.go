@@ -148,7 +148,8 @@ func (d *Downloader) Fetch(ctx context.Context, src Source, progress Progress) (
 			errs = append(errs, err)
 		}
 		if verify(path, f) != nil {
-			return "", fmt.Errorf("download %s of %s failed from every mirror: %w", f.Name, src.Name, errors.Join(errs...))
+			return "", fmt.Errorf("download %s of %s failed from every mirror (check the internet connection, or use a folder holding the files): %w",
+				f.Name, src.Name, errors.Join(errs...))
 		}
 		done += f.Size
 	}

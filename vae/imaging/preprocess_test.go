@@ -132,8 +132,14 @@ func TestPreprocessRecoversMNISTDigit(t *testing.T) {
 	}
 	// Measured: 0.003 on mnist-8k (a centre of mass that rounds the
 	// other way moves a digit by one pixel, which would cost ~0.07).
-	if worst > 0.02 {
-		t.Errorf("worst mean absolute difference from the original %.3f, want <= 0.02", worst)
+	// Generated digits, not MNIST-normalised, are re-sampled twice from
+	// different sizes: 0.032 measured.
+	limit := 0.02
+	if !real {
+		limit = 0.05
+	}
+	if worst > limit {
+		t.Errorf("worst mean absolute difference from the original %.3f, want <= %.2f", worst, limit)
 	}
 }
 

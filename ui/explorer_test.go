@@ -1,0 +1,398 @@
+package ui
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/imaging"
+)
+
+// decodedMatchesEngine reports whether the decoded view shows exactly what
+// the engine decodes for the explorer's point.
+func decodedMatchesEngine(e *Explorer, m Model) bool {
+	if e.Decoded.Image == nil {
+		return false
+	}
+	pix, err := m.Decode(e.Point())
+	return err == nil && sameImage(e.Decoded.Image, imaging.Gray28(pix))
+}
+
+// dragPlane drags the plane's point from one latent position to another
+// in steps, delivering events as the desktop driver does: each Dragged
+// carries the mouse's current position in the widget and the move since
+// the last event.
+func dragPlane(e *Explorer, x0, y0, x1, y1 float64, steps int) {
+	prev := e.Plane.toPos(x0, y0)
+	for i := 1; i <= steps; i++ {
+		f := float64(i) / float64(steps)
+		pos := e.Plane.toPos(x0+f*(x1-x0), y0+f*(y1-y0))
+		e.Plane.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: pos}, Dragged: fyne.NewDelta(pos.X-prev.X, pos.Y-prev.Y)})
+		prev = pos
+	}
+	e.Plane.DragEnd()
+}
+
+// tapPlane clicks the plane at a latent position.
+func tapPlane(e *Explorer, x, y float64) {
+	e.Plane.Tapped(&fyne.PointEvent{Position: e.Plane.toPos(x, y)})
+}
+
+func TestDragDecodesWhatTheEngineDecodes(t *testing.T) {
+	m := tinyModel(t)
+	e, loop := newTestExplorer(t, m)
+	loop.until(t, "the first decode", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
+	before := e.Decoded.Image
+
+	wx, wy := 2.0, 1.25
+	dragPlane(e, 0, 0, wx, wy, 20)
+	if p := e.Point(); math.Abs(float64(p[0])-wx) > 1e-4 || math.Abs(float64(p[1])-wy) > 1e-4 {
+		t.Fatalf("after dragging, point %v, want (%.3f, %.3f)", p, wx, wy)
+	}
+	loop.until(t, "the decoded image of the new point", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
+	if sameImage(before, e.Decoded.Image) {
+		t.Fatal("the decoded image did not change")
+	}
+	// The sliders follow the plane.
+	if v := e.sliders[0].Value; math.Abs(v-wx) > 0.01 {
+		t.Errorf("slider z0 = %v, want %v", v, wx)
+	}
+	if !strings.Contains(e.decodedLabel.Text, "z = (") {
+		t.Errorf("decoded label %q", e.decodedLabel.Text)
+	}
+}
+
+func TestSlidersMoveThePlane(t *testing.T) {
+	m := tinyModel(t)
+	e, loop := newTestExplorer(t, m)
+	e.sliders[1].SetValue(-2.5)
+	if e.Plane.Y != -2.5 || e.Point()[1] != -2.5 {
+		t.Fatalf("slider z1 = -2.5 put the plane at y=%v, point %v", e.Plane.Y, e.Point())
+	}
+	loop.until(t, "decode of the slider's point", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
+	e.ResetPoint()
+	if p := e.Point(); p[0] != 0 || p[1] != 0 || e.sliders[1].Value != 0 {
+		t.Fatalf("origin: point %v, slider %v", p, e.sliders[1].Value)
+	}
+	e.RandomPoint()
+	if p := e.Point(); p[0] == 0 && p[1] == 0 {
+		t.Fatal("random point is the origin")
+	}
+}
+
+func TestTapJumpsAndHoverShowsCoordinates(t *testing.T) {
+	m := tinyModel(t)
+	e, _ := newTestExplorer(t, m)
+	tapPlane(e, -2, 1)
+	if p := e.Point(); math.Abs(float64(p[0])+2) > 1e-4 || math.Abs(float64(p[1])-1) > 1e-4 {
+		t.Fatalf("tap at (-2, 1) put the point at %v", p)
+	}
+	e.Plane.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: e.Plane.toPos(1.5, -0.5)}})
+	if got := e.Plane.HoverText(); got != "z0 = 1.50, z1 = -0.50" {
+		t.Fatalf("hover text %q", got)
+	}
+	e.Plane.MouseOut()
+	if e.Plane.HoverText() != "" {
+		t.Fatal("hover text stays after the mouse left")
+	}
+}
+
+func TestScatterAndLegendFromHeldOut(t *testing.T) {
+	m := tinyModel(t)
+	e, _ := newTestExplorer(t, m)
+	if n := e.Plane.ScatterLen(); n != len(m.HeldOut().Labels) || n == 0 {
+		t.Fatalf("scatter has %d points, held-out %d", n, len(m.HeldOut().Labels))
+	}
+	if len(e.legend.Objects) != 10 {
+		t.Fatalf("legend has %d entries, want 10 classes", len(e.legend.Objects))
+	}
+}
+
+func TestTrainButtonTrainsAndButtonsFollow(t *testing.T) {
+	e, loop := newTestExplorer(t, tinyModel(t))
+	e.Train.SetFolder(dataDir(t, 300))
+	e.Train.Epochs.SetText("2")
+	e.Train.Hidden.SetText("24")
+	test.Tap(e.Train.TrainBtn)
+	loop.until(t, "training to start", func() bool { return e.Train.State() == trainRunning }, 20*time.Second)
+	if !e.Train.TrainBtn.Disabled() || e.Train.PauseBtn.Disabled() || e.Train.StopBtn.Disabled() || !e.Train.ResumeBtn.Disabled() {
+		t.Error("while training: Train should be off, Pause and Stop on, Resume off")
+	}
+	loop.until(t, "training to finish", func() bool { return e.Train.State() == trainIdle }, 60*time.Second)
+	if e.Train.Status.Text != "Finished" {
+		t.Fatalf("status %q (%s)", e.Train.Status.Text, e.Status())
+	}
+	m := e.Model()
+	if m.Config().Hidden != 24 || len(m.History()) != 2 {
+		t.Fatalf("trained model: hidden %d, %d epochs", m.Config().Hidden, len(m.History()))
+	}
+	steps, epochs := e.Plot.Len()
+	if epochs != 2 || steps == 0 {
+		t.Fatalf("plot has %d steps and %d epochs", steps, epochs)
+	}
+	if e.Plane.ScatterLen() == 0 || !strings.HasSuffix(e.Window.Title(), "*") {
+		t.Errorf("after training: scatter %d points, title %q", e.Plane.ScatterLen(), e.Window.Title())
+	}
+	if e.Train.TrainBtn.Disabled() || !e.Train.PauseBtn.Disabled() {
+		t.Error("after training: Train should be on, Pause off")
+	}
+	loop.until(t, "decode with the trained weights", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
+}
+
+func TestPauseResumeStopAndSpace(t *testing.T) {
+	e, loop := newTestExplorer(t, tinyModel(t))
+	e.Train.SetFolder(dataDir(t, 400))
+	e.Train.Epochs.SetText("1000")
+	e.Train.Hidden.SetText("16")
+	e.Train.Batch.SetText("8")
+	e.StartTraining()
+	loop.until(t, "training to start", func() bool { return e.Train.State() == trainRunning }, 20*time.Second)
+	test.Tap(e.Train.PauseBtn)
+	if e.Train.State() != trainPaused || e.Train.ResumeBtn.Disabled() || !e.Train.PauseBtn.Disabled() {
+		t.Fatal("Pause did not pause")
+	}
+	e.Window.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeySpace})
+	if e.Train.State() != trainRunning {
+		t.Fatal("Space did not resume")
+	}
+	e.Window.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeySpace})
+	if e.Train.State() != trainPaused {
+		t.Fatal("Space did not pause")
+	}
+	test.Tap(e.Train.StopBtn)
+	loop.until(t, "training to stop", func() bool { return e.Train.State() == trainIdle }, 20*time.Second)
+	if e.Train.Status.Text != "Stopped" || !strings.Contains(e.Status(), "stopped") {
+		t.Fatalf("after Stop: %q, %q", e.Train.Status.Text, e.Status())
+	}
+}
+
+func TestBadTrainingInputShowsMessage(t *testing.T) {
+	e, loop := newTestExplorer(t, tinyModel(t))
+	e.Train.Latent.SetText("two")
+	test.Tap(e.Train.TrainBtn)
+	if !strings.Contains(e.Status(), `Latent size: "two" is not a whole number`) || e.Train.State() != trainIdle {
+		t.Fatalf("bad latent size: status %q", e.Status())
+	}
+	e.Train.Latent.SetText("2")
+	e.Train.SetFolder(t.TempDir()) // empty: no idx files
+	test.Tap(e.Train.TrainBtn)
+	loop.until(t, "the data error", func() bool { return e.Train.State() == trainIdle && strings.Contains(e.Status(), "missing") }, 10*time.Second)
+	if !strings.Contains(e.Status(), "train-images-idx3-ubyte") {
+		t.Fatalf("empty folder: status %q", e.Status())
+	}
+}
+
+func TestDragWhileTraining(t *testing.T) {
+	e, loop := newTestExplorer(t, tinyModel(t))
+	e.Train.SetFolder(dataDir(t, 400))
+	e.Train.Epochs.SetText("1000")
+	e.Train.Hidden.SetText("32")
+	e.StartTraining()
+	loop.until(t, "training to start", func() bool { return e.Train.State() == trainRunning }, 20*time.Second)
+	for i := 0; i < 60; i++ {
+		a := float64(i) / 5
+		dragPlane(e, 0, 0, 2*math.Cos(a), 2*math.Sin(a), 5)
+		loop.drain()
+	}
+	e.StopTraining()
+	loop.until(t, "training to stop", func() bool { return e.Train.State() == trainIdle }, 20*time.Second)
+	m := e.Model()
+	e.requestDecode()
+	loop.until(t, "a decode consistent with the final weights", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
+}
+
+func TestCloseMidEpochLeavesNoGoroutines(t *testing.T) {
+	a := test.NewTempApp(t)
+	dir := dataDir(t, 400)
+	runtime.GC()
+	before := runtime.NumGoroutine()
+	loop := newUILoop()
+	e := newExplorer(a, &VAEEngine{}, Options{}, loop.do)
+	e.SetModel(tinyModel(t), "")
+	e.Train.SetFolder(dir)
+	e.Train.Epochs.SetText("1000")
+	e.Train.Hidden.SetText("32")
+	e.StartTraining()
+	loop.until(t, "training to start", func() bool { return e.Train.State() == trainRunning }, 20*time.Second)
+	done := make(chan struct{})
+	go func() { e.Close(); close(done) }()
+	loop.until(t, "the explorer to close", func() bool {
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
+	}, 20*time.Second)
+	loop.drain()
+	var after int
+	for i := 0; i < 100; i++ {
+		time.Sleep(20 * time.Millisecond)
+		loop.drain()
+		if after = runtime.NumGoroutine(); after <= before {
+			break
+		}
+	}
+	if after > before {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines before, %d after closing mid-training:\n%s", before, after, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+func TestDropRealPNGAndBadFiles(t *testing.T) {
+	m := tinyModel(t)
+	e, loop := newTestExplorer(t, m)
+	dir := t.TempDir()
+	good := writeDigitPNG(t, dir, "seven.png", dataset.Synthetic(8, 5).Image(7))
+	e.AnalyseURIs([]fyne.URI{storage.NewFileURI(good)})
+	loop.until(t, "the dropped image", func() bool { return len(e.Drops.Items()) == 1 }, 10*time.Second)
+	a := e.Drops.Items()[0]
+	if math.IsNaN(a.Percentile) || a.Error <= 0 || len(a.Mean) != 2 {
+		t.Fatalf("analysis %+v", a)
+	}
+	marks := e.Plane.Marks()
+	if len(marks) != 1 || marks[0].X != float64(a.Mean[0]) || marks[0].SX <= 0 {
+		t.Fatalf("marks %+v", marks)
+	}
+	if !strings.Contains(e.Status(), "seven.png") {
+		t.Errorf("status %q does not name the file", e.Status())
+	}
+	// The analysis agrees with the engine.
+	want, _, _ := m.Encode(a.Input.Pixels)
+	if want[0] != a.Mean[0] || want[1] != a.Mean[1] {
+		t.Errorf("mean %v, engine says %v", a.Mean, want)
+	}
+
+	text := filepath.Join(dir, "notes.png")
+	os.WriteFile(text, []byte("shopping list"), 0o644)
+	empty := filepath.Join(dir, "empty.png")
+	os.WriteFile(empty, nil, 0o644)
+	huge := filepath.Join(dir, "huge.png")
+	os.WriteFile(huge, pngHeader(100000, 100000), 0o644)
+	for _, bad := range []string{text, empty, huge, filepath.Join(dir, "missing.png")} {
+		point := e.Point()
+		e.AnalyseFiles([]string{bad})
+		name := filepath.Base(bad)
+		loop.until(t, "the message about "+name, func() bool { return strings.Contains(e.Status(), name) }, 10*time.Second)
+		if len(e.Drops.Items()) != 1 || len(e.Plane.Marks()) != 1 || e.Model() != Model(m) || e.Point()[0] != point[0] {
+			t.Fatalf("%s changed the explorer's state", name)
+		}
+	}
+	if !strings.Contains(e.Status(), "no such file") {
+		t.Errorf("missing file: %q", e.Status())
+	}
+	e.AnalyseURIs([]fyne.URI{storage.NewURI("https://example.com/x.png")})
+	if !strings.Contains(e.Status(), "only local files") {
+		t.Errorf("remote URI: %q", e.Status())
+	}
+}
+
+func TestOpenSaveAndRecent(t *testing.T) {
+	m := tinyModel(t)
+	e, _ := newTestExplorer(t, m)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "mine.vae")
+	e.SaveAs(path)
+	if _, err := vae.Load(path); err != nil {
+		t.Fatal(err)
+	}
+	if e.Window.Title() != Title+" — mine.vae" || e.prefs.String(prefLastModel) != path || e.recent()[0] != path {
+		t.Fatalf("after Save As: title %q, last %q, recent %v", e.Window.Title(), e.prefs.String(prefLastModel), e.recent())
+	}
+	// A corrupt file: a message, and nothing changes.
+	bad := filepath.Join(dir, "bad.vae")
+	data, _ := os.ReadFile(path)
+	data[100] ^= 0xff
+	os.WriteFile(bad, data, 0o644)
+	e.OpenModel(bad)
+	if e.Model() != Model(m) || !strings.Contains(e.Status(), "bad.vae") || !strings.Contains(e.Status(), "checksum") {
+		t.Fatalf("opening a corrupt model: status %q", e.Status())
+	}
+	e.OpenModel(path)
+	if e.Model() == Model(m) || e.Model().Config() != m.Config() {
+		t.Fatal("opening the saved model did not load it")
+	}
+	// Saving into a folder that does not exist reports it.
+	e.SaveAs(filepath.Join(dir, "no", "such", "m.vae"))
+	if !strings.Contains(e.Status(), "no such file") {
+		t.Errorf("save into a missing folder: %q", e.Status())
+	}
+}
+
+func TestSettingsRemembered(t *testing.T) {
+	a := test.NewTempApp(t)
+	loop := newUILoop()
+	e := newExplorer(a, &VAEEngine{}, Options{}, loop.do)
+	e.Train.Epochs.SetText("7")
+	e.Train.LR.SetText("0.002")
+	e.Train.SetFolder("/data/digits")
+	e.LogScale.SetChecked(true)
+	e.Close()
+	f := newExplorer(a, &VAEEngine{}, Options{}, loop.do)
+	defer f.Close()
+	if f.Train.Epochs.Text != "7" || f.Train.LR.Text != "0.002" || f.Train.Folder != "/data/digits" ||
+		f.Train.Dataset.Selected != DataFolder || !f.LogScale.Checked {
+		t.Fatalf("settings not remembered: epochs %q lr %q folder %q log %v", f.Train.Epochs.Text, f.Train.LR.Text, f.Train.Folder, f.LogScale.Checked)
+	}
+	if f.prefs.Float(prefWidth) == 0 {
+		t.Error("window size not remembered")
+	}
+}
+
+func TestBundledModelAtFirstLaunch(t *testing.T) {
+	e, loop := newTestExplorer(t, nil)
+	if e.Model() == nil || e.modelName != "bundled model" || e.Plane.ScatterLen() == 0 {
+		t.Fatal("first launch: no bundled model with its scatter")
+	}
+	loop.until(t, "the grid", func() bool { return e.Grid.View.Image != nil }, 10*time.Second)
+	if b := e.Grid.View.Image.Bounds(); b.Dx() != 20*28 {
+		t.Fatalf("grid is %v, want 20x20 digits", b)
+	}
+}
+
+func TestGridPanelSizesAndSpacing(t *testing.T) {
+	e, loop := newTestExplorer(t, tinyModel(t))
+	e.Grid.N.SetValue(5)
+	e.Grid.Update()
+	loop.until(t, "a 5x5 grid", func() bool {
+		return e.Grid.View.Image != nil && e.Grid.View.Image.Bounds().Dx() == 5*28
+	}, 10*time.Second)
+	lin := e.Grid.View.Image
+	e.Grid.Spacing.SetSelected("Normal quantiles")
+	loop.until(t, "a quantile grid", func() bool { return e.Grid.View.Image != lin }, 10*time.Second)
+	if e.Grid.Spec().Spacing != vae.Quantile {
+		t.Fatal("spacing not quantile")
+	}
+	if sameImage(lin, e.Grid.View.Image) {
+		t.Fatal("quantile grid is the same as the linear one")
+	}
+}
+
+func TestLatentSizeAboveTwo(t *testing.T) {
+	cfg := vae.DefaultConfig()
+	cfg.Latent, cfg.Hidden = 4, 16
+	m, _ := vae.NewModel(cfg)
+	e, loop := newTestExplorer(t, m)
+	if len(e.sliders) != 4 || !e.dimsRow.Visible() {
+		t.Fatalf("L=4: %d sliders, dims row visible %v", len(e.sliders), e.dimsRow.Visible())
+	}
+	e.dimXSel.SetSelected("z2")
+	e.dimYSel.SetSelected("z3")
+	tapPlane(e, 1, -1)
+	p := e.Point()
+	if math.Abs(float64(p[2])-1) > 1e-4 || math.Abs(float64(p[3])+1) > 1e-4 || p[0] != 0 {
+		t.Fatalf("tap on the z2/z3 plane gave %v", p)
+	}
+	loop.until(t, "decode", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
+}

@@ -1,0 +1,175 @@
+package ui
+
+import (
+	"context"
+	"encoding/binary"
+	"hash/crc32"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/imaging"
+)
+
+// uiLoop stands in for Fyne's main loop in tests: functions handed to do
+// queue up and run on the test goroutine when the test calls until, so
+// widgets are only ever touched by one goroutine, as in the real app.
+type uiLoop struct{ q chan func() }
+
+func newUILoop() *uiLoop { return &uiLoop{q: make(chan func(), 4096)} }
+
+func (l *uiLoop) do(f func()) { l.q <- f }
+
+// until runs queued functions until cond holds; it fails the test after
+// timeout.
+func (l *uiLoop) until(t *testing.T, what string, cond func() bool, timeout time.Duration) {
+	t.Helper()
+	deadline := time.After(timeout)
+	for !cond() {
+		select {
+		case f := <-l.q:
+			f()
+		case <-time.After(5 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("timed out after %v waiting for %s", timeout, what)
+		}
+	}
+}
+
+// drain runs what is queued now.
+func (l *uiLoop) drain() {
+	for {
+		select {
+		case f := <-l.q:
+			f()
+		default:
+			return
+		}
+	}
+}
+
+var (
+	tinyOnce  sync.Once
+	tinyBytes []byte
+)
+
+// tinyModel returns a small real model (H=32, L=2) trained one epoch on
+// generated digits, with held-out statistics; a fresh copy per call.
+func tinyModel(t *testing.T) *vae.Model {
+	t.Helper()
+	tinyOnce.Do(func() {
+		cfg := vae.DefaultConfig()
+		cfg.Hidden, cfg.Epochs = 32, 1
+		m, err := vae.NewModel(cfg)
+		if err != nil {
+			panic(err)
+		}
+		tr, err := vae.NewTrainer(m, cfg, dataset.Synthetic(512, 1), dataset.Synthetic(128, 2))
+		if err != nil {
+			panic(err)
+		}
+		tr.Start(context.Background())
+		if err := tr.Wait(); err != nil {
+			panic(err)
+		}
+		tinyBytes, _ = m.MarshalBinary()
+	})
+	m, err := vae.UnmarshalModel(tinyBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// dataDir writes generated digits as a dataset folder.
+func dataDir(t *testing.T, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := dataset.SaveDir(dir, dataset.Synthetic(n, 3), dataset.Synthetic(n/4+1, 4)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// newTestExplorer opens an explorer on model m in Fyne's test driver.
+func newTestExplorer(t *testing.T, m Model) (*Explorer, *uiLoop) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	loop := newUILoop()
+	eng := &VAEEngine{Downloader: dataset.Downloader{Dir: t.TempDir()}}
+	e := newExplorer(a, eng, Options{}, loop.do)
+	if m != nil {
+		e.SetModel(m, "")
+	}
+	e.Window.Resize(fyne.NewSize(1280, 800))
+	e.Window.Show()
+	t.Cleanup(func() {
+		done := make(chan struct{})
+		go func() { e.Close(); close(done) }()
+		for {
+			select {
+			case <-done:
+				return
+			case f := <-loop.q:
+				f()
+			}
+		}
+	})
+	return e, loop
+}
+
+// writePNG saves a 28x28 digit as a PNG, scaled up 4x.
+func writeDigitPNG(t *testing.T, dir, name string, pix []float32) string {
+	t.Helper()
+	g := imaging.Gray28(pix)
+	big := image.NewGray(image.Rect(0, 0, 112, 112))
+	for y := 0; y < 112; y++ {
+		for x := 0; x < 112; x++ {
+			big.Pix[y*112+x] = 255 - g.Pix[(y/4)*28+x/4] // dark ink on white
+		}
+	}
+	p := filepath.Join(dir, name)
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, big); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// sameImage reports whether two grey images hold the same pixels.
+func sameImage(a, b image.Image) bool {
+	ga, ok1 := a.(*image.Gray)
+	gb, ok2 := b.(*image.Gray)
+	if !ok1 || !ok2 || ga.Rect != gb.Rect {
+		return false
+	}
+	for i := range ga.Pix {
+		if ga.Pix[i] != gb.Pix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// pngHeader is a PNG signature and IHDR declaring w x h, without pixels.
+func pngHeader(w, h uint32) []byte {
+	b := []byte("\x89PNG\r\n\x1a\n")
+	b = binary.BigEndian.AppendUint32(b, 13)
+	chunk := append([]byte("IHDR"), binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, w), h)...)
+	chunk = append(chunk, 8, 0, 0, 0, 0)
+	b = append(b, chunk...)
+	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(chunk))
+}

@@ -1,0 +1,94 @@
+package vae
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/imaging"
+	"vaeexplorer/vae/vaetest"
+)
+
+// Benchmarks for the speed targets; each reports its figure with
+// ReportMetric. `make bench` runs them and `vae-explorer bench`.
+
+func BenchmarkTrainEpoch(b *testing.B) {
+	train, test, _ := vaetest.MNIST(b)
+	cfg := DefaultConfig()
+	cfg.Epochs = 1
+	var imgs int
+	var secs float64
+	for i := 0; i < b.N; i++ {
+		m, _ := NewModel(cfg)
+		tr, err := NewTrainer(m, cfg, train, test)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tr.Start(context.Background())
+		if err := tr.Wait(); err != nil {
+			b.Fatal(err)
+		}
+		h := m.History()
+		secs += h[0].Seconds
+		imgs += train.N
+	}
+	b.ReportMetric(float64(imgs)/secs, "img/s")
+}
+
+func benchModel(b *testing.B) *Model {
+	train, test := dataset.Synthetic(1000, 1), dataset.Synthetic(200, 2)
+	cfg := DefaultConfig()
+	cfg.Epochs = 1
+	m, _ := NewModel(cfg)
+	tr, _ := NewTrainer(m, cfg, train, test)
+	tr.Start(context.Background())
+	if err := tr.Wait(); err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
+func BenchmarkDecodeOne(b *testing.B) {
+	m := benchModel(b)
+	dst := make([]float32, ImageSize)
+	z := []float32{0.5, -0.25}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		z[0] = float32(i%100) / 50
+		if err := m.DecodeInto(dst, z); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed())/float64(b.N)/1e6, "ms/decode")
+}
+
+func BenchmarkGrid30(b *testing.B) {
+	m := benchModel(b)
+	pts, err := GridSpec{N: 30, DimX: 0, DimY: 1}.Points(2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		pix, err := m.Decode(pts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		imaging.Tile(pix, ImageSide, 30, 0)
+	}
+	b.ReportMetric(float64(b.Elapsed())/float64(b.N)/1e6, "ms/grid")
+}
+
+func BenchmarkEncode10k(b *testing.B) {
+	m := benchModel(b)
+	imgs := dataset.Synthetic(10000, 3).Pix
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := m.Encode(imgs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(time.Since(start))/float64(b.N)/1e6, "ms/10k")
+}
