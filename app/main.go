@@ -47,7 +47,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			}()
 			return runCommand(ctx, cmd, args[1:], stdout, stderr)
 		}
-		if len(args[0]) > 0 && args[0][0] != '-' {
+		if _, err := os.Stat(args[0]); err != nil && len(args[0]) > 0 && args[0][0] != '-' {
+			// Not a flag and not an image file to open in the app.
 			fmt.Fprintf(stderr, "vae-explorer: unknown command %q (see vae-explorer --help)\n", args[0])
 			return 2
 		}

@@ -130,7 +130,8 @@ func niceTicks(lo, hi float64, n int) []float64 {
 // CreateRenderer returns the plot's renderer.
 func (p *LossPlot) CreateRenderer() fyne.WidgetRenderer {
 	p.ExtendBaseWidget(p)
-	r := &lossPlotRenderer{p: p, bg: canvas.NewRectangle(color.Transparent)}
+	r := &lossPlotRenderer{p: p, bg: canvas.NewRectangle(color.Transparent), legendBg: canvas.NewRectangle(color.Transparent)}
+	r.legendBg.CornerRadius = 4
 	r.objs = []fyne.CanvasObject{r.bg}
 	r.Refresh()
 	return r
@@ -141,15 +142,16 @@ func (p *LossPlot) CreateRenderer() fyne.WidgetRenderer {
 // times a second while training, and making objects anew each time would
 // keep the UI goroutine busy.
 type lossPlotRenderer struct {
-	p      *LossPlot
-	bg     *canvas.Rectangle
-	lines  []*canvas.Line
-	texts  []*canvas.Text
-	dots   []*canvas.Circle
-	nLines int
-	nTexts int
-	nDots  int
-	objs   []fyne.CanvasObject
+	p        *LossPlot
+	bg       *canvas.Rectangle
+	legendBg *canvas.Rectangle
+	lines    []*canvas.Line
+	texts    []*canvas.Text
+	dots     []*canvas.Circle
+	nLines   int
+	nTexts   int
+	nDots    int
+	objs     []fyne.CanvasObject
 }
 
 func (r *lossPlotRenderer) line(a, b fyne.Position, c color.Color, width float32) {
@@ -280,8 +282,15 @@ func (r *lossPlotRenderer) Refresh() {
 	series(p.rec, colourRec, 2, true)
 	series(p.kl, colourKL, 2, true)
 
-	// Legend, top right.
+	// Legend, top right, on a box that hides the lines under it.
 	lx := x0 + w - 150
+	bgc := th.Color(theme.ColorNameInputBackground, v)
+	rr, gg, bb, _ := bgc.RGBA()
+	r.legendBg.FillColor = color.NRGBA{uint8(rr >> 8), uint8(gg >> 8), uint8(bb >> 8), 0xe8}
+	r.legendBg.StrokeColor, r.legendBg.StrokeWidth = gridCol, 1
+	r.legendBg.Move(fyne.NewPos(lx-6, y0+2))
+	r.legendBg.Resize(fyne.NewSize(152, 4*14+8))
+	r.legendBg.Refresh()
 	for i, e := range []struct {
 		name string
 		c    color.Color
@@ -293,19 +302,35 @@ func (r *lossPlotRenderer) Refresh() {
 }
 
 // collect lists the objects in use and refreshes them.
+// The legend's four lines and texts are drawn last, over its box.
 func (r *lossPlotRenderer) collect() {
 	r.objs = append(r.objs[:0], r.bg)
-	for _, l := range r.lines[:r.nLines] {
-		r.objs = append(r.objs, l)
-		l.Refresh()
+	legend := r.nLines >= 4 && r.nTexts >= 4
+	nl, nt := r.nLines, r.nTexts
+	if legend {
+		nl, nt = r.nLines-4, r.nTexts-4
+	}
+	add := func(o fyne.CanvasObject) {
+		r.objs = append(r.objs, o)
+		o.Refresh()
+	}
+	for _, l := range r.lines[:nl] {
+		add(l)
 	}
 	for _, d := range r.dots[:r.nDots] {
-		r.objs = append(r.objs, d)
-		d.Refresh()
+		add(d)
 	}
-	for _, t := range r.texts[:r.nTexts] {
-		r.objs = append(r.objs, t)
-		t.Refresh()
+	for _, t := range r.texts[:nt] {
+		add(t)
+	}
+	if legend {
+		add(r.legendBg)
+		for _, l := range r.lines[nl:r.nLines] {
+			add(l)
+		}
+		for _, t := range r.texts[nt:r.nTexts] {
+			add(t)
+		}
 	}
 }
 

@@ -21,5 +21,7 @@ var (
 	colourELBO = color.NRGBA{0xd6, 0x27, 0x28, 0xff}
 	colourRec  = color.NRGBA{0x2c, 0xa0, 0x2c, 0xff}
 	colourKL   = color.NRGBA{0xff, 0x7f, 0x0e, 0xff}
-	colourMark = color.NRGBA{0xff, 0xd7, 0x00, 0xff}
+	// Dropped images' marks: a magenta that stands out from the class
+	// colours on both light and dark backgrounds.
+	colourMark = color.NRGBA{0xe0, 0x21, 0x8a, 0xff}
 )

@@ -215,3 +215,32 @@ func TestTrainerRejectsBadInput(t *testing.T) {
 		t.Error("negative learning rate accepted")
 	}
 }
+
+func TestTrainerNeverWaitsForItsConsumer(t *testing.T) {
+	train, test := smallSets(3000)
+	cfg := DefaultConfig()
+	cfg.Hidden, cfg.Epochs, cfg.Batch = 16, 3, 2 // 4,500 step events, more than the buffer
+	m, _ := NewModel(cfg)
+	tr, err := NewTrainer(m, cfg, train, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Start(context.Background())
+	select { // nobody reads Events
+	case <-tr.Done():
+	case <-time.After(60 * time.Second):
+		t.Fatal("the trainer blocked on its unread event channel")
+	}
+	if err := tr.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	var epochs int
+	for ev := range tr.Events() {
+		if ev.Kind == EventEpoch {
+			epochs++
+		}
+	}
+	if epochs != 3 {
+		t.Errorf("%d epoch events survived, want all 3 (steps are dropped first)", epochs)
+	}
+}
