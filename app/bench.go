@@ -50,7 +50,10 @@ func cmdBench(c *cli, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	r := benchResult{Machine: machine(), BLAS: vae.BLASName, GoMaxProcs: runtime.GOMAXPROCS(0)}
+	r := benchResult{Machine: machine(), BLAS: vae.BLASName + ", " + vae.BLASCore() + " kernels", GoMaxProcs: runtime.GOMAXPROCS(0)}
+	if ct := os.Getenv("OPENBLAS_CORETYPE"); ct != "" && vae.BLASName == "OpenBLAS" {
+		r.BLAS += " (chosen by OPENBLAS_CORETYPE=" + ct + " in the environment)"
+	}
 	var train, test *dataset.Set
 	if *data != "" {
 		var err error

@@ -30,7 +30,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "--version", "-version", "version":
-			fmt.Fprintf(stdout, "vae-explorer %s (BLAS: %s)\n", version, vae.BLASName)
+			fmt.Fprintf(stdout, "vae-explorer %s (BLAS: %s, %s kernels)\n", version, vae.BLASName, vae.BLASCore())
 			return 0
 		case "-h", "-help", "--help", "help":
 			usage(stdout)

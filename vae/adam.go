@@ -33,14 +33,10 @@ func (a *adam) step(weights, grads [][]float32) {
 	eps := float32(a.eps)
 	for i, w := range weights {
 		g, m, v := grads[i], a.m[i], a.v[i]
-		parallelRows(len(w)/256+1, 256, func(r0, r1 int) {
-			for j := r0 * 256; j < min(r1*256, len(w)); j++ {
-				gj := g[j]
-				mj := b1*m[j] + (1-b1)*gj
-				vj := b2*v[j] + (1-b2)*gj*gj
-				m[j], v[j] = mj, vj
-				w[j] -= stepSize * mj / (float32(math.Sqrt(float64(vj)))*invSqrtBC2 + eps)
-			}
+		const chunk = 4096
+		parallelRows((len(w)+chunk-1)/chunk, chunk, func(r0, r1 int) {
+			lo, hi := r0*chunk, min(r1*chunk, len(w))
+			adamKernel(w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], b1, b2, stepSize, invSqrtBC2, eps)
 		})
 	}
 }

@@ -3,6 +3,7 @@
 package vae
 
 // #cgo LDFLAGS: -lopenblas
+// char* openblas_get_corename(void);
 import "C"
 
 import (
@@ -16,3 +17,7 @@ func init() { G.Use(netlib.Implementation{}) }
 
 // BLASName names the BLAS in use, for benchmarks and --version.
 const BLASName = "OpenBLAS"
+
+// BLASCore names the kernels OpenBLAS chose for this CPU ("Haswell",
+// "SkylakeX", ...).
+func BLASCore() string { return C.GoString(C.openblas_get_corename()) }

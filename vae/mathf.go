@@ -72,6 +72,34 @@ func log32(x float32) float32 {
 	return x + y + 0.693359375*fe
 }
 
+// log1pTable holds log(1+x) at x = i/log1pSteps for i = 0..log1pSteps.
+const log1pSteps = 2048
+
+var log1pTable = func() (t [log1pSteps + 2]float32) {
+	for i := range t {
+		t[i] = float32(math.Log1p(float64(i) / log1pSteps))
+	}
+	return t
+}()
+
+// log1pFast is log(1+x) for x in [0, 1] by linear interpolation in a
+// table, within 1e-7 (interpolation 3e-8, h^2/8 with h = 1/2048, plus
+// float32 rounding); below one step it uses the
+// series. The loss's softplus evaluates it 100,000 times a step, where
+// log32's polynomial cost a fifth of the training time.
+func log1pFast(x float32) float32 {
+	if !(x >= 1.0/log1pSteps) { // small, or NaN (which passes through)
+		return x - 0.5*x*x
+	}
+	f := x * log1pSteps
+	i := int(f)
+	if i >= log1pSteps {
+		return log1pTable[log1pSteps]
+	}
+	frac := f - float32(i)
+	return log1pTable[i] + (log1pTable[i+1]-log1pTable[i])*frac
+}
+
 // softplusSigmoid returns softplus(l) = log(1+exp(l)) and sigmoid(l),
 // computed stably from one exponential of -|l|.
 func softplusSigmoid(l float32) (sp, sg float32) {
@@ -82,9 +110,9 @@ func softplusSigmoid(l float32) (sp, sg float32) {
 	e := exp32(a) // in (0, 1]
 	inv := 1 / (1 + e)
 	if l >= 0 {
-		return l + log1p32(e), inv
+		return l + log1pFast(e), inv
 	}
-	return log1p32(e), e * inv
+	return log1pFast(e), e * inv
 }
 
 // sigmoid32 is the logistic function, stable for large |l|.

@@ -169,6 +169,11 @@ func TestFastMathAccuracy(t *testing.T) {
 			t.Fatalf("log1p32(%v) = %v, want %v", x, got, want)
 		}
 	}
+	for x := float32(0); x <= 1; x += 1.0 / 5003 {
+		if d := math.Abs(float64(log1pFast(x)) - math.Log1p(float64(x))); d > 1e-7 {
+			t.Fatalf("log1pFast(%v) off by %v", x, d)
+		}
+	}
 	for _, l := range []float32{-100, -20, -1, 0, 0.5, 3, 20, 100} {
 		sp, sg := softplusSigmoid(l)
 		wsp := math.Log1p(math.Exp(float64(l)))
@@ -179,6 +184,9 @@ func TestFastMathAccuracy(t *testing.T) {
 		if math.Abs(float64(sp)-wsp) > 1e-6*math.Max(1, wsp) || math.Abs(float64(sg)-wsg) > 1e-7 {
 			t.Errorf("softplusSigmoid(%v) = %v, %v; want %v, %v", l, sp, sg, wsp, wsg)
 		}
+	}
+	if nan := float32(math.NaN()); !math.IsNaN(float64(log1pFast(nan))) || !math.IsNaN(float64(exp32(nan))) {
+		t.Error("NaN does not pass through")
 	}
 	if exp32(200) != float32(math.Inf(1)) || exp32(-200) != 0 {
 		t.Error("exp32 does not saturate")
