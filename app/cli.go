@@ -220,6 +220,7 @@ func cmdTrain(c *cli, args []string) error {
 	out := fs.String("out", "", "model file to write (required)")
 	resume := fs.String("resume", "", "continue training this model file")
 	asJSON := fs.Bool("json", false, "print one JSON object per epoch and a summary")
+	memstats := fs.Bool("memstats", false, "add the process's resident memory and Go heap (MB) to each epoch's report")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -295,12 +296,27 @@ func cmdTrain(c *cli, args []string) error {
 		case vae.EventEpoch:
 			h := m.History()
 			st := h[len(h)-1]
+			var mem memReport
+			if *memstats {
+				mem = readMem()
+			}
 			if *asJSON {
-				c.printJSON(st)
+				if *memstats {
+					c.printJSON(struct {
+						vae.EpochStats
+						memReport
+					}{st, mem})
+				} else {
+					c.printJSON(st)
+				}
 			} else {
 				bar.clear()
-				fmt.Fprintf(c.stderr, "epoch %3d  train %.2f  held-out -ELBO %.2f (rec %.2f + KL %.2f)  %.0f img/s\n",
+				fmt.Fprintf(c.stderr, "epoch %3d  train %.2f  held-out -ELBO %.2f (rec %.2f + KL %.2f)  %.0f img/s",
 					st.Epoch, st.TrainLoss, st.TestELBO, st.TestRec, st.TestKL, st.ImgPerSec)
+				if *memstats {
+					fmt.Fprintf(c.stderr, "  RSS %.0f MB, heap %.0f MB", mem.RSSMB, mem.HeapMB)
+				}
+				fmt.Fprintln(c.stderr)
 			}
 		}
 	}

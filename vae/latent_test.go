@@ -119,3 +119,22 @@ func sub(a, b []float32) []float32 {
 	}
 	return o
 }
+
+func TestDecodeBatchMatchesOneByOne(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Hidden = 64
+	m, _ := NewModel(cfg)
+	z := Sample(rand.New(rand.NewSource(2)), 75, 2, 1) // chunks of 64, 8, 1, 1, 1
+	all, err := m.Decode(z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 75; i++ {
+		one, _ := m.Decode(z[2*i : 2*i+2])
+		for j, v := range one {
+			if d := math.Abs(float64(v - all[i*ImageSize+j])); d > 1e-5 {
+				t.Fatalf("point %d pixel %d: alone %v, in a batch %v", i, j, v, all[i*ImageSize+j])
+			}
+		}
+	}
+}

@@ -57,23 +57,20 @@ func (o lossOp) UsePreallocDo(pre G.Value, in ...G.Value) (G.Value, error) {
 	st.out, st.recRow = st.out[:rows*cols], st.recRow[:rows]
 	out := st.out
 	parallelRows(n, cols, func(r0, r1 int) {
+		if st.bce {
+			lo, hi := r0*cols, r1*cols
+			bceRows(logits[lo:hi], x[lo:hi], out[lo:hi], st.recRow[r0:r1], r1-r0, cols)
+			return
+		}
 		for r := r0; r < r1; r++ {
 			lr := logits[r*cols : (r+1)*cols]
 			xr := x[r*cols : (r+1)*cols]
 			or := out[r*cols : (r+1)*cols]
 			var s float32
-			if st.bce {
-				for j, l := range lr {
-					sp, sg := softplusSigmoid(l)
-					s += sp - xr[j]*l
-					or[j] = sg
-				}
-			} else {
-				for j, l := range lr {
-					d := l - xr[j]
-					s += d * d
-					or[j] = l
-				}
+			for j, l := range lr {
+				d := l - xr[j]
+				s += d * d
+				or[j] = l
 			}
 			st.recRow[r] = s
 		}

@@ -121,7 +121,13 @@ func (o denseOp) Do(in ...G.Value) (G.Value, error) {
 	for r := 0; r < rows; r++ {
 		copy(y[r*cols:(r+1)*cols], b)
 	}
-	sgemm(false, false, rows, cols, k, x, w, 1, y)
+	if rows == 1 {
+		// One row (decoding the dragged point): a matrix-vector product,
+		// which BLAS does without gemm's set-up and thread wake-ups.
+		G.WhichBLAS().Sgemv(blas.Trans, k, cols, 1, w, cols, x, 1, 1, y, 1)
+	} else {
+		sgemm(false, false, rows, cols, k, x, w, 1, y)
+	}
 	if o.relu {
 		reluInPlace(y)
 	}
