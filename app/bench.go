@@ -34,6 +34,7 @@ type benchResult struct {
 	Encode10kMS     float64 `json:"encode_10k_ms"`
 	TrainEpochs     int     `json:"train_epochs"`
 	TrainImages     int     `json:"train_images"`
+	Rounds          int     `json:"rounds"`
 	TestELBO        float64 `json:"test_elbo"`
 	TorchTestELBO   float64 `json:"torch_test_elbo,omitempty"`
 	PeakHeapMB      float64 `json:"peak_heap_mb"`
@@ -45,6 +46,7 @@ func cmdBench(c *cli, args []string) error {
 	fs := c.newFlags("bench")
 	data := fs.String("data", os.Getenv("VAE_MNIST_DIR"), "folder of MNIST idx files (default: $VAE_MNIST_DIR, else generated digits)")
 	epochs := fs.Int("epochs", 3, "epochs of the training measurement (and of PyTorch's)")
+	rounds := fs.Int("rounds", 3, "rounds of ours-then-PyTorch; medians are reported")
 	torch := fs.Bool("torch", true, "also run the PyTorch reference when /usr/bin/python3 has torch")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
@@ -71,34 +73,66 @@ func cmdBench(c *cli, args []string) error {
 		}
 	}
 
-	// Training throughput: the default model, epochs over the data.
-	say("training the default model for %d epochs on %d images...", *epochs, train.N)
+	// Training throughput, ours and PyTorch's alternated round by round
+	// (A B A B: the machine is shared and noisy), medians reported.
 	cfg := vae.DefaultConfig()
 	cfg.Epochs = *epochs
-	m, err := vae.NewModel(cfg)
-	if err != nil {
-		return err
-	}
-	tr, err := vae.NewTrainer(m, cfg, train, test)
-	if err != nil {
-		return err
-	}
+	var m *vae.Model
+	var ours, oursELBO, t1, t2, torchELBO []float64
 	peak := trackPeakHeap()
-	tr.Start(c.ctx)
-	for range tr.Events() {
+	for round := 1; round <= *rounds; round++ {
+		say("round %d of %d: training the default model for %d epochs on %d images...", round, *rounds, *epochs, train.N)
+		var err error
+		if m, err = vae.NewModel(cfg); err != nil {
+			return err
+		}
+		tr, err := vae.NewTrainer(m, cfg, train, test)
+		if err != nil {
+			return err
+		}
+		tr.Start(c.ctx)
+		for range tr.Events() {
+		}
+		if err := tr.Wait(); err != nil {
+			return err
+		}
+		var secs float64
+		for _, e := range m.History() {
+			secs += e.Seconds
+		}
+		h := m.History()
+		ours = append(ours, float64(train.N**epochs)/secs)
+		oursELBO = append(oursELBO, h[len(h)-1].TestELBO)
+		if *torch && *data != "" && r.TorchNote == "" {
+			say("round %d of %d: the PyTorch reference, 1 and 2 threads...", round, *rounds)
+			for _, th := range []int{1, 2} {
+				ips, elbo, note := torchRef(c.ctx, *data, *epochs, th)
+				if note != "" {
+					r.TorchNote = note
+					break
+				}
+				if th == 1 {
+					t1 = append(t1, ips)
+				} else {
+					t2 = append(t2, ips)
+				}
+				torchELBO = append(torchELBO, elbo)
+			}
+		}
 	}
-	if err := tr.Wait(); err != nil {
-		return err
+	if *torch && *data == "" {
+		r.TorchNote = "skipped: the PyTorch reference needs a data folder"
 	}
 	r.PeakHeapMB = peak()
-	var secs float64
-	for _, e := range m.History() {
-		secs += e.Seconds
+	r.TrainEpochs, r.TrainImages, r.Rounds = *epochs, train.N, *rounds
+	r.TrainImgPerS, r.TestELBO = median(ours), median(oursELBO)
+	if len(t1) > 0 && len(t2) > 0 {
+		r.TorchImgPerS, r.TorchThreads = median(t1), 1
+		if median(t2) > r.TorchImgPerS {
+			r.TorchImgPerS, r.TorchThreads = median(t2), 2
+		}
+		r.TorchTestELBO = median(torchELBO)
 	}
-	r.TrainEpochs, r.TrainImages = *epochs, train.N
-	r.TrainImgPerS = float64(train.N**epochs) / secs
-	h := m.History()
-	r.TestELBO = h[len(h)-1].TestELBO
 
 	// Interactive figures on the trained model.
 	z := []float32{0.3, -0.7}
@@ -122,17 +156,12 @@ func cmdBench(c *cli, args []string) error {
 		return err
 	}))
 	tenK := make([]float32, 0, 10000*vae.ImageSize)
+	testPix := test.Floats()
 	for len(tenK) < cap(tenK) {
-		tenK = append(tenK, test.Pix[:min(len(test.Pix), cap(tenK)-len(tenK))]...)
+		tenK = append(tenK, testPix[:min(len(testPix), cap(tenK)-len(tenK))]...)
 	}
 	r.Encode10kMS = ms(medianOf(5, func() error { _, _, err := m.Encode(tenK); return err }))
 
-	if *torch && *data != "" {
-		say("running the PyTorch reference (1 and 2 threads)...")
-		torchRef(c.ctx, &r, *data, *epochs)
-	} else if *torch {
-		r.TorchNote = "skipped: the PyTorch reference needs a data folder"
-	}
 	if r.TorchImgPerS > 0 {
 		r.Ratio = r.TrainImgPerS / r.TorchImgPerS
 	}
@@ -142,7 +171,8 @@ func cmdBench(c *cli, args []string) error {
 		return nil
 	}
 	w := c.stdout
-	fmt.Fprintf(w, "machine: %s, GOMAXPROCS %d, BLAS %s\ndata: %s\n\n", r.Machine, r.GoMaxProcs, r.BLAS, r.Data)
+	fmt.Fprintf(w, "machine: %s, GOMAXPROCS %d, BLAS %s\ndata: %s; medians of %d rounds, ours and PyTorch's alternated\n\n",
+		r.Machine, r.GoMaxProcs, r.BLAS, r.Data, r.Rounds)
 	fmt.Fprintf(w, "%-44s %14s %14s %8s\n", "figure", "VAE Explorer", "PyTorch", "ratio")
 	torchCol, ratioCol := "-", "-"
 	if r.TorchImgPerS > 0 {
@@ -218,43 +248,48 @@ func machine() string {
 	return fmt.Sprintf("%s, %d cores, %s/%s", model, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
 }
 
-// torchRef runs scripts/torch_reference.py with 1 and 2 threads and keeps
-// the faster.
-func torchRef(ctx context.Context, r *benchResult, data string, epochs int) {
+// torchRef runs scripts/torch_reference.py once with the given threads
+// and returns its images/s and final held-out -ELBO, or why it could not.
+func torchRef(ctx context.Context, data string, epochs, threads int) (ips, elbo float64, note string) {
 	script := findScript("scripts/torch_reference.py")
 	if script == "" {
-		r.TorchNote = "skipped: scripts/torch_reference.py not found (run from the source tree)"
-		return
+		return 0, 0, "skipped: scripts/torch_reference.py not found (run from the source tree)"
 	}
-	for _, threads := range []int{1, 2} {
-		cmd := exec.CommandContext(ctx, "/usr/bin/python3", script, "--data", data, "--epochs", fmt.Sprint(epochs), "--threads", fmt.Sprint(threads))
-		out, err := cmd.Output()
-		if err != nil {
-			r.TorchNote = fmt.Sprintf("skipped: /usr/bin/python3 failed: %v", err)
-			return
+	if _, err := os.Stat("/usr/bin/python3"); err != nil {
+		return 0, 0, "skipped: /usr/bin/python3 is not installed"
+	}
+	cmd := exec.CommandContext(ctx, "/usr/bin/python3", script, "--data", data, "--epochs", fmt.Sprint(epochs), "--threads", fmt.Sprint(threads))
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, 0, fmt.Sprintf("skipped: /usr/bin/python3 %s failed: %v", script, err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		var v map[string]any
+		if json.Unmarshal([]byte(line), &v) != nil {
+			continue
 		}
-		var lastEpoch struct {
-			TestELBO float64 `json:"test_elbo"`
+		if s, ok := v["skipped"].(string); ok {
+			return 0, 0, "skipped: " + s
 		}
-		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-			var v map[string]any
-			if json.Unmarshal([]byte(line), &v) != nil {
-				continue
-			}
-			if s, ok := v["skipped"].(string); ok {
-				r.TorchNote = "skipped: " + s
-				return
-			}
-			if v["summary"] == true {
-				if ips, _ := v["img_per_s"].(float64); ips > r.TorchImgPerS {
-					r.TorchImgPerS, r.TorchThreads = ips, threads
-					r.TorchTestELBO = lastEpoch.TestELBO
-				}
-			} else {
-				json.Unmarshal([]byte(line), &lastEpoch)
-			}
+		if v["summary"] == true {
+			ips, _ = v["img_per_s"].(float64)
+		} else if e, ok := v["test_elbo"].(float64); ok {
+			elbo = e
 		}
 	}
+	if ips == 0 {
+		return 0, 0, "skipped: the PyTorch reference printed no summary"
+	}
+	return ips, elbo, ""
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 // findScript looks for a repository file next to the working directory or

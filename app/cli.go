@@ -383,11 +383,12 @@ func cmdEval(c *cli, args []string) error {
 	if test.Rows != vae.ImageSide || test.Cols != vae.ImageSide {
 		return badInput("held-out images are %dx%d; models read %dx%d", test.Rows, test.Cols, vae.ImageSide, vae.ImageSide)
 	}
-	ev, err := m.Evaluate(test.Pix, *seed, nil)
+	testPix := test.Floats()
+	ev, err := m.Evaluate(testPix, *seed, nil)
 	if err != nil {
 		return err
 	}
-	errs, err := m.ReconErrors(test.Pix)
+	errs, err := m.ReconErrors(testPix)
 	if err != nil {
 		return err
 	}

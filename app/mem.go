@@ -13,8 +13,10 @@ type memReport struct {
 	HeapMB float64 `json:"heap_mb"` // Go heap in use
 }
 
-// readMem measures the process's resident memory and Go heap.
+// readMem measures the process's resident memory and its live Go heap
+// (after a collection, so garbage does not count).
 func readMem() memReport {
+	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	r := memReport{HeapMB: float64(ms.HeapInuse) / (1 << 20)}

@@ -82,7 +82,7 @@ func BenchmarkGrid30(b *testing.B) {
 
 func BenchmarkEncode10k(b *testing.B) {
 	m := benchModel(b)
-	imgs := dataset.Synthetic(10000, 3).Pix
+	imgs := dataset.Synthetic(10000, 3).Floats()
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {

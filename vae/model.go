@@ -93,17 +93,21 @@ const maxHeldOutPoints = 5000
 // the anomaly score need: up to maxHeldOutPoints latent means with labels,
 // and the sorted reconstruction errors of the whole set.
 func (m *Model) MeasureHeldOut(test *dataset.Set) error {
-	errs, err := m.ReconErrors(test.Pix)
+	return m.measureHeldOut(test.Floats(), test.Labels)
+}
+
+func (m *Model) measureHeldOut(pix []float32, labels []uint8) error {
+	errs, err := m.ReconErrors(pix)
 	if err != nil {
 		return err
 	}
 	slices.Sort(errs)
-	k := min(test.N, maxHeldOutPoints)
-	mean, _, err := m.Encode(test.Pix[:k*ImageSize])
+	k := min(len(labels), maxHeldOutPoints)
+	mean, _, err := m.Encode(pix[:k*ImageSize])
 	if err != nil {
 		return err
 	}
-	h := &HeldOut{Means: mean, Labels: append([]uint8(nil), test.Labels[:k]...), Errors: errs}
+	h := &HeldOut{Means: mean, Labels: append([]uint8(nil), labels[:k]...), Errors: errs}
 	m.mu.Lock()
 	m.heldOut = h
 	m.mu.Unlock()

@@ -198,6 +198,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 
 	n := t.train.N
 	steps := (n + cfg.Batch - 1) / cfg.Batch
+	testPix := t.test.Floats() // evaluated every epoch
 	firstEpoch := len(m.History())
 	start := time.Now()
 	var paused time.Duration
@@ -233,7 +234,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 			lo, hi := s*cfg.Batch, min((s+1)*cfg.Batch, n)
 			rows := hi - lo
 			for r, idx := range perm[lo:hi] {
-				copy(nt.xBuf[r*ImageSize:(r+1)*ImageSize], t.train.Image(idx))
+				t.train.ImageInto(idx, nt.xBuf[r*ImageSize:(r+1)*ImageSize])
 			}
 			// Padding rows of a short last batch repeat the first image;
 			// the loss masks them out.
@@ -281,11 +282,11 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 		lastPublish = time.Now()
 		trainTime := time.Since(epochStart) - (paused - epochPaused)
 		evalStart := time.Now()
-		test, err := m.Evaluate(t.test.Pix, cfg.Seed+int64(epoch), nil)
+		test, err := m.Evaluate(testPix, cfg.Seed+int64(epoch), nil)
 		if err != nil {
 			return fmt.Errorf("epoch %d: %w", epoch+1, err)
 		}
-		if err := m.MeasureHeldOut(t.test); err != nil {
+		if err := m.measureHeldOut(testPix, t.test.Labels); err != nil {
 			return fmt.Errorf("epoch %d: %w", epoch+1, err)
 		}
 		evalTime += time.Since(evalStart)

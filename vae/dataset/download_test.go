@@ -33,9 +33,9 @@ func newFakeServer(t *testing.T) (*fakeServer, Source) {
 	files := map[string][]byte{}
 	src := Source{Name: "fake"}
 	var ib, lb bytes.Buffer
-	im := &Images{N: 40, Rows: 28, Cols: 28, Pix: make([]float32, 40*784)}
+	im := &Images{N: 40, Rows: 28, Cols: 28, Pix: make([]uint8, 40*784)}
 	for i := range im.Pix {
-		im.Pix[i] = float32((i*7919)%256) / 255
+		im.Pix[i] = uint8((i * 7919) % 256)
 	}
 	WriteImages(&ib, im)
 	WriteLabels(&lb, bytes.Repeat([]byte{3}, 40))

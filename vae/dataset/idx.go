@@ -36,17 +36,45 @@ func formatErr(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrFormat, fmt.Sprintf(format, args...))
 }
 
-// Images is a stack of grey images scaled to [0,1], row-major, one after
-// the other.
+// Images is a stack of grey images, row-major, one after the other, kept
+// as the bytes the idx format stores (a quarter of the memory of floats:
+// 47 MB for 60,000 MNIST digits). Pixel value b means b/255 in [0,1].
 type Images struct {
 	N, Rows, Cols int
-	Pix           []float32 // N*Rows*Cols values
+	Pix           []uint8 // N*Rows*Cols values
 }
 
-// Image returns the pixels of image i.
-func (im *Images) Image(i int) []float32 {
+// ImageInto writes image i's pixels, scaled to [0,1], into dst.
+func (im *Images) ImageInto(i int, dst []float32) {
 	s := im.Rows * im.Cols
-	return im.Pix[i*s : (i+1)*s]
+	for j, b := range im.Pix[i*s : (i+1)*s] {
+		dst[j] = float32(b) * (1.0 / 255)
+	}
+}
+
+// Image returns image i's pixels scaled to [0,1], in a new slice.
+func (im *Images) Image(i int) []float32 {
+	dst := make([]float32, im.Rows*im.Cols)
+	im.ImageInto(i, dst)
+	return dst
+}
+
+// Floats returns all pixels scaled to [0,1], in a new slice.
+func (im *Images) Floats() []float32 {
+	dst := make([]float32, len(im.Pix))
+	for j, b := range im.Pix {
+		dst[j] = float32(b) * (1.0 / 255)
+	}
+	return dst
+}
+
+// FromFloats makes images from pixels in [0,1] (rounded to bytes).
+func FromFloats(pix []float32, n, rows, cols int) *Images {
+	im := &Images{N: n, Rows: rows, Cols: cols, Pix: make([]uint8, len(pix))}
+	for i, v := range pix {
+		im.Pix[i] = uint8(min(max(v*255+0.5, 0), 255))
+	}
+	return im
 }
 
 // openMaybeGzip returns a reader of r's contents, gunzipped when r starts
@@ -146,11 +174,7 @@ func ReadImages(r io.Reader) (*Images, error) {
 	if err != nil {
 		return nil, err
 	}
-	im := &Images{N: n, Rows: rows, Cols: cols, Pix: make([]float32, len(raw))}
-	for i, b := range raw {
-		im.Pix[i] = float32(b) / 255
-	}
-	return im, nil
+	return &Images{N: n, Rows: rows, Cols: cols, Pix: raw}, nil
 }
 
 // ReadLabels reads an idx1-ubyte label file, gzip-compressed or not.
@@ -195,19 +219,14 @@ func ReadImagesFile(path string) (*Images, error) { return readFile(path, ReadIm
 // ReadLabelsFile reads an idx label file.
 func ReadLabelsFile(path string) ([]uint8, error) { return readFile(path, ReadLabels) }
 
-// WriteImages writes images as a gzip-compressed idx3-ubyte file, pixels
-// rounded to bytes. WriteLabels writes labels as idx1-ubyte, gzipped.
+// WriteImages writes images as a gzip-compressed idx3-ubyte file.
 func WriteImages(w io.Writer, im *Images) error {
 	zw := gzip.NewWriter(w)
 	hdr := []uint32{magicImages, uint32(im.N), uint32(im.Rows), uint32(im.Cols)}
 	if err := binary.Write(zw, binary.BigEndian, hdr); err != nil {
 		return err
 	}
-	raw := make([]byte, len(im.Pix))
-	for i, v := range im.Pix {
-		raw[i] = byte(min(max(v*255+0.5, 0), 255))
-	}
-	if _, err := zw.Write(raw); err != nil {
+	if _, err := zw.Write(im.Pix); err != nil {
 		return err
 	}
 	return zw.Close()

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,9 +29,9 @@ func gz(b []byte) []byte {
 }
 
 func sampleImages() *Images {
-	im := &Images{N: 3, Rows: 28, Cols: 28, Pix: make([]float32, 3*784)}
+	im := &Images{N: 3, Rows: 28, Cols: 28, Pix: make([]uint8, 3*784)}
 	for i := range im.Pix {
-		im.Pix[i] = float32(i%256) / 255
+		im.Pix[i] = uint8(i % 256)
 	}
 	return im
 }
@@ -63,8 +64,11 @@ func TestRawAndGzipReadAlike(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(im.Pix, []float32{0, 1, 0.2, 0.4}) {
+		if !slices.Equal(im.Pix, []uint8{0, 255, 51, 102}) {
 			t.Fatalf("pixels %v", im.Pix)
+		}
+		if f := im.Floats(); f[1] != 1 || math.Abs(float64(f[2])-0.2) > 1e-7 {
+			t.Fatalf("scaled pixels %v", f)
 		}
 	}
 }
@@ -136,7 +140,7 @@ func TestHugeDeclaredCountDoesNotAllocate(t *testing.T) {
 
 func writeSet(t *testing.T, dir, split string, n int, labels int, gzipped bool) {
 	t.Helper()
-	im := &Images{N: n, Rows: 28, Cols: 28, Pix: make([]float32, n*784)}
+	im := &Images{N: n, Rows: 28, Cols: 28, Pix: make([]uint8, n*784)}
 	var ib, lb bytes.Buffer
 	WriteImages(&ib, im)
 	WriteLabels(&lb, make([]uint8, labels))

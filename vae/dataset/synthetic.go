@@ -12,12 +12,12 @@ import (
 func Synthetic(n int, seed int64) *Set {
 	rng := rand.New(rand.NewSource(seed))
 	const side = 28
-	s := &Set{Images: &Images{N: n, Rows: side, Cols: side, Pix: make([]float32, n*side*side)},
+	s := &Set{Images: &Images{N: n, Rows: side, Cols: side, Pix: make([]uint8, n*side*side)},
 		Labels: make([]uint8, n)}
 	for i := 0; i < n; i++ {
 		k := i % 10
 		s.Labels[i] = uint8(k)
-		img := s.Image(i)
+		img := s.Pix[i*side*side : (i+1)*side*side]
 		cx, cy := 14+rng.Float64()*3-1.5, 14+rng.Float64()*3-1.5
 		scale := 0.8 + rng.Float64()*0.35
 		thick := 1.2 + rng.Float64()*1.2
@@ -43,7 +43,7 @@ func Synthetic(n int, seed int64) *Set {
 					d = math.Min(d, math.Hypot(dx-5, dy+6)-1)
 				}
 				v := 1 - (d-thick/2)/1.2
-				img[y*side+x] = float32(math.Min(math.Max(v, 0), 1))
+				img[y*side+x] = uint8(math.Min(math.Max(v, 0), 1)*255 + 0.5)
 			}
 		}
 	}
