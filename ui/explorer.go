@@ -442,9 +442,10 @@ func (e *Explorer) requestDecode() {
 }
 
 // dragBudget is how long a drag callback waits for its decode so the image
-// is drawn in the same frame as the mouse event (one decode of the default
-// model takes about 0.1 ms).
-const dragBudget = 4 * time.Millisecond
+// is drawn in the same frame as the mouse event. One decode of the default
+// model takes under 0.1 ms; while training runs it may first wait for the
+// training step in flight (about 5 ms).
+const dragBudget = 8 * time.Millisecond
 
 // requestDecodeNow decodes the point for the frame being drawn: used by
 // the mouse and the sliders.

@@ -29,6 +29,7 @@ type decodeWorker struct {
 	seq     uint64 // number of the latest request
 	pending bool
 	inter   bool               // the latest request is interactive
+	release func()             // ends the latest request's hold on training, or nil
 	waitSeq uint64             // request a UI callback is waiting for
 	waiter  chan decodedResult // where to send it, or nil
 	wake    chan struct{}
@@ -52,7 +53,17 @@ func newDecodeWorker(do func(func()), deliver func(*image.Gray, []float32)) *dec
 	return w
 }
 
+// holder is a model that training can make way for (*vae.Model).
+type holder interface{ HoldForInteractive() (release func()) }
+
 func (w *decodeWorker) request(m Decoder, z []float32, interactive bool) uint64 {
+	if w.release != nil { // the pending request is replaced
+		w.release()
+		w.release = nil
+	}
+	if h, ok := m.(holder); ok && interactive {
+		w.release = h.HoldForInteractive()
+	}
 	w.model, w.inter = m, interactive
 	w.latest = append(w.latest[:0], z...)
 	w.asked = time.Now()
@@ -135,8 +146,8 @@ func (w *decodeWorker) loop() {
 			w.mu.Unlock()
 			continue
 		}
-		m, z, asked, seq, inter := w.model, append([]float32(nil), w.latest...), w.asked, w.seq, w.inter
-		w.pending = false
+		m, z, asked, seq, inter, release := w.model, append([]float32(nil), w.latest...), w.asked, w.seq, w.inter, w.release
+		w.pending, w.release = false, nil
 		w.mu.Unlock()
 
 		var r decodedResult
@@ -148,6 +159,9 @@ func (w *decodeWorker) loop() {
 				// A fresh image each time: Fyne keys textures by it.
 				r = decodedResult{img: imaging.Gray28(buf), z: z, asked: asked, interactive: inter}
 			}
+		}
+		if release != nil {
+			release()
 		}
 		w.mu.Lock()
 		var ch chan decodedResult

@@ -23,9 +23,14 @@ type Model struct {
 
 	mu     sync.Mutex
 	params *Params
-	// interactive counts decodes in progress; a Trainer waits between
-	// steps while it is non-zero, so the mouse never waits for training.
+	// interactive counts decodes asked for or in progress; a Trainer waits
+	// between steps while it is non-zero, so the mouse never waits for
+	// training.
 	interactive atomic.Int32
+	// compute is held by a training step and by each decode, so the two
+	// never compete for the cores (or for OpenBLAS, which serialises its
+	// calls): a decode waits at most for the step in flight.
+	compute sync.Mutex
 	nets        map[netKey]*net
 	// History is the per-epoch training record, oldest first.
 	history []EpochStats
@@ -167,7 +172,7 @@ func (m *Model) Close() {
 
 // batchSizes are the sizes of the inference graphs. A request of n rows is
 // cut greedily into the largest that fit, so nothing is padded.
-var batchSizes = []int{512, 64, 8, 1}
+var batchSizes = []int{64, 8, 1}
 
 // netFor returns the cached graph of kind at batch size b. Callers hold mu.
 func (m *Model) netFor(kind netKind, b int) (*net, error) {
@@ -213,6 +218,7 @@ func (m *Model) Encode(images []float32) (mean, logvar []float32, err error) {
 	n, L := len(images)/ImageSize, m.cfg.Latent
 	mean, logvar = make([]float32, n*L), make([]float32, n*L)
 	err = forChunks(n, func(off, b int) error {
+		m.yieldToInteractive()
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		nt, err := m.netFor(netEncode, b)
@@ -249,6 +255,8 @@ func (m *Model) DecodeInto(dst, z []float32) error {
 	m.interactive.Add(1)
 	defer m.interactive.Add(-1)
 	return forChunks(len(z)/L, func(off, b int) error {
+		m.compute.Lock()
+		defer m.compute.Unlock()
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		nt, err := m.netFor(netDecode, b)
@@ -298,6 +306,7 @@ func (m *Model) evaluate(images []float32, fillEps func([]float32), errs []float
 	n := len(images) / ImageSize
 	var ev Eval
 	err := forChunks(n, func(off, b int) error {
+		m.yieldToInteractive()
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		nt, err := m.netFor(netEval, b)
@@ -328,6 +337,16 @@ func (m *Model) evaluate(images []float32, fillEps func([]float32), errs []float
 		return ev, fmt.Errorf("evaluate: -ELBO is %v; the weights are not usable", ev.ELBO)
 	}
 	return ev, nil
+}
+
+// HoldForInteractive tells training on this model to make way: between
+// steps the trainer waits (up to maxYield) until release is called. The
+// desktop app holds from the moment the mouse asks for a decode, so the
+// decode finds a free core.
+func (m *Model) HoldForInteractive() (release func()) {
+	m.interactive.Add(1)
+	var once sync.Once
+	return func() { once.Do(func() { m.interactive.Add(-1) }) }
 }
 
 // maxYield bounds how long one training step waits for interactive decodes.

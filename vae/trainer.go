@@ -245,11 +245,15 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 				nt.epsBuf[i] = float32(rng.NormFloat64())
 			}
 			nt.st.n = rows
-			if err := nt.run(); err != nil {
+			m.compute.Lock()
+			err = nt.run()
+			if err != nil {
+				m.compute.Unlock()
 				return fmt.Errorf("epoch %d step %d: %w", epoch+1, s+1, err)
 			}
 			loss := float64(nt.loss.Value().Data().(float32))
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				m.compute.Unlock()
 				return fmt.Errorf("%w at epoch %d step %d: the loss became %v; the model keeps its last good weights (check the data for NaNs, or try a lower learning rate)",
 					ErrDiverged, epoch+1, s+1, loss)
 			}
@@ -257,6 +261,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 				grads[i] = nodeData(g)
 			}
 			opt.step(weights, grads)
+			m.compute.Unlock()
 			sumLoss += loss * float64(rows)
 
 			now := time.Now()
