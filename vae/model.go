@@ -31,7 +31,7 @@ type Model struct {
 	// never compete for the cores (or for OpenBLAS, which serialises its
 	// calls): a decode waits at most for the step in flight.
 	compute sync.Mutex
-	nets        map[netKey]*net
+	nets    map[netKey]*net
 	// History is the per-epoch training record, oldest first.
 	history []EpochStats
 	// heldOut is what the latent scatter and the anomaly score need,
