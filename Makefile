@@ -60,8 +60,9 @@ screenshot: deps deps-test build
 
 # Speed: the go test benchmarks, then one table of ours against PyTorch's
 # (scripts/torch_reference.py, when Debian's python3-torch is installed).
-bench: deps deps-bench build
+bench: deps deps-test deps-bench build
 	$(GO) test -run '^$$' -bench . -benchtime 2s -tags '$(TAGS)' ./vae/
+	$(TESTENV) VAE_SMOKE_BIN=$(abspath $(BIN)) $(GO) test -run '^$$' -bench ColdStart -benchtime 5x -tags 'smoke $(TAGS)' ./app
 	./$(BIN) bench --data $(MNIST8K)
 
 # A Linux release archive (binary, icon, .desktop file, install Makefile)

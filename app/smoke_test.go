@@ -84,6 +84,64 @@ func TestSmokeRealWindow(t *testing.T) {
 	}
 }
 
+// BenchmarkColdStart starts the real binary with the bundled model until
+// its window is drawn (as the smoke test sees it), and reports the time.
+//
+//	go test -tags smoke -run '^$' -bench ColdStart ./app
+func BenchmarkColdStart(b *testing.B) {
+	bin := os.Getenv("VAE_SMOKE_BIN")
+	if bin == "" {
+		bin = filepath.Join(b.TempDir(), "vae-explorer")
+		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+			b.Fatalf("build: %v\n%s", err, out)
+		}
+	}
+	display := startXvfbB(b)
+	var total time.Duration
+	for i := 0; i < b.N; i++ {
+		home := b.TempDir()
+		app := exec.Command(bin)
+		app.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
+		start := time.Now()
+		if err := app.Start(); err != nil {
+			b.Fatal(err)
+		}
+		for time.Since(start) < 30*time.Second {
+			out, err := xcmd(display, "xdotool", "search", "--name", "^VAE Explorer( |$)").Output()
+			if ids := strings.Fields(string(out)); err == nil && len(ids) > 0 {
+				shot, err := xcmd(display, "import", "-window", ids[0], "png:-").Output()
+				if err == nil {
+					if img, err := png.Decode(bytes.NewReader(shot)); err == nil && countColours(img) >= 16 {
+						break
+					}
+				}
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		total += time.Since(start)
+		app.Process.Signal(syscall.SIGTERM)
+		app.Wait()
+	}
+	b.ReportMetric(float64(total)/float64(b.N)/1e6, "ms-to-drawn-window")
+}
+
+// startXvfbB is startXvfb for benchmarks.
+func startXvfbB(b *testing.B) string {
+	r, w, err := os.Pipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{w}
+	if err := x.Start(); err != nil {
+		b.Fatalf("start Xvfb: %v", err)
+	}
+	w.Close()
+	b.Cleanup(func() { x.Process.Kill(); x.Wait() })
+	s, _ := bufio.NewReader(r).ReadString('\n')
+	return ":" + strings.TrimSpace(s)
+}
+
 // startXvfb starts a private X server and returns its display name.
 func startXvfb(t *testing.T) string {
 	t.Helper()

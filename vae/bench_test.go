@@ -2,6 +2,7 @@ package vae
 
 import (
 	"context"
+	"runtime"
 	"testing"
 	"time"
 
@@ -19,6 +20,24 @@ func BenchmarkTrainEpoch(b *testing.B) {
 	cfg.Epochs = 1
 	var imgs int
 	var secs float64
+	stop := make(chan struct{})
+	peak := make(chan uint64)
+	go func() { // the live heap's peak, sampled every 10 ms
+		var p uint64
+		var ms runtime.MemStats
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			p = max(p, ms.HeapInuse)
+			select {
+			case <-stop:
+				peak <- p
+				return
+			case <-t.C:
+			}
+		}
+	}()
 	for i := 0; i < b.N; i++ {
 		m, _ := NewModel(cfg)
 		tr, err := NewTrainer(m, cfg, train, test)
@@ -34,6 +53,8 @@ func BenchmarkTrainEpoch(b *testing.B) {
 		imgs += train.N
 	}
 	b.ReportMetric(float64(imgs)/secs, "img/s")
+	close(stop)
+	b.ReportMetric(float64(<-peak)/(1<<20), "MB-heap-peak")
 }
 
 func benchModel(b *testing.B) *Model {
