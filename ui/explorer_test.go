@@ -396,3 +396,17 @@ func TestLatentSizeAboveTwo(t *testing.T) {
 	}
 	loop.until(t, "decode", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
 }
+
+func TestStaleDecodeNeverReplacesANewerOne(t *testing.T) {
+	m := tinyModel(t)
+	e, loop := newTestExplorer(t, m)
+	w := e.worker
+	newer := decodedResult{seq: 10, img: imaging.Gray28(make([]float32, 784)), z: []float32{1, 1}}
+	older := decodedResult{seq: 9, img: imaging.Gray28(make([]float32, 784)), z: []float32{0, 0}}
+	w.hand(newer)
+	w.hand(older) // arrives late, through fyne.Do
+	loop.drain()
+	if e.Decoded.Image != newer.img || !strings.Contains(e.decodedLabel.Text, "1.00, 1.00") {
+		t.Fatal("an older decode replaced a newer one")
+	}
+}

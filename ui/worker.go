@@ -38,9 +38,11 @@ type decodeWorker struct {
 
 	// Latency from an interactive request to its image on the UI goroutine.
 	stats latencyStats
+	shown uint64 // number of the request whose image is shown (UI goroutine only)
 }
 
 type decodedResult struct {
+	seq         uint64 // the request's number
 	img         *image.Gray
 	z           []float32
 	asked       time.Time
@@ -116,10 +118,14 @@ func (w *decodeWorker) RequestWait(m Decoder, z []float32, budget time.Duration)
 	}
 }
 
+// hand shows a result on the UI goroutine, unless a newer one is shown
+// already: a result that went the slow way (fyne.Do) can arrive after a
+// newer one that a drag callback showed itself.
 func (w *decodeWorker) hand(r decodedResult) {
-	if r.img == nil {
+	if r.img == nil || r.seq < w.shown {
 		return
 	}
+	w.shown = r.seq
 	w.deliver(r.img, r.z)
 	if r.interactive {
 		w.stats.add(time.Since(r.asked))
@@ -157,7 +163,7 @@ func (w *decodeWorker) loop() {
 			}
 			if err := m.DecodeInto(buf, z); err == nil {
 				// A fresh image each time: Fyne keys textures by it.
-				r = decodedResult{img: imaging.Gray28(buf), z: z, asked: asked, interactive: inter}
+				r = decodedResult{seq: seq, img: imaging.Gray28(buf), z: z, asked: asked, interactive: inter}
 			}
 		}
 		if release != nil {
