@@ -30,7 +30,7 @@ endif
 # test binaries do not), so tests run with a plain English locale.
 TESTENV := LANG=en_US.UTF-8
 
-.PHONY: run build test vet smoke bench package screenshot model deps deps-test deps-run deps-bench clean
+.PHONY: run build test vet smoke bench fuzz soak package screenshot model deps deps-test deps-run deps-bench clean
 
 run: deps deps-run build
 	./$(BIN)
@@ -64,6 +64,19 @@ bench: deps deps-test deps-bench build
 	$(GO) test -run '^$$' -bench . -benchtime 2s -tags '$(TAGS)' ./vae/
 	$(TESTENV) VAE_SMOKE_BIN=$(abspath $(BIN)) $(GO) test -run '^$$' -bench ColdStart -benchtime 5x -tags 'smoke $(TAGS)' ./app
 	./$(BIN) bench --data $(MNIST8K)
+
+# Each fuzz target for FUZZTIME (default a minute); crashers land in the
+# package's testdata/fuzz and stay there as regression seeds.
+FUZZTIME ?= 1m
+fuzz: deps
+	$(GO) test -run '^$$' -fuzz '^FuzzReadImages$$' -fuzztime $(FUZZTIME) ./vae/dataset
+	$(GO) test -run '^$$' -fuzz '^FuzzReadLabels$$' -fuzztime $(FUZZTIME) ./vae/dataset
+	$(GO) test -run '^$$' -fuzz '^FuzzUnmarshalModel$$' -fuzztime $(FUZZTIME) ./vae
+	$(GO) test -run '^$$' -fuzz '^FuzzPreprocess$$' -fuzztime $(FUZZTIME) ./vae/imaging
+
+# Long run: 50 epochs on mnist-8k, resident memory per epoch, must stay flat.
+soak: build
+	scripts/soak.sh ./$(BIN) $(MNIST8K) 50
 
 # A Linux release archive (binary, icon, .desktop file, install Makefile)
 # made by Fyne's own packaging tool: dist/vae-explorer.tar.xz.

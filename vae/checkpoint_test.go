@@ -8,10 +8,13 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // trainedTiny returns a small model with a history and held-out statistics.
@@ -232,10 +235,88 @@ func FuzzUnmarshalModel(f *testing.F) {
 	f.Add(good[:len(good)/2])
 	f.Add([]byte(ckptMagic))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if m, err := UnmarshalModel(b); err == nil {
-			if _, err := m.Decode(make([]float32, m.Latent())); err != nil {
-				t.Fatalf("a checkpoint that loads does not decode: %v", err)
-			}
+		m, err := UnmarshalModel(b)
+		if err != nil {
+			return
+		}
+		// What loads is whole: a valid config, the layout it implies,
+		// finite weights. (Decoding would build a graph per input and
+		// slow the fuzzer a hundredfold; the round-trip test decodes.)
+		if err := m.Config().Validate(); err != nil {
+			t.Fatalf("loaded an invalid config: %v", err)
+		}
+		if err := paramsLayout(m.Config()).sameLayout(m.Params()); err != nil {
+			t.Fatalf("loaded weights of the wrong layout: %v", err)
+		}
+		if err := m.Params().allFinite(); err != nil {
+			t.Fatalf("loaded non-finite weights: %v", err)
 		}
 	})
+}
+
+// TestKilledMidSaveKeepsThePreviousFile kills (SIGKILL) a process in the
+// middle of saving a checkpoint over an existing one: the old file must
+// still be there, whole and loadable.
+func TestKilledMidSaveKeepsThePreviousFile(t *testing.T) {
+	if path := os.Getenv("VAE_TEST_SLOW_SAVE"); path != "" {
+		// The child: save a different model slowly, 1 KB at a time.
+		cfg := DefaultConfig()
+		cfg.Hidden, cfg.Seed = 24, 99
+		m, _ := NewModel(cfg)
+		data, _ := m.MarshalBinary()
+		WriteAtomic(path, func(w io.Writer) error {
+			for off := 0; off < len(data); off += 1024 {
+				w.Write(data[off:min(off+1024, len(data))])
+				time.Sleep(2 * time.Millisecond)
+			}
+			return nil
+		})
+		os.Exit(0)
+	}
+	m := trainedTiny(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "model.vae")
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	child := exec.Command(os.Args[0], "-test.run=^TestKilledMidSaveKeepsThePreviousFile$")
+	child.Env = append(os.Environ(), "VAE_TEST_SLOW_SAVE="+path)
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the child's temporary file has some bytes, then kill it.
+	partial := func() int64 {
+		tmps, _ := filepath.Glob(filepath.Join(dir, ".model.vae.tmp-*"))
+		for _, p := range tmps {
+			if st, err := os.Stat(p); err == nil && st.Size() > 0 {
+				return st.Size()
+			}
+		}
+		return 0
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for partial() == 0 {
+		if time.Now().After(deadline) {
+			child.Process.Kill()
+			t.Fatal("the child never started saving")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	child.Process.Signal(syscall.SIGKILL)
+	child.Wait()
+	if n := partial(); n == 0 || n >= int64(len(before)) {
+		t.Fatalf("the kill did not land mid-save (temporary file of %d bytes)", n)
+	}
+	after, _ := os.ReadFile(path)
+	if !bytes.Equal(before, after) {
+		t.Fatal("the file changed although the save was killed")
+	}
+	l, err := Load(path)
+	if err != nil {
+		t.Fatalf("the previous model no longer loads: %v", err)
+	}
+	if l.Config().Hidden != m.Config().Hidden {
+		t.Fatal("the file holds another model")
+	}
 }

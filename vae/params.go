@@ -146,7 +146,7 @@ func (p *Params) sameLayout(q *Params) error {
 func (p *Params) allFinite() error {
 	for _, t := range p.List {
 		for i, v := range t.Data {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			if math.Float32bits(v)&0x7f800000 == 0x7f800000 { // exponent all ones: Inf or NaN
 				return fmt.Errorf("weight %s[%d] is %v", t.Name, i, v)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -249,4 +250,63 @@ func TestTrainerNeverWaitsForItsConsumer(t *testing.T) {
 	if epochs != 3 {
 		t.Errorf("%d epoch events survived, want all 3 (steps are dropped first)", epochs)
 	}
+}
+
+// TestStartStopHundredTimes starts and stops training 100 times in quick
+// succession on one model, decoding all along, and counts goroutines.
+func TestStartStopHundredTimes(t *testing.T) {
+	train, test := smallSets(500)
+	cfg := DefaultConfig()
+	cfg.Hidden, cfg.Epochs = 16, 100
+	m, _ := NewModel(cfg)
+	runtime.GC()
+	before := runtime.NumGoroutine()
+	stopDecoding := make(chan struct{})
+	decoded := make(chan int)
+	go func() { // a UI decoding while training starts and stops
+		n := 0
+		dst := make([]float32, ImageSize)
+		for {
+			select {
+			case <-stopDecoding:
+				decoded <- n
+				return
+			default:
+			}
+			if err := m.DecodeInto(dst, []float32{float32(n%7) - 3, 0.5}); err != nil {
+				t.Error(err)
+			}
+			n++
+		}
+	}()
+	for i := 0; i < 100; i++ {
+		tr, err := NewTrainer(m, cfg, train, test)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		tr.Start(ctx)
+		if i%2 == 0 {
+			<-tr.Events() // let it take a step first
+		}
+		cancel()
+		if err := tr.Wait(); err != nil && !errors.Is(err, context.Canceled) {
+			t.Fatalf("run %d: %v", i, err)
+		}
+	}
+	close(stopDecoding)
+	if n := <-decoded; n == 0 {
+		t.Error("no decodes happened alongside")
+	}
+	if err := m.Params().allFinite(); err != nil {
+		t.Fatal(err)
+	}
+	var after int
+	for i := 0; i < 50; i++ {
+		if after = runtime.NumGoroutine(); after <= before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("%d goroutines before, %d after 100 starts and stops", before, after)
 }
