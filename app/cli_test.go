@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"image"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -298,4 +300,53 @@ func grayImage(pix []float32) *image.Gray {
 		g.Pix[i] = uint8(v*255 + 0.5)
 	}
 	return g
+}
+
+// TestMain lets a test start this test binary as the real command: with
+// VAE_TEST_RUN_MAIN=1 it runs main's logic on its arguments instead of
+// the tests (used to send a real SIGINT to a training run).
+func TestMain(m *testing.M) {
+	if os.Getenv("VAE_TEST_RUN_MAIN") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+func TestSIGINTDuringTrainingSavesAUsableModel(t *testing.T) {
+	data := dataDir(t, 2000)
+	out := filepath.Join(t.TempDir(), "m.vae")
+	cmd := exec.Command(os.Args[0], "train", "--data", data, "--epochs", "100000", "--hidden", "32", "--out", out, "--json")
+	cmd.Env = append(os.Environ(), "VAE_TEST_RUN_MAIN=1")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	if !sc.Scan() { // the first epoch's line: training is under way
+		cmd.Process.Kill()
+		t.Fatalf("no epoch line: %s", stderr.String())
+	}
+	cmd.Process.Signal(os.Interrupt)
+	var last string
+	for sc.Scan() {
+		last = sc.Text()
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGINT: %v: %s", err, stderr.String())
+	}
+	if !strings.Contains(last, `"stopped":true`) {
+		t.Fatalf("summary %q does not say stopped", last)
+	}
+	m, err := vae.Load(out)
+	if err != nil {
+		t.Fatalf("the model saved on SIGINT: %v", err)
+	}
+	if len(m.History()) < 1 || m.HeldOut() == nil {
+		t.Fatalf("saved model has %d epochs, held-out %v", len(m.History()), m.HeldOut() != nil)
+	}
 }
