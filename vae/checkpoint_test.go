@@ -126,9 +126,11 @@ func TestCheckpointContentChecks(t *testing.T) {
 	m.params.List[3].Data[0] = 0
 	m.mu.Unlock()
 	good, _ := m.MarshalBinary()
-	nanFile := patchTensor(t, good, func(v []float32) { v[5] = float32(math.Inf(1)) })
-	if _, err := UnmarshalModel(nanFile); err == nil || !strings.Contains(err.Error(), "unusable") {
-		t.Errorf("infinite weight: %v", err)
+	for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))} {
+		file := patchTensor(t, good, func(v []float32) { v[5] = bad })
+		if _, err := UnmarshalModel(file); err == nil || !strings.Contains(err.Error(), "unusable") {
+			t.Errorf("a weight of %v: %v", bad, err)
+		}
 	}
 
 	// A config declaring an absurd hidden size is refused before any
