@@ -96,7 +96,7 @@ func BenchmarkColdStart(b *testing.B) {
 			b.Fatalf("build: %v\n%s", err, out)
 		}
 	}
-	display := startXvfbB(b)
+	display := startXvfb(b)
 	var total time.Duration
 	for i := 0; i < b.N; i++ {
 		home := b.TempDir()
@@ -125,25 +125,8 @@ func BenchmarkColdStart(b *testing.B) {
 	b.ReportMetric(float64(total)/float64(b.N)/1e6, "ms-to-drawn-window")
 }
 
-// startXvfbB is startXvfb for benchmarks.
-func startXvfbB(b *testing.B) string {
-	r, w, err := os.Pipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-	x.ExtraFiles = []*os.File{w}
-	if err := x.Start(); err != nil {
-		b.Fatalf("start Xvfb: %v", err)
-	}
-	w.Close()
-	b.Cleanup(func() { x.Process.Kill(); x.Wait() })
-	s, _ := bufio.NewReader(r).ReadString('\n')
-	return ":" + strings.TrimSpace(s)
-}
-
 // startXvfb starts a private X server and returns its display name.
-func startXvfb(t *testing.T) string {
+func startXvfb(t testing.TB) string {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
