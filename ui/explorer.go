@@ -121,7 +121,7 @@ func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Expl
 	e.Window.SetMainMenu(e.menu())
 	e.shortcuts()
 	e.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { e.AnalyseURIs(uris) })
-	e.Window.SetCloseIntercept(e.close)
+	e.Window.SetCloseIntercept(e.requestClose)
 	e.Window.Resize(fyne.NewSize(
 		float32(e.prefs.FloatWithFallback(prefWidth, 1280)),
 		float32(e.prefs.FloatWithFallback(prefHeight, 800))))
@@ -545,7 +545,7 @@ func (e *Explorer) shortcuts() {
 		{ctrl(fyne.KeyN), e.NewModel}, {ctrl(fyne.KeyO), e.openDialog}, {ctrl(fyne.KeyS), e.Save},
 		{ctrlShift(fyne.KeyS), e.saveAsDialog}, {ctrl(fyne.KeyT), e.StartTraining},
 		{ctrl(fyne.KeyPeriod), e.StopTraining}, {ctrl(fyne.KeyI), e.openImages},
-		{ctrl(fyne.KeyQ), func() { e.close() }},
+		{ctrl(fyne.KeyQ), e.requestClose},
 	} {
 		f := s.f
 		c.AddShortcut(s.sc, func(fyne.Shortcut) { f() })
@@ -754,6 +754,24 @@ func (e *Explorer) applyTheme(name string) {
 	if e.Window.MainMenu() != nil {
 		e.Window.SetMainMenu(e.menu())
 	}
+}
+
+// requestClose is the user closing the window (or Ctrl+Q): it asks first
+// when training would be lost.
+func (e *Explorer) requestClose() {
+	if !e.dirty || e.closing {
+		e.close()
+		return
+	}
+	msg := "The model has training that is not saved. Quit anyway?"
+	if e.Train.State() != trainIdle {
+		msg = "Training is running and the model is not saved. Stop and quit anyway?"
+	}
+	dialog.ShowConfirm("Quit VAE Explorer", msg, func(ok bool) {
+		if ok {
+			e.close()
+		}
+	}, e.Window)
 }
 
 // close stops training, remembers the window and quits.

@@ -410,3 +410,20 @@ func TestStaleDecodeNeverReplacesANewerOne(t *testing.T) {
 		t.Fatal("an older decode replaced a newer one")
 	}
 }
+
+func TestClosingAsksBeforeLosingTraining(t *testing.T) {
+	e, _ := newTestExplorer(t, tinyModel(t))
+	e.dirty = true
+	e.requestClose()
+	if e.closing {
+		t.Fatal("closed with unsaved training without asking")
+	}
+	if overlays := e.Window.Canvas().Overlays().List(); len(overlays) == 0 {
+		t.Fatal("no confirmation dialog")
+	}
+	e.dirty = false
+	e.requestClose()
+	if !e.closing {
+		t.Fatal("a saved model did not close")
+	}
+}

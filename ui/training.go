@@ -235,10 +235,6 @@ func (e *Explorer) StopTraining() {
 	}
 }
 
-// TrainingDone is closed when the current training's events have all
-// reached the UI (nil when training never started).
-func (e *Explorer) TrainingDone() <-chan struct{} { return e.pumpDone }
-
 func fmtETA(d time.Duration) string {
 	s := int(d.Round(time.Second).Seconds())
 	if s >= 3600 {

@@ -42,36 +42,6 @@ func exp32(x float32) float32 {
 	return y * math.Float32frombits(uint32(n+127)<<23)
 }
 
-// log1p32 is log(1+x) for float32 x in [0, 1] (Cephes logf on 1+x, with
-// the series for tiny x so nothing is lost to rounding).
-func log1p32(x float32) float32 {
-	if x < 1e-4 {
-		return x - 0.5*x*x
-	}
-	return log32(1 + x)
-}
-
-// log32 is the natural logarithm of a float32 in [1, 2] (Cephes logf).
-func log32(x float32) float32 {
-	const sqrthf = 0.707106781186547524
-	bits := math.Float32bits(x)
-	e := int32(bits>>23) - 126
-	x = math.Float32frombits(bits&0x807fffff | 0x3f000000) // mantissa in [0.5, 1)
-	if x < sqrthf {
-		e--
-		x = x + x - 1
-	} else {
-		x = x - 1
-	}
-	z := x * x
-	y := ((((((((7.0376836292e-2*x-1.1514610310e-1)*x+1.1676998740e-1)*x-1.2420140846e-1)*x+1.4249322787e-1)*x-1.6668057665e-1)*x+2.0000714765e-1)*x-2.4999993993e-1)*x + 3.3333331174e-1)
-	y = y * x * z
-	fe := float32(e)
-	y += -2.12194440e-4 * fe
-	y += -0.5 * z
-	return x + y + 0.693359375*fe
-}
-
 // log1pTable holds log(1+x) at x = i/log1pSteps for i = 0..log1pSteps.
 const log1pSteps = 2048
 
@@ -84,9 +54,10 @@ var log1pTable = func() (t [log1pSteps + 2]float32) {
 
 // log1pFast is log(1+x) for x in [0, 1] by linear interpolation in a
 // table, within 1e-7 (interpolation 3e-8, h^2/8 with h = 1/2048, plus
-// float32 rounding); below one step it uses the
-// series. The loss's softplus evaluates it 100,000 times a step, where
-// log32's polynomial cost a fifth of the training time.
+// float32 rounding); below one step it uses the series. The loss's
+// softplus evaluates it 100,000 times a step, where a polynomial logarithm
+// cost a fifth of the training time (the openblas build computes the loss
+// in vectorised C instead).
 func log1pFast(x float32) float32 {
 	if !(x >= 1.0/log1pSteps) { // small, or NaN (which passes through)
 		return x - 0.5*x*x

@@ -40,7 +40,7 @@ func tinyNet(t *testing.T, loss string, batch, valid int) (*net, *Params, Config
 // the definitions, for the first valid rows of the batch.
 func refLoss(n *net, p *Params, cfg Config, valid int) (loss, rec, kl float64) {
 	lay := func(name string, x []float64, rows int, relu bool) []float64 {
-		l := p.layer(name)
+		l := struct{ W, B *Tensor }{p.Get(name + ".w"), p.Get(name + ".b")}
 		in, out := l.W.Shape[0], l.W.Shape[1]
 		y := make([]float64, rows*out)
 		for r := 0; r < rows; r++ {
@@ -161,12 +161,6 @@ func TestFastMathAccuracy(t *testing.T) {
 		got, want := float64(exp32(x)), math.Exp(float64(x))
 		if math.Abs(got-want) > 4e-7*want {
 			t.Fatalf("exp32(%v) = %v, want %v", x, got, want)
-		}
-	}
-	for x := float32(0); x <= 1; x += 1.0 / 4096 {
-		got, want := float64(log1p32(x)), math.Log1p(float64(x))
-		if math.Abs(got-want) > 2e-7*math.Max(want, 1e-3) {
-			t.Fatalf("log1p32(%v) = %v, want %v", x, got, want)
 		}
 	}
 	for x := float32(0); x <= 1; x += 1.0 / 5003 {

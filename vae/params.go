@@ -21,11 +21,6 @@ type Params struct {
 	List []*Tensor
 }
 
-// layer is one affine map y = x*W + b with fan-in In and fan-out Out.
-type layer struct {
-	W, B *Tensor
-}
-
 // newParams allocates the weights for cfg, all zero.
 func newParams(cfg Config) *Params {
 	p := paramsLayout(cfg)
@@ -59,11 +54,6 @@ func paramsLayout(cfg Config) *Params {
 		add("dec.out", cfg.Hidden, ImageSize)
 	}
 	return p
-}
-
-// layer returns the weight and bias of the affine layer called name.
-func (p *Params) layer(name string) layer {
-	return layer{W: p.Get(name + ".w"), B: p.Get(name + ".b")}
 }
 
 // Get returns the tensor called name, or nil.
