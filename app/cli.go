@@ -40,6 +40,8 @@ func init() {
 		{"sample", "--out FILE.png [--model MODEL] [--n 64] [--seed 1]", "decode samples from the prior", cmdSample},
 		{"reconstruct", "--out DIR [--model MODEL] IMAGE...", "encode and reconstruct image files", cmdReconstruct},
 		{"interpolate", "--out FILE.png [--model MODEL] IMAGE_A IMAGE_B [--steps 10] [--slerp]", "decode the path between two images", cmdInterpolate},
+		{"vector", "list|compute|apply [flags] [IMAGE...]", "concept vectors: list, compute (classes, attributes, folders), apply", cmdVector},
+		{"anomalies", "--data DIR [--model MODEL] [--top 50] [--out FILE.png]", "held-out images ranked by reconstruction error", cmdAnomalies},
 		{"bench", "[--json]", "measure training and inference speed", cmdBench},
 	}
 }

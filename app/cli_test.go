@@ -350,3 +350,72 @@ func TestSIGINTDuringTrainingSavesAUsableModel(t *testing.T) {
 		t.Fatalf("saved model has %d epochs, held-out %v", len(m.History()), m.HeldOut() != nil)
 	}
 }
+
+func TestVectorAndAnomalyCommands(t *testing.T) {
+	data := dataDir(t, 400)
+	tmp := t.TempDir()
+	model := filepath.Join(tmp, "m.vae")
+	trainSmall(t, data, model)
+	img := filepath.Join(tmp, "d.png")
+	f, _ := os.Create(img)
+	png.Encode(f, grayImage(dataset.Synthetic(3, 7).Image(2)))
+	f.Close()
+
+	if code, _, stderr := runCLI(t, "vector", "compute", "--model", model, "--attr", "thickness", "--data", data, "--out", model); code != 0 {
+		t.Fatalf("compute: %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "vector", "compute", "--model", model, "--classes", "4,9", "--out", model); code != 0 {
+		t.Fatalf("compute classes: %d %s", code, stderr)
+	}
+	code, stdout, _ := runCLI(t, "vector", "list", "--model", model, "--json")
+	var vs []vae.Vector
+	if code != 0 || json.Unmarshal([]byte(stdout), &vs) != nil || len(vs) != 2 || vs[0].Name != "thickness" || vs[1].Name != "4->9" {
+		t.Fatalf("list: %d %s", code, stdout)
+	}
+	out := filepath.Join(tmp, "apply.png")
+	if code, _, stderr := runCLI(t, "vector", "apply", "--model", model, "--name", "thickness", "--steps", "5", img, "--out", out); code != 0 {
+		t.Fatalf("apply: %d %s", code, stderr)
+	}
+	if g, err := decodePNGFile(out); err != nil || g.Bounds().Dx() != 5*28+8 || g.Bounds().Dy() != 28 {
+		t.Fatalf("apply sheet: %v", err)
+	}
+	sheet := filepath.Join(tmp, "anom.png")
+	code, stdout, stderr := runCLI(t, "anomalies", "--model", model, "--data", data, "--top", "12", "--out", sheet, "--json")
+	if code != 0 {
+		t.Fatalf("anomalies: %d %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	var first, last map[string]float64
+	json.Unmarshal([]byte(lines[0]), &first)
+	json.Unmarshal([]byte(lines[len(lines)-1]), &last)
+	if len(lines) != 12 || first["recon_error"] < last["recon_error"] || first["rank"] != 1 {
+		t.Fatalf("anomalies not ranked worst first: %s", stdout)
+	}
+	if g, err := decodePNGFile(sheet); err != nil || g.Bounds().Dy() != 4*28+3*2 {
+		t.Fatalf("anomaly sheet: %v", err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"vector"}, "want an action"},
+		{[]string{"vector", "frob"}, `unknown action "frob"`},
+		{[]string{"vector", "apply", "--model", model, "--name", "nope", img, "--out", out}, `no vector "nope"`},
+		{[]string{"vector", "compute", "--model", model, "--out", model}, "say what the vector is"},
+		{[]string{"vector", "compute", "--model", model, "--attr", "colour", "--data", data, "--out", model}, `unknown attribute "colour"`},
+		{[]string{"anomalies", "--model", model}, "--data DIR is required"},
+	} {
+		if code, _, stderr := runCLI(t, c.args...); code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, %q (want %q)", c.args, code, stderr, c.want)
+		}
+	}
+}
+
+func decodePNGFile(path string) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return png.Decode(f)
+}

@@ -15,7 +15,8 @@ import (
 	"vaeexplorer/vae/atomicfile"
 )
 
-// Checkpoint format, version 1. All integers little-endian.
+// Checkpoint format, version 2 (version 1 lacks the VECS section and is
+// still read). All integers little-endian.
 //
 //	magic    8 bytes "VAEXCKPT"
 //	version  uint32
@@ -33,6 +34,7 @@ import (
 //	        uint8 rank, uint32 dims[rank], float32 data[prod(dims)]
 //	"HELD"  uint32 n, uint32 latent, float32 means[n*latent], uint8
 //	        labels[n], uint32 m, float32 errors[m] (n = 0: none)
+//	"VECS"  JSON []Vector: named concept vectors (version 2)
 //	"END "  uint64 total length of the file before this section
 //
 // Reading checks every length against what remains of the file and the
@@ -41,7 +43,9 @@ import (
 
 const (
 	ckptMagic   = "VAEXCKPT"
-	ckptVersion = 1
+	ckptVersion = 2
+	// maxVectors bounds the concept vectors a checkpoint may hold.
+	maxVectors = 1000
 	// MaxCheckpointBytes bounds the size of a checkpoint file.
 	MaxCheckpointBytes = 512 << 20
 )
@@ -56,7 +60,7 @@ func ckptErr(format string, args ...any) error {
 // MarshalBinary encodes the model as a checkpoint.
 func (m *Model) MarshalBinary() ([]byte, error) {
 	m.mu.Lock()
-	cfg, hist, held, params := m.cfg, slices.Clone(m.history), m.heldOut, m.params.Clone()
+	cfg, hist, held, params, vecs := m.cfg, slices.Clone(m.history), m.heldOut, m.params.Clone(), slices.Clone(m.vectors)
 	m.mu.Unlock()
 	if err := params.allFinite(); err != nil {
 		return nil, fmt.Errorf("refusing to save: %v", err)
@@ -110,6 +114,14 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 		binary.Write(&hb, le, held.Errors)
 	}
 	section("HELD", hb.Bytes())
+	if vecs == nil {
+		vecs = []Vector{}
+	}
+	vj, err := json.Marshal(vecs)
+	if err != nil {
+		return nil, err
+	}
+	section("VECS", vj)
 	var eb [8]byte
 	le.PutUint64(eb[:], uint64(out.Len()))
 	section("END ", eb[:])
@@ -206,11 +218,12 @@ func UnmarshalModel(data []byte) (*Model, error) {
 	if magic := r.take(len(ckptMagic), "the header"); r.err != nil || string(magic) != ckptMagic {
 		return nil, ckptErr("not a VAE Explorer model (no %q header)", ckptMagic)
 	}
-	if v := r.u32("the header"); r.err == nil && v != ckptVersion {
-		if v > ckptVersion {
-			return nil, ckptErr("format version %d is newer than this VAE Explorer reads (%d); update the app", v, ckptVersion)
+	version := r.u32("the header")
+	if r.err == nil && version != 1 && version != ckptVersion {
+		if version > ckptVersion {
+			return nil, ckptErr("format version %d is newer than this VAE Explorer reads (%d); update the app", version, ckptVersion)
 		}
-		return nil, ckptErr("unknown format version %d", v)
+		return nil, ckptErr("unknown format version %d", version)
 	}
 
 	var cfg Config
@@ -284,6 +297,29 @@ func UnmarshalModel(data []byte) (*Model, error) {
 	if hs.err != nil {
 		return nil, hs.err
 	}
+	var vecs []Vector
+	if version >= 2 {
+		vs := r.section("VECS")
+		if vs.err != nil {
+			return nil, vs.err
+		}
+		if err := json.Unmarshal(vs.b, &vecs); err != nil {
+			return nil, ckptErr("concept vectors: %v", err)
+		}
+		if len(vecs) > maxVectors {
+			return nil, ckptErr("%d concept vectors, more than %d", len(vecs), maxVectors)
+		}
+		for _, v := range vecs {
+			if len(v.Z) != cfg.Latent {
+				return nil, ckptErr("concept vector %q has %d dimensions, the model %d", v.Name, len(v.Z), cfg.Latent)
+			}
+			for _, x := range v.Z {
+				if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+					return nil, ckptErr("concept vector %q holds %v", v.Name, x)
+				}
+			}
+		}
+	}
 	end := r.section("END ")
 	total := end.u64("the end marker")
 	if end.err != nil {
@@ -296,7 +332,7 @@ func UnmarshalModel(data []byte) (*Model, error) {
 		return nil, ckptErr("%d bytes of unknown data after the end", len(data)-r.off)
 	}
 	m := newModel(cfg, want)
-	m.history, m.heldOut = hist, held
+	m.history, m.heldOut, m.vectors = hist, held, vecs
 	return m, nil
 }
 

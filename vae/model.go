@@ -34,6 +34,8 @@ type Model struct {
 	nets    map[netKey]*net
 	// History is the per-epoch training record, oldest first.
 	history []EpochStats
+	// vectors are concept vectors stored with the model.
+	vectors []Vector
 	// heldOut is what the latent scatter and the anomaly score need,
 	// measured on held-out data, so they work without the dataset.
 	heldOut *HeldOut

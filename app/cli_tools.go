@@ -1,0 +1,325 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/imaging"
+)
+
+// ---- vector ------------------------------------------------------------------
+
+func cmdVector(c *cli, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+			c.newFlags("vector").Usage()
+			fmt.Fprint(c.stderr, "\nActions:\n  list     the model's stored vectors\n  compute  compute a vector and store it in the model\n  apply    decode an image moved along a vector\n")
+			return nil
+		}
+		return badInput("want an action: list, compute or apply (see vector --help)")
+	}
+	switch args[0] {
+	case "list":
+		return vectorList(c, args[1:])
+	case "compute":
+		return vectorCompute(c, args[1:])
+	case "apply":
+		return vectorApply(c, args[1:])
+	}
+	return badInput("unknown action %q: want list, compute or apply", args[0])
+}
+
+func vectorList(c *cli, args []string) error {
+	fs := c.newFlags("vector")
+	model := fs.String("model", "", "model file (default: the bundled model)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	m, err := loadModel(*model)
+	if err != nil {
+		return err
+	}
+	vs := m.Vectors()
+	if *asJSON {
+		if vs == nil {
+			vs = []vae.Vector{}
+		}
+		c.printJSON(vs)
+		return nil
+	}
+	if len(vs) == 0 {
+		fmt.Fprintln(c.stdout, "no stored vectors (class vectors like 4->9 are computed on demand: vector apply --name 4->9)")
+	}
+	for _, v := range vs {
+		fmt.Fprintf(c.stdout, "%-16s |z| %.2f  %s\n", v.Name, norm(v.Z), v.Description)
+	}
+	return nil
+}
+
+func norm(z []float32) float64 {
+	var s float64
+	for _, x := range z {
+		s += float64(x) * float64(x)
+	}
+	return math.Sqrt(s)
+}
+
+func vectorCompute(c *cli, args []string) error {
+	fs := c.newFlags("vector")
+	model := fs.String("model", "", "model file (default: the bundled model)")
+	out := fs.String("out", "", "model file to write with the vector stored (required; may be --model)")
+	name := fs.String("name", "", "the vector's name (default: from what it is)")
+	classes := fs.String("classes", "", "FROM,TO: the mean code of class TO minus that of class FROM (e.g. 4,9)")
+	attr := fs.String("attr", "", "thickness, slant or width, measured on the held-out images of --data")
+	data := fs.String("data", "", "dataset folder for --attr")
+	from := fs.String("from", "", "folder of images: the vector points away from their mean code...")
+	to := fs.String("to", "", "...towards the mean code of this folder's images")
+	asJSON := fs.Bool("json", false, "print the vector as JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return badInput("--out MODEL is required")
+	}
+	m, err := loadModel(*model)
+	if err != nil {
+		return err
+	}
+	var v vae.Vector
+	switch {
+	case *classes != "":
+		parts := strings.Split(*classes, ",")
+		a, err1 := strconv.Atoi(strings.TrimSpace(parts[0]))
+		b, err2 := 0, fmt.Errorf("want two classes")
+		if len(parts) == 2 {
+			b, err2 = strconv.Atoi(strings.TrimSpace(parts[1]))
+		}
+		if err1 != nil || err2 != nil || a < 0 || b < 0 || a > 255 || b > 255 {
+			return badInput("--classes %q: want FROM,TO like 4,9", *classes)
+		}
+		if v, err = m.ClassVector(uint8(a), uint8(b)); err != nil {
+			return usageErr{err}
+		}
+	case *attr != "":
+		if *data == "" {
+			return badInput("--attr needs --data DIR to measure it on")
+		}
+		_, test, err := dataset.LoadDir(*data)
+		if err != nil {
+			return err
+		}
+		if v, err = m.AttributeVector(*attr, test); err != nil {
+			return usageErr{err}
+		}
+	case *from != "" && *to != "":
+		codes := func(dir string) ([]float32, error) {
+			files, err := imageFiles(dir)
+			if err != nil {
+				return nil, err
+			}
+			var pix []float32
+			for _, f := range files {
+				in, err := imaging.PreprocessFile(f)
+				if err != nil {
+					return nil, err
+				}
+				pix = append(pix, in.Pixels...)
+			}
+			mean, _, err := m.Encode(pix)
+			return mean, err
+		}
+		a, err := codes(*to)
+		if err != nil {
+			return err
+		}
+		b, err := codes(*from)
+		if err != nil {
+			return err
+		}
+		z, err := vae.ConceptVector(a, b, m.Latent())
+		if err != nil {
+			return usageErr{err}
+		}
+		v = vae.Vector{Name: filepath.Base(*from) + "->" + filepath.Base(*to),
+			Description: fmt.Sprintf("mean code of %s minus that of %s", *to, *from), Z: z}
+	default:
+		return badInput("say what the vector is: --classes FROM,TO, --attr NAME --data DIR, or --from DIR --to DIR")
+	}
+	if *name != "" {
+		v.Name = *name
+	}
+	if err := m.SetVector(v); err != nil {
+		return usageErr{err}
+	}
+	if err := m.Save(*out); err != nil {
+		return err
+	}
+	if *asJSON {
+		c.printJSON(v)
+	} else {
+		fmt.Fprintf(c.stderr, "stored %q (|z| %.2f) in %s\n", v.Name, norm(v.Z), *out)
+	}
+	return nil
+}
+
+// imageFiles lists the PNG, JPEG and GIF files in dir.
+func imageFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, e := range entries {
+		switch strings.ToLower(filepath.Ext(e.Name())) {
+		case ".png", ".jpg", ".jpeg", ".gif":
+			files = append(files, filepath.Join(dir, e.Name()))
+		}
+	}
+	if len(files) == 0 {
+		return nil, badInput("%s: no PNG, JPEG or GIF files", dir)
+	}
+	return files, nil
+}
+
+func vectorApply(c *cli, args []string) error {
+	fs := c.newFlags("vector")
+	model := fs.String("model", "", "model file (default: the bundled model)")
+	name := fs.String("name", "", "a stored vector, or a class vector like 4->9 (required)")
+	lo := fs.Float64("min", -3, "smallest strength")
+	hi := fs.Float64("max", 3, "largest strength")
+	steps := fs.Int("steps", 7, "strengths from --min to --max (2..50)")
+	out := fs.String("out", "", "PNG file to write: one row per image (required)")
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *out == "" || *name == "" {
+		return badInput("--name VECTOR and --out FILE.png are required")
+	}
+	if len(files) == 0 {
+		return badInput("no image files given")
+	}
+	if *steps < 2 || *steps > 50 || !(*hi > *lo) {
+		return badInput("want 2..50 --steps and --max above --min")
+	}
+	m, err := loadModel(*model)
+	if err != nil {
+		return err
+	}
+	v, ok := m.Vector(*name)
+	if !ok {
+		var a, b int
+		if n, _ := fmt.Sscanf(*name, "%d->%d", &a, &b); n != 2 {
+			return badInput("no vector %q in the model (vector list shows them)", *name)
+		}
+		if v, err = m.ClassVector(uint8(a), uint8(b)); err != nil {
+			return usageErr{err}
+		}
+	}
+	var zs []float32
+	for _, f := range files {
+		in, err := imaging.PreprocessFile(f)
+		if err != nil {
+			return err
+		}
+		mean, _, err := m.Encode(in.Pixels)
+		if err != nil {
+			return err
+		}
+		for i := 0; i < *steps; i++ {
+			s := *lo + (*hi-*lo)*float64(i)/float64(*steps-1)
+			zs = append(zs, vae.AddScaled(mean, v.Z, s)...)
+		}
+	}
+	pix, err := m.Decode(zs)
+	if err != nil {
+		return err
+	}
+	return writePNG(*out, imaging.Tile(pix, vae.ImageSide, *steps, 2))
+}
+
+// ---- anomalies -----------------------------------------------------------------
+
+func cmdAnomalies(c *cli, args []string) error {
+	fs := c.newFlags("anomalies")
+	model := fs.String("model", "", "model file (default: the bundled model)")
+	data := fs.String("data", "", "dataset folder: its held-out (t10k) images are ranked (required)")
+	top := fs.Int("top", 50, "how many of the worst reconstructed images to show (1..1000)")
+	out := fs.String("out", "", "PNG sheet: each image above its reconstruction, worst first")
+	asJSON := fs.Bool("json", false, "print one JSON object per image")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *data == "" {
+		return badInput("--data DIR is required")
+	}
+	if *top < 1 || *top > 1000 {
+		return badInput("--top %d: want 1..1000", *top)
+	}
+	m, err := loadModel(*model)
+	if err != nil {
+		return err
+	}
+	_, test, err := dataset.LoadDir(*data)
+	if err != nil {
+		return err
+	}
+	pix := test.Floats()
+	errs, err := m.ReconErrors(pix)
+	if err != nil {
+		return err
+	}
+	order := make([]int, len(errs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return errs[order[a]] > errs[order[b]] })
+	order = order[:min(*top, len(order))]
+	sorted := slices.Clone(errs)
+	slices.Sort(sorted)
+	if *out != "" {
+		var imgs, means []float32
+		for _, i := range order {
+			imgs = append(imgs, pix[i*vae.ImageSize:(i+1)*vae.ImageSize]...)
+		}
+		if means, _, err = m.Encode(imgs); err != nil {
+			return err
+		}
+		recon, err := m.Decode(means)
+		if err != nil {
+			return err
+		}
+		// Rows of up to 10: originals, then their reconstructions.
+		var sheet []float32
+		for r := 0; r < len(order); r += 10 {
+			k := min(10, len(order)-r)
+			row := func(src []float32) {
+				sheet = append(sheet, src[r*vae.ImageSize:(r+k)*vae.ImageSize]...)
+				sheet = append(sheet, make([]float32, (10-k)*vae.ImageSize)...)
+			}
+			row(imgs)
+			row(recon)
+		}
+		if err := writePNG(*out, imaging.Tile(sheet, vae.ImageSide, 10, 2)); err != nil {
+			return err
+		}
+	}
+	for rank, i := range order {
+		p := 100 * float64(sort.Search(len(sorted), func(j int) bool { return sorted[j] >= errs[i] })) / float64(len(sorted))
+		if *asJSON {
+			c.printJSON(map[string]any{"rank": rank + 1, "index": i, "label": test.Labels[i], "recon_error": errs[i], "percentile": p})
+		} else {
+			fmt.Fprintf(c.stdout, "%4d  image %5d  label %d  reconstruction error %.1f\n", rank+1, i, test.Labels[i], errs[i])
+		}
+	}
+	return nil
+}

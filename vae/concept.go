@@ -1,0 +1,165 @@
+package vae
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"vaeexplorer/vae/dataset"
+)
+
+// Vector is a named direction in latent space (a "concept vector"): adding
+// it to an image's code moves the image towards the concept.
+type Vector struct {
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Z           []float32 `json:"z"`
+}
+
+// Vectors returns the model's stored concept vectors.
+func (m *Model) Vectors() []Vector {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]Vector(nil), m.vectors...)
+}
+
+// Vector returns the stored vector called name.
+func (m *Model) Vector(name string) (Vector, bool) {
+	for _, v := range m.Vectors() {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return Vector{}, false
+}
+
+// SetVector stores v (replacing one of the same name). Its size must be
+// the model's latent size.
+func (m *Model) SetVector(v Vector) error {
+	if len(v.Z) != m.cfg.Latent {
+		return fmt.Errorf("vector %q has %d dimensions, the model %d", v.Name, len(v.Z), m.cfg.Latent)
+	}
+	if v.Name == "" || len(v.Name) > 64 {
+		return errors.New("a vector needs a name of 1 to 64 characters")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := range m.vectors {
+		if m.vectors[i].Name == v.Name {
+			m.vectors[i] = v
+			return nil
+		}
+	}
+	m.vectors = append(m.vectors, v)
+	return nil
+}
+
+// ClassVector is the difference of two classes' mean latent codes in the
+// model's held-out statistics: "4 -> 9" moves a 4 towards a 9.
+func (m *Model) ClassVector(from, to uint8) (Vector, error) {
+	h := m.HeldOut()
+	if h == nil {
+		return Vector{}, errors.New("the model has no held-out statistics to take class means from")
+	}
+	means := ClassMeans(h.Means, h.Labels, m.Latent())
+	a, okA := means[to]
+	b, okB := means[from]
+	if !okA || !okB {
+		return Vector{}, fmt.Errorf("class %d or %d is missing from the model's held-out data", from, to)
+	}
+	z := make([]float32, len(a))
+	for i := range z {
+		z[i] = a[i] - b[i]
+	}
+	return Vector{Name: fmt.Sprintf("%d->%d", from, to), Description: fmt.Sprintf("mean of class %d minus mean of class %d", to, from), Z: z}, nil
+}
+
+// Attributes measured from the pixels themselves, where a dataset has no
+// attribute labels.
+const (
+	AttrThickness = "thickness" // ink mass: the sum of the pixels
+	AttrSlant     = "slant"     // shear of the ink, from its second moments
+	AttrWidth     = "width"     // horizontal spread of the ink
+)
+
+// Attribute measures attr on a 28x28 image.
+func Attribute(attr string, pix []float32) (float64, error) {
+	var m, mx, my float64
+	for i, v := range pix {
+		x, y := float64(i%ImageSide), float64(i/ImageSide)
+		m += float64(v)
+		mx += float64(v) * x
+		my += float64(v) * y
+	}
+	if attr == AttrThickness {
+		return m, nil
+	}
+	if m == 0 {
+		return 0, nil
+	}
+	mx, my = mx/m, my/m
+	var mu20, mu11, mu02 float64
+	for i, v := range pix {
+		dx, dy := float64(i%ImageSide)-mx, float64(i/ImageSide)-my
+		mu20 += float64(v) * dx * dx
+		mu11 += float64(v) * dx * dy
+		mu02 += float64(v) * dy * dy
+	}
+	switch attr {
+	case AttrSlant:
+		// x shifts by -slant per row going down: positive leans right.
+		if mu02 == 0 {
+			return 0, nil
+		}
+		return -mu11 / mu02, nil
+	case AttrWidth:
+		return math.Sqrt(mu20 / m), nil
+	}
+	return 0, fmt.Errorf("unknown attribute %q (want %s, %s or %s)", attr, AttrThickness, AttrSlant, AttrWidth)
+}
+
+// AttributeVector measures attr on every image of set and returns the
+// mean latent code of the top quarter minus that of the bottom quarter.
+func (m *Model) AttributeVector(attr string, set *dataset.Set) (Vector, error) {
+	if set.N < 8 {
+		return Vector{}, errors.New("an attribute vector needs at least 8 images")
+	}
+	type scored struct {
+		i int
+		v float64
+	}
+	s := make([]scored, set.N)
+	pix := make([]float32, ImageSize)
+	for i := range s {
+		set.ImageInto(i, pix)
+		v, err := Attribute(attr, pix)
+		if err != nil {
+			return Vector{}, err
+		}
+		s[i] = scored{i, v}
+	}
+	sort.Slice(s, func(a, b int) bool { return s[a].v < s[b].v })
+	q := set.N / 4
+	codes := func(part []scored) ([]float32, error) {
+		imgs := make([]float32, 0, len(part)*ImageSize)
+		for _, p := range part {
+			imgs = append(imgs, set.Image(p.i)...)
+		}
+		mean, _, err := m.Encode(imgs)
+		return mean, err
+	}
+	lo, err := codes(s[:q])
+	if err != nil {
+		return Vector{}, err
+	}
+	hi, err := codes(s[set.N-q:])
+	if err != nil {
+		return Vector{}, err
+	}
+	z, err := ConceptVector(hi, lo, m.Latent())
+	if err != nil {
+		return Vector{}, err
+	}
+	return Vector{Name: attr, Description: fmt.Sprintf("mean code of the %d images with the most %s minus the %d with the least", q, attr, q), Z: z}, nil
+}
