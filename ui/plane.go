@@ -56,6 +56,7 @@ type LatentPlane struct {
 	scatterFor fyne.Size
 	scatterGen int // bumped when the scatter changes
 	imgGen     int // generation scatterImg was built for
+	drawGen    int // bumped when anything but the point and hover changes
 }
 
 var (
@@ -84,6 +85,7 @@ func (p *LatentPlane) SetPoint(x, y float64) {
 func (p *LatentPlane) SetScatter(xy []float32, labels []uint8) {
 	p.scatterXY, p.scatterLabels = xy, labels
 	p.scatterGen++
+	p.drawGen++
 	p.Refresh()
 }
 
@@ -93,6 +95,7 @@ func (p *LatentPlane) ScatterLen() int { return len(p.scatterXY) / 2 }
 // SetMarks replaces the dropped-image marks.
 func (p *LatentPlane) SetMarks(m []Mark) {
 	p.marks = m
+	p.drawGen++
 	p.Refresh()
 }
 
@@ -102,6 +105,7 @@ func (p *LatentPlane) Marks() []Mark { return p.marks }
 // SetArrow shows a vector on the plane (nil hides it).
 func (p *LatentPlane) SetArrow(a *Arrow) {
 	p.arrow = a
+	p.drawGen++
 	p.Refresh()
 }
 
@@ -274,6 +278,14 @@ func (p *LatentPlane) CreateRenderer() fyne.WidgetRenderer {
 
 type planeRenderer struct {
 	p *LatentPlane
+	// What the static layers were last built for: moving the point (a drag
+	// event) then only moves the crosshair, without re-uploading the
+	// scatter texture or remaking the marks.
+	built     bool
+	builtSize fyne.Size
+	builtGen  int
+	builtFg   color.Color
+	builtAxes string
 
 	bg             *canvas.Rectangle
 	scatter        *canvas.Image
@@ -312,15 +324,26 @@ func (r *planeRenderer) Objects() []fyne.CanvasObject {
 
 func (r *planeRenderer) Layout(fyne.Size) { r.Refresh() }
 
-// Refresh rebuilds the objects from the widget's state. The scatter layer
-// is cached by the widget, so moving the point costs a few objects.
+// Refresh updates the objects from the widget's state. The static layers
+// (scatter, grid, ticks, marks) are rebuilt only when they changed; a move
+// of the point costs a few objects.
 func (r *planeRenderer) Refresh() {
 	p := r.p
 	th := p.Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	fg := th.Color(theme.ColorNameForeground, v)
-	gridCol := th.Color(theme.ColorNameSeparator, v)
 	o, side := plotRect(p.Size())
+	axes := fmt.Sprint(p.Range, p.XLabel, p.YLabel)
+	if !r.built || r.builtSize != p.Size() || r.builtGen != p.drawGen || r.builtFg != fg || r.builtAxes != axes {
+		r.refreshStatic(th, v, fg, o, side)
+		r.built, r.builtSize, r.builtGen, r.builtFg, r.builtAxes = true, p.Size(), p.drawGen, fg, axes
+	}
+	r.refreshPoint(th, v, fg, o, side)
+}
+
+func (r *planeRenderer) refreshStatic(th fyne.Theme, v fyne.ThemeVariant, fg color.Color, o fyne.Position, side float32) {
+	p := r.p
+	gridCol := th.Color(theme.ColorNameSeparator, v)
 
 	r.bg.FillColor = th.Color(theme.ColorNameInputBackground, v)
 	r.bg.Move(o)
@@ -426,6 +449,11 @@ func (r *planeRenderer) Refresh() {
 		}
 	}
 
+	r.bg.Refresh()
+}
+
+func (r *planeRenderer) refreshPoint(th fyne.Theme, v fyne.ThemeVariant, fg color.Color, o fyne.Position, side float32) {
+	p := r.p
 	// The point: a crosshair and a ring.
 	pt := p.toPos(p.X, p.Y)
 	accent := th.Color(theme.ColorNamePrimary, v)
@@ -448,5 +476,4 @@ func (r *planeRenderer) Refresh() {
 	hs := fyne.MeasureText(r.hover.Text, r.hover.TextSize, r.hover.TextStyle)
 	r.hover.Move(fyne.NewPos(o.X+side-hs.Width-4, o.Y+2))
 	r.hover.Refresh()
-	r.bg.Refresh()
 }

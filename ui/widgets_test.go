@@ -143,3 +143,32 @@ func TestTrainPanelReadsAndChecksTheForm(t *testing.T) {
 		t.Error("paused: form should be locked, Resume on, Train off")
 	}
 }
+
+// Moving the point (a drag event) must not remake the static layers: the
+// scatter texture and the marks stay the same objects.
+func TestPlaneMovesThePointCheaply(t *testing.T) {
+	test.NewTempApp(t)
+	p := NewLatentPlane()
+	p.Resize(fyne.NewSize(300, 300))
+	p.SetScatter([]float32{0, 0, 1, 1}, []uint8{0, 1})
+	p.SetMarks([]Mark{{X: 1, Y: -1, SX: 0.5, SY: 0.3}})
+	r := test.WidgetRenderer(p)
+	before := append([]fyne.CanvasObject(nil), r.Objects()...)
+	img := r.(*planeRenderer).scatter.Image
+	for i := 0; i < 5; i++ {
+		p.SetPoint(float64(i)/2, -float64(i)/3)
+	}
+	after := r.Objects()
+	if len(after) != len(before) || r.(*planeRenderer).scatter.Image != img {
+		t.Fatal("moving the point rebuilt the scatter or the marks")
+	}
+	for i := range before {
+		if before[i] != after[i] {
+			t.Fatalf("object %d was replaced by a point move", i)
+		}
+	}
+	p.SetMarks(nil)
+	if len(r.Objects()) >= len(before) {
+		t.Fatal("clearing the marks did not rebuild them")
+	}
+}
