@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -60,17 +59,9 @@ func vectorList(c *cli, args []string) error {
 		fmt.Fprintln(c.stdout, "no stored vectors (class vectors like 4->9 are computed on demand: vector apply --name 4->9)")
 	}
 	for _, v := range vs {
-		fmt.Fprintf(c.stdout, "%-16s |z| %.2f  %s\n", v.Name, norm(v.Z), v.Description)
+		fmt.Fprintf(c.stdout, "%-16s |z| %.2f  %s\n", v.Name, vae.Norm(v.Z), v.Description)
 	}
 	return nil
-}
-
-func norm(z []float32) float64 {
-	var s float64
-	for _, x := range z {
-		s += float64(x) * float64(x)
-	}
-	return math.Sqrt(s)
 }
 
 func vectorCompute(c *cli, args []string) error {
@@ -166,7 +157,7 @@ func vectorCompute(c *cli, args []string) error {
 	if *asJSON {
 		c.printJSON(v)
 	} else {
-		fmt.Fprintf(c.stderr, "stored %q (|z| %.2f) in %s\n", v.Name, norm(v.Z), *out)
+		fmt.Fprintf(c.stderr, "stored %q (|z| %.2f) in %s\n", v.Name, vae.Norm(v.Z), *out)
 	}
 	return nil
 }

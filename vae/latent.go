@@ -100,7 +100,7 @@ func Lerp(a, b []float32, t float64) []float32 {
 // the low-density centre. Nearly parallel or zero vectors fall back to
 // Lerp.
 func Slerp(a, b []float32, t float64) []float32 {
-	na, nb := norm(a), norm(b)
+	na, nb := Norm(a), Norm(b)
 	if na < 1e-9 || nb < 1e-9 {
 		return Lerp(a, b, t)
 	}
@@ -123,7 +123,8 @@ func Slerp(a, b []float32, t float64) []float32 {
 	return out
 }
 
-func norm(v []float32) float64 {
+// Norm is the Euclidean length of v.
+func Norm(v []float32) float64 {
 	var s float64
 	for _, x := range v {
 		s += float64(x) * float64(x)

@@ -48,18 +48,18 @@ func TestSlerp(t *testing.T) {
 	ua, ub := unit(a), unit(b)
 	path, _ := Path(ua, ub, 11, true)
 	for i := 0; i < 11; i++ {
-		if n := norm(path[i*8 : (i+1)*8]); math.Abs(n-1) > 1e-5 {
+		if n := Norm(path[i*8 : (i+1)*8]); math.Abs(n-1) > 1e-5 {
 			t.Errorf("slerp step %d has norm %v, want 1", i, n)
 		}
 	}
 	// Lerp cuts through the middle: its midpoint is shorter.
 	lp, _ := Path(ua, ub, 3, false)
-	if norm(lp[8:16]) >= 1 {
+	if Norm(lp[8:16]) >= 1 {
 		t.Error("lerp midpoint is not inside the sphere")
 	}
 	// Angles between successive slerp points are equal.
-	d0 := norm(sub(path[0:8], path[8:16]))
-	d5 := norm(sub(path[40:48], path[48:56]))
+	d0 := Norm(sub(path[0:8], path[8:16]))
+	d5 := Norm(sub(path[40:48], path[48:56]))
 	if math.Abs(d0-d5) > 1e-5 {
 		t.Errorf("slerp steps not uniform: %v vs %v", d0, d5)
 	}
@@ -104,7 +104,7 @@ func round(v []float32) []float32 {
 }
 
 func unit(v []float32) []float32 {
-	n := norm(v)
+	n := Norm(v)
 	o := make([]float32, len(v))
 	for i := range v {
 		o[i] = float32(float64(v[i]) / n)
