@@ -154,10 +154,7 @@ func (e *Explorer) build() {
 	})
 	e.Drops.OnGoTo = func(a *Analysis) {
 		if len(a.Mean) == len(e.z) {
-			copy(e.z, a.Mean)
-			e.Plane.SetPoint(float64(e.z[e.dimX]), float64(e.z[e.dimY]))
-			e.syncSliders()
-			e.requestDecode()
+			e.SetPoint(a.Mean)
 		}
 	}
 	e.Plot = NewLossPlot()
@@ -421,7 +418,9 @@ func (e *Explorer) SetPoint(z []float32) {
 	e.Plane.SetPoint(float64(e.z[e.dimX]), float64(e.z[e.dimY]))
 	e.syncSliders()
 	e.requestDecode()
-	e.Grid.Update()
+	if len(e.z) > 2 { // the grid's other dimensions come from the point
+		e.Grid.Update()
+	}
 }
 
 // Point returns a copy of the latent point.
