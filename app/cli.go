@@ -132,6 +132,11 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// modelFlag declares the --model flag the commands that read a model share.
+func modelFlag(fs *flag.FlagSet) *string {
+	return fs.String("model", "", "model file (default: the bundled model)")
+}
+
 // loadModel loads the model file, or the bundled model when path is "".
 func loadModel(path string) (*vae.Model, error) {
 	if path == "" {
@@ -366,7 +371,7 @@ func cmdTrain(c *cli, args []string) error {
 
 func cmdEval(c *cli, args []string) error {
 	fs := c.newFlags("eval")
-	model := fs.String("model", "", "model file (default: the bundled model)")
+	model := modelFlag(fs)
 	data := fs.String("data", "", "folder holding MNIST-format idx files")
 	name := fs.String("dataset", "", "mnist or fashion")
 	seed := fs.Int64("seed", 1, "seed of the z samples")
@@ -412,7 +417,7 @@ func cmdEval(c *cli, args []string) error {
 
 func cmdGrid(c *cli, args []string) error {
 	fs := c.newFlags("grid")
-	model := fs.String("model", "", "model file (default: the bundled model)")
+	model := modelFlag(fs)
 	n := fs.Int("n", 20, "points per side (1..100)")
 	rng := fs.Float64("range", 3, "linear spacing over [-range, range]")
 	quant := fs.Bool("quantile", false, "space points at Normal quantiles instead")
@@ -465,7 +470,7 @@ func parseDims(s string, latent int) (int, int, error) {
 
 func cmdSample(c *cli, args []string) error {
 	fs := c.newFlags("sample")
-	model := fs.String("model", "", "model file (default: the bundled model)")
+	model := modelFlag(fs)
 	n := fs.Int("n", 64, "number of samples (1..1024)")
 	seed := fs.Int64("seed", 1, "random seed")
 	temp := fs.Float64("temperature", 1, "scale of the prior's standard deviation")
@@ -526,7 +531,7 @@ type reconResult struct {
 
 func cmdReconstruct(c *cli, args []string) error {
 	fs := c.newFlags("reconstruct")
-	model := fs.String("model", "", "model file (default: the bundled model)")
+	model := modelFlag(fs)
 	out := fs.String("out", "", "folder for the PNGs (created if missing; required)")
 	files, err := parse(fs, args)
 	if err != nil {
@@ -594,7 +599,7 @@ func cmdReconstruct(c *cli, args []string) error {
 
 func cmdInterpolate(c *cli, args []string) error {
 	fs := c.newFlags("interpolate")
-	model := fs.String("model", "", "model file (default: the bundled model)")
+	model := modelFlag(fs)
 	steps := fs.Int("steps", 10, "images in the strip, ends included (2..100)")
 	slerp := fs.Bool("slerp", false, "spherical instead of linear interpolation")
 	out := fs.String("out", "", "PNG file to write (required)")

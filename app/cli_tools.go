@@ -38,7 +38,7 @@ func cmdVector(c *cli, args []string) error {
 
 func vectorList(c *cli, args []string) error {
 	fs := c.newFlags("vector")
-	model := fs.String("model", "", "model file (default: the bundled model)")
+	model := modelFlag(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -66,7 +66,7 @@ func vectorList(c *cli, args []string) error {
 
 func vectorCompute(c *cli, args []string) error {
 	fs := c.newFlags("vector")
-	model := fs.String("model", "", "model file (default: the bundled model)")
+	model := modelFlag(fs)
 	out := fs.String("out", "", "model file to write with the vector stored (required; may be --model)")
 	name := fs.String("name", "", "the vector's name (default: from what it is)")
 	classes := fs.String("classes", "", "FROM,TO: the mean code of class TO minus that of class FROM (e.g. 4,9)")
@@ -183,7 +183,7 @@ func imageFiles(dir string) ([]string, error) {
 
 func vectorApply(c *cli, args []string) error {
 	fs := c.newFlags("vector")
-	model := fs.String("model", "", "model file (default: the bundled model)")
+	model := modelFlag(fs)
 	name := fs.String("name", "", "a stored vector, or a class vector like 4->9 (required)")
 	lo := fs.Float64("min", -3, "smallest strength")
 	hi := fs.Float64("max", 3, "largest strength")
@@ -242,7 +242,7 @@ func vectorApply(c *cli, args []string) error {
 
 func cmdAnomalies(c *cli, args []string) error {
 	fs := c.newFlags("anomalies")
-	model := fs.String("model", "", "model file (default: the bundled model)")
+	model := modelFlag(fs)
 	data := fs.String("data", "", "dataset folder: its held-out (t10k) images are ranked (required)")
 	top := fs.Int("top", 50, "how many of the worst reconstructed images to show (1..1000)")
 	out := fs.String("out", "", "PNG sheet: each image above its reconstruction, worst first")
