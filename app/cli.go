@@ -213,9 +213,9 @@ func cmdTrain(c *cli, args []string) error {
 	def := vae.DefaultConfig()
 	data := fs.String("data", "", "folder holding the four MNIST-format idx files (gzip or raw)")
 	name := fs.String("dataset", "", "mnist (downloaded once into the cache) or fashion")
-	arch := fs.String("arch", def.Arch, "architecture: mlp")
+	arch := fs.String("arch", def.Arch, "architecture: mlp (784-H-L) or conv (two convolutions, H-wide linear layer)")
 	latent := fs.Int("latent", def.Latent, "latent size L (1..64)")
-	hidden := fs.Int("hidden", def.Hidden, "hidden layer width H")
+	hidden := fs.Int("hidden", def.Hidden, "hidden layer width H (default 512 for mlp, 128 for conv)")
 	epochs := fs.Int("epochs", 10, "epochs to train")
 	batch := fs.Int("batch", def.Batch, "batch size")
 	lr := fs.Float64("lr", def.LR, "Adam learning rate")
@@ -261,6 +261,9 @@ func cmdTrain(c *cli, args []string) error {
 		}
 	} else {
 		cfg.Arch, cfg.Latent, cfg.Hidden, cfg.Loss = *arch, *latent, *hidden, *loss
+		if !set["hidden"] {
+			cfg.Hidden = vae.DefaultHidden(cfg.Arch)
+		}
 	}
 	cfg.Epochs, cfg.Batch, cfg.LR, cfg.Beta, cfg.Warmup, cfg.Seed = *epochs, *batch, *lr, *beta, *warmup, *seed
 	if err := cfg.Validate(); err != nil {

@@ -2,11 +2,15 @@
 """PyTorch reference for VAE Explorer's benchmarks: the same VAE as the Go
 engine's default (mlp 784-H-L, ReLU, BCE from logits summed over pixels +
 KL, per-image mean loss, Adam lr 1e-3, batch 128, PyTorch's default Linear
-init), trained on the same idx files. Prints one JSON object per epoch and a
+init), or with --arch conv the engine's conv architecture (Conv 1->32 and
+32->64, 3x3 stride 2 pad 1; Linear 3136->H; decoder Linear L->3136 and
+ConvTranspose 64->32, 32->1 with output padding 1), trained on the same idx
+files. Prints one JSON object per epoch and a
 summary line, like `vae-explorer train --json`.
 
 Run with Debian's python3-torch: /usr/bin/python3 scripts/torch_reference.py
-  --data DIR [--epochs N] [--threads T] [--hidden 512] [--latent 2] [--batch 128]
+  --data DIR [--arch mlp|conv] [--epochs N] [--threads T] [--hidden 512|128]
+  [--latent 2] [--batch 128] [--seed 1]
 """
 import argparse, gzip, json, struct, sys, time
 
@@ -51,6 +55,28 @@ class VAE(torch.nn.Module):
         return self.d2(F.relu(self.d1(z))), mu, lv
 
 
+class ConvVAE(torch.nn.Module):
+    def __init__(self, h, l):
+        super().__init__()
+        nn = torch.nn
+        self.c1 = nn.Conv2d(1, 32, 3, stride=2, padding=1)
+        self.c2 = nn.Conv2d(32, 64, 3, stride=2, padding=1)
+        self.e1 = nn.Linear(3136, h)
+        self.mu = nn.Linear(h, l)
+        self.lv = nn.Linear(h, l)
+        self.d1 = nn.Linear(l, 3136)
+        self.t1 = nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1, output_padding=1)
+        self.t2 = nn.ConvTranspose2d(32, 1, 3, stride=2, padding=1, output_padding=1)
+
+    def forward(self, x):
+        h = F.relu(self.c2(F.relu(self.c1(x.view(-1, 1, 28, 28)))))
+        h = F.relu(self.e1(h.flatten(1)))
+        mu, lv = self.mu(h), self.lv(h)
+        z = mu + torch.exp(0.5 * lv) * torch.randn_like(mu)
+        d = F.relu(self.d1(z)).view(-1, 64, 7, 7)
+        return self.t2(F.relu(self.t1(d))).flatten(1), mu, lv
+
+
 def loss_terms(logits, x, mu, lv):
     rec = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1)
     kl = -0.5 * (1 + lv - mu.pow(2) - lv.exp()).sum(1)
@@ -62,7 +88,8 @@ def main():
     ap.add_argument("--data", required=True)
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--hidden", type=int, default=512)
+    ap.add_argument("--arch", default="mlp", choices=["mlp", "conv"])
+    ap.add_argument("--hidden", type=int, default=0, help="default 512 (mlp) or 128 (conv)")
     ap.add_argument("--latent", type=int, default=2)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--seed", type=int, default=1)
@@ -71,7 +98,9 @@ def main():
     torch.manual_seed(a.seed)
     xtr, _ = load(a.data, "train")
     xte, _ = load(a.data, "t10k")
-    model = VAE(a.hidden, a.latent)
+    if a.hidden == 0:
+        a.hidden = 128 if a.arch == "conv" else 512
+    model = (ConvVAE if a.arch == "conv" else VAE)(a.hidden, a.latent)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     n = xtr.shape[0]
     total_time = 0.0
@@ -91,13 +120,14 @@ def main():
             s += loss.item() * xb.shape[0]
         dt = time.perf_counter() - t0
         total_time += dt
+        model.eval()
         with torch.no_grad():
             logits, mu, lv = model(xte)
             rec, kl = loss_terms(logits, xte, mu, lv)
         print(json.dumps({"epoch": epoch, "train_loss": s / n, "test_elbo": (rec + kl).mean().item(),
                           "test_rec": rec.mean().item(), "test_kl": kl.mean().item(),
                           "img_per_s": n / dt, "seconds": dt}), flush=True)
-    print(json.dumps({"summary": True, "threads": a.threads, "epochs": a.epochs,
+    print(json.dumps({"summary": True, "arch": a.arch, "threads": a.threads, "epochs": a.epochs,
                       "img_per_s": n * a.epochs / total_time, "torch": torch.__version__}), flush=True)
 
 

@@ -283,7 +283,7 @@ func (e *Explorer) refreshModelViews() {
 	e.Grid.Update()
 	e.requestDecode()
 	cfg := e.model.Config()
-	info := fmt.Sprintf("%s\n%s %d-%d-%d, %s loss, beta %g", e.modelName, cfg.Arch, vae.ImageSize, cfg.Hidden, cfg.Latent, cfg.Loss, cfg.Beta)
+	info := fmt.Sprintf("%s\n%s, %s loss, beta %g", e.modelName, cfg.Shape(), cfg.Loss, cfg.Beta)
 	if h := e.model.History(); len(h) > 0 {
 		last := h[len(h)-1]
 		info += fmt.Sprintf("\n%d epochs on %s\nheld-out -ELBO %.1f nats (rec %.1f + KL %.1f)", len(h), nameOr(cfg.Dataset, "?"), last.TestELBO, last.TestRec, last.TestKL)
@@ -802,14 +802,17 @@ func (e *Explorer) Close() {
 func (e *Explorer) saveForm() {
 	p := e.Train
 	e.prefs.SetStringList(prefForm, []string{p.Epochs.Text, p.Latent.Text, p.Hidden.Text, p.Batch.Text,
-		p.LR.Text, p.Beta.Text, p.Warmup.Text, p.Loss.Selected, p.Limit.Text})
+		p.LR.Text, p.Beta.Text, p.Warmup.Text, p.Loss.Selected, p.Limit.Text, p.Arch.Selected})
 	e.prefs.SetString(prefDataset, p.Dataset.Selected)
 	e.prefs.SetString(prefFolder, p.Folder)
 }
 
 func (e *Explorer) restoreForm() {
 	p := e.Train
-	if f := e.prefs.StringList(prefForm); len(f) == 9 {
+	if f := e.prefs.StringList(prefForm); len(f) >= 9 {
+		if len(f) > 9 { // saved since the conv architecture
+			p.Arch.SetSelected(f[9])
+		}
 		for i, en := range []*widget.Entry{p.Epochs, p.Latent, p.Hidden, p.Batch, p.LR, p.Beta, p.Warmup} {
 			en.SetText(f[i])
 		}

@@ -36,7 +36,7 @@ type TrainPanel struct {
 	chooseFd *widget.Button
 
 	Epochs, Latent, Hidden, Batch, LR, Beta, Warmup, Limit *widget.Entry
-	Loss                                                   *widget.Select
+	Arch, Loss                                             *widget.Select
 	Continue                                               *widget.Check
 
 	TrainBtn, PauseBtn, ResumeBtn, StopBtn *widget.Button
@@ -79,6 +79,17 @@ func newTrainPanel(win fyne.Window, onFolder func(string)) *TrainPanel {
 	p.Beta = entry("1")
 	p.Warmup = entry("0")
 	p.Limit = entry("0")
+	p.Arch = widget.NewSelect([]string{vae.ArchMLP, vae.ArchConv}, nil)
+	p.Arch.SetSelected(def.Arch)
+	p.Arch.OnChanged = func(arch string) {
+		// Follow the architecture's default width unless the user chose
+		// another.
+		for _, a := range []string{vae.ArchMLP, vae.ArchConv} {
+			if a != arch && strings.TrimSpace(p.Hidden.Text) == strconv.Itoa(vae.DefaultHidden(a)) {
+				p.Hidden.SetText(strconv.Itoa(vae.DefaultHidden(arch)))
+			}
+		}
+	}
 	p.Loss = widget.NewSelect([]string{vae.LossBCE, vae.LossMSE}, nil)
 	p.Loss.SetSelected(def.Loss)
 	p.Continue = widget.NewCheck("Continue training the current model", nil)
@@ -93,6 +104,7 @@ func newTrainPanel(win fyne.Window, onFolder func(string)) *TrainPanel {
 	p.Status.Wrapping = fyne.TextWrapWord
 
 	form := widget.NewForm(
+		widget.NewFormItem("Architecture", p.Arch),
 		widget.NewFormItem("Epochs", p.Epochs),
 		widget.NewFormItem("Latent size", p.Latent),
 		widget.NewFormItem("Hidden size", p.Hidden),
@@ -176,10 +188,12 @@ func (p *TrainPanel) SetState(s trainState) {
 	p.updateFolderRow()
 	if s == trainIdle {
 		p.Dataset.Enable()
+		p.Arch.Enable()
 		p.Loss.Enable()
 		p.Continue.Enable()
 	} else {
 		p.Dataset.Disable()
+		p.Arch.Disable()
 		p.Loss.Disable()
 		p.Continue.Disable()
 	}
@@ -218,7 +232,7 @@ func (p *TrainPanel) Config() (vae.Config, int, error) {
 	flt("Beta", p.Beta, &cfg.Beta)
 	num("KL warm-up", p.Warmup, &cfg.Warmup)
 	num("Images", p.Limit, &limit)
-	cfg.Loss = p.Loss.Selected
+	cfg.Arch, cfg.Loss = p.Arch.Selected, p.Loss.Selected
 	if err := errors.Join(errs...); err != nil {
 		return cfg, 0, err
 	}
@@ -233,6 +247,7 @@ func (p *TrainPanel) Config() (vae.Config, int, error) {
 
 // SetConfig fills the form from cfg.
 func (p *TrainPanel) SetConfig(cfg vae.Config) {
+	p.Arch.SetSelected(cfg.Arch)
 	p.Latent.SetText(strconv.Itoa(cfg.Latent))
 	p.Hidden.SetText(strconv.Itoa(cfg.Hidden))
 	p.Batch.SetText(strconv.Itoa(cfg.Batch))

@@ -15,7 +15,38 @@ const (
 // Architectures.
 const (
 	ArchMLP = "mlp" // 784 -> H (ReLU) -> (mean, logvar); L -> H (ReLU) -> 784
+	// ArchConv is the seed article's convolutional VAE: 28x28x1 -> conv 32
+	// (3x3, stride 2) -> conv 64 (stride 2) -> 7x7x64 -> H (ReLU) ->
+	// (mean, logvar); L -> 7x7x64 (ReLU) -> transposed conv 32 -> transposed
+	// conv 1 -> 28x28 logits. ReLU after every hidden layer.
+	ArchConv = "conv"
 )
+
+// Channels of the conv architecture's two convolution layers.
+const (
+	convC1 = 32
+	convC2 = 64
+)
+
+// convGeoms are the conv architecture's layer geometries: the encoder's two
+// convolutions, the 7x7 map between them and the fully connected layers
+// (as e2's output), and the decoder's two transposed convolutions.
+func convGeoms() (e1, e2 convGeom, mid int, d1, d2 convGeom) {
+	e1 = newConvGeom(ImageSide, ImageSide, 1, 3, 2, 1)     // 28x28x1 -> 14x14x32
+	e2 = newConvGeom(e1.Ho, e1.Wo, convC1, 3, 2, 1)        // 14x14x32 -> 7x7x64
+	d1, _ = newConvTGeom(e2.Ho, e2.Wo, convC1, 3, 2, 1, 1) // 7x7x64 -> 14x14x32
+	d2, _ = newConvTGeom(d1.H, d1.W, 1, 3, 2, 1, 1)        // 14x14x32 -> 28x28x1
+	return e1, e2, e2.patches() * convC2, d1, d2
+}
+
+// DefaultHidden is the default width of arch's fully connected hidden
+// layer: 512 for mlp, 128 for conv.
+func DefaultHidden(arch string) int {
+	if arch == ArchConv {
+		return 128
+	}
+	return 512
+}
 
 // Reconstruction losses.
 const (
@@ -58,8 +89,8 @@ func DefaultConfig() Config {
 // Validate reports the first thing wrong with c, in words a user can act on.
 func (c Config) Validate() error {
 	var errs []error
-	if c.Arch != ArchMLP {
-		errs = append(errs, fmt.Errorf("unknown architecture %q (want %q)", c.Arch, ArchMLP))
+	if c.Arch != ArchMLP && c.Arch != ArchConv {
+		errs = append(errs, fmt.Errorf("unknown architecture %q (want %q or %q)", c.Arch, ArchMLP, ArchConv))
 	}
 	if c.Latent < 1 || c.Latent > MaxLatent {
 		errs = append(errs, fmt.Errorf("latent size %d out of range 1..%d", c.Latent, MaxLatent))
@@ -95,4 +126,13 @@ func (c Config) betaAt(epoch int) float64 {
 		return c.Beta
 	}
 	return c.Beta * float64(epoch+1) / float64(c.Warmup)
+}
+
+// Shape describes the layers in a few characters: "mlp 784-512-2",
+// "conv 32c-64c-128-2" (convolution channels, hidden width, latent size).
+func (c Config) Shape() string {
+	if c.Arch == ArchConv {
+		return fmt.Sprintf("conv %dc-%dc-%d-%d", convC1, convC2, c.Hidden, c.Latent)
+	}
+	return fmt.Sprintf("%s %d-%d-%d", c.Arch, ImageSize, c.Hidden, c.Latent)
 }

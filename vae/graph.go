@@ -65,17 +65,29 @@ func buildNet(kind netKind, cfg Config, p *Params, batch int) (*net, error) {
 		val := tensor.New(tensor.WithShape(batch, cols), tensor.WithBacking(*buf))
 		return G.NewMatrix(n.g, G.Float32, G.WithShape(batch, cols), G.WithName(name), G.WithValue(val))
 	}
-	dense := func(x *G.Node, name string, relu bool) (*G.Node, error) {
+	apply := func(name string, op G.Op, x *G.Node) (*G.Node, error) {
 		W, B := w(name)
-		y, err := G.ApplyOp(newDense(relu, x != n.x), x, W, B)
+		y, err := G.ApplyOp(op, x, W, B)
 		if err != nil {
 			return nil, fmt.Errorf("layer %s: %w", name, err)
 		}
 		return y, nil
 	}
-	encode := func(x *G.Node) error {
-		h, err := dense(x, "enc.hidden", true)
-		if err != nil {
+	dense := func(x *G.Node, name string, relu bool) (*G.Node, error) {
+		return apply(name, newDense(relu, x != n.x), x)
+	}
+	e1, e2, _, d1, d2 := convGeoms()
+	encode := func(x *G.Node) (err error) {
+		h := x
+		if cfg.Arch == ArchConv {
+			if h, err = apply("enc.conv1", newConv(e1, convC1, true, false), h); err != nil {
+				return err
+			}
+			if h, err = apply("enc.conv2", newConv(e2, convC2, true, true), h); err != nil {
+				return err
+			}
+		}
+		if h, err = dense(h, "enc.hidden", true); err != nil {
 			return err
 		}
 		if n.mean, err = dense(h, "enc.mean", false); err != nil {
@@ -87,6 +99,13 @@ func buildNet(kind netKind, cfg Config, p *Params, batch int) (*net, error) {
 	decode := func(z *G.Node) (err error) {
 		h, err := dense(z, "dec.hidden", true)
 		if err != nil {
+			return err
+		}
+		if cfg.Arch == ArchConv {
+			if h, err = apply("dec.convt1", newConvT(d1, convC2, true), h); err != nil {
+				return err
+			}
+			n.logits, err = apply("dec.convt2", newConvT(d2, convC1, false), h)
 			return err
 		}
 		n.logits, err = dense(h, "dec.out", false)

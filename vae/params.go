@@ -13,6 +13,8 @@ type Tensor struct {
 	Name  string
 	Shape []int
 	Data  []float32
+
+	fanIn int // inputs per output of its layer, for initialisation
 }
 
 // Params are a model's weights in a fixed order (the order checkpoints store
@@ -42,10 +44,24 @@ func (t *Tensor) Len() int {
 // paramsLayout returns the names and shapes of cfg's weights, with no data.
 func paramsLayout(cfg Config) *Params {
 	p := &Params{}
-	add := func(name string, in, out int) {
-		p.List = append(p.List, &Tensor{Name: name + ".w", Shape: []int{in, out}}, &Tensor{Name: name + ".b", Shape: []int{out}})
+	layer := func(name string, rows, cols, bias, fanIn int) {
+		p.List = append(p.List, &Tensor{Name: name + ".w", Shape: []int{rows, cols}, fanIn: fanIn},
+			&Tensor{Name: name + ".b", Shape: []int{bias}, fanIn: fanIn})
 	}
+	add := func(name string, in, out int) { layer(name, in, out, out, in) }
 	switch cfg.Arch {
+	case ArchConv:
+		// Filters as the ops in conv.go take them; fan-ins as PyTorch
+		// counts them (a transposed convolution's is Cout*K*K).
+		e1, e2, mid, d1, d2 := convGeoms()
+		add("enc.conv1", e1.patchSize(), convC1)
+		add("enc.conv2", e2.patchSize(), convC2)
+		add("enc.hidden", mid, cfg.Hidden)
+		add("enc.mean", cfg.Hidden, cfg.Latent)
+		add("enc.logvar", cfg.Hidden, cfg.Latent)
+		add("dec.hidden", cfg.Latent, mid)
+		layer("dec.convt1", convC2, d1.patchSize(), convC1, d1.patchSize())
+		layer("dec.convt2", convC1, d2.patchSize(), 1, d2.patchSize())
 	case ArchMLP:
 		add("enc.hidden", ImageSize, cfg.Hidden)
 		add("enc.mean", cfg.Hidden, cfg.Latent)
@@ -75,35 +91,25 @@ func (p *Params) Count() int {
 	return n
 }
 
-// initUniform fills every layer as PyTorch's nn.Linear does by default:
-// weight and bias uniform in (-1/sqrt(fanIn), 1/sqrt(fanIn)).
+// initUniform fills every layer as PyTorch's nn.Linear and nn.Conv2d do by
+// default: weight and bias uniform in (-1/sqrt(fanIn), 1/sqrt(fanIn)).
 func (p *Params) initUniform(rng *rand.Rand) {
 	for _, t := range p.List {
-		fanIn := t.Shape[0]
-		if len(t.Shape) == 1 { // a bias: its layer's weight precedes it
-			fanIn = p.fanInOfBias(t)
+		if t.fanIn < 1 {
+			panic(fmt.Sprintf("vae: tensor %s has no fan-in", t.Name))
 		}
-		bound := 1 / math.Sqrt(float64(fanIn))
+		bound := 1 / math.Sqrt(float64(t.fanIn))
 		for i := range t.Data {
 			t.Data[i] = float32((rng.Float64()*2 - 1) * bound)
 		}
 	}
 }
 
-func (p *Params) fanInOfBias(b *Tensor) int {
-	for i, t := range p.List {
-		if t == b && i > 0 {
-			return p.List[i-1].Shape[0]
-		}
-	}
-	panic(fmt.Sprintf("vae: bias %s has no weight before it", b.Name))
-}
-
 // Clone returns a deep copy.
 func (p *Params) Clone() *Params {
 	q := &Params{List: make([]*Tensor, len(p.List))}
 	for i, t := range p.List {
-		q.List[i] = &Tensor{Name: t.Name, Shape: append([]int(nil), t.Shape...), Data: append([]float32(nil), t.Data...)}
+		q.List[i] = &Tensor{Name: t.Name, Shape: append([]int(nil), t.Shape...), Data: append([]float32(nil), t.Data...), fanIn: t.fanIn}
 	}
 	return q
 }
