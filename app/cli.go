@@ -42,6 +42,7 @@ func init() {
 		{"interpolate", "--out FILE.png [--model MODEL] IMAGE_A IMAGE_B [--steps 10] [--slerp]", "decode the path between two images", cmdInterpolate},
 		{"vector", "list|compute|apply [flags] [IMAGE...]", "concept vectors: list, compute (classes, attributes, folders), apply", cmdVector},
 		{"anomalies", "--data DIR [--model MODEL] [--top 50] [--out FILE.png]", "held-out images ranked by reconstruction error", cmdAnomalies},
+		{"augment", "--data DIR|--dataset NAME --out DIR [--per-class 100] [--mode mean|jitter] [--format idx|png]", "generate new labelled images per class", cmdAugment},
 		{"bench", "[--json]", "measure training and inference speed", cmdBench},
 	}
 }

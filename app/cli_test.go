@@ -419,3 +419,68 @@ func decodePNGFile(path string) (image.Image, error) {
 	defer f.Close()
 	return png.Decode(f)
 }
+
+func TestAugmentCommand(t *testing.T) {
+	data := dataDir(t, 200)
+	tmp := t.TempDir()
+	model := filepath.Join(tmp, "m.vae")
+	trainSmall(t, data, model)
+	out := filepath.Join(tmp, "aug")
+	code, stdout, stderr := runCLI(t, "augment", "--model", model, "--data", data, "--per-class", "6", "--out", out, "--json")
+	if code != 0 {
+		t.Fatalf("augment: %d %s", code, stderr)
+	}
+	var sum struct {
+		Images   int            `json:"images"`
+		PerClass map[string]int `json:"per_class"`
+		Files    []string       `json:"files"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &sum); err != nil || len(sum.Files) != 4 {
+		t.Fatalf("summary %q: %v", stdout, err)
+	}
+	train, test, err := dataset.LoadDir(out)
+	if err != nil {
+		t.Fatalf("the written folder does not load: %v", err)
+	}
+	_, srcTest, _ := dataset.LoadDir(data)
+	if train.N != sum.Images || train.N != 6*len(sum.PerClass) || test.N != srcTest.N {
+		t.Errorf("%d generated, %d held out; summary %+v", train.N, test.N, sum)
+	}
+	// The folder trains like any other.
+	trainSmall(t, out, filepath.Join(tmp, "m2.vae"))
+
+	pngs := filepath.Join(tmp, "pngs")
+	if code, _, stderr := runCLI(t, "augment", "--model", model, "--data", data, "--per-class", "3", "--format", "png", "--mode", "jitter", "--sigma", "0.2", "--out", pngs); code != 0 {
+		t.Fatalf("augment png: %d %s", code, stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(pngs, "*", "*.png"))
+	if len(files) != 3*len(sum.PerClass) {
+		t.Errorf("%d PNG files, want %d", len(files), 3*len(sum.PerClass))
+	}
+	if g, err := decodePNGFile(files[0]); err != nil || g.Bounds().Dx() != 28 || !strings.HasPrefix(filepath.Base(files[0]), filepath.Base(filepath.Dir(files[0]))+"-") {
+		t.Errorf("%s: %v", files[0], err)
+	}
+	before, _ := os.ReadFile(filepath.Join(out, "train-images-idx3-ubyte.gz"))
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"augment", "--model", model, "--data", data}, "--out DIR is required"},
+		{[]string{"augment", "--model", model, "--data", data, "--out", out}, "already holds"},
+		{[]string{"augment", "--model", model, "--data", data, "--format", "png", "--out", pngs}, "is not empty"},
+		{[]string{"augment", "--model", model, "--data", data, "--format", "jpeg", "--out", filepath.Join(tmp, "x")}, `--format "jpeg"`},
+		{[]string{"augment", "--model", model, "--data", data, "--per-class", "0", "--out", filepath.Join(tmp, "x")}, "--per-class 0"},
+		{[]string{"augment", "--model", model, "--data", data, "--mode", "blur", "--out", filepath.Join(tmp, "x")}, `mode "blur"`},
+		{[]string{"augment", "--model", model, "--data", data, "--out", model}, "is a file"},
+	} {
+		if code, _, stderr := runCLI(t, c.args...); code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, %q (want %q)", c.args, code, stderr, c.want)
+		}
+	}
+	if after, _ := os.ReadFile(filepath.Join(out, "train-images-idx3-ubyte.gz")); !bytes.Equal(before, after) {
+		t.Error("a refused augment changed the existing folder")
+	}
+	if _, err := os.Stat(filepath.Join(tmp, "x")); !os.IsNotExist(err) {
+		t.Error("a refused augment created its folder")
+	}
+}

@@ -314,3 +314,137 @@ func cmdAnomalies(c *cli, args []string) error {
 	}
 	return nil
 }
+
+// ---- augment -------------------------------------------------------------------
+
+func cmdAugment(c *cli, args []string) error {
+	fs := c.newFlags("augment")
+	model := modelFlag(fs)
+	data := fs.String("data", "", "folder of MNIST-format idx files whose training images seed the classes")
+	name := fs.String("dataset", "", "mnist or fashion instead of --data")
+	perClass := fs.Int("per-class", 100, "images to generate per class")
+	mode := fs.String("mode", vae.AugmentMean, "mean: around each class's mean code; jitter: real images' codes moved at random")
+	sigma := fs.Float64("sigma", 1, "spread: times the class's spread (mean), or latent units (jitter, try 0.3)")
+	format := fs.String("format", "idx", "idx: train-*-ubyte.gz of the new images plus the source's t10k files (a dataset folder); png: DIR/<label>/<label>-<n>.png")
+	out := fs.String("out", "", "folder to write (required; must not hold files this would replace)")
+	seed := fs.Int64("seed", 1, "random seed (same seed, same images)")
+	asJSON := fs.Bool("json", false, "print a JSON summary")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return badInput("unexpected argument %q", pos[0])
+	}
+	if *out == "" {
+		return badInput("--out DIR is required")
+	}
+	if *format != "idx" && *format != "png" {
+		return badInput("--format %q: want idx or png", *format)
+	}
+	if *perClass < 1 || *perClass > vae.MaxAugmentPerClass {
+		return badInput("--per-class %d: want 1..%d", *perClass, vae.MaxAugmentPerClass)
+	}
+	if err := checkOutDir(*out, *format); err != nil {
+		return err
+	}
+	m, err := loadModel(*model)
+	if err != nil {
+		return err
+	}
+	train, test, label, err := c.loadData(*data, *name, *asJSON)
+	if err != nil {
+		return err
+	}
+	var bar *progressBar
+	if !*asJSON {
+		bar = newProgressBar(c.stderr, "augment")
+	}
+	report := func(what string, w float64) func(done, total int) {
+		return func(done, total int) {
+			if bar != nil {
+				bar.set(w*float64(done)/float64(total)+(1-w)*b2f(what == "write"), fmt.Sprintf("%s %d/%d", what, done, total))
+			}
+		}
+	}
+	opt := vae.AugmentOptions{PerClass: *perClass, Mode: *mode, Sigma: *sigma, Seed: *seed}
+	decodeShare := 1.0 // of the progress bar; writing PNGs takes the rest
+	if *format == "png" {
+		decodeShare = 0.5
+	}
+	gen, err := m.Augment(c.ctx, train, opt, report("decode", decodeShare))
+	if err != nil {
+		if c.ctx.Err() != nil {
+			return err
+		}
+		return usageErr{err}
+	}
+	var files []string
+	switch *format {
+	case "idx":
+		if err := dataset.SaveDir(*out, gen, test); err != nil {
+			return err
+		}
+		for _, f := range dataset.FileNames {
+			files = append(files, filepath.Join(*out, f+".gz"))
+		}
+	case "png":
+		if err := dataset.SavePNGDir(*out, gen, report("write", 0.5)); err != nil {
+			return err
+		}
+	}
+	counts := map[string]int{}
+	for _, l := range gen.Labels {
+		counts[strconv.Itoa(int(l))]++
+	}
+	if bar != nil {
+		bar.finish()
+	}
+	if *asJSON {
+		c.printJSON(map[string]any{"out": *out, "format": *format, "images": gen.N, "per_class": counts,
+			"mode": *mode, "sigma": *sigma, "seed": *seed, "source": label, "files": files})
+		return nil
+	}
+	fmt.Fprintf(c.stdout, "wrote %d images (%d classes x %d, %s, sigma %g) from %s to %s\n", gen.N, len(counts), *perClass, *mode, *sigma, label, *out)
+	return nil
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// checkOutDir refuses an output folder that already holds what augment
+// would write: a dataset's idx files, or PNG class folders.
+func checkOutDir(dir, format string) error {
+	st, err := os.Stat(dir)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return badInput("--out %s is a file; give a folder", dir)
+	}
+	if format == "idx" {
+		for _, f := range dataset.FileNames {
+			for _, p := range []string{f, f + ".gz"} {
+				if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+					return badInput("--out %s already holds %s; choose an empty or new folder (nothing was written)", dir, p)
+				}
+			}
+		}
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		return badInput("--out %s is not empty; choose an empty or new folder (nothing was written)", dir)
+	}
+	return nil
+}

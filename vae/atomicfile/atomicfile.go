@@ -10,7 +10,8 @@ import (
 	"path/filepath"
 )
 
-// Write writes path with the content write produces.
+// Write writes path with the content write produces. A new file gets mode
+// 0644; an existing one keeps its mode.
 func Write(path string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
@@ -23,6 +24,15 @@ func Write(path string, write func(io.Writer) error) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
+	// CreateTemp makes the file private (0600); the target keeps its old
+	// permissions, or gets the usual 0644.
+	mode := os.FileMode(0o644)
+	if st, serr := os.Stat(path); serr == nil {
+		mode = st.Mode().Perm()
+	}
+	if err = f.Chmod(mode); err != nil {
+		return err
+	}
 	if err = write(f); err != nil {
 		return err
 	}

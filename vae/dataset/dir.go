@@ -3,9 +3,12 @@ package dataset
 import (
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"vaeexplorer/vae/atomicfile"
@@ -112,6 +115,34 @@ func SaveDir(dir string, train, test *Set) error {
 		}
 		if err := atomicfile.Write(filepath.Join(dir, string(split)+"-labels-idx1-ubyte.gz"), func(w io.Writer) error { return WriteLabels(w, s.Labels) }); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// SavePNGDir writes s as one PNG per image into dir/<label>/, named
+// <label>-<index>.png with index counting from 0 in s's order, each file
+// atomically, reporting progress (images written of s.N). dir is created if
+// missing.
+func SavePNGDir(dir string, s *Set, progress func(done, total int)) error {
+	made := map[uint8]bool{}
+	px := s.Rows * s.Cols
+	for i := 0; i < s.N; i++ {
+		l := s.Labels[i]
+		sub := filepath.Join(dir, strconv.Itoa(int(l)))
+		if !made[l] {
+			if err := os.MkdirAll(sub, 0o755); err != nil {
+				return err
+			}
+			made[l] = true
+		}
+		img := &image.Gray{Pix: s.Pix[i*px : (i+1)*px], Stride: s.Cols, Rect: image.Rect(0, 0, s.Cols, s.Rows)}
+		name := filepath.Join(sub, fmt.Sprintf("%d-%d.png", l, i))
+		if err := atomicfile.Write(name, func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
+			return err
+		}
+		if progress != nil && (i%64 == 63 || i == s.N-1) {
+			progress(i+1, s.N)
 		}
 	}
 	return nil
