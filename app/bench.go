@@ -20,26 +20,37 @@ import (
 
 // benchResult is what `vae-explorer bench --json` prints.
 type benchResult struct {
-	Machine         string  `json:"machine"`
-	BLAS            string  `json:"blas"`
-	Data            string  `json:"data"`
-	TrainImgPerS    float64 `json:"train_img_per_s"`
-	TorchImgPerS    float64 `json:"torch_img_per_s,omitempty"`
-	TorchThreads    int     `json:"torch_threads,omitempty"`
-	TorchNote       string  `json:"torch_note,omitempty"`
-	Ratio           float64 `json:"ratio,omitempty"`
-	DecodeMedianMS  float64 `json:"decode_median_ms"`
-	DecodeP99MS     float64 `json:"decode_p99_ms"`
-	Grid30MS        float64 `json:"grid30_ms"`
-	Encode10kMS     float64 `json:"encode_10k_ms"`
-	TrainEpochs     int     `json:"train_epochs"`
-	TrainImages     int     `json:"train_images"`
-	Rounds          int     `json:"rounds"`
-	TestELBO        float64 `json:"test_elbo"`
-	TorchTestELBO   float64 `json:"torch_test_elbo,omitempty"`
-	PeakHeapMB      float64 `json:"peak_heap_mb"`
-	GoMaxProcs      int     `json:"gomaxprocs"`
-	TorchScriptPath string  `json:"-"`
+	Machine        string     `json:"machine"`
+	BLAS           string     `json:"blas"`
+	Data           string     `json:"data"`
+	Train          []trainRow `json:"train"`
+	TorchNote      string     `json:"torch_note,omitempty"`
+	DecodeMedianMS float64    `json:"decode_median_ms"`
+	DecodeP99MS    float64    `json:"decode_p99_ms"`
+	Grid30MS       float64    `json:"grid30_ms"`
+	Encode10kMS    float64    `json:"encode_10k_ms"`
+	TrainEpochs    int        `json:"train_epochs"`
+	TrainImages    int        `json:"train_images"`
+	Rounds         int        `json:"rounds"`
+	PeakHeapMB     float64    `json:"peak_heap_mb"`
+	GoMaxProcs     int        `json:"gomaxprocs"`
+}
+
+// trainRow is one architecture's training figures: medians over rounds.
+type trainRow struct {
+	Arch          string  `json:"arch"`
+	Shape         string  `json:"shape"`
+	ImgPerS       float64 `json:"img_per_s"`
+	TestELBO      float64 `json:"test_elbo"`
+	TorchImgPerS  float64 `json:"torch_img_per_s,omitempty"`
+	TorchThreads  int     `json:"torch_threads,omitempty"`
+	TorchTestELBO float64 `json:"torch_test_elbo,omitempty"`
+	Ratio         float64 `json:"ratio,omitempty"`
+
+	DecodeMedianMS float64 `json:"decode_median_ms"`
+	DecodeP99MS    float64 `json:"decode_p99_ms"`
+	Grid30MS       float64 `json:"grid30_ms"`
+	Encode10kMS    float64 `json:"encode_10k_ms"`
 }
 
 func cmdBench(c *cli, args []string) error {
@@ -47,6 +58,7 @@ func cmdBench(c *cli, args []string) error {
 	data := fs.String("data", os.Getenv("VAE_MNIST_DIR"), "folder of MNIST idx files (default: $VAE_MNIST_DIR, else generated digits)")
 	epochs := fs.Int("epochs", 3, "epochs of the training measurement (and of PyTorch's)")
 	rounds := fs.Int("rounds", 3, "rounds of ours-then-PyTorch; medians are reported")
+	archs := fs.String("arch", "mlp,conv", "architectures to train, comma-separated")
 	torch := fs.Bool("torch", true, "also run the PyTorch reference when /usr/bin/python3 has torch")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
@@ -74,67 +86,111 @@ func cmdBench(c *cli, args []string) error {
 	}
 
 	// Training throughput, ours and PyTorch's alternated round by round
-	// (A B A B: the machine is shared and noisy), medians reported.
-	cfg := vae.DefaultConfig()
-	cfg.Epochs = *epochs
+	// (A B A B: the machine is shared and noisy), medians reported; then
+	// the interactive figures on the last round's model.
 	var m *vae.Model
-	var ours, oursELBO, t1, t2, torchELBO []float64
 	peak := trackPeakHeap()
-	for round := 1; round <= *rounds; round++ {
-		say("round %d of %d: training the default model for %d epochs on %d images...", round, *rounds, *epochs, train.N)
-		var err error
-		if m, err = vae.NewModel(cfg); err != nil {
-			return err
+	for _, arch := range strings.Split(*archs, ",") {
+		cfg := vae.DefaultConfig()
+		cfg.Arch, cfg.Hidden, cfg.Epochs = arch, vae.DefaultHidden(arch), *epochs
+		if err := cfg.Validate(); err != nil {
+			return usageErr{err}
 		}
-		tr, err := vae.NewTrainer(m, cfg, train, test)
-		if err != nil {
-			return err
-		}
-		tr.Start(c.ctx)
-		for range tr.Events() {
-		}
-		if err := tr.Wait(); err != nil {
-			return err
-		}
-		var secs float64
-		for _, e := range m.History() {
-			secs += e.Seconds
-		}
-		h := m.History()
-		ours = append(ours, float64(train.N**epochs)/secs)
-		oursELBO = append(oursELBO, h[len(h)-1].TestELBO)
-		if *torch && *data != "" && r.TorchNote == "" {
-			say("round %d of %d: the PyTorch reference, 1 and 2 threads...", round, *rounds)
-			for _, th := range []int{1, 2} {
-				ips, elbo, note := torchRef(c.ctx, *data, *epochs, th)
-				if note != "" {
-					r.TorchNote = note
-					break
+		row := trainRow{Arch: arch, Shape: cfg.Shape()}
+		var ours, oursELBO, t1, t2, torchELBO []float64
+		for round := 1; round <= *rounds; round++ {
+			say("%s round %d of %d: training for %d epochs on %d images...", arch, round, *rounds, *epochs, train.N)
+			am, err := vae.NewModel(cfg)
+			if err != nil {
+				return err
+			}
+			tr, err := vae.NewTrainer(am, cfg, train, test)
+			if err != nil {
+				return err
+			}
+			tr.Start(c.ctx)
+			for range tr.Events() {
+			}
+			if err := tr.Wait(); err != nil {
+				return err
+			}
+			m = am
+			var secs float64
+			h := am.History()
+			for _, e := range h {
+				secs += e.Seconds
+			}
+			ours = append(ours, float64(train.N**epochs)/secs)
+			oursELBO = append(oursELBO, h[len(h)-1].TestELBO)
+			if *torch && *data != "" && r.TorchNote == "" {
+				say("%s round %d of %d: the PyTorch reference, 1 and 2 threads...", arch, round, *rounds)
+				for _, th := range []int{1, 2} {
+					ips, elbo, note := torchRef(c.ctx, *data, arch, *epochs, th)
+					if note != "" {
+						r.TorchNote = note
+						break
+					}
+					if th == 1 {
+						t1 = append(t1, ips)
+					} else {
+						t2 = append(t2, ips)
+					}
+					torchELBO = append(torchELBO, elbo)
 				}
-				if th == 1 {
-					t1 = append(t1, ips)
-				} else {
-					t2 = append(t2, ips)
-				}
-				torchELBO = append(torchELBO, elbo)
 			}
 		}
+		row.ImgPerS, row.TestELBO = median(ours), median(oursELBO)
+		if len(t1) > 0 && len(t2) > 0 {
+			row.TorchImgPerS, row.TorchThreads = median(t1), 1
+			if median(t2) > row.TorchImgPerS {
+				row.TorchImgPerS, row.TorchThreads = median(t2), 2
+			}
+			row.TorchTestELBO = median(torchELBO)
+			row.Ratio = row.ImgPerS / row.TorchImgPerS
+		}
+		if err := row.interactive(m, test); err != nil {
+			return err
+		}
+		r.Train = append(r.Train, row)
 	}
 	if *torch && *data == "" {
 		r.TorchNote = "skipped: the PyTorch reference needs a data folder"
 	}
 	r.PeakHeapMB = peak()
 	r.TrainEpochs, r.TrainImages, r.Rounds = *epochs, train.N, *rounds
-	r.TrainImgPerS, r.TestELBO = median(ours), median(oursELBO)
-	if len(t1) > 0 && len(t2) > 0 {
-		r.TorchImgPerS, r.TorchThreads = median(t1), 1
-		if median(t2) > r.TorchImgPerS {
-			r.TorchImgPerS, r.TorchThreads = median(t2), 2
-		}
-		r.TorchTestELBO = median(torchELBO)
-	}
 
-	// Interactive figures on the trained model.
+	if *asJSON {
+		c.printJSON(r)
+		return nil
+	}
+	w := c.stdout
+	fmt.Fprintf(w, "machine: %s, GOMAXPROCS %d, BLAS %s\ndata: %s; medians of %d rounds, ours and PyTorch's alternated\n\n",
+		r.Machine, r.GoMaxProcs, r.BLAS, r.Data, r.Rounds)
+	fmt.Fprintf(w, "%-44s %14s %14s %8s\n", "figure", "VAE Explorer", "PyTorch", "ratio")
+	for _, row := range r.Train {
+		torchCol, ratioCol, te := "-", "-", "-"
+		if row.TorchImgPerS > 0 {
+			torchCol = fmt.Sprintf("%.0f (%dt)", row.TorchImgPerS, row.TorchThreads)
+			ratioCol = fmt.Sprintf("%.2f", row.Ratio)
+			te = fmt.Sprintf("%.2f", row.TorchTestELBO)
+		}
+		fmt.Fprintf(w, "%-44s %14.0f %14s %8s\n", "train "+row.Shape+", batch 128 (img/s)", row.ImgPerS, torchCol, ratioCol)
+		fmt.Fprintf(w, "%-44s %14.2f %14s\n", fmt.Sprintf("  held-out -ELBO after %d epochs (nats)", *epochs), row.TestELBO, te)
+		fmt.Fprintf(w, "%-44s %14.4f\n", "  decode one point, median (ms; target < 0.1)", row.DecodeMedianMS)
+		fmt.Fprintf(w, "%-44s %14.4f\n", "  decode one point, p99 (ms; target < 1)", row.DecodeP99MS)
+		fmt.Fprintf(w, "%-44s %14.2f\n", "  decode + render 30x30 grid (ms; < 20)", row.Grid30MS)
+		fmt.Fprintf(w, "%-44s %14.1f\n", "  encode 10,000 images (ms; target < 200)", row.Encode10kMS)
+	}
+	fmt.Fprintf(w, "%-44s %14.0f\n", "peak Go heap while training (MB)", r.PeakHeapMB)
+	if r.TorchNote != "" {
+		fmt.Fprintf(w, "\nPyTorch: %s\n", r.TorchNote)
+	}
+	return nil
+}
+
+// interactive measures the figures a user feels on a trained model:
+// decoding the dragged point, the 30x30 grid, encoding 10,000 images.
+func (row *trainRow) interactive(m *vae.Model, test *dataset.Set) error {
 	z := []float32{0.3, -0.7}
 	dst := make([]float32, vae.ImageSize)
 	var lat []time.Duration
@@ -147,9 +203,9 @@ func cmdBench(c *cli, args []string) error {
 		lat = append(lat, time.Since(t0))
 	}
 	slices.Sort(lat)
-	r.DecodeMedianMS = ms(lat[len(lat)/2])
-	r.DecodeP99MS = ms(lat[len(lat)*99/100])
-	r.Grid30MS = ms(medianOf(15, func() error {
+	row.DecodeMedianMS = ms(lat[len(lat)/2])
+	row.DecodeP99MS = ms(lat[len(lat)*99/100])
+	row.Grid30MS = ms(medianOf(15, func() error {
 		pts, _ := vae.GridSpec{N: 30, DimX: 0, DimY: 1}.Points(2)
 		pix, err := m.Decode(pts)
 		imaging.Tile(pix, 28, 30, 0)
@@ -160,39 +216,7 @@ func cmdBench(c *cli, args []string) error {
 	for len(tenK) < cap(tenK) {
 		tenK = append(tenK, testPix[:min(len(testPix), cap(tenK)-len(tenK))]...)
 	}
-	r.Encode10kMS = ms(medianOf(5, func() error { _, _, err := m.Encode(tenK); return err }))
-
-	if r.TorchImgPerS > 0 {
-		r.Ratio = r.TrainImgPerS / r.TorchImgPerS
-	}
-
-	if *asJSON {
-		c.printJSON(r)
-		return nil
-	}
-	w := c.stdout
-	fmt.Fprintf(w, "machine: %s, GOMAXPROCS %d, BLAS %s\ndata: %s; medians of %d rounds, ours and PyTorch's alternated\n\n",
-		r.Machine, r.GoMaxProcs, r.BLAS, r.Data, r.Rounds)
-	fmt.Fprintf(w, "%-44s %14s %14s %8s\n", "figure", "VAE Explorer", "PyTorch", "ratio")
-	torchCol, ratioCol := "-", "-"
-	if r.TorchImgPerS > 0 {
-		torchCol = fmt.Sprintf("%.0f (%dt)", r.TorchImgPerS, r.TorchThreads)
-		ratioCol = fmt.Sprintf("%.2f", r.Ratio)
-	}
-	fmt.Fprintf(w, "%-44s %14.0f %14s %8s\n", "train mlp 784-512-2, batch 128 (img/s)", r.TrainImgPerS, torchCol, ratioCol)
-	te := "-"
-	if r.TorchTestELBO > 0 {
-		te = fmt.Sprintf("%.2f", r.TorchTestELBO)
-	}
-	fmt.Fprintf(w, "%-44s %14.2f %14s\n", fmt.Sprintf("held-out -ELBO after %d epochs (nats)", *epochs), r.TestELBO, te)
-	fmt.Fprintf(w, "%-44s %14.4f %14s %8s\n", "decode one point, median (ms; target < 0.1)", r.DecodeMedianMS, "", "")
-	fmt.Fprintf(w, "%-44s %14.4f %14s %8s\n", "decode one point, p99 (ms; target < 1)", r.DecodeP99MS, "", "")
-	fmt.Fprintf(w, "%-44s %14.2f %14s %8s\n", "decode + render 30x30 grid (ms; < 20)", r.Grid30MS, "", "")
-	fmt.Fprintf(w, "%-44s %14.1f %14s %8s\n", "encode 10,000 images (ms; target < 200)", r.Encode10kMS, "", "")
-	fmt.Fprintf(w, "%-44s %14.0f %14s %8s\n", "peak Go heap while training (MB)", r.PeakHeapMB, "", "")
-	if r.TorchNote != "" {
-		fmt.Fprintf(w, "\nPyTorch: %s\n", r.TorchNote)
-	}
+	row.Encode10kMS = ms(medianOf(5, func() error { _, _, err := m.Encode(tenK); return err }))
 	return nil
 }
 
@@ -248,9 +272,9 @@ func machine() string {
 	return fmt.Sprintf("%s, %d cores, %s/%s", model, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
 }
 
-// torchRef runs scripts/torch_reference.py once with the given threads
+// torchRef runs scripts/torch_reference.py once for arch with the given threads
 // and returns its images/s and final held-out -ELBO, or why it could not.
-func torchRef(ctx context.Context, data string, epochs, threads int) (ips, elbo float64, note string) {
+func torchRef(ctx context.Context, data, arch string, epochs, threads int) (ips, elbo float64, note string) {
 	script := findScript("scripts/torch_reference.py")
 	if script == "" {
 		return 0, 0, "skipped: scripts/torch_reference.py not found (run from the source tree)"
@@ -258,7 +282,7 @@ func torchRef(ctx context.Context, data string, epochs, threads int) (ips, elbo 
 	if _, err := os.Stat("/usr/bin/python3"); err != nil {
 		return 0, 0, "skipped: /usr/bin/python3 is not installed"
 	}
-	cmd := exec.CommandContext(ctx, "/usr/bin/python3", script, "--data", data, "--epochs", fmt.Sprint(epochs), "--threads", fmt.Sprint(threads))
+	cmd := exec.CommandContext(ctx, "/usr/bin/python3", script, "--data", data, "--arch", arch, "--epochs", fmt.Sprint(epochs), "--threads", fmt.Sprint(threads))
 	out, err := cmd.Output()
 	if err != nil {
 		return 0, 0, fmt.Sprintf("skipped: /usr/bin/python3 %s failed: %v", script, err)
