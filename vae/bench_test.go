@@ -15,9 +15,15 @@ import (
 // ReportMetric. `make bench` runs them and `vae-explorer bench`.
 
 func BenchmarkTrainEpoch(b *testing.B) {
+	for _, arch := range []string{ArchMLP, ArchConv} {
+		b.Run(arch, func(b *testing.B) { benchTrainEpoch(b, arch) })
+	}
+}
+
+func benchTrainEpoch(b *testing.B, arch string) {
 	train, test, _ := vaetest.MNIST(b)
 	cfg := DefaultConfig()
-	cfg.Epochs = 1
+	cfg.Arch, cfg.Hidden, cfg.Epochs = arch, DefaultHidden(arch), 1
 	var imgs int
 	var secs float64
 	stop := make(chan struct{})

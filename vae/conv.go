@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/chewxy/hm"
+	"gonum.org/v1/gonum/blas"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -64,10 +65,19 @@ func (g convGeom) String() string {
 	return fmt.Sprintf("%dx%dx%d k%d s%d p%d -> %dx%d", g.H, g.W, g.C, g.K, g.S, g.P, g.Ho, g.Wo)
 }
 
+// kxRange is the run of kernel columns kx in [k0, k1) whose input column
+// ox*S - P + kx lies inside the map: consecutive kx read consecutive input
+// pixels, so with channels last the whole run is one contiguous segment.
+func (g convGeom) kxRange(ox int) (k0, k1, ix0 int) {
+	ix0 = ox*g.S - g.P
+	k0, k1 = max(0, -ix0), min(g.K, g.W-ix0)
+	return k0, max(k0, k1), ix0
+}
+
 // im2col writes the patches of n input maps x as rows of cols
 // (n*Ho*Wo x K*K*C); positions in the padding are zero.
 func (g convGeom) im2col(x, cols []float32, n int) {
-	ps, C := g.patchSize(), g.C
+	ps, C, KC := g.patchSize(), g.C, g.K*g.C
 	parallelRows(n, g.patches()*ps, func(n0, n1 int) {
 		for img := n0; img < n1; img++ {
 			src := x[img*g.inSize() : (img+1)*g.inSize()]
@@ -76,25 +86,18 @@ func (g convGeom) im2col(x, cols []float32, n int) {
 				for ox := 0; ox < g.Wo; ox++ {
 					dst := cols[row*ps : (row+1)*ps]
 					row++
+					k0, k1, ix0 := g.kxRange(ox)
 					for ky := 0; ky < g.K; ky++ {
 						iy := oy*g.S - g.P + ky
-						d := dst[ky*g.K*C : (ky+1)*g.K*C]
-						if iy < 0 || iy >= g.H {
+						d := dst[ky*KC : (ky+1)*KC]
+						if iy < 0 || iy >= g.H || k0 == k1 {
 							clear(d)
 							continue
 						}
-						for kx := 0; kx < g.K; kx++ {
-							ix := ox*g.S - g.P + kx
-							if ix < 0 || ix >= g.W {
-								clear(d[kx*C : (kx+1)*C])
-								continue
-							}
-							if C == 1 {
-								d[kx] = src[iy*g.W+ix]
-							} else {
-								copy(d[kx*C:(kx+1)*C], src[(iy*g.W+ix)*C:])
-							}
-						}
+						clear(d[:k0*C])
+						at := (iy*g.W + ix0 + k0) * C
+						copy(d[k0*C:k1*C], src[at:at+(k1-k0)*C])
+						clear(d[k1*C:])
 					}
 				}
 			}
@@ -105,60 +108,14 @@ func (g convGeom) im2col(x, cols []float32, n int) {
 // col2im is im2col's adjoint: it sums the rows of cols back into n input
 // maps x, each value into the position it was copied from.
 func (g convGeom) col2im(cols, x []float32, n int) {
-	ps, C := g.patchSize(), g.C
-	parallelRows(n, g.patches()*ps, func(n0, n1 int) {
-		for img := n0; img < n1; img++ {
-			dst := x[img*g.inSize() : (img+1)*g.inSize()]
-			clear(dst)
-			row := img * g.patches()
-			for oy := 0; oy < g.Ho; oy++ {
-				for ox := 0; ox < g.Wo; ox++ {
-					src := cols[row*ps : (row+1)*ps]
-					row++
-					for ky := 0; ky < g.K; ky++ {
-						iy := oy*g.S - g.P + ky
-						if iy < 0 || iy >= g.H {
-							continue
-						}
-						for kx := 0; kx < g.K; kx++ {
-							ix := ox*g.S - g.P + kx
-							if ix < 0 || ix >= g.W {
-								continue
-							}
-							s := src[(ky*g.K+kx)*C : (ky*g.K+kx+1)*C]
-							if C == 1 {
-								dst[iy*g.W+ix] += s[0]
-								continue
-							}
-							d := dst[(iy*g.W+ix)*C : (iy*g.W+ix+1)*C]
-							for c, v := range s {
-								d[c] += v
-							}
-						}
-					}
-				}
-			}
-		}
-	})
+	parallelRows(n, g.patches()*g.patchSize(), func(n0, n1 int) { col2imKernel(g, cols, x, n0, n1) })
 }
 
 // addBiasReLU adds b to every run of len(b) values of y (one pixel's
 // channels) and, when relu is set, clamps at zero.
 func addBiasReLU(y, b []float32, relu bool) {
 	c := len(b)
-	px := len(y) / c
-	parallelRows(px, c, func(r0, r1 int) {
-		for r := r0; r < r1; r++ {
-			row := y[r*c : (r+1)*c]
-			for j, v := range b {
-				s := row[j] + v
-				if relu && s < 0 {
-					s = 0
-				}
-				row[j] = s
-			}
-		}
-	})
+	parallelRows(len(y)/c, c, func(r0, r1 int) { biasReLUKernel(y[r0*c:r1*c], b, relu) })
 }
 
 // ---- convolution -----------------------------------------------------------
@@ -225,7 +182,7 @@ func (o convOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := G.ApplyOp(chanSumOp{newBase("vae.chanSum"), o.cout}, dy)
+	db, err := G.ApplyOp(chanSumOp{newBase("vae.chanSum"), o.cout, &onesBuf{}}, dy)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +306,7 @@ func (o convTOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := G.ApplyOp(chanSumOp{newBase("vae.chanSum"), o.g.C}, dy)
+	db, err := G.ApplyOp(chanSumOp{newBase("vae.chanSum"), o.g.C, &onesBuf{}}, dy)
 	if err != nil {
 		return nil, err
 	}
@@ -402,8 +359,11 @@ func (o gemmOp) Do(in ...G.Value) (G.Value, error) {
 // (N x P*C) -> (C). It is a bias's gradient.
 type chanSumOp struct {
 	opBase
-	c int
+	c    int
+	ones *onesBuf
 }
+
+type onesBuf struct{ v []float32 }
 
 func (o chanSumOp) Arity() int    { return 1 }
 func (o chanSumOp) Type() hm.Type { return hm.NewFnType(matType, vecType) }
@@ -412,13 +372,16 @@ func (o chanSumOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
 }
 func (o chanSumOp) Do(in ...G.Value) (G.Value, error) {
 	out := o.out.get(o.c)
-	s, x := f32(out), f32(in[0])
-	clear(s)
-	for i := 0; i+o.c <= len(x); i += o.c {
-		for j, v := range x[i : i+o.c] {
-			s[j] += v
+	x := f32(in[0])
+	px := len(x) / o.c
+	// ones' * X, X as (pixels x C): a matrix-vector product.
+	if len(o.ones.v) != px {
+		o.ones.v = make([]float32, px)
+		for i := range o.ones.v {
+			o.ones.v[i] = 1
 		}
 	}
+	G.WhichBLAS().Sgemv(blas.Trans, px, o.c, 1, x, o.c, o.ones.v, 1, 0, f32(out), 1)
 	return out, nil
 }
 

@@ -210,15 +210,7 @@ func (o reluGradOp) Do(in ...G.Value) (G.Value, error) {
 	r, c := shapeOf(in[0])
 	out := o.out.get(r, c)
 	g, y, dy := f32(out), f32(in[0]), f32(in[1])
-	parallelRows(r, c, func(r0, r1 int) {
-		for i := r0 * c; i < r1*c; i++ {
-			if y[i] > 0 {
-				g[i] = dy[i]
-			} else {
-				g[i] = 0
-			}
-		}
-	})
+	parallelRows(r, c, func(r0, r1 int) { reluGradKernel(g[r0*c:r1*c], y[r0*c:r1*c], dy[r0*c:r1*c]) })
 	return out, nil
 }
 
