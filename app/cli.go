@@ -39,7 +39,7 @@ func init() {
 		{"grid", "--out FILE.png [--model MODEL] [--n 20] [--range 3 | --quantile]", "decode the latent grid", cmdGrid},
 		{"sample", "--out FILE.png [--model MODEL] [--n 64] [--seed 1]", "decode samples from the prior", cmdSample},
 		{"reconstruct", "--out DIR [--model MODEL] IMAGE...", "encode and reconstruct image files", cmdReconstruct},
-		{"interpolate", "--out FILE.png [--model MODEL] IMAGE_A IMAGE_B [--steps 10] [--slerp]", "decode the path between two images", cmdInterpolate},
+		{"interpolate", "--out FILE.png|--gif FILE.gif [--model MODEL] IMAGE_A IMAGE_B [--steps 10] [--slerp]", "decode the path between two images", cmdInterpolate},
 		{"vector", "list|compute|apply [flags] [IMAGE...]", "concept vectors: list, compute (classes, attributes, folders), apply", cmdVector},
 		{"anomalies", "--data DIR [--model MODEL] [--top 50] [--out FILE.png]", "held-out images ranked by reconstruction error", cmdAnomalies},
 		{"augment", "--data DIR|--dataset NAME --out DIR [--per-class 100] [--mode mean|jitter] [--format idx|png]", "generate new labelled images per class", cmdAugment},
@@ -606,13 +606,14 @@ func cmdInterpolate(c *cli, args []string) error {
 	model := modelFlag(fs)
 	steps := fs.Int("steps", 10, "images in the strip, ends included (2..100)")
 	slerp := fs.Bool("slerp", false, "spherical instead of linear interpolation")
-	out := fs.String("out", "", "PNG file to write (required)")
+	out := fs.String("out", "", "PNG strip to write")
+	gifOut := fs.String("gif", "", "animated GIF to write (forward and back, looping)")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if *out == "" {
-		return badInput("--out FILE.png is required")
+	if *out == "" && *gifOut == "" {
+		return badInput("--out FILE.png or --gif FILE.gif is required")
 	}
 	if len(files) != 2 {
 		return badInput("want two image files, got %d", len(files))
@@ -642,5 +643,26 @@ func cmdInterpolate(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *gifOut != "" {
+		frames := make([][]float32, *steps)
+		for i := range frames {
+			frames[i] = pix[i*vae.ImageSize : (i+1)*vae.ImageSize]
+		}
+		if err := writeGIF(*gifOut, frames); err != nil {
+			return err
+		}
+	}
+	if *out == "" {
+		return nil
+	}
 	return writePNG(*out, imaging.Tile(pix, vae.ImageSide, *steps, 2))
+}
+
+// writeGIF writes frames as a looping animation (8x, 12 frames a second)
+// to path atomically.
+func writeGIF(path string, frames [][]float32) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return badInput("%s is a folder; give a file name", path)
+	}
+	return vae.WriteAtomic(path, func(w io.Writer) error { return imaging.WriteGIF(w, frames, 8, 8, true) })
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"image"
+	"image/gif"
 	"image/png"
 	"os"
 	"os/exec"
@@ -168,6 +169,7 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"reconstruct", "--model", model, "--out", tmp, text}, "note.png: not an image"},
 		{[]string{"reconstruct", "--model", model, "--out", tmp}, "no image files"},
 		{[]string{"interpolate", "--model", model, "--out", existing, text}, "want two image files"},
+		{[]string{"interpolate", "--model", model, text, text}, "--out FILE.png or --gif FILE.gif is required"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"grid", "--bogus"}, "flag provided but not defined: -bogus"},
 	}
@@ -246,6 +248,20 @@ func TestImageCommands(t *testing.T) {
 			t.Fatalf("%v: exit %d: %s", c.args, code, stderr)
 		}
 		check(out, c.w, c.h)
+	}
+
+	gifPath := filepath.Join(tmp, "interp.gif")
+	if code, _, stderr := runCLI(t, "interpolate", "--model", model, imgA, imgB, "--steps", "5", "--gif", gifPath); code != 0 {
+		t.Fatalf("interpolate --gif: exit %d: %s", code, stderr)
+	}
+	gf, err := os.Open(gifPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anim, err := gif.DecodeAll(gf)
+	gf.Close()
+	if err != nil || len(anim.Image) != 8 || anim.Image[0].Bounds().Dx() != 8*28 {
+		t.Fatalf("interpolation GIF: %v", err) // 5 forward + 3 back
 	}
 
 	outDir := filepath.Join(tmp, "recon")

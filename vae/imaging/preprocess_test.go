@@ -286,3 +286,40 @@ func FuzzPreprocess(f *testing.F) {
 		}
 	})
 }
+
+func TestWriteGIFRoundTrip(t *testing.T) {
+	frames := make([][]float32, 4)
+	for i := range frames {
+		frames[i] = make([]float32, Side*Side)
+		for j := range frames[i] {
+			frames[i][j] = float32((i*31+j)%256) / 255
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteGIF(&buf, frames, 2, 8, true); err != nil {
+		t.Fatal(err)
+	}
+	g, err := gif.DecodeAll(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Forward 0 1 2 3, back 2 1: six frames, looping forever.
+	if len(g.Image) != 6 || g.LoopCount != 0 || g.Delay[0] != 8 || g.Image[0].Bounds().Dx() != 56 {
+		t.Fatalf("%d frames, loop %d, delay %v, %v", len(g.Image), g.LoopCount, g.Delay, g.Image[0].Bounds())
+	}
+	for k, src := range []int{0, 1, 2, 3, 2, 1} {
+		for _, j := range []int{0, 5, 400, 783} {
+			y, x := j/Side, j%Side
+			got := g.Image[k].ColorIndexAt(2*x+1, 2*y+1)
+			if want := toByte(frames[src][j]); got != want {
+				t.Fatalf("frame %d pixel %d: %d, want %d", k, j, got, want)
+			}
+		}
+	}
+	if err := WriteGIF(&buf, nil, 1, 1, false); err == nil {
+		t.Error("no frames accepted")
+	}
+	if err := WriteGIF(&buf, [][]float32{{1, 2}}, 1, 1, false); err == nil {
+		t.Error("a short frame accepted")
+	}
+}
