@@ -112,36 +112,17 @@ func vectorCompute(c *cli, args []string) error {
 			return usageErr{err}
 		}
 	case *from != "" && *to != "":
-		codes := func(dir string) ([]float32, error) {
-			files, err := imageFiles(dir)
-			if err != nil {
-				return nil, err
-			}
-			var pix []float32
-			for _, f := range files {
-				in, err := imaging.PreprocessFile(f)
-				if err != nil {
-					return nil, err
-				}
-				pix = append(pix, in.Pixels...)
-			}
-			mean, _, err := m.Encode(pix)
-			return mean, err
-		}
-		a, err := codes(*to)
-		if err != nil {
-			return err
-		}
-		b, err := codes(*from)
-		if err != nil {
-			return err
-		}
-		z, err := vae.ConceptVector(a, b, m.Latent())
+		a, err := imaging.PreprocessFolder(*from)
 		if err != nil {
 			return usageErr{err}
 		}
-		v = vae.Vector{Name: filepath.Base(*from) + "->" + filepath.Base(*to),
-			Description: fmt.Sprintf("mean code of %s minus that of %s", *to, *from), Z: z}
+		b, err := imaging.PreprocessFolder(*to)
+		if err != nil {
+			return usageErr{err}
+		}
+		if v, err = m.FolderVector(filepath.Base(*from)+"->"+filepath.Base(*to), a, b); err != nil {
+			return usageErr{err}
+		}
 	default:
 		return badInput("say what the vector is: --classes FROM,TO, --attr NAME --data DIR, or --from DIR --to DIR")
 	}
@@ -160,25 +141,6 @@ func vectorCompute(c *cli, args []string) error {
 		fmt.Fprintf(c.stderr, "stored %q (|z| %.2f) in %s\n", v.Name, vae.Norm(v.Z), *out)
 	}
 	return nil
-}
-
-// imageFiles lists the PNG, JPEG and GIF files in dir.
-func imageFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var files []string
-	for _, e := range entries {
-		switch strings.ToLower(filepath.Ext(e.Name())) {
-		case ".png", ".jpg", ".jpeg", ".gif":
-			files = append(files, filepath.Join(dir, e.Name()))
-		}
-	}
-	if len(files) == 0 {
-		return nil, badInput("%s: no PNG, JPEG or GIF files", dir)
-	}
-	return files, nil
 }
 
 func vectorApply(c *cli, args []string) error {

@@ -74,6 +74,7 @@ func (e *Explorer) AnalyseFiles(paths []string, done ...func()) {
 					e.Drops.Add(a)
 				}
 				e.refreshMarks()
+				e.dropsChanged()
 				if len(good) > 0 {
 					a := good[len(good)-1]
 					e.setStatus(fmt.Sprintf("%s: %s", filepath.Base(a.Path), a.Summary()))
@@ -113,6 +114,7 @@ func (e *Explorer) reanalyse() {
 				e.Drops.Add(a)
 			}
 			e.refreshMarks()
+			e.dropsChanged()
 		})
 	}()
 }

@@ -27,6 +27,13 @@ type Model interface {
 	HeldOut() *vae.HeldOut
 	Config() vae.Config
 	History() []vae.EpochStats
+	// Concept vectors: stored ones, and those computed from class means
+	// (held-out statistics) or from pixel attributes of a dataset.
+	Vectors() []vae.Vector
+	SetVector(v vae.Vector) error
+	ClassVector(from, to uint8) (vae.Vector, error)
+	AttributeVector(attr string, set *dataset.Set) (vae.Vector, error)
+	FolderVector(name string, from, to []float32) (vae.Vector, error)
 }
 
 // Trainer is a running training job. *vae.Trainer implements it.

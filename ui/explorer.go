@@ -85,6 +85,11 @@ type Explorer struct {
 	Grid         *GridPanel
 	Drops        *DropPanel
 	Plot         *LossPlot
+	Samples      *SamplePanel
+	Interp       *InterpPanel
+	Vectors      *VectorPanel
+	Anomalies    *AnomalyPanel
+	tabs         *container.AppTabs
 	LogScale     *widget.Check
 	Train        *TrainPanel
 	status       *widget.Label
@@ -151,6 +156,7 @@ func (e *Explorer) build() {
 	e.Drops = newDropPanel(e.openImages, func() {
 		e.Drops.Clear()
 		e.Plane.SetMarks(nil)
+		e.dropsChanged()
 	})
 	e.Drops.OnGoTo = func(a *Analysis) {
 		if len(a.Mean) == len(e.z) {
@@ -173,6 +179,43 @@ func (e *Explorer) build() {
 	e.statusIcon = widget.NewIcon(theme.InfoIcon())
 	e.modelInfo = widget.NewLabel("")
 	e.modelInfo.Wrapping = fyne.TextWrapWord
+
+	env := &toolEnv{
+		win:   e.Window,
+		do:    e.do,
+		model: func() Model { return e.model },
+		point: e.Point,
+		drops: func() []*Analysis { return e.Drops.Items() },
+		data: func(done func(*Data, error)) {
+			e.loadTrainData(context.Background(), func(frac float64, what string) {
+				e.setStatus(fmt.Sprintf("%s (%.0f%%)", what, 100*frac))
+			}, done)
+		},
+		onErr:  e.showError,
+		status: e.setStatus,
+		setArrow: func(from, to []float32) {
+			if from == nil || len(from) != len(e.z) || e.tabs == nil || e.tabs.Selected() == nil || e.tabs.Selected().Content != e.Vectors {
+				e.Plane.SetArrow(nil)
+				return
+			}
+			e.Plane.SetArrow(&Arrow{X0: float64(from[e.dimX]), Y0: float64(from[e.dimY]), X1: float64(to[e.dimX]), Y1: float64(to[e.dimY])})
+		},
+		changed: func() {
+			e.dirty = true
+			e.updateTitle()
+		},
+	}
+	e.Samples = newSamplePanel(env)
+	e.Interp = newInterpPanel(env)
+	e.Vectors = newVectorPanel(env)
+	e.Anomalies = newAnomalyPanel(env)
+}
+
+// dropsChanged tells the panels that list dropped images.
+func (e *Explorer) dropsChanged() {
+	e.Interp.RefreshSources()
+	e.Vectors.RefreshSources()
+	e.Anomalies.DropsChanged()
 }
 
 func (e *Explorer) layout() fyne.CanvasObject {
@@ -191,11 +234,23 @@ func (e *Explorer) layout() fyne.CanvasObject {
 		container.NewVScroll(e.sliderBox))
 	explore := container.NewHSplit(planeCol, decodedCol)
 	explore.Offset = 0.66
-	tabs := container.NewAppTabs(
-		container.NewTabItemWithIcon("Latent grid", theme.GridIcon(), e.Grid),
+	e.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Grid", theme.GridIcon(), e.Grid),
 		container.NewTabItemWithIcon("Images", theme.FileImageIcon(), e.Drops),
+		container.NewTabItemWithIcon("Sample", theme.ViewRefreshIcon(), e.Samples),
+		container.NewTabItemWithIcon("Interpolate", theme.MoreHorizontalIcon(), e.Interp),
+		container.NewTabItemWithIcon("Vectors", theme.NavigateNextIcon(), e.Vectors),
+		container.NewTabItemWithIcon("Anomalies", theme.WarningIcon(), e.Anomalies),
 	)
-	top := container.NewHSplit(explore, tabs)
+	e.tabs.OnSelected = func(t *container.TabItem) {
+		if t.Content == e.Vectors {
+			e.Vectors.Update() // draws its arrow
+		} else {
+			e.Plane.SetArrow(nil)
+			e.Interp.StopAnimation()
+		}
+	}
+	top := container.NewHSplit(explore, e.tabs)
 	top.Offset = 0.64
 	plotHead := container.NewHBox(widget.NewLabelWithStyle("Loss", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), layout.NewSpacer(), e.LogScale)
 	plot := container.NewBorder(plotHead, nil, nil, nil, e.Plot)
@@ -267,6 +322,7 @@ func (e *Explorer) SetModel(m Model, path string) {
 	e.Plane.SetPoint(0, 0)
 	e.Plane.SetMarks(nil)
 	e.reanalyse() // dropped images, seen by the new model
+	e.Anomalies.ModelChanged()
 	e.Plot.Clear()
 	for _, h := range m.History() {
 		e.Plot.AddEpoch(h.Epoch, h.TestELBO, h.TestRec, h.TestKL)
@@ -291,6 +347,10 @@ func (e *Explorer) refreshModelViews() {
 		info += "\nuntrained"
 	}
 	e.modelInfo.SetText(info)
+	e.Samples.Update()
+	e.Interp.RefreshSources()
+	e.Interp.Update()
+	e.Vectors.RefreshSources()
 }
 
 func nameOr(s, def string) string {
@@ -523,8 +583,30 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		item("Stop", ctrl(fyne.KeyPeriod), e.StopTraining),
 	)
 	images := fyne.NewMenu("Images", item("Open images…", ctrl(fyne.KeyI), e.openImages))
+	tools := fyne.NewMenu("Tools")
+	for i, name := range toolNames {
+		i := i
+		tools.Items = append(tools.Items, item(name, ctrl(fyne.KeyName(fmt.Sprint(i+1))), func() { e.ShowTool(i) }))
+	}
+	tools.Items = append(tools.Items, fyne.NewMenuItemSeparator(), item("Resample", ctrl(fyne.KeyR), e.resample))
 	help := fyne.NewMenu("Help", fyne.NewMenuItem("Keyboard shortcuts", e.showShortcuts))
-	return fyne.NewMainMenu(model, train, images, view, help)
+	return fyne.NewMainMenu(model, train, images, tools, view, help)
+}
+
+// toolNames are the right-hand tabs, in order, as the Tools menu names them.
+var toolNames = []string{"Latent grid", "Images", "Sample sheet", "Interpolation", "Concept vectors", "Anomalies"}
+
+// ShowTool selects the i-th right-hand tab (see toolNames).
+func (e *Explorer) ShowTool(i int) {
+	if i >= 0 && i < len(e.tabs.Items) {
+		e.tabs.SelectIndex(i)
+	}
+}
+
+// resample shows the sample sheet with a new seed.
+func (e *Explorer) resample() {
+	e.ShowTool(2)
+	e.Samples.NewSeed()
 }
 
 func ctrl(k fyne.KeyName) fyne.Shortcut {
@@ -544,7 +626,10 @@ func (e *Explorer) shortcuts() {
 		{ctrl(fyne.KeyN), e.NewModel}, {ctrl(fyne.KeyO), e.openDialog}, {ctrl(fyne.KeyS), e.Save},
 		{ctrlShift(fyne.KeyS), e.saveAsDialog}, {ctrl(fyne.KeyT), e.StartTraining},
 		{ctrl(fyne.KeyPeriod), e.StopTraining}, {ctrl(fyne.KeyI), e.openImages},
-		{ctrl(fyne.KeyQ), e.requestClose},
+		{ctrl(fyne.KeyQ), e.requestClose}, {ctrl(fyne.KeyR), e.resample},
+		{ctrl(fyne.Key1), func() { e.ShowTool(0) }}, {ctrl(fyne.Key2), func() { e.ShowTool(1) }},
+		{ctrl(fyne.Key3), func() { e.ShowTool(2) }}, {ctrl(fyne.Key4), func() { e.ShowTool(3) }},
+		{ctrl(fyne.Key5), func() { e.ShowTool(4) }}, {ctrl(fyne.Key6), func() { e.ShowTool(5) }},
 	} {
 		f := s.f
 		c.AddShortcut(s.sc, func(fyne.Shortcut) { f() })
@@ -563,7 +648,8 @@ func (e *Explorer) showShortcuts() {
 		"Ctrl+S  save             Ctrl+Shift+S  save as",
 		"Ctrl+T  train            Space   pause / resume",
 		"Ctrl+.  stop training    Ctrl+I  open images",
-		"Ctrl+Q  quit",
+		"Ctrl+1 … Ctrl+6  grid, images, samples, interpolation, vectors, anomalies",
+		"Ctrl+R  resample the sample sheet    Ctrl+Q  quit",
 		"",
 		"Drag the point on the latent plane, or click to jump.",
 		"Drop image files on the window to place them on the plane.",
@@ -787,6 +873,7 @@ func (e *Explorer) close() {
 		e.cancelTrain()
 	}
 	e.worker.Close()
+	e.Interp.StopAnimation()
 	e.Window.Close()
 }
 

@@ -39,39 +39,47 @@ func (e *Explorer) StartTraining() {
 		e.cancelTrain = cancel
 		e.Train.SetState(trainLoading)
 		e.Train.Progress.SetValue(0)
-		choice, folder := e.Train.Dataset.Selected, e.Train.Folder
-		key := choice + "\x00" + folder
-		cached := e.data
-		if e.dataKey != key {
-			cached = nil
-		}
-		e.setStatus("Loading " + choice + "…")
-		go func() {
-			d := cached
-			var err error
-			if d == nil {
-				d, err = e.engine.LoadData(ctx, choice, folder, func(frac float64, what string) {
-					e.do(func() {
-						e.Train.Progress.SetValue(frac)
-						e.Train.Status.SetText(what)
-					})
-				})
+		e.loadTrainData(ctx, func(frac float64, what string) {
+			e.Train.Progress.SetValue(frac)
+			e.Train.Status.SetText(what)
+		}, func(d *Data, err error) {
+			if err != nil {
+				e.trainingEnded(err)
+				return
 			}
-			e.do(func() {
-				if err != nil {
-					e.trainingEnded(err)
-					return
-				}
-				e.data, e.dataKey = d, key
-				e.beginTraining(ctx, cfg, limit, cont, d)
-			})
-		}()
+			e.beginTraining(ctx, cfg, limit, cont, d)
+		})
 	}
 	if cont {
 		start()
 	} else {
 		e.confirmDiscard(start)
 	}
+}
+
+// loadTrainData loads the dataset chosen in the training panel off the UI
+// goroutine (or takes it from the cache), reporting progress and then the
+// result on the UI goroutine.
+func (e *Explorer) loadTrainData(ctx context.Context, progress func(frac float64, what string), done func(*Data, error)) {
+	choice, folder := e.Train.Dataset.Selected, e.Train.Folder
+	key := choice + "\x00" + folder
+	if e.data != nil && e.dataKey == key {
+		done(e.data, nil)
+		return
+	}
+	e.setStatus("Loading " + choice + "…")
+	go func() {
+		d, err := e.engine.LoadData(ctx, choice, folder, func(frac float64, what string) {
+			e.do(func() { progress(frac, what) })
+		})
+		e.do(func() {
+			if err == nil {
+				e.data, e.dataKey = d, key
+				e.setStatus(fmt.Sprintf("Loaded %s: %d training and %d held-out images", d.Name, d.Train.N, d.Test.N))
+			}
+			done(d, err)
+		})
+	}()
 }
 
 // beginTraining runs on the UI goroutine once the data is in.

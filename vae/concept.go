@@ -163,3 +163,22 @@ func (m *Model) AttributeVector(attr string, set *dataset.Set) (Vector, error) {
 	}
 	return Vector{Name: attr, Description: fmt.Sprintf("mean code of the %d images with the most %s minus the %d with the least", q, attr, q), Z: z}, nil
 }
+
+// FolderVector is the difference of the mean codes of two sets of images
+// (each 784 values per image): from the "from" images towards the "to"
+// images, named name.
+func (m *Model) FolderVector(name string, from, to []float32) (Vector, error) {
+	a, _, err := m.Encode(to)
+	if err != nil {
+		return Vector{}, err
+	}
+	b, _, err := m.Encode(from)
+	if err != nil {
+		return Vector{}, err
+	}
+	z, err := ConceptVector(a, b, m.Latent())
+	if err != nil {
+		return Vector{}, err
+	}
+	return Vector{Name: name, Description: fmt.Sprintf("mean code of %d images minus that of %d", len(to)/ImageSize, len(from)/ImageSize), Z: z}, nil
+}

@@ -16,7 +16,9 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // Side is the side of a model input; Box the side of the box the ink is
@@ -312,4 +314,44 @@ func Inferno(t float64) color.RGBA {
 	f := t - float64(i)
 	c := func(k int) uint8 { return uint8(stops[i][k]*(1-f) + stops[i+1][k]*f + 0.5) }
 	return color.RGBA{c(0), c(1), c(2), 255}
+}
+
+// ImageFiles lists the PNG, JPEG and GIF files in dir, sorted by name.
+func ImageFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, e := range entries {
+		switch strings.ToLower(filepath.Ext(e.Name())) {
+		case ".png", ".jpg", ".jpeg", ".gif":
+			if e.Type().IsRegular() {
+				files = append(files, filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: no PNG, JPEG or GIF files", dir)
+	}
+	return files, nil
+}
+
+// PreprocessFolder preprocesses every image file in dir (see ImageFiles)
+// and returns their pixels, 784 per image, in file order. A bad file fails
+// the whole folder with an error naming it.
+func PreprocessFolder(dir string) ([]float32, error) {
+	files, err := ImageFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	pix := make([]float32, 0, len(files)*Side*Side)
+	for _, f := range files {
+		in, err := PreprocessFile(f)
+		if err != nil {
+			return nil, err
+		}
+		pix = append(pix, in.Pixels...)
+	}
+	return pix, nil
 }

@@ -1,0 +1,230 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/imaging"
+)
+
+// InterpPanel decodes the path between two latent codes (plane points,
+// dropped images, held-out digits): a strip of 5 to 30 images by linear or
+// spherical interpolation, an animation that plays it forward and back,
+// and PNG and animated GIF export.
+type InterpPanel struct {
+	widget.BaseWidget
+
+	A, B      *sourcePicker
+	Steps     *widget.Slider
+	Mode      *widget.RadioGroup
+	Strip     *ImageView
+	Frame     *ImageView
+	Play      *widget.Button
+	PNGBtn    *widget.Button
+	GIFBtn    *widget.Button
+	Info      *widget.Label
+	stepsLb   *widget.Label
+	env       *toolEnv
+	frames    [][]float32 // decoded path, one image per step
+	busy      bool
+	redo      bool
+	stopAnim  chan struct{} // non-nil while animating
+	animFrame int
+	box       fyne.CanvasObject
+}
+
+// Interpolation modes.
+const (
+	modeLerp  = "Linear"
+	modeSlerp = "Spherical"
+)
+
+func newInterpPanel(env *toolEnv) *InterpPanel {
+	p := &InterpPanel{env: env}
+	p.A = newSourcePicker(env, srcHeldPrefix+"1")
+	p.B = newSourcePicker(env, srcHeldPrefix+"7")
+	p.A.OnChanged, p.B.OnChanged = p.Update, p.Update
+	p.Steps = widget.NewSlider(5, 30)
+	p.Steps.Step = 1
+	p.Steps.SetValue(10)
+	p.stepsLb = widget.NewLabel("10")
+	p.Steps.OnChanged = func(v float64) { p.stepsLb.SetText(fmt.Sprint(int(v))) }
+	p.Steps.OnChangeEnded = func(float64) { p.Update() }
+	p.Mode = widget.NewRadioGroup([]string{modeLerp, modeSlerp}, func(string) { p.Update() })
+	p.Mode.Horizontal = true
+	p.Mode.SetSelected(modeLerp)
+	p.Strip = NewImageView(nil, 60)
+	p.Frame = NewImageView(nil, 140)
+	p.Info = caption("")
+	p.Play = widget.NewButtonWithIcon("Animate", theme.MediaPlayIcon(), p.ToggleAnimation)
+	p.PNGBtn = widget.NewButtonWithIcon("PNG…", theme.DocumentSaveIcon(), p.exportPNG)
+	p.GIFBtn = widget.NewButtonWithIcon("GIF…", theme.DocumentSaveIcon(), p.exportGIF)
+	form := widget.NewForm(
+		widget.NewFormItem("From", p.A.box),
+		widget.NewFormItem("To", p.B.box),
+		widget.NewFormItem("Steps", container.NewBorder(nil, nil, nil, p.stepsLb, p.Steps)),
+		widget.NewFormItem("Path", p.Mode),
+	)
+	p.box = container.NewBorder(form,
+		container.NewVBox(p.Info, container.NewGridWithColumns(3, p.Play, p.PNGBtn, p.GIFBtn)),
+		nil, nil,
+		container.NewBorder(p.Strip, nil, nil, nil, p.Frame))
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// CreateRenderer lays out the controls, strip and animation frame.
+func (p *InterpPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.box) }
+
+// RefreshSources updates the endpoint choices (new drops, a new model).
+func (p *InterpPanel) RefreshSources() {
+	p.A.Refresh()
+	p.B.Refresh()
+}
+
+// Update decodes the path off the UI goroutine.
+func (p *InterpPanel) Update() {
+	if p.busy {
+		p.redo = true
+		return
+	}
+	m := p.env.model()
+	if m == nil || p.Mode == nil || p.Strip == nil {
+		return // still being built
+	}
+	a, an, errA := p.A.Code()
+	b, bn, errB := p.B.Code()
+	if errA != nil || errB != nil {
+		p.Info.SetText(fmt.Sprint(firstErr(errA, errB)))
+		return
+	}
+	steps, slerp := int(p.Steps.Value), p.Mode.Selected == modeSlerp
+	p.busy = true
+	go func() {
+		path, err := vae.Path(a, b, steps, slerp)
+		var pix []float32
+		if err == nil {
+			pix, err = m.Decode(path)
+		}
+		p.env.do(func() {
+			p.busy = false
+			if err != nil {
+				p.Info.SetText("Interpolation: " + err.Error())
+			} else {
+				p.frames = p.frames[:0]
+				for i := 0; i < steps; i++ {
+					p.frames = append(p.frames, pix[i*vae.ImageSize:(i+1)*vae.ImageSize])
+				}
+				p.Strip.SetImage(strip(pix, 10))
+				p.animFrame = min(p.animFrame, steps-1)
+				p.Frame.SetImage(imaging.Gray28(p.frames[p.animFrame]))
+				p.Info.SetText(fmt.Sprintf("%s → %s, %d steps, %s; distance %.2f", an, bn, steps, p.Mode.Selected, dist32(a, b)))
+			}
+			if p.redo {
+				p.redo = false
+				p.Update()
+			}
+		})
+	}()
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+func dist32(a, b []float32) float64 {
+	d := make([]float32, len(a))
+	for i := range a {
+		d[i] = a[i] - b[i]
+	}
+	return vae.Norm(d)
+}
+
+// ToggleAnimation plays the path forward and back at 12 frames a second in
+// the large view, or stops it.
+func (p *InterpPanel) ToggleAnimation() {
+	if p.stopAnim != nil {
+		p.StopAnimation()
+		return
+	}
+	if len(p.frames) == 0 {
+		return
+	}
+	stop := make(chan struct{})
+	p.stopAnim = stop
+	p.Play.SetText("Stop")
+	p.Play.SetIcon(theme.MediaStopIcon())
+	go func() { // exits when stop closes
+		t := time.NewTicker(time.Second / 12)
+		defer t.Stop()
+		dir := 1
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+			p.env.do(func() {
+				if p.stopAnim != stop || len(p.frames) == 0 {
+					return
+				}
+				n := len(p.frames)
+				next := p.animFrame + dir
+				if next < 0 || next >= n {
+					dir = -dir
+					next = p.animFrame + dir
+				}
+				p.animFrame = max(0, min(next, n-1))
+				p.Frame.SetImage(imaging.Gray28(p.frames[p.animFrame]))
+			})
+		}
+	}()
+}
+
+// StopAnimation stops a running animation.
+func (p *InterpPanel) StopAnimation() {
+	if p.stopAnim == nil {
+		return
+	}
+	close(p.stopAnim)
+	p.stopAnim = nil
+	p.Play.SetText("Animate")
+	p.Play.SetIcon(theme.MediaPlayIcon())
+}
+
+func (p *InterpPanel) pix() []float32 {
+	var all []float32
+	for _, f := range p.frames {
+		all = append(all, f...)
+	}
+	return all
+}
+
+func (p *InterpPanel) exportPNG() {
+	if len(p.frames) == 0 {
+		return
+	}
+	savePNGDialog(p.env, fmt.Sprintf("interpolation-%d.png", len(p.frames)), strip(p.pix(), len(p.frames)))
+}
+
+func (p *InterpPanel) exportGIF() {
+	if len(p.frames) == 0 {
+		return
+	}
+	frames := append([][]float32(nil), p.frames...)
+	saveDialog(p.env, fmt.Sprintf("interpolation-%d.gif", len(frames)), ".gif", func(w io.Writer) error {
+		return imaging.WriteGIF(w, frames, 8, 8, true)
+	})
+}

@@ -1,0 +1,227 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/imaging"
+)
+
+// toolEnv is what the latent-space tool panels (sample, interpolate,
+// vectors, anomalies) need of the explorer: a handful of functions, so each
+// panel is testable on its own.
+type toolEnv struct {
+	win   fyne.Window
+	do    func(func()) // runs a function on the UI goroutine
+	model func() Model
+	point func() []float32   // the plane's current latent point (a copy)
+	drops func() []*Analysis // analysed images, newest first
+	// data returns the loaded dataset, loading the one chosen in the
+	// training panel first when needed; done runs on the UI goroutine.
+	data     func(done func(*Data, error))
+	onErr    func(error)
+	status   func(string)
+	setArrow func(from, to []float32) // nil from hides it
+	changed  func()                   // the model gained something to save
+}
+
+// ---- choosing a latent code ----------------------------------------------------
+
+// Latent code sources a picker offers.
+const (
+	srcPoint      = "Plane point"
+	srcHeldIndex  = "Held-out digit #"
+	srcHeldPrefix = "Held-out digit of class "
+	srcImgPrefix  = "Image: "
+)
+
+// sourcePicker chooses a latent code: the plane's point (captured when
+// chosen or with the capture button), a dropped image's mean, a held-out
+// digit of a class, or a held-out digit by index. The model's held-out
+// statistics give held-out codes without their images.
+type sourcePicker struct {
+	env     *toolEnv
+	Select  *widget.Select
+	Index   *widget.Entry
+	Capture *widget.Button
+	point   []float32 // the captured plane point
+	initial string    // chosen whenever nothing is and it exists
+	box     *fyne.Container
+	// OnChanged is called when the chosen code changes.
+	OnChanged func()
+}
+
+func newSourcePicker(env *toolEnv, initial string) *sourcePicker {
+	p := &sourcePicker{env: env, initial: initial}
+	p.Index = widget.NewEntry()
+	p.Index.SetPlaceHolder("index")
+	p.Index.OnChanged = func(string) { p.changed() }
+	p.Index.Hide()
+	p.Capture = widget.NewButton("Capture", func() {
+		p.point = env.point()
+		if p.Select.Selected != srcPoint {
+			p.Select.SetSelected(srcPoint) // calls changed
+			return
+		}
+		p.changed()
+	})
+	p.Select = widget.NewSelect(nil, func(s string) {
+		if s == srcPoint && p.point == nil {
+			p.point = env.point()
+		}
+		if s == srcHeldIndex {
+			p.Index.Show()
+		} else {
+			p.Index.Hide()
+		}
+		p.changed()
+	})
+	p.Refresh()
+	p.box = container.NewBorder(nil, nil, nil, container.NewHBox(p.Index, p.Capture), p.Select)
+	return p
+}
+
+func (p *sourcePicker) changed() {
+	if p.OnChanged != nil {
+		p.OnChanged()
+	}
+}
+
+// Refresh rebuilds the choices (after drops or a new model), keeping the
+// current one when it still exists.
+func (p *sourcePicker) Refresh() {
+	opts := []string{srcPoint}
+	if m := p.env.model(); m != nil && m.HeldOut() != nil {
+		seen := map[uint8]bool{}
+		for _, l := range m.HeldOut().Labels {
+			seen[l] = true
+		}
+		for l := 0; l < 256; l++ {
+			if seen[uint8(l)] {
+				opts = append(opts, fmt.Sprintf("%s%d", srcHeldPrefix, l))
+			}
+		}
+		opts = append(opts, srcHeldIndex)
+	}
+	for _, a := range p.env.drops() {
+		opts = append(opts, srcImgPrefix+filepath.Base(a.Path))
+	}
+	p.Select.Options = opts
+	if sel := p.Select.Selected; sel != "" {
+		found := false
+		for _, o := range opts {
+			found = found || o == sel
+		}
+		if !found {
+			p.Select.ClearSelected()
+		}
+	}
+	p.Select.Refresh()
+	if p.Select.Selected == "" {
+		p.Select.SetSelected(p.initial)
+	}
+}
+
+// Code returns the chosen latent code and a short name for it, or an
+// error saying what is missing.
+func (p *sourcePicker) Code() ([]float32, string, error) {
+	m := p.env.model()
+	if m == nil {
+		return nil, "", fmt.Errorf("no model")
+	}
+	L := m.Latent()
+	sel := p.Select.Selected
+	switch {
+	case sel == srcPoint:
+		if len(p.point) != L {
+			p.point = p.env.point()
+		}
+		return append([]float32(nil), p.point...), "point " + fmtVec(p.point), nil
+	case sel == srcHeldIndex || strings.HasPrefix(sel, srcHeldPrefix):
+		h := m.HeldOut()
+		if h == nil {
+			return nil, "", fmt.Errorf("the model has no held-out codes")
+		}
+		n := len(h.Labels)
+		if sel == srcHeldIndex {
+			i, err := strconv.Atoi(strings.TrimSpace(p.Index.Text))
+			if err != nil || i < 0 || i >= n {
+				return nil, "", fmt.Errorf("held-out digit %q: give an index from 0 to %d", p.Index.Text, n-1)
+			}
+			return append([]float32(nil), h.Means[i*L:(i+1)*L]...), fmt.Sprintf("held-out #%d (a %d)", i, h.Labels[i]), nil
+		}
+		c, _ := strconv.Atoi(strings.TrimPrefix(sel, srcHeldPrefix))
+		for i, l := range h.Labels {
+			if int(l) == c {
+				return append([]float32(nil), h.Means[i*L:(i+1)*L]...), fmt.Sprintf("held-out #%d (a %d)", i, l), nil
+			}
+		}
+		return nil, "", fmt.Errorf("no held-out digit of class %d", c)
+	case strings.HasPrefix(sel, srcImgPrefix):
+		name := strings.TrimPrefix(sel, srcImgPrefix)
+		for _, a := range p.env.drops() {
+			if filepath.Base(a.Path) == name && len(a.Mean) == L {
+				return append([]float32(nil), a.Mean...), name, nil
+			}
+		}
+		return nil, "", fmt.Errorf("image %s is no longer in the list", name)
+	}
+	return nil, "", fmt.Errorf("choose where the code comes from")
+}
+
+// ---- export ----------------------------------------------------------------
+
+// savePNGDialog asks where to save img (scaled up to about 800 pixels
+// wide, nearest neighbour) and writes it there.
+func savePNGDialog(env *toolEnv, name string, img *image.Gray) {
+	scale := int(math.Max(1, math.Round(800/float64(img.Bounds().Dx()))))
+	saveDialog(env, name, ".png", func(w io.Writer) error { return png.Encode(w, upscale(img, scale)) })
+}
+
+// saveDialog asks for a file name with ext and writes it with write.
+func saveDialog(env *toolEnv, name, ext string, write func(io.Writer) error) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		werr := write(w)
+		if cerr := w.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			env.onErr(fmt.Errorf("export %s: %w", w.URI().Path(), werr))
+			return
+		}
+		env.status("Saved " + w.URI().Path())
+	}, env.win)
+	d.SetFileName(name)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
+	d.Show()
+}
+
+// strip tiles decoded images (784 values each) in rows of at most cols,
+// 2 pixels apart.
+func strip(pix []float32, cols int) *image.Gray {
+	n := len(pix) / vae.ImageSize
+	return imaging.Tile(pix, imaging.Side, max(1, min(n, cols)), 2)
+}
+
+// caption is a small centred label.
+func caption(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{})
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}

@@ -1,0 +1,260 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/imaging"
+)
+
+func grey(img image.Image) *image.Gray {
+	g, _ := img.(*image.Gray)
+	return g
+}
+
+func TestSampleSheetFollowsSeedTemperatureAndCount(t *testing.T) {
+	m := tinyModel(t)
+	e, loop := newTestExplorer(t, m)
+	p := e.Samples
+	// The sheet is the decode of Sample(seed 1, 36, T=1), tiled 6x6.
+	z := vae.Sample(rand.New(rand.NewSource(1)), 36, 2, 1)
+	pix, _ := m.Decode(z)
+	want := strip(pix, 6)
+	loop.until(t, "the seed's sheet", func() bool { return p.View.Image != nil && sameImage(grey(p.View.Image), want) }, 5*time.Second)
+	loop.drain()
+	first := grey(p.View.Image)
+	// Same seed again: the same sheet.
+	p.Seed.SetText("1")
+	p.Update()
+	loop.until(t, "a redraw", func() bool { return p.View.Image != first }, 5*time.Second)
+	if !sameImage(grey(p.View.Image), first) {
+		t.Error("the same seed drew another sheet")
+	}
+	shown := p.View.Image
+	p.Temp.SetValue(0.2)
+	p.Update()
+	loop.until(t, "a colder sheet", func() bool { return p.View.Image != shown }, 5*time.Second)
+	if sameImage(grey(p.View.Image), first) {
+		t.Error("the temperature changed nothing")
+	}
+	shown = p.View.Image
+	p.Count.SetSelected("100")
+	loop.until(t, "100 images in 10 columns", func() bool { return p.View.Image.Bounds().Dx() == 10*28+18 }, 5*time.Second)
+	shown = p.View.Image
+	seed := p.Seed.Text
+	test.Tap(p.Resample)
+	loop.until(t, "a resample", func() bool { return p.View.Image != shown }, 5*time.Second)
+	if p.Seed.Text == seed {
+		t.Error("Resample kept the seed")
+	}
+	// A bad seed is reported and changes nothing.
+	shown = p.View.Image
+	loop.until(t, "quiet", func() bool { return !p.busy }, 5*time.Second)
+	shown = p.View.Image
+	p.Seed.SetText("twelve")
+	p.Update()
+	if !strings.Contains(e.Status(), `seed "twelve"`) || p.View.Image != shown {
+		t.Errorf("bad seed: status %q", e.Status())
+	}
+}
+
+func TestInterpolationStripEndpointsAndAnimation(t *testing.T) {
+	m := tinyModel(t)
+	e, loop := newTestExplorer(t, m)
+	p := e.Interp
+	e.ShowTool(3)
+	h := m.HeldOut()
+	// From held-out digit #0 to the plane point (3, -2).
+	p.A.Select.SetSelected(srcHeldIndex)
+	p.A.Index.SetText("0")
+	e.SetPoint([]float32{3, -2})
+	test.Tap(p.B.Capture)
+	p.Steps.SetValue(7)
+	p.Mode.SetSelected(modeSlerp)
+	p.Update()
+	loop.until(t, "a 7-step strip", func() bool { return len(p.frames) == 7 }, 5*time.Second)
+	loop.drain()
+	a, b := h.Means[:2], []float32{3, -2}
+	ends, _ := m.Decode(append(append([]float32(nil), a...), b...))
+	if !slices.Equal(p.frames[0], ends[:vae.ImageSize]) || !slices.Equal(p.frames[6], ends[vae.ImageSize:]) {
+		t.Error("the strip does not start and end at its endpoints' decodes")
+	}
+	path, _ := vae.Path(a, b, 7, true)
+	mid, _ := m.Decode(path[3*2 : 4*2])
+	if !slices.Equal(p.frames[3], mid) {
+		t.Error("the middle frame is not the slerp midpoint's decode")
+	}
+	if bw := p.Strip.Image.Bounds().Dx(); bw != 7*28+12 {
+		t.Errorf("strip %d wide", bw)
+	}
+	// Animation steps through the frames and stops.
+	test.Tap(p.Play)
+	seen := map[int]bool{}
+	loop.until(t, "the animation to visit every frame", func() bool {
+		seen[p.animFrame] = true
+		return len(seen) == 7
+	}, 5*time.Second)
+	test.Tap(p.Play)
+	if p.stopAnim != nil || p.Play.Text != "Animate" {
+		t.Error("Stop did not stop the animation")
+	}
+	// A bad index says so instead of drawing.
+	p.A.Index.SetText("99999")
+	p.Update()
+	if !strings.Contains(p.Info.Text, "give an index from 0") {
+		t.Errorf("bad index: %q", p.Info.Text)
+	}
+}
+
+func TestVectorPanelClassVectorArrowAndStore(t *testing.T) {
+	m := tinyModel(t)
+	e, loop := newTestExplorer(t, m)
+	p := e.Vectors
+	e.ShowTool(4)
+	p.From.SetSelected("1")
+	p.To.SetSelected("7")
+	p.Source.Select.SetSelected(srcPoint)
+	e.SetPoint([]float32{0.5, 0.25})
+	test.Tap(p.Source.Capture)
+	p.Strength.SetValue(2)
+	loop.until(t, "the edited decode", func() bool { return strings.Contains(p.Info.Text, "strength +2.0") }, 5*time.Second)
+	v, err := m.ClassVector(1, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := vae.AddScaled([]float32{0.5, 0.25}, v.Z, 2)
+	got, _ := m.Decode(want)
+	if !sameImage(grey(p.Edited.Image), imaging.Gray28(got)) {
+		t.Error("the edited image is not the decode of z + 2v")
+	}
+	a := e.Plane.arrow
+	if a == nil || math.Abs(a.X0-0.5) > 1e-6 || math.Abs(a.X1-float64(want[0])) > 1e-5 || math.Abs(a.Y1-float64(want[1])) > 1e-5 {
+		t.Errorf("arrow %+v, want (0.5, 0.25) -> %v", a, want)
+	}
+	if b := p.Row.Image.Bounds().Dx(); b != 7*28+12 {
+		t.Errorf("strength strip %d wide", b)
+	}
+	// Leaving the tab hides the arrow.
+	e.ShowTool(0)
+	if e.Plane.arrow != nil {
+		t.Error("the arrow stayed after leaving the vectors tab")
+	}
+	e.ShowTool(4)
+	test.Tap(p.StoreBtn)
+	if _, ok := storedVector(m, "1->7"); !ok || !e.dirty {
+		t.Error("Store did not keep the vector in the model")
+	}
+	if !slices.Contains(p.Stored.Options, "1->7") {
+		t.Errorf("stored vectors %v", p.Stored.Options)
+	}
+}
+
+func TestVectorFromFoldersAndAttributeFromData(t *testing.T) {
+	m := tinyModel(t)
+	e, loop := newTestExplorer(t, m)
+	p := e.Vectors
+	dir := t.TempDir()
+	thin, thick := filepath.Join(dir, "thin"), filepath.Join(dir, "thick")
+	set := dataset.Synthetic(6, 9)
+	for i := 0; i < 3; i++ {
+		writeDigitPNG(t, mkdir(t, thin), "a"+string(rune('0'+i))+".png", set.Image(i))
+		writeDigitPNG(t, mkdir(t, thick), "b"+string(rune('0'+i))+".png", set.Image(i+3))
+	}
+	p.ComputeFromFolders("thin->thick", thin, thick)
+	loop.until(t, "the folder vector", func() bool { return p.Kind.Selected == vecStored && p.Stored.Selected == "thin->thick" }, 5*time.Second)
+	v, ok := storedVector(m, "thin->thick")
+	if !ok || len(v.Z) != 2 || !e.dirty {
+		t.Fatalf("folder vector %+v stored %v", v, ok)
+	}
+	// A folder without images is a clear error, and stores nothing.
+	p.ComputeFromFolders("bad", t.TempDir(), thick)
+	loop.until(t, "the error", func() bool { return strings.Contains(e.Status(), "no PNG, JPEG or GIF files") }, 5*time.Second)
+	if _, ok := storedVector(m, "bad"); ok {
+		t.Error("a failed vector was stored")
+	}
+
+	// The attribute vector is measured on the training panel's dataset.
+	e.Train.SetFolder(dataDir(t, 200))
+	p.Attr.SetSelected(vae.AttrWidth)
+	p.Kind.SetSelected(vecAttribute)
+	loop.until(t, "the width vector", func() bool { return p.vec != nil && p.vec.Name == vae.AttrWidth }, 10*time.Second)
+	loop.until(t, "its pictures", func() bool { return strings.Contains(p.Info.Text, "width (|v|") }, 5*time.Second)
+}
+
+func mkdir(t *testing.T, dir string) string {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestAnomalyPanelHistogramThresholdAndRanking(t *testing.T) {
+	m := tinyModel(t)
+	e, loop := newTestExplorer(t, m)
+	p := e.Anomalies
+	h := m.HeldOut()
+	// From the model's stored errors alone: the histogram and the count.
+	if len(p.errs) != len(h.Errors) || p.Hist.Image == nil {
+		t.Fatalf("histogram from %d stored errors: %d", len(h.Errors), len(p.errs))
+	}
+	t0 := float64(h.Errors[len(h.Errors)/2])
+	p.Threshold.SetValue(t0)
+	n := 0
+	for _, v := range h.Errors {
+		if float64(v) > p.Threshold.Value {
+			n++
+		}
+	}
+	if !strings.HasPrefix(p.Count.Text, fmt.Sprintf("%d of %d held-out images", n, len(h.Errors))) {
+		t.Errorf("count %q, want %d above", p.Count.Text, n)
+	}
+	// Ranking the loaded dataset's held-out images: the worst 50 with
+	// their reconstructions, worst first.
+	data := dataDir(t, 400)
+	e.Train.SetFolder(data)
+	test.Tap(p.RankBtn)
+	loop.until(t, "the ranking", func() bool { return p.Sheet.Image != nil }, 10*time.Second)
+	_, testSet, _ := dataset.LoadDir(data)
+	errs, _ := m.ReconErrors(testSet.Floats())
+	worst := slices.Max(errs)
+	if p.errs[len(p.errs)-1] != worst || len(p.errs) != testSet.N {
+		t.Errorf("ranked %d errors up to %v, want %d up to %v", len(p.errs), p.errs[len(p.errs)-1], testSet.N, worst)
+	}
+	if b := p.Sheet.Image.Bounds(); b.Dx() != 10*28+18 || b.Dy() != 10*28+18 {
+		t.Errorf("sheet %v, want 10 x 10 images (5 pairs of rows)", b)
+	}
+	// The first image of the sheet is the worst one.
+	wi := slices.Index(errs, worst)
+	if got := grey(p.Sheet.Image).SubImage(image.Rect(0, 0, 28, 28)); !sameGray(got, imaging.Gray28(testSet.Image(wi))) {
+		t.Error("the sheet does not start with the worst image")
+	}
+	// A dropped image is marked.
+	e.AnalyseFiles([]string{writeDigitPNG(t, t.TempDir(), "d.png", testSet.Image(0))})
+	loop.until(t, "the marker", func() bool { return strings.Contains(p.Count.Text, "newest image") }, 5*time.Second)
+}
+
+func sameGray(a image.Image, b *image.Gray) bool {
+	r := a.Bounds()
+	for y := 0; y < r.Dy(); y++ {
+		for x := 0; x < r.Dx(); x++ {
+			if a.(*image.Gray).GrayAt(r.Min.X+x, r.Min.Y+y) != b.GrayAt(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
+

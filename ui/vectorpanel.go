@@ -1,0 +1,343 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/imaging"
+)
+
+// Vector kinds the panel offers.
+const (
+	vecClasses   = "Classes"
+	vecAttribute = "Attribute"
+	vecStored    = "Stored"
+)
+
+// VectorPanel applies a concept vector to a code: class to class ("4 ->
+// 9", from the held-out class means), a pixel attribute (thickness, slant,
+// width: stored in the model, or measured on the loaded dataset), or one
+// stored in the model (users make their own from two folders of images).
+// A strength slider from -3 to 3 moves the code along the vector; the
+// original and edited decodes sit side by side above a strip of strengths
+// -3..3, and the plane shows the move as an arrow.
+type VectorPanel struct {
+	widget.BaseWidget
+
+	Kind       *widget.RadioGroup
+	From, To   *widget.Select
+	Attr       *widget.Select
+	Stored     *widget.Select
+	Source     *sourcePicker
+	Strength   *widget.Slider
+	Original   *ImageView
+	Edited     *ImageView
+	Row        *ImageView
+	Info       *widget.Label
+	FoldersBtn *widget.Button
+	StoreBtn   *widget.Button
+
+	env        *toolEnv
+	strengthLb *widget.Label
+	choice     *fyne.Container // the kind's own controls
+	vec        *vae.Vector     // the vector in use, nil until one resolves
+	computing  bool
+	seq        int // bumped per decode request; stale results are dropped
+	box        fyne.CanvasObject
+}
+
+func newVectorPanel(env *toolEnv) *VectorPanel {
+	p := &VectorPanel{env: env}
+	digits := make([]string, 10)
+	for i := range digits {
+		digits[i] = strconv.Itoa(i)
+	}
+	p.From = widget.NewSelect(digits, func(string) { p.resolve() })
+	p.To = widget.NewSelect(digits, func(string) { p.resolve() })
+	p.Attr = widget.NewSelect([]string{vae.AttrThickness, vae.AttrSlant, vae.AttrWidth}, func(string) { p.resolve() })
+	p.Stored = widget.NewSelect(nil, func(string) { p.resolve() })
+	p.choice = container.NewStack()
+	p.Kind = widget.NewRadioGroup([]string{vecClasses, vecAttribute, vecStored}, func(string) { p.showKind(); p.resolve() })
+	p.Kind.Horizontal = true
+	p.Source = newSourcePicker(env, srcHeldPrefix+"4")
+	p.Source.OnChanged = p.Update
+	p.Strength = widget.NewSlider(-3, 3)
+	p.Strength.Step = 0.1
+	p.strengthLb = widget.NewLabel("+1.0")
+	p.Strength.OnChanged = func(v float64) {
+		p.strengthLb.SetText(fmt.Sprintf("%+.1f", v))
+		p.Update()
+	}
+	p.Original = NewImageView(nil, 96)
+	p.Edited = NewImageView(nil, 96)
+	p.Row = NewImageView(nil, 40)
+	p.Info = caption("")
+	p.FoldersBtn = widget.NewButtonWithIcon("From two folders…", theme.FolderOpenIcon(), p.fromFolders)
+	p.StoreBtn = widget.NewButtonWithIcon("Store in model", theme.DocumentSaveIcon(), p.store)
+
+	form := widget.NewForm(
+		widget.NewFormItem("Vector", p.Kind),
+		widget.NewFormItem("", p.choice),
+		widget.NewFormItem("Apply to", p.Source.box),
+		widget.NewFormItem("Strength", container.NewBorder(nil, nil, nil, p.strengthLb, p.Strength)),
+	)
+	pics := container.NewGridWithColumns(2,
+		container.NewBorder(nil, caption("original"), nil, nil, p.Original),
+		container.NewBorder(nil, caption("edited"), nil, nil, p.Edited))
+	p.box = container.NewBorder(form,
+		container.NewVBox(p.Info, container.NewGridWithColumns(2, p.FoldersBtn, p.StoreBtn)),
+		nil, nil,
+		container.NewBorder(nil, container.NewBorder(nil, caption("strength -3 … +3"), nil, nil, p.Row), nil, nil, pics))
+	p.From.SetSelected("4")
+	p.To.SetSelected("9")
+	p.Attr.SetSelected(vae.AttrThickness)
+	p.Strength.SetValue(1)
+	p.Kind.SetSelected(vecClasses)
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// CreateRenderer lays out the controls and pictures.
+func (p *VectorPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.box) }
+
+func (p *VectorPanel) showKind() {
+	switch p.Kind.Selected {
+	case vecClasses:
+		p.choice.Objects = []fyne.CanvasObject{container.NewHBox(widget.NewLabel("from"), p.From, widget.NewLabel("to"), p.To)}
+	case vecAttribute:
+		p.choice.Objects = []fyne.CanvasObject{p.Attr}
+	default:
+		p.choice.Objects = []fyne.CanvasObject{p.Stored}
+	}
+	p.choice.Refresh()
+}
+
+// RefreshSources updates the choices that depend on the model and drops.
+func (p *VectorPanel) RefreshSources() {
+	p.Source.Refresh()
+	var names []string
+	if m := p.env.model(); m != nil {
+		for _, v := range m.Vectors() {
+			names = append(names, v.Name)
+		}
+	}
+	p.Stored.Options = names
+	if len(names) > 0 && p.Stored.Selected == "" {
+		p.Stored.SetSelected(names[0])
+	}
+	p.Stored.Refresh()
+	p.resolve()
+}
+
+func storedVector(m Model, name string) (vae.Vector, bool) {
+	for _, v := range m.Vectors() {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return vae.Vector{}, false
+}
+
+// resolve finds the chosen vector (computing an attribute vector on the
+// loaded dataset when the model stores none) and updates the pictures.
+func (p *VectorPanel) resolve() {
+	m := p.env.model()
+	if m == nil || p.Kind == nil || p.Strength == nil || p.Row == nil {
+		return // still being built
+	}
+	p.vec = nil
+	switch p.Kind.Selected {
+	case vecClasses:
+		from, _ := strconv.Atoi(p.From.Selected)
+		to, _ := strconv.Atoi(p.To.Selected)
+		v, err := m.ClassVector(uint8(from), uint8(to))
+		if err != nil {
+			p.fail(err)
+			return
+		}
+		p.vec = &v
+	case vecAttribute:
+		attr := p.Attr.Selected
+		if v, ok := storedVector(m, attr); ok {
+			p.vec = &v
+			break
+		}
+		p.computeAttribute(m, attr)
+		return
+	case vecStored:
+		v, ok := storedVector(m, p.Stored.Selected)
+		if !ok {
+			p.fail(fmt.Errorf("the model stores no vectors yet: make one from two folders, or store a class or attribute vector"))
+			return
+		}
+		p.vec = &v
+	}
+	p.Update()
+}
+
+// computeAttribute measures attr on the loaded dataset's held-out images
+// (loading the training panel's dataset if none is) off the UI goroutine.
+func (p *VectorPanel) computeAttribute(m Model, attr string) {
+	if p.computing {
+		return
+	}
+	p.computing = true
+	p.Info.SetText(fmt.Sprintf("The model stores no %s vector: measuring it on the dataset…", attr))
+	p.env.data(func(d *Data, err error) {
+		if err != nil {
+			p.computing = false
+			p.fail(fmt.Errorf("a %s vector is measured on a dataset's images and none could be loaded: %w", attr, err))
+			return
+		}
+		go func() {
+			v, err := m.AttributeVector(attr, d.Test)
+			p.env.do(func() {
+				p.computing = false
+				if err != nil {
+					p.fail(err)
+					return
+				}
+				if p.env.model() != m || p.Kind.Selected != vecAttribute || p.Attr.Selected != attr {
+					p.resolve() // the choice moved on meanwhile
+					return
+				}
+				v.Description += " of " + d.Name
+				p.vec = &v
+				p.Update()
+			})
+		}()
+	})
+}
+
+func (p *VectorPanel) fail(err error) {
+	p.vec = nil
+	p.Info.SetText(err.Error())
+	p.env.setArrow(nil, nil)
+}
+
+// Update decodes the source code moved by the current strength, and the
+// strip of strengths -3..3, off the UI goroutine.
+func (p *VectorPanel) Update() {
+	m := p.env.model()
+	if m == nil || p.vec == nil || p.Row == nil {
+		return
+	}
+	z, name, err := p.Source.Code()
+	if err != nil {
+		p.fail(err)
+		return
+	}
+	v, s := *p.vec, p.Strength.Value
+	edited := vae.AddScaled(z, v.Z, s)
+	p.env.setArrow(z, edited)
+	p.seq++
+	seq := p.seq
+	go func() {
+		zs := append(append([]float32(nil), z...), edited...)
+		for k := -3; k <= 3; k++ {
+			zs = append(zs, vae.AddScaled(z, v.Z, float64(k))...)
+		}
+		pix, err := m.Decode(zs)
+		p.env.do(func() {
+			if seq != p.seq {
+				return // a newer request is on its way
+			}
+			if err != nil {
+				p.fail(err)
+				return
+			}
+			n := vae.ImageSize
+			p.Original.SetImage(imaging.Gray28(pix[:n]))
+			p.Edited.SetImage(imaging.Gray28(pix[n : 2*n]))
+			p.Row.SetImage(strip(pix[2*n:], 7))
+			p.Info.SetText(fmt.Sprintf("%s (|v| %.2f): %s\napplied to %s at strength %+.1f", v.Name, vae.Norm(v.Z), v.Description, name, s))
+		})
+	}()
+}
+
+// store keeps the current vector in the model (saved with it).
+func (p *VectorPanel) store() {
+	m := p.env.model()
+	if m == nil || p.vec == nil {
+		return
+	}
+	if err := m.SetVector(*p.vec); err != nil {
+		p.env.onErr(err)
+		return
+	}
+	p.env.changed()
+	p.RefreshSources()
+	p.env.status(fmt.Sprintf("Stored vector %q in the model; save the model to keep it", p.vec.Name))
+}
+
+// fromFolders asks for two folders of images (without, then with the
+// concept) and a name, and stores their mean-code difference.
+func (p *VectorPanel) fromFolders() {
+	pick := func(title string, then func(string)) {
+		d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+			if err == nil && u != nil {
+				then(u.Path())
+			}
+		}, p.env.win)
+		d.SetConfirmText(title)
+		d.Show()
+	}
+	pick("Images without the concept", func(from string) {
+		pick("Images with the concept", func(to string) {
+			name := widget.NewEntry()
+			name.SetText(filepath.Base(from) + "->" + filepath.Base(to))
+			dialog.ShowForm("Name the vector", "Compute", "Cancel",
+				[]*widget.FormItem{widget.NewFormItem("Name", name)}, func(ok bool) {
+					if ok {
+						p.ComputeFromFolders(name.Text, from, to)
+					}
+				}, p.env.win)
+		})
+	})
+}
+
+// ComputeFromFolders computes the vector from the images in folder from
+// towards those in folder to, stores it as name and selects it.
+func (p *VectorPanel) ComputeFromFolders(name, from, to string) {
+	m := p.env.model()
+	if m == nil {
+		return
+	}
+	p.env.status(fmt.Sprintf("Computing %q from %s and %s…", name, from, to))
+	go func() {
+		var v vae.Vector
+		a, err := imaging.PreprocessFolder(from)
+		var b []float32
+		if err == nil {
+			b, err = imaging.PreprocessFolder(to)
+		}
+		if err == nil {
+			v, err = m.FolderVector(name, a, b)
+		}
+		if err == nil {
+			err = m.SetVector(v)
+		}
+		p.env.do(func() {
+			if err != nil {
+				p.env.onErr(fmt.Errorf("vector %q: %w", name, err))
+				return
+			}
+			p.env.changed()
+			p.env.status(fmt.Sprintf("Stored vector %q (%d and %d images); save the model to keep it", name, len(a)/vae.ImageSize, len(b)/vae.ImageSize))
+			if p.env.model() != m {
+				return
+			}
+			p.RefreshSources()
+			p.Stored.SetSelected(v.Name)
+			p.Kind.SetSelected(vecStored)
+		})
+	}()
+}
