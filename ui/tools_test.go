@@ -257,4 +257,3 @@ func sameGray(a image.Image, b *image.Gray) bool {
 	}
 	return true
 }
-
