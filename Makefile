@@ -88,8 +88,14 @@ package: build
 	@ls -l dist/vae-explorer.tar.xz
 
 # The bundled model: the default 2-D VAE, 30 epochs on mnist-8k, seed 1.
+# The bundled models: the default mlp and the conv architecture, 30 epochs
+# on mnist-8k, each with its pixel-attribute concept vectors stored.
 model: build
 	./$(BIN) train --data $(MNIST8K) --epochs 30 --seed 1 --out assets/model.vae --json
+	./$(BIN) train --arch conv --data $(MNIST8K) --epochs 30 --seed 1 --out assets/model-conv.vae --json
+	for m in assets/model.vae assets/model-conv.vae; do \
+	  for a in thickness slant width; do ./$(BIN) vector compute --model $$m --attr $$a --data $(MNIST8K) --out $$m || exit 1; done; \
+	done
 
 clean:
 	rm -rf bin dist

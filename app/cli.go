@@ -135,19 +135,26 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // modelFlag declares the --model flag the commands that read a model share.
 func modelFlag(fs *flag.FlagSet) *string {
-	return fs.String("model", "", "model file (default: the bundled model)")
+	return fs.String("model", "", "model file, or bundled (the default, mlp) or bundled-conv")
 }
 
-// loadModel loads the model file, or the bundled model when path is "".
+// loadModel loads the model file, or a bundled model: "" and "bundled" name
+// the mlp, "bundled-conv" the conv model.
 func loadModel(path string) (*vae.Model, error) {
-	if path == "" {
-		m, err := vae.UnmarshalModel(assets.ModelVAE)
-		if err != nil {
-			return nil, fmt.Errorf("the bundled model: %w", err)
-		}
-		return m, nil
+	arch := ""
+	switch path {
+	case "", "bundled":
+		arch = vae.ArchMLP
+	case "bundled-conv":
+		arch = vae.ArchConv
+	default:
+		return vae.Load(path)
 	}
-	return vae.Load(path)
+	m, err := vae.UnmarshalModel(assets.Model(arch))
+	if err != nil {
+		return nil, fmt.Errorf("the bundled %s model: %w", arch, err)
+	}
+	return m, nil
 }
 
 // loadData reads a dataset folder, or fetches a named dataset.

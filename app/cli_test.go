@@ -300,13 +300,27 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 }
 
-func TestBundledModelLoads(t *testing.T) {
-	m, err := loadModel("")
-	if err != nil {
-		t.Fatal(err)
+func TestBundledModelsLoad(t *testing.T) {
+	for name, arch := range map[string]string{"": vae.ArchMLP, "bundled": vae.ArchMLP, "bundled-conv": vae.ArchConv} {
+		m, err := loadModel(name)
+		if err != nil {
+			t.Fatalf("%q: %v", name, err)
+		}
+		h := m.History()
+		if m.Config().Arch != arch || m.Latent() != 2 || m.HeldOut() == nil || len(h) != 30 || h[29].TestELBO > 175 {
+			t.Fatalf("bundled %s model: latent %d, held-out %v, %d epochs", arch, m.Latent(), m.HeldOut() != nil, len(h))
+		}
+		// The pixel-attribute vectors are stored, so they work offline.
+		for _, v := range []string{vae.AttrThickness, vae.AttrSlant, vae.AttrWidth} {
+			if _, ok := m.Vector(v); !ok {
+				t.Errorf("bundled %s model lacks the %s vector", arch, v)
+			}
+		}
 	}
-	if m.Latent() != 2 || m.HeldOut() == nil || len(m.History()) == 0 {
-		t.Fatalf("bundled model: latent %d, held-out %v, %d epochs", m.Latent(), m.HeldOut() != nil, len(m.History()))
+	// A conv model works through every command that reads one.
+	tmp := t.TempDir()
+	if code, _, stderr := runCLI(t, "grid", "--model", "bundled-conv", "--n", "4", "--out", filepath.Join(tmp, "g.png")); code != 0 {
+		t.Fatalf("grid with the conv model: %d %s", code, stderr)
 	}
 }
 

@@ -16,3 +16,21 @@ var IconPNG []byte
 //
 //go:embed model.vae
 var ModelVAE []byte
+
+// ModelConvVAE is the bundled conv-architecture model (two convolutions,
+// a 128-wide linear layer, L = 2), trained by `make model` the same way.
+//
+//go:embed model-conv.vae
+var ModelConvVAE []byte
+
+// Model returns the bundled checkpoint of an architecture ("mlp" or
+// "conv"), or nil.
+func Model(arch string) []byte {
+	switch arch {
+	case "mlp", "":
+		return ModelVAE
+	case "conv":
+		return ModelConvVAE
+	}
+	return nil
+}

@@ -63,7 +63,9 @@ const (
 // the explorer's windows depend only on this interface.
 type Engine interface {
 	NewModel(cfg vae.Config) (Model, error)
-	Bundled() (Model, error)
+	// Bundled loads the bundled model of an architecture (vae.ArchMLP or
+	// vae.ArchConv).
+	Bundled(arch string) (Model, error)
 	Load(path string) (Model, error)
 	Save(m Model, path string) error
 	// LoadData reads the dataset named by choice (DataMNIST, DataFashion,
@@ -84,10 +86,14 @@ var _ Engine = (*VAEEngine)(nil)
 
 func (e *VAEEngine) NewModel(cfg vae.Config) (Model, error) { return vae.NewModel(cfg) }
 
-func (e *VAEEngine) Bundled() (Model, error) {
-	m, err := vae.UnmarshalModel(assets.ModelVAE)
+func (e *VAEEngine) Bundled(arch string) (Model, error) {
+	b := assets.Model(arch)
+	if b == nil {
+		return nil, fmt.Errorf("no bundled %s model", arch)
+	}
+	m, err := vae.UnmarshalModel(b)
 	if err != nil {
-		return nil, fmt.Errorf("the bundled model: %w", err)
+		return nil, fmt.Errorf("the bundled %s model: %w", arch, err)
 	}
 	return m, nil
 }

@@ -278,7 +278,7 @@ func (e *Explorer) loadFirstModel(path string) {
 		}
 		e.showError(fmt.Errorf("could not open the last model, so the bundled one is loaded: %w", err))
 	}
-	m, err := e.engine.Bundled()
+	m, err := e.engine.Bundled(vae.ArchMLP)
 	if err != nil {
 		e.showError(err)
 		if m, err = e.engine.NewModel(vae.DefaultConfig()); err != nil {
@@ -296,7 +296,7 @@ func (e *Explorer) Model() Model { return e.model }
 // bundled or an unsaved model).
 func (e *Explorer) SetModel(m Model, path string) {
 	e.model, e.modelPath, e.dirty = m, path, false
-	e.modelName = "bundled model"
+	e.modelName = "bundled " + m.Config().Arch + " model"
 	if path != "" {
 		e.modelName = filepath.Base(path)
 		e.prefs.SetString(prefLastModel, path)
@@ -566,7 +566,8 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		item("New", ctrl(fyne.KeyN), e.NewModel),
 		item("Open…", ctrl(fyne.KeyO), e.openDialog),
 		recent,
-		item("Bundled model", nil, e.OpenBundled),
+		item("Bundled model (mlp)", nil, e.OpenBundled),
+		item("Bundled model (conv)", nil, func() { e.OpenBundledArch(vae.ArchConv) }),
 		fyne.NewMenuItemSeparator(),
 		item("Save", ctrl(fyne.KeyS), e.Save),
 		item("Save As…", ctrlShift(fyne.KeyS), e.saveAsDialog),
@@ -744,12 +745,15 @@ func (e *Explorer) OpenModel(path string) {
 }
 
 // OpenBundled goes back to the bundled model.
-func (e *Explorer) OpenBundled() {
+func (e *Explorer) OpenBundled() { e.OpenBundledArch(vae.ArchMLP) }
+
+// OpenBundledArch goes to the bundled model of an architecture.
+func (e *Explorer) OpenBundledArch(arch string) {
 	if e.busyTraining() {
 		return
 	}
 	e.confirmDiscard(func() {
-		m, err := e.engine.Bundled()
+		m, err := e.engine.Bundled(arch)
 		if err != nil {
 			e.showError(err)
 			return
