@@ -141,13 +141,11 @@ func modelFlag(fs *flag.FlagSet) *string {
 // loadModel loads the model file, or a bundled model: "" and "bundled" name
 // the mlp, "bundled-conv" the conv model.
 func loadModel(path string) (*vae.Model, error) {
-	arch := ""
-	switch path {
-	case "", "bundled":
-		arch = vae.ArchMLP
-	case "bundled-conv":
-		arch = vae.ArchConv
-	default:
+	arch, ok := assets.BundledName(path)
+	if path == "" {
+		arch, ok = vae.ArchMLP, true
+	}
+	if !ok {
 		return vae.Load(path)
 	}
 	m, err := vae.UnmarshalModel(assets.Model(arch))

@@ -34,3 +34,16 @@ func Model(arch string) []byte {
 	}
 	return nil
 }
+
+// BundledName reports whether a --model value names a bundled model rather
+// than a file: "bundled" (the mlp) or "bundled-conv"; it returns the
+// architecture.
+func BundledName(s string) (arch string, ok bool) {
+	switch s {
+	case "bundled", "bundled-mlp":
+		return "mlp", true
+	case "bundled-conv":
+		return "conv", true
+	}
+	return "", false
+}

@@ -23,6 +23,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vaeexplorer/assets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
 )
@@ -268,6 +269,12 @@ func (e *Explorer) loadFirstModel(path string) {
 			if _, err := os.Stat(last); err == nil {
 				path = last
 			}
+		}
+	}
+	if arch, ok := assets.BundledName(path); ok {
+		if m, err := e.engine.Bundled(arch); err == nil {
+			e.SetModel(m, "")
+			return
 		}
 	}
 	if path != "" {
