@@ -329,7 +329,6 @@ func (e *Explorer) SetModel(m Model, path string) {
 	e.Plane.SetPoint(0, 0)
 	e.Plane.SetMarks(nil)
 	e.reanalyse() // dropped images, seen by the new model
-	e.Anomalies.ModelChanged()
 	e.Plot.Clear()
 	for _, h := range m.History() {
 		e.Plot.AddEpoch(h.Epoch, h.TestELBO, h.TestRec, h.TestKL)
@@ -355,6 +354,7 @@ func (e *Explorer) refreshModelViews() {
 	}
 	e.modelInfo.SetText(info)
 	e.Samples.Update()
+	e.Anomalies.ModelChanged() // new weights: new errors, a stale ranking
 	e.Interp.RefreshSources()
 	e.Interp.Update()
 	e.Vectors.RefreshSources()
