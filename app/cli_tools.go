@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -307,8 +306,8 @@ func cmdAugment(c *cli, args []string) error {
 	if *perClass < 1 || *perClass > vae.MaxAugmentPerClass {
 		return badInput("--per-class %d: want 1..%d", *perClass, vae.MaxAugmentPerClass)
 	}
-	if err := checkOutDir(*out, *format); err != nil {
-		return err
+	if err := dataset.CheckOutDir(*out, *format == "png"); err != nil {
+		return usageErr{err}
 	}
 	m, err := loadModel(*model)
 	if err != nil {
@@ -378,35 +377,3 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-// checkOutDir refuses an output folder that already holds what augment
-// would write: a dataset's idx files, or PNG class folders.
-func checkOutDir(dir, format string) error {
-	st, err := os.Stat(dir)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if !st.IsDir() {
-		return badInput("--out %s is a file; give a folder", dir)
-	}
-	if format == "idx" {
-		for _, f := range dataset.FileNames {
-			for _, p := range []string{f, f + ".gz"} {
-				if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
-					return badInput("--out %s already holds %s; choose an empty or new folder (nothing was written)", dir, p)
-				}
-			}
-		}
-		return nil
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	if len(entries) > 0 {
-		return badInput("--out %s is not empty; choose an empty or new folder (nothing was written)", dir)
-	}
-	return nil
-}

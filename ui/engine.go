@@ -34,6 +34,8 @@ type Model interface {
 	ClassVector(from, to uint8) (vae.Vector, error)
 	AttributeVector(attr string, set *dataset.Set) (vae.Vector, error)
 	FolderVector(name string, from, to []float32) (vae.Vector, error)
+	// Augment decodes new labelled images around set's class codes.
+	Augment(ctx context.Context, set *dataset.Set, opt vae.AugmentOptions, progress func(done, total int)) (*dataset.Set, error)
 }
 
 // Trainer is a running training job. *vae.Trainer implements it.

@@ -596,7 +596,8 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		i := i
 		tools.Items = append(tools.Items, item(name, ctrl(fyne.KeyName(fmt.Sprint(i+1))), func() { e.ShowTool(i) }))
 	}
-	tools.Items = append(tools.Items, fyne.NewMenuItemSeparator(), item("Resample", ctrl(fyne.KeyR), e.resample))
+	tools.Items = append(tools.Items, fyne.NewMenuItemSeparator(), item("Resample", ctrl(fyne.KeyR), e.resample),
+		item("Export augmented images…", nil, e.showAugment))
 	help := fyne.NewMenu("Help", fyne.NewMenuItem("Keyboard shortcuts", e.showShortcuts))
 	return fyne.NewMainMenu(model, train, images, tools, view, help)
 }

@@ -257,3 +257,46 @@ func sameGray(a image.Image, b *image.Gray) bool {
 	}
 	return true
 }
+
+func TestAugmentFromTheApp(t *testing.T) {
+	m := tinyModel(t)
+	e, loop := newTestExplorer(t, m)
+	data := dataDir(t, 120)
+	e.Train.SetFolder(data)
+	out := filepath.Join(t.TempDir(), "aug")
+	var n int
+	var gotErr error
+	finished := false
+	var fracs []float64
+	e.Augment(vae.AugmentOptions{PerClass: 4, Mode: vae.AugmentMean, Sigma: 1, Seed: 1}, false, out,
+		func(f float64, _ string) { fracs = append(fracs, f) },
+		func(k int, err error) { n, gotErr, finished = k, err, true })
+	loop.until(t, "the export", func() bool { return finished }, 10*time.Second)
+	if gotErr != nil {
+		t.Fatal(gotErr)
+	}
+	train, test, err := dataset.LoadDir(out)
+	if err != nil || train.N != n || n == 0 || n%4 != 0 || test.N == 0 {
+		t.Fatalf("wrote %d, read back %v: %v", n, train, err)
+	}
+	if len(fracs) == 0 || !slices.IsSorted(fracs) {
+		t.Errorf("progress %v", fracs)
+	}
+	// The same folder again is refused before anything runs.
+	finished = false
+	e.Augment(vae.AugmentOptions{PerClass: 4, Mode: vae.AugmentMean}, false, out, func(float64, string) {},
+		func(k int, err error) { gotErr, finished = err, true })
+	if !finished || gotErr == nil || !strings.Contains(gotErr.Error(), "already holds") {
+		t.Errorf("existing folder: %v", gotErr)
+	}
+	// PNG class folders.
+	pngDir := filepath.Join(t.TempDir(), "png")
+	finished = false
+	e.Augment(vae.AugmentOptions{PerClass: 2, Mode: vae.AugmentJitter, Sigma: 0.3}, true, pngDir, func(float64, string) {},
+		func(k int, err error) { n, gotErr, finished = k, err, true })
+	loop.until(t, "the PNG export", func() bool { return finished }, 10*time.Second)
+	files, _ := filepath.Glob(filepath.Join(pngDir, "*", "*.png"))
+	if gotErr != nil || len(files) != n || n == 0 {
+		t.Errorf("%d PNG files for %d images: %v", len(files), n, gotErr)
+	}
+}

@@ -147,3 +147,38 @@ func SavePNGDir(dir string, s *Set, progress func(done, total int)) error {
 	}
 	return nil
 }
+
+// CheckOutDir refuses an output folder that already holds what SaveDir
+// (or, with pngs, SavePNGDir) would write into it, so an export never
+// replaces a dataset: the idx files, or anything at all for PNG class
+// folders. A folder that does not exist yet is fine.
+func CheckOutDir(dir string, pngs bool) error {
+	st, err := os.Stat(dir)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is a file; give a folder", dir)
+	}
+	if !pngs {
+		for _, f := range FileNames {
+			for _, p := range []string{f, f + ".gz"} {
+				if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+					return fmt.Errorf("%s already holds %s; choose an empty or new folder (nothing was written)", dir, p)
+				}
+			}
+		}
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("%s is not empty; choose an empty or new folder (nothing was written)", dir)
+	}
+	return nil
+}

@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
+)
+
+// Augmentation output formats.
+const (
+	augIdx = "idx dataset folder"
+	augPNG = "PNG class folders"
+)
+
+// showAugment asks how many images to generate per class, how, and where
+// to write them, then runs Augment with a progress dialog.
+func (e *Explorer) showAugment() {
+	per := widget.NewEntry()
+	per.SetText("100")
+	sigma := widget.NewEntry()
+	sigma.SetText("1")
+	mode := widget.NewSelect([]string{vae.AugmentMean, vae.AugmentJitter}, func(m string) {
+		// Each mode's usual spread, unless the user typed another.
+		if m == vae.AugmentJitter && sigma.Text == "1" {
+			sigma.SetText("0.3")
+		} else if m == vae.AugmentMean && sigma.Text == "0.3" {
+			sigma.SetText("1")
+		}
+	})
+	mode.SetSelected(vae.AugmentMean)
+	format := widget.NewRadioGroup([]string{augIdx, augPNG}, nil)
+	format.SetSelected(augIdx)
+	folder := widget.NewLabel("")
+	folder.Truncation = fyne.TextTruncateEllipsis
+	choose := widget.NewButton("Choose…", func() {
+		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
+			if err == nil && u != nil {
+				folder.SetText(u.Path())
+			}
+		}, e.Window)
+	})
+	source := e.Train.Dataset.Selected
+	if source == DataFolder {
+		source = e.Train.Folder
+	}
+	hint := widget.NewLabel(fmt.Sprintf("Seeds the classes with the training images of the dataset chosen in the Training panel (%s). "+
+		"mean: codes around each class's mean, sigma times its spread; jitter: real images' codes moved by sigma. "+
+		"An idx folder also gets the source's held-out files, so it trains like any dataset.", source))
+	hint.Wrapping = fyne.TextWrapWord
+	items := []*widget.FormItem{
+		widget.NewFormItem("Images per class", per),
+		widget.NewFormItem("Mode", mode),
+		widget.NewFormItem("Sigma", sigma),
+		widget.NewFormItem("Format", format),
+		widget.NewFormItem("Into folder", container.NewBorder(nil, nil, nil, choose, folder)),
+		widget.NewFormItem("", hint),
+	}
+	d := dialog.NewForm("Export augmented images", "Export", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		n, err1 := strconv.Atoi(strings.TrimSpace(per.Text))
+		s, err2 := strconv.ParseFloat(strings.TrimSpace(sigma.Text), 64)
+		switch {
+		case err1 != nil:
+			e.showError(fmt.Errorf("images per class: %q is not a whole number", per.Text))
+		case err2 != nil:
+			e.showError(fmt.Errorf("sigma: %q is not a number", sigma.Text))
+		case folder.Text == "":
+			e.showError(errors.New("augmentation: choose the folder to write into"))
+		default:
+			e.runAugmentDialog(vae.AugmentOptions{PerClass: n, Mode: mode.Selected, Sigma: s, Seed: 1}, format.Selected == augPNG, folder.Text)
+		}
+	}, e.Window)
+	d.Resize(fyne.NewSize(560, 420))
+	d.Show()
+}
+
+// runAugmentDialog runs Augment behind a progress dialog whose Cancel
+// stops it.
+func (e *Explorer) runAugmentDialog(opt vae.AugmentOptions, pngs bool, dir string) {
+	bar := widget.NewProgressBar()
+	what := widget.NewLabel("Loading the dataset…")
+	var cancel func()
+	d := dialog.NewCustom("Exporting augmented images", "Cancel", container.NewVBox(what, bar), e.Window)
+	d.SetOnClosed(func() {
+		if cancel != nil {
+			cancel()
+		}
+	})
+	d.Resize(fyne.NewSize(420, 160))
+	d.Show()
+	cancel = e.Augment(opt, pngs, dir, func(frac float64, text string) {
+		bar.SetValue(frac)
+		what.SetText(text)
+	}, func(n int, err error) {
+		cancel = nil
+		d.Hide()
+		if err != nil {
+			e.showError(fmt.Errorf("augmentation: %w", err))
+			return
+		}
+		e.setStatus(fmt.Sprintf("Wrote %d new images to %s", n, dir))
+	})
+}
+
+// Augment generates opt.PerClass images per class from the training
+// panel's dataset with the current model and writes them into dir (an
+// idx dataset folder, or PNG class folders), off the UI goroutine.
+// progress and done run on the UI goroutine; the returned function
+// cancels. A folder that already holds what this would write is refused
+// before anything runs.
+func (e *Explorer) Augment(opt vae.AugmentOptions, pngs bool, dir string, progress func(frac float64, what string), done func(n int, err error)) (cancel func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := dataset.CheckOutDir(dir, pngs); err != nil {
+		done(0, err)
+		return cancel
+	}
+	m := e.model
+	e.loadTrainData(ctx, progress, func(d *Data, err error) {
+		if err != nil {
+			done(0, err)
+			return
+		}
+		decodeShare := 0.9
+		if pngs {
+			decodeShare = 0.5
+		}
+		report := func(what string, lo, share float64) func(done, total int) {
+			return func(n, total int) {
+				e.do(func() { progress(lo+share*float64(n)/float64(total), fmt.Sprintf("%s %d of %d images", what, n, total)) })
+			}
+		}
+		go func() {
+			gen, err := m.Augment(ctx, d.Train, opt, report("Decoded", 0, decodeShare))
+			if err == nil {
+				if pngs {
+					err = dataset.SavePNGDir(dir, gen, report("Wrote", decodeShare, 1-decodeShare))
+				} else {
+					err = dataset.SaveDir(dir, gen, d.Test)
+				}
+			}
+			n := 0
+			if gen != nil {
+				n = gen.N
+			}
+			e.do(func() { done(n, err) })
+		}()
+	})
+	return cancel
+}
