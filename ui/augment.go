@@ -138,7 +138,9 @@ func (e *Explorer) Augment(opt vae.AugmentOptions, pngs bool, dir string, progre
 		}
 		report := func(what string, lo, share float64) func(done, total int) {
 			return func(n, total int) {
-				e.do(func() { progress(lo+share*float64(n)/float64(total), fmt.Sprintf("%s %d of %d images", what, n, total)) })
+				e.do(func() {
+					progress(lo+share*float64(n)/float64(total), fmt.Sprintf("%s %d of %d images", what, n, total))
+				})
 			}
 		}
 		go func() {
