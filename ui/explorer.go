@@ -594,7 +594,7 @@ func (e *Explorer) menu() *fyne.MainMenu {
 	tools := fyne.NewMenu("Tools")
 	for i, name := range toolNames {
 		i := i
-		tools.Items = append(tools.Items, item(name, ctrl(fyne.KeyName(fmt.Sprint(i+1))), func() { e.ShowTool(i) }))
+		tools.Items = append(tools.Items, item(name, toolShortcut(i), func() { e.ShowTool(i) }))
 	}
 	tools.Items = append(tools.Items, fyne.NewMenuItemSeparator(), item("Resample", ctrl(fyne.KeyR), e.resample),
 		item("Export augmented images…", nil, e.showAugment))
@@ -604,6 +604,9 @@ func (e *Explorer) menu() *fyne.MainMenu {
 
 // toolNames are the right-hand tabs, in order, as the Tools menu names them.
 var toolNames = []string{"Latent grid", "Images", "Sample sheet", "Interpolation", "Concept vectors", "Anomalies"}
+
+// toolShortcut is Ctrl+(i+1), which shows the i-th tool.
+func toolShortcut(i int) fyne.Shortcut { return ctrl(fyne.KeyName(fmt.Sprint(i + 1))) }
 
 // ShowTool selects the i-th right-hand tab (see toolNames).
 func (e *Explorer) ShowTool(i int) {
@@ -636,12 +639,12 @@ func (e *Explorer) shortcuts() {
 		{ctrlShift(fyne.KeyS), e.saveAsDialog}, {ctrl(fyne.KeyT), e.StartTraining},
 		{ctrl(fyne.KeyPeriod), e.StopTraining}, {ctrl(fyne.KeyI), e.openImages},
 		{ctrl(fyne.KeyQ), e.requestClose}, {ctrl(fyne.KeyR), e.resample},
-		{ctrl(fyne.Key1), func() { e.ShowTool(0) }}, {ctrl(fyne.Key2), func() { e.ShowTool(1) }},
-		{ctrl(fyne.Key3), func() { e.ShowTool(2) }}, {ctrl(fyne.Key4), func() { e.ShowTool(3) }},
-		{ctrl(fyne.Key5), func() { e.ShowTool(4) }}, {ctrl(fyne.Key6), func() { e.ShowTool(5) }},
 	} {
 		f := s.f
 		c.AddShortcut(s.sc, func(fyne.Shortcut) { f() })
+	}
+	for i := range toolNames { // Ctrl+1 … Ctrl+6
+		c.AddShortcut(toolShortcut(i), func(fyne.Shortcut) { e.ShowTool(i) })
 	}
 	// Space pauses and resumes when no text field has the focus.
 	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
