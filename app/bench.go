@@ -16,6 +16,7 @@ import (
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
+	"vaeexplorer/vae/memstat"
 )
 
 // benchResult is what `vae-explorer bench --json` prints.
@@ -89,7 +90,7 @@ func cmdBench(c *cli, args []string) error {
 	// (A B A B: the machine is shared and noisy), medians reported; then
 	// the interactive figures on the last round's model.
 	var m *vae.Model
-	peak := trackPeakHeap()
+	peak := memstat.TrackPeakHeap()
 	for _, arch := range strings.Split(*archs, ",") {
 		cfg := vae.DefaultConfig()
 		cfg.Arch, cfg.Hidden, cfg.Epochs = arch, vae.DefaultHidden(arch), *epochs
@@ -113,6 +114,9 @@ func cmdBench(c *cli, args []string) error {
 			}
 			if err := tr.Wait(); err != nil {
 				return err
+			}
+			if m != nil {
+				m.Close() // the previous round's graphs
 			}
 			m = am
 			var secs float64
@@ -148,7 +152,10 @@ func cmdBench(c *cli, args []string) error {
 			row.TorchTestELBO = median(torchELBO)
 			row.Ratio = row.ImgPerS / row.TorchImgPerS
 		}
-		if err := row.interactive(m, test); err != nil {
+		err := row.interactive(m, test)
+		m.Close()
+		m = nil
+		if err != nil {
 			return err
 		}
 		r.Train = append(r.Train, row)
@@ -231,30 +238,6 @@ func medianOf(n int, f func() error) time.Duration {
 	}
 	slices.Sort(ds)
 	return ds[len(ds)/2]
-}
-
-// trackPeakHeap samples the Go heap every 20 ms until the returned
-// function is called, which returns the peak in MB.
-func trackPeakHeap() func() float64 {
-	stop := make(chan struct{})
-	peak := make(chan float64)
-	go func() {
-		var p uint64
-		var ms runtime.MemStats
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			p = max(p, ms.HeapInuse)
-			select {
-			case <-stop:
-				peak <- float64(p) / (1 << 20)
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() float64 { close(stop); return <-peak }
 }
 
 func machine() string {

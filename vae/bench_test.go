@@ -2,12 +2,12 @@ package vae
 
 import (
 	"context"
-	"runtime"
 	"testing"
 	"time"
 
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
+	"vaeexplorer/vae/memstat"
 	"vaeexplorer/vae/vaetest"
 )
 
@@ -26,24 +26,7 @@ func benchTrainEpoch(b *testing.B, arch string) {
 	cfg.Arch, cfg.Hidden, cfg.Epochs = arch, DefaultHidden(arch), 1
 	var imgs int
 	var secs float64
-	stop := make(chan struct{})
-	peak := make(chan uint64)
-	go func() { // the live heap's peak, sampled every 10 ms
-		var p uint64
-		var ms runtime.MemStats
-		t := time.NewTicker(10 * time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			p = max(p, ms.HeapInuse)
-			select {
-			case <-stop:
-				peak <- p
-				return
-			case <-t.C:
-			}
-		}
-	}()
+	peak := memstat.TrackPeakHeap()
 	for i := 0; i < b.N; i++ {
 		m, _ := NewModel(cfg)
 		tr, err := NewTrainer(m, cfg, train, test)
@@ -57,10 +40,10 @@ func benchTrainEpoch(b *testing.B, arch string) {
 		h := m.History()
 		secs += h[0].Seconds
 		imgs += train.N
+		m.Close() // its graphs' buffers go before the next round's
 	}
 	b.ReportMetric(float64(imgs)/secs, "img/s")
-	close(stop)
-	b.ReportMetric(float64(<-peak)/(1<<20), "MB-heap-peak")
+	b.ReportMetric(peak(), "MB-heap-peak")
 }
 
 func benchModel(b *testing.B) *Model {
