@@ -43,6 +43,8 @@ func runGUI(args []string, stderr io.Writer) int {
 		return 2
 	}
 
+	stopProfile := startProfile(stderr)
+	defer stopProfile()
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	start := time.Now()

@@ -165,7 +165,7 @@ func (o convOp) Do(in ...G.Value) (G.Value, error) {
 	o.g.im2col(f32(in[0]), cols, n)
 	out := o.out.get(n, o.g.patches()*o.cout)
 	y := f32(out)
-	sgemm(false, false, rows, o.cout, ps, cols, f32(in[1]), 0, y)
+	sgemm(o.blas(), false, false, rows, o.cout, ps, cols, f32(in[1]), 0, y)
 	addBiasReLU(y, f32(in[2]), o.relu)
 	return out, nil
 }
@@ -211,7 +211,7 @@ func (o colsGemmOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
 }
 func (o colsGemmOp) Do(in ...G.Value) (G.Value, error) {
 	out := o.out.get(o.m, o.n)
-	sgemm(true, false, o.m, o.n, o.k, o.st.cols[:o.k*o.m], f32(in[1]), 0, f32(out))
+	sgemm(o.blas(), true, false, o.m, o.n, o.k, o.st.cols[:o.k*o.m], f32(in[1]), 0, f32(out))
 	return out, nil
 }
 
@@ -235,7 +235,7 @@ func (o convGradXOp) Do(in ...G.Value) (G.Value, error) {
 		o.st.cols = make([]float32, rows*ps)
 	}
 	cols := o.st.cols[:rows*ps]
-	sgemm(false, true, rows, ps, o.cout, f32(in[0]), f32(in[1]), 0, cols)
+	sgemm(o.blas(), false, true, rows, ps, o.cout, f32(in[0]), f32(in[1]), 0, cols)
 	out := o.out.get(n, o.g.inSize())
 	o.g.col2im(cols, f32(out), n)
 	return out, nil
@@ -283,7 +283,7 @@ func (o convTOp) Do(in ...G.Value) (G.Value, error) {
 		o.st.cols = make([]float32, rows*ps)
 	}
 	cols := o.st.cols[:rows*ps]
-	sgemm(false, false, rows, ps, o.cin, f32(in[0]), f32(in[1]), 0, cols)
+	sgemm(o.blas(), false, false, rows, ps, o.cin, f32(in[0]), f32(in[1]), 0, cols)
 	out := o.out.get(n, o.g.inSize())
 	y := f32(out)
 	o.g.col2im(cols, y, n)
@@ -351,7 +351,7 @@ func (o gemmOp) Type() hm.Type                                  { return hm.NewF
 func (o gemmOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return o.shape.Clone(), nil }
 func (o gemmOp) Do(in ...G.Value) (G.Value, error) {
 	out := o.out.get(o.shape...)
-	sgemm(o.tA, o.tB, o.m, o.n, o.k, f32(in[0]), f32(in[1]), 0, f32(out))
+	sgemm(o.blas(), o.tA, o.tB, o.m, o.n, o.k, f32(in[0]), f32(in[1]), 0, f32(out))
 	return out, nil
 }
 
@@ -381,7 +381,7 @@ func (o chanSumOp) Do(in ...G.Value) (G.Value, error) {
 			o.ones.v[i] = 1
 		}
 	}
-	G.WhichBLAS().Sgemv(blas.Trans, px, o.c, 1, x, o.c, o.ones.v, 1, 0, f32(out), 1)
+	o.blas().Sgemv(blas.Trans, px, o.c, 1, x, o.c, o.ones.v, 1, 0, f32(out), 1)
 	return out, nil
 }
 

@@ -3,6 +3,7 @@ package vae
 import (
 	"fmt"
 
+	"gonum.org/v1/gonum/blas"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -46,6 +47,12 @@ func (k netKind) String() string {
 
 // buildNet builds the graph of kind for cfg at batch size batch, bound to p.
 func buildNet(kind netKind, cfg Config, p *Params, batch int) (*net, error) {
+	return buildNetBLAS(kind, cfg, p, batch, nil)
+}
+
+// buildNetBLAS is buildNet with the layers' matrix products on bl (nil:
+// gorgonia's current BLAS).
+func buildNetBLAS(kind netKind, cfg Config, p *Params, batch int, bl blas.Float32) (*net, error) {
 	n := &net{g: G.NewGraph(), batch: batch}
 	n.weights = make(G.Nodes, len(p.List))
 	for i, t := range p.List {
@@ -74,16 +81,28 @@ func buildNet(kind netKind, cfg Config, p *Params, batch int) (*net, error) {
 		return y, nil
 	}
 	dense := func(x *G.Node, name string, relu bool) (*G.Node, error) {
-		return apply(name, newDense(relu, x != n.x), x)
+		op := newDense(relu, x != n.x)
+		op.bl = bl
+		return apply(name, op, x)
+	}
+	conv := func(x *G.Node, name string, g convGeom, cout int, needX bool) (*G.Node, error) {
+		op := newConv(g, cout, true, needX)
+		op.bl = bl
+		return apply(name, op, x)
+	}
+	convT := func(x *G.Node, name string, g convGeom, cin int, relu bool) (*G.Node, error) {
+		op := newConvT(g, cin, relu)
+		op.bl = bl
+		return apply(name, op, x)
 	}
 	e1, e2, _, d1, d2 := convGeoms()
 	encode := func(x *G.Node) (err error) {
 		h := x
 		if cfg.Arch == ArchConv {
-			if h, err = apply("enc.conv1", newConv(e1, convC1, true, false), h); err != nil {
+			if h, err = conv(h, "enc.conv1", e1, convC1, false); err != nil {
 				return err
 			}
-			if h, err = apply("enc.conv2", newConv(e2, convC2, true, true), h); err != nil {
+			if h, err = conv(h, "enc.conv2", e2, convC2, true); err != nil {
 				return err
 			}
 		}
@@ -102,10 +121,10 @@ func buildNet(kind netKind, cfg Config, p *Params, batch int) (*net, error) {
 			return err
 		}
 		if cfg.Arch == ArchConv {
-			if h, err = apply("dec.convt1", newConvT(d1, convC2, true), h); err != nil {
+			if h, err = convT(h, "dec.convt1", d1, convC2, true); err != nil {
 				return err
 			}
-			n.logits, err = apply("dec.convt2", newConvT(d2, convC1, false), h)
+			n.logits, err = convT(h, "dec.convt2", d2, convC1, false)
 			return err
 		}
 		n.logits, err = dense(h, "dec.out", false)

@@ -23,6 +23,9 @@ type Model struct {
 
 	mu     sync.Mutex
 	params *Params
+	// gen counts weight publications, so a DecoderSnapshot knows when its
+	// copy is stale.
+	gen atomic.Uint64
 	// interactive counts decodes asked for or in progress; a Trainer waits
 	// between steps while it is non-zero, so the mouse never waits for
 	// training.
@@ -158,6 +161,7 @@ func (m *Model) Params() *Params {
 func (m *Model) setWeights(p *Params) {
 	m.mu.Lock()
 	m.params.CopyFrom(p)
+	m.gen.Add(1)
 	m.mu.Unlock()
 }
 

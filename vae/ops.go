@@ -32,6 +32,16 @@ var (
 type opBase struct {
 	name string
 	out  *outBuf
+	bl   blas.Float32 // nil: gorgonia's current BLAS (see blas)
+}
+
+// blas is the BLAS the op's matrix products use: its own when it was built
+// with one (a decoder snapshot's pure-Go BLAS), else gorgonia's.
+func (o opBase) blas() blas.Float32 {
+	if o.bl != nil {
+		return o.bl
+	}
+	return G.WhichBLAS()
 }
 
 func newBase(name string) opBase { return opBase{name: name, out: &outBuf{}} }
@@ -72,8 +82,8 @@ func shapeOf(v G.Value) (rows, cols int) {
 func sameShape(ns ...G.DimSizer) (tensor.Shape, error) { return ns[0].(tensor.Shape).Clone(), nil }
 
 // sgemm computes C = op(A)*op(B) + beta*C for row-major matrices with
-// gorgonia's current BLAS. op(A) is m x k, op(B) is k x n.
-func sgemm(tA, tB bool, m, n, k int, a, b []float32, beta float32, c []float32) {
+// bl. op(A) is m x k, op(B) is k x n.
+func sgemm(bl blas.Float32, tA, tB bool, m, n, k int, a, b []float32, beta float32, c []float32) {
 	ta, tb := blas.NoTrans, blas.NoTrans
 	lda, ldb := k, n
 	if tA {
@@ -82,7 +92,7 @@ func sgemm(tA, tB bool, m, n, k int, a, b []float32, beta float32, c []float32) 
 	if tB {
 		tb, ldb = blas.Trans, k
 	}
-	G.WhichBLAS().Sgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, beta, c, n)
+	bl.Sgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, beta, c, n)
 }
 
 // ---- dense layer -----------------------------------------------------------
@@ -124,9 +134,9 @@ func (o denseOp) Do(in ...G.Value) (G.Value, error) {
 	if rows == 1 {
 		// One row (decoding the dragged point): a matrix-vector product,
 		// which BLAS does without gemm's set-up and thread wake-ups.
-		G.WhichBLAS().Sgemv(blas.Trans, k, cols, 1, w, cols, x, 1, 1, y, 1)
+		o.blas().Sgemv(blas.Trans, k, cols, 1, w, cols, x, 1, 1, y, 1)
 	} else {
-		sgemm(false, false, rows, cols, k, x, w, 1, y)
+		sgemm(o.blas(), false, false, rows, cols, k, x, w, 1, y)
 	}
 	if o.relu {
 		reluInPlace(y)
@@ -196,7 +206,7 @@ func (o matMulOp) InferShape(ns ...G.DimSizer) (tensor.Shape, error) {
 func (o matMulOp) Do(in ...G.Value) (G.Value, error) {
 	m, n, k := o.dims(in[0].Shape(), in[1].Shape())
 	out := o.out.get(m, n)
-	sgemm(o.tA, o.tB, m, n, k, f32(in[0]), f32(in[1]), 0, f32(out))
+	sgemm(o.blas(), o.tA, o.tB, m, n, k, f32(in[0]), f32(in[1]), 0, f32(out))
 	return out, nil
 }
 
