@@ -48,12 +48,13 @@ func runGUI(args []string, stderr io.Writer) int {
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	start := time.Now()
-	e := ui.NewExplorer(a, &ui.VAEEngine{}, ui.Options{ModelPath: *model, DataFolder: *data})
+	opts := ui.Options{ModelPath: *model, DataFolder: *data, ScreenSize: screenSize}
 	if os.Getenv("VAE_EXPLORER_TIMING") != "" {
-		a.Lifecycle().SetOnStarted(func() {
+		opts.OnStarted = func() {
 			fmt.Fprintf(stderr, "timing: window shown %.0f ms after start-up began\n", float64(time.Since(start))/1e6)
-		})
+		}
 	}
+	e := ui.NewExplorer(a, &ui.VAEEngine{}, opts)
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)

@@ -53,7 +53,7 @@ func (e *Explorer) AnalyseURIs(uris []fyne.URI) {
 // a message and changes nothing. done, if not nil, is called on the UI
 // goroutine when all files are handled.
 func (e *Explorer) AnalyseFiles(paths []string, done ...func()) {
-	m := e.model
+	m := e.Session.Model()
 	go func() {
 		var good []*Analysis
 		var errs []error
@@ -69,7 +69,7 @@ func (e *Explorer) AnalyseFiles(paths []string, done ...func()) {
 			errs = append(errs, err)
 		}
 		e.do(func() {
-			if m == e.model { // the model did not change meanwhile
+			if m == e.Session.Model() { // the model did not change meanwhile
 				for _, a := range good {
 					e.Drops.Add(a)
 				}
@@ -97,7 +97,7 @@ func (e *Explorer) reanalyse() {
 	if len(items) == 0 {
 		return
 	}
-	m := e.model
+	m := e.Session.Model()
 	go func() {
 		fresh := make([]*Analysis, 0, len(items))
 		for i := len(items) - 1; i >= 0; i-- {
@@ -106,7 +106,7 @@ func (e *Explorer) reanalyse() {
 			}
 		}
 		e.do(func() {
-			if m != e.model {
+			if m != e.Session.Model() {
 				return
 			}
 			e.Drops.Clear()
@@ -129,4 +129,18 @@ func (e *Explorer) openImages() {
 	}, e.Window)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif"}))
 	d.Show()
+}
+
+// clearDrops empties the list of analysed images and their marks.
+func (e *Explorer) clearDrops() {
+	e.Drops.Clear()
+	e.Plane.SetMarks(nil)
+	e.dropsChanged()
+}
+
+// dropsChanged tells the panels that list dropped images.
+func (e *Explorer) dropsChanged() {
+	e.Interp.RefreshSources()
+	e.Vectors.RefreshSources()
+	e.Anomalies.DropsChanged()
 }

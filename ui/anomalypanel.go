@@ -75,7 +75,7 @@ func (p *AnomalyPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewS
 func (p *AnomalyPanel) ModelChanged() {
 	p.errs, p.from = nil, ""
 	p.Sheet.SetImage(nil)
-	if m := p.env.model(); m != nil && m.HeldOut() != nil && len(m.HeldOut().Errors) > 0 {
+	if m := p.env.session.Model(); m != nil && m.HeldOut() != nil && len(m.HeldOut().Errors) > 0 {
 		p.setErrors(m.HeldOut().Errors, "the model's held-out statistics")
 	} else {
 		p.Info.SetText("This model has no held-out statistics: rank a dataset's held-out images.")
@@ -179,7 +179,7 @@ func histogram(errs []float32, lo, hi, t, m float64, w, h int, fg, hot, mark col
 // computes every held-out image's reconstruction error and shows the worst
 // 50 above their reconstructions.
 func (p *AnomalyPanel) Rank() {
-	m := p.env.model()
+	m := p.env.session.Model()
 	if m == nil || p.busy {
 		return
 	}
@@ -210,7 +210,7 @@ func (p *AnomalyPanel) Rank() {
 					p.env.onErr(fmt.Errorf("ranking: %w", err))
 					return
 				}
-				if p.env.model() != m {
+				if p.env.session.Model() != m {
 					return
 				}
 				p.Sheet.SetImage(strip(sheet, 10))

@@ -126,7 +126,7 @@ func (e *Explorer) Augment(opt vae.AugmentOptions, pngs bool, dir string, progre
 		done(0, err)
 		return cancel
 	}
-	m := e.model
+	m := e.Session.Model()
 	e.loadTrainData(ctx, progress, func(d *Data, err error) {
 		if err != nil {
 			done(0, err)

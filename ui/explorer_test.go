@@ -19,14 +19,16 @@ import (
 	"vaeexplorer/vae/imaging"
 )
 
-// decodedMatchesEngine reports whether the decoded view shows exactly what
-// the engine decodes for the explorer's point.
+// decodedMatchesEngine reports whether the decoded view shows what the
+// engine decodes for the explorer's point. The view decodes from a weight
+// snapshot on pure-Go BLAS, which may round a pixel the other way: one
+// grey level is allowed.
 func decodedMatchesEngine(e *Explorer, m Model) bool {
-	if e.Decoded.Image == nil {
+	if e.Point.Decoded.Image == nil {
 		return false
 	}
-	pix, err := m.Decode(e.Point())
-	return err == nil && sameImage(e.Decoded.Image, imaging.Gray28(pix))
+	pix, err := m.Decode(e.Session.Point())
+	return err == nil && nearImage(e.Point.Decoded.Image, imaging.Gray28(pix), 1)
 }
 
 // dragPlane drags the plane's point from one latent position to another
@@ -53,40 +55,40 @@ func TestDragDecodesWhatTheEngineDecodes(t *testing.T) {
 	m := tinyModel(t)
 	e, loop := newTestExplorer(t, m)
 	loop.until(t, "the first decode", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
-	before := e.Decoded.Image
+	before := e.Point.Decoded.Image
 
 	wx, wy := 2.0, 1.25
 	dragPlane(e, 0, 0, wx, wy, 20)
-	if p := e.Point(); math.Abs(float64(p[0])-wx) > 1e-4 || math.Abs(float64(p[1])-wy) > 1e-4 {
+	if p := e.Session.Point(); math.Abs(float64(p[0])-wx) > 1e-4 || math.Abs(float64(p[1])-wy) > 1e-4 {
 		t.Fatalf("after dragging, point %v, want (%.3f, %.3f)", p, wx, wy)
 	}
 	loop.until(t, "the decoded image of the new point", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
-	if sameImage(before, e.Decoded.Image) {
+	if sameImage(before, e.Point.Decoded.Image) {
 		t.Fatal("the decoded image did not change")
 	}
 	// The sliders follow the plane.
-	if v := e.sliders[0].Value; math.Abs(v-wx) > 0.01 {
+	if v := e.Point.Sliders[0].Value; math.Abs(v-wx) > 0.01 {
 		t.Errorf("slider z0 = %v, want %v", v, wx)
 	}
-	if !strings.Contains(e.decodedLabel.Text, "z = (") {
-		t.Errorf("decoded label %q", e.decodedLabel.Text)
+	if !strings.Contains(e.Point.Readout.Text, "z = (") {
+		t.Errorf("decoded label %q", e.Point.Readout.Text)
 	}
 }
 
 func TestSlidersMoveThePlane(t *testing.T) {
 	m := tinyModel(t)
 	e, loop := newTestExplorer(t, m)
-	e.sliders[1].SetValue(-2.5)
-	if e.Plane.Y != -2.5 || e.Point()[1] != -2.5 {
-		t.Fatalf("slider z1 = -2.5 put the plane at y=%v, point %v", e.Plane.Y, e.Point())
+	slideTo(e.Point.Sliders[1], -2.5)
+	if e.Plane.Y != -2.5 || e.Session.Point()[1] != -2.5 {
+		t.Fatalf("slider z1 = -2.5 put the plane at y=%v, point %v", e.Plane.Y, e.Session.Point())
 	}
 	loop.until(t, "decode of the slider's point", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
 	e.ResetPoint()
-	if p := e.Point(); p[0] != 0 || p[1] != 0 || e.sliders[1].Value != 0 {
-		t.Fatalf("origin: point %v, slider %v", p, e.sliders[1].Value)
+	if p := e.Session.Point(); p[0] != 0 || p[1] != 0 || e.Point.Sliders[1].Value != 0 {
+		t.Fatalf("origin: point %v, slider %v", p, e.Point.Sliders[1].Value)
 	}
 	e.RandomPoint()
-	if p := e.Point(); p[0] == 0 && p[1] == 0 {
+	if p := e.Session.Point(); p[0] == 0 && p[1] == 0 {
 		t.Fatal("random point is the origin")
 	}
 }
@@ -95,7 +97,7 @@ func TestTapJumpsAndHoverShowsCoordinates(t *testing.T) {
 	m := tinyModel(t)
 	e, _ := newTestExplorer(t, m)
 	tapPlane(e, -2, 1)
-	if p := e.Point(); math.Abs(float64(p[0])+2) > 1e-4 || math.Abs(float64(p[1])-1) > 1e-4 {
+	if p := e.Session.Point(); math.Abs(float64(p[0])+2) > 1e-4 || math.Abs(float64(p[1])-1) > 1e-4 {
 		t.Fatalf("tap at (-2, 1) put the point at %v", p)
 	}
 	e.Plane.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: e.Plane.toPos(1.5, -0.5)}})
@@ -130,8 +132,8 @@ func TestTrainButtonTrainsAndButtonsFollow(t *testing.T) {
 		t.Error("while training: Train should be off, Pause and Stop on, Resume off")
 	}
 	loop.until(t, "training to finish", func() bool { return e.Train.State() == trainIdle }, 60*time.Second)
-	if e.Train.Status.Text != "Finished" {
-		t.Fatalf("status %q (%s)", e.Train.Status.Text, e.Status())
+	if e.Bar.Training.Text != "Finished" {
+		t.Fatalf("status %q (%s)", e.Bar.Training.Text, e.Status())
 	}
 	m := e.Model()
 	if m.Config().Hidden != 24 || len(m.History()) != 2 {
@@ -172,8 +174,8 @@ func TestPauseResumeStopAndSpace(t *testing.T) {
 	}
 	test.Tap(e.Train.StopBtn)
 	loop.until(t, "training to stop", func() bool { return e.Train.State() == trainIdle }, 20*time.Second)
-	if e.Train.Status.Text != "Stopped" || !strings.Contains(e.Status(), "stopped") {
-		t.Fatalf("after Stop: %q, %q", e.Train.Status.Text, e.Status())
+	if e.Bar.Training.Text != "Stopped" || !strings.Contains(e.Status(), "stopped") {
+		t.Fatalf("after Stop: %q, %q", e.Bar.Training.Text, e.Status())
 	}
 }
 
@@ -208,7 +210,7 @@ func TestDragWhileTraining(t *testing.T) {
 	e.StopTraining()
 	loop.until(t, "training to stop", func() bool { return e.Train.State() == trainIdle }, 20*time.Second)
 	m := e.Model()
-	e.requestDecode()
+	e.requestDecode(false)
 	loop.until(t, "a decode consistent with the final weights", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
 }
 
@@ -281,11 +283,11 @@ func TestDropRealPNGAndBadFiles(t *testing.T) {
 	huge := filepath.Join(dir, "huge.png")
 	os.WriteFile(huge, pngHeader(100000, 100000), 0o644)
 	for _, bad := range []string{text, empty, huge, filepath.Join(dir, "missing.png")} {
-		point := e.Point()
+		point := e.Session.Point()
 		e.AnalyseFiles([]string{bad})
 		name := filepath.Base(bad)
 		loop.until(t, "the message about "+name, func() bool { return strings.Contains(e.Status(), name) }, 10*time.Second)
-		if len(e.Drops.Items()) != 1 || len(e.Plane.Marks()) != 1 || e.Model() != Model(m) || e.Point()[0] != point[0] {
+		if len(e.Drops.Items()) != 1 || len(e.Plane.Marks()) != 1 || e.Model() != Model(m) || e.Session.Point()[0] != point[0] {
 			t.Fatalf("%s changed the explorer's state", name)
 		}
 	}
@@ -352,7 +354,7 @@ func TestSettingsRemembered(t *testing.T) {
 
 func TestBundledModelAtFirstLaunch(t *testing.T) {
 	e, loop := newTestExplorer(t, nil)
-	if e.Model() == nil || e.modelName != "bundled mlp model" || e.Plane.ScatterLen() == 0 {
+	if e.Model() == nil || e.Session.Name() != "bundled mlp model" || e.Plane.ScatterLen() == 0 {
 		t.Fatal("first launch: no bundled model with its scatter")
 	}
 	loop.until(t, "the grid", func() bool { return e.Grid.View.Image != nil }, 10*time.Second)
@@ -384,13 +386,13 @@ func TestLatentSizeAboveTwo(t *testing.T) {
 	cfg.Latent, cfg.Hidden = 4, 16
 	m, _ := vae.NewModel(cfg)
 	e, loop := newTestExplorer(t, m)
-	if len(e.sliders) != 4 || !e.dimsRow.Visible() {
-		t.Fatalf("L=4: %d sliders, dims row visible %v", len(e.sliders), e.dimsRow.Visible())
+	if len(e.Point.Sliders) != 4 || !e.Point.DimsRow.Visible() {
+		t.Fatalf("L=4: %d sliders, dims row visible %v", len(e.Point.Sliders), e.Point.DimsRow.Visible())
 	}
-	e.dimXSel.SetSelected("z2")
-	e.dimYSel.SetSelected("z3")
+	e.Point.DimX.SetSelected("z2")
+	e.Point.DimY.SetSelected("z3")
 	tapPlane(e, 1, -1)
-	p := e.Point()
+	p := e.Session.Point()
 	if math.Abs(float64(p[2])-1) > 1e-4 || math.Abs(float64(p[3])+1) > 1e-4 || p[0] != 0 {
 		t.Fatalf("tap on the z2/z3 plane gave %v", p)
 	}
@@ -406,14 +408,14 @@ func TestStaleDecodeNeverReplacesANewerOne(t *testing.T) {
 	w.hand(newer)
 	w.hand(older) // arrives late, through fyne.Do
 	loop.drain()
-	if e.Decoded.Image != newer.img || !strings.Contains(e.decodedLabel.Text, "1.00, 1.00") {
+	if e.Point.Decoded.Image != newer.img || !strings.Contains(e.Point.Readout.Text, "1.00, 1.00") {
 		t.Fatal("an older decode replaced a newer one")
 	}
 }
 
 func TestClosingAsksBeforeLosingTraining(t *testing.T) {
 	e, _ := newTestExplorer(t, tinyModel(t))
-	e.dirty = true
+	e.Session.MarkDirty()
 	e.requestClose()
 	if e.closing {
 		t.Fatal("closed with unsaved training without asking")
@@ -421,7 +423,7 @@ func TestClosingAsksBeforeLosingTraining(t *testing.T) {
 	if overlays := e.Window.Canvas().Overlays().List(); len(overlays) == 0 {
 		t.Fatal("no confirmation dialog")
 	}
-	e.dirty = false
+	e.Session.dirty = false
 	e.requestClose()
 	if !e.closing {
 		t.Fatal("a saved model did not close")

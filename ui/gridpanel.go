@@ -29,20 +29,18 @@ type GridPanel struct {
 	RefreshBtn *widget.Button
 	Export     *widget.Button
 
-	win    fyne.Window
-	do     func(func())        // runs a function on the UI goroutine
-	spec   func() vae.GridSpec // the explorer supplies dims and base
-	model  func() Model
-	onErr  func(error)
-	busy   bool
-	redo   bool
+	env    *toolEnv
+	jobs   *latest
 	lastPx []float32 // decoded pixels of the shown grid, for export
 	lastN  int
-	box    fyne.CanvasObject
+	// base is the point's other coordinates the shown grid was decoded
+	// with (they matter when the latent space has more than two).
+	base []float32
+	box  fyne.CanvasObject
 }
 
-func newGridPanel(win fyne.Window, do func(func()), model func() Model, spec func() vae.GridSpec, onErr func(error)) *GridPanel {
-	g := &GridPanel{win: win, do: do, model: model, spec: spec, onErr: onErr}
+func newGridPanel(env *toolEnv) *GridPanel {
+	g := &GridPanel{env: env, jobs: newLatest(env.do)}
 	g.View = NewImageView(nil, 240)
 	g.N = widget.NewSlider(5, 40)
 	g.N.Step = 1
@@ -53,7 +51,6 @@ func newGridPanel(win fyne.Window, do func(func()), model func() Model, spec fun
 	}
 	g.N.OnChangeEnded = func(float64) { g.Update() }
 	g.Spacing = widget.NewRadioGroup([]string{"Linear ±3", "Normal quantiles"}, func(string) { g.Update() })
-	g.Spacing.Horizontal = true
 	g.Spacing.SetSelected("Linear ±3")
 	g.RefreshBtn = widget.NewButton("Refresh", g.Update)
 	g.Export = widget.NewButton("Export PNG…", g.exportPNG)
@@ -71,9 +68,11 @@ func newGridPanel(win fyne.Window, do func(func()), model func() Model, spec fun
 // CreateRenderer lays out the view and its controls.
 func (g *GridPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(g.box) }
 
-// Spec is the grid the controls describe, over the explorer's dimensions.
+// Spec is the grid the controls describe, over the session's dimensions
+// at its point.
 func (g *GridPanel) Spec() vae.GridSpec {
-	s := g.spec()
+	x, y := g.env.session.Dims()
+	s := vae.GridSpec{DimX: x, DimY: y, Base: g.env.session.Point()}
 	s.N = int(g.N.Value)
 	s.Range = 3
 	if g.Spacing.Selected == "Normal quantiles" {
@@ -82,20 +81,32 @@ func (g *GridPanel) Spec() vae.GridSpec {
 	return s
 }
 
-// Update decodes the grid again on a goroutine. Calls while one runs
-// coalesce into one more run.
-func (g *GridPanel) Update() {
-	if g.busy {
-		g.redo = true
-		return
+// PointMoved decodes the grid again when the point's coordinates off the
+// plane (which the grid holds fixed) moved.
+func (g *GridPanel) PointMoved() {
+	x, y := g.env.session.Dims()
+	z := g.env.session.Point()
+	if len(z) != len(g.base) {
+		return // a new model: Update follows
 	}
-	m := g.model()
+	for i := range z {
+		if i != x && i != y && z[i] != g.base[i] {
+			g.Update()
+			return
+		}
+	}
+}
+
+// Update decodes the grid again off the UI goroutine; the newest request
+// wins.
+func (g *GridPanel) Update() {
+	m := g.env.session.Model()
 	if m == nil {
 		return
 	}
 	spec := g.Spec()
-	g.busy = true
-	go func() {
+	g.base = spec.Base
+	g.jobs.Run(func() func() {
 		var pix []float32
 		pts, err := spec.Points(m.Latent())
 		if err == nil {
@@ -105,20 +116,15 @@ func (g *GridPanel) Update() {
 		if err == nil {
 			img = imaging.Tile(pix, imaging.Side, spec.N, 0)
 		}
-		g.do(func() {
-			g.busy = false
+		return func() {
 			if err != nil {
-				g.onErr(fmt.Errorf("latent grid: %w", err))
-			} else {
-				g.lastPx, g.lastN = pix, spec.N
-				g.View.SetImage(img)
+				g.env.onErr(fmt.Errorf("latent grid: %w", err))
+				return
 			}
-			if g.redo {
-				g.redo = false
-				g.Update()
-			}
-		})
-	}()
+			g.lastPx, g.lastN = pix, spec.N
+			g.View.SetImage(img)
+		}
+	})
 }
 
 // exportPNG saves the shown grid, scaled up so it is readable.
@@ -135,9 +141,9 @@ func (g *GridPanel) exportPNG() {
 		img := imaging.Tile(pix, imaging.Side, n, 0)
 		scale := int(math.Max(1, math.Round(800/float64(img.Bounds().Dx()))))
 		if err := png.Encode(w, upscale(img, scale)); err != nil {
-			g.onErr(fmt.Errorf("export %s: %w", w.URI().Path(), err))
+			g.env.onErr(fmt.Errorf("export %s: %w", w.URI().Path(), err))
 		}
-	}, g.win)
+	}, g.env.win)
 	d.SetFileName(fmt.Sprintf("latent-grid-%dx%d.png", n, n))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png"}))
 	d.Show()

@@ -164,6 +164,22 @@ func sameImage(a, b image.Image) bool {
 	return true
 }
 
+// nearImage reports whether two grey images of the same size differ by at
+// most tol in every pixel.
+func nearImage(a, b image.Image, tol int) bool {
+	ga, ok1 := a.(*image.Gray)
+	gb, ok2 := b.(*image.Gray)
+	if !ok1 || !ok2 || ga.Rect != gb.Rect {
+		return false
+	}
+	for i := range ga.Pix {
+		if d := int(ga.Pix[i]) - int(gb.Pix[i]); d > tol || d < -tol {
+			return false
+		}
+	}
+	return true
+}
+
 // pngHeader is a PNG signature and IHDR declaring w x h, without pixels.
 func pngHeader(w, h uint32) []byte {
 	b := []byte("\x89PNG\r\n\x1a\n")
@@ -172,4 +188,12 @@ func pngHeader(w, h uint32) []byte {
 	chunk = append(chunk, 8, 0, 0, 0, 0)
 	b = append(b, chunk...)
 	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(chunk))
+}
+
+// slideTo drags a slider's thumb to value v, as a user would.
+func slideTo(s *ValueSlider, v float64) {
+	w := s.Size().Width - 2*sliderPad
+	x := sliderPad + float32((v-s.Min)/(s.Max-s.Min))*w
+	s.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(x, s.Size().Height/2)}})
+	s.DragEnd()
 }

@@ -33,8 +33,7 @@ type InterpPanel struct {
 	stepsLb   *widget.Label
 	env       *toolEnv
 	frames    [][]float32 // decoded path, one image per step
-	busy      bool
-	redo      bool
+	jobs      *latest
 	stopAnim  chan struct{} // non-nil while animating
 	animFrame int
 	box       fyne.CanvasObject
@@ -47,7 +46,7 @@ const (
 )
 
 func newInterpPanel(env *toolEnv) *InterpPanel {
-	p := &InterpPanel{env: env}
+	p := &InterpPanel{env: env, jobs: newLatest(env.do)}
 	p.A = newSourcePicker(env, srcHeldPrefix+"1")
 	p.B = newSourcePicker(env, srcHeldPrefix+"7")
 	p.A.OnChanged, p.B.OnChanged = p.Update, p.Update
@@ -91,11 +90,7 @@ func (p *InterpPanel) RefreshSources() {
 
 // Update decodes the path off the UI goroutine.
 func (p *InterpPanel) Update() {
-	if p.busy {
-		p.redo = true
-		return
-	}
-	m := p.env.model()
+	m := p.env.session.Model()
 	if m == nil || p.Mode == nil || p.Strip == nil {
 		return // still being built
 	}
@@ -106,15 +101,13 @@ func (p *InterpPanel) Update() {
 		return
 	}
 	steps, slerp := int(p.Steps.Value), p.Mode.Selected == modeSlerp
-	p.busy = true
-	go func() {
+	p.jobs.Run(func() func() {
 		path, err := vae.Path(a, b, steps, slerp)
 		var pix []float32
 		if err == nil {
 			pix, err = m.Decode(path)
 		}
-		p.env.do(func() {
-			p.busy = false
+		return func() {
 			if err != nil {
 				p.Info.SetText("Interpolation: " + err.Error())
 			} else {
@@ -127,12 +120,8 @@ func (p *InterpPanel) Update() {
 				p.Frame.SetImage(imaging.Gray28(p.frames[p.animFrame]))
 				p.Info.SetText(fmt.Sprintf("%s → %s, %d steps, %s; distance %.2f", an, bn, steps, p.Mode.Selected, dist32(a, b)))
 			}
-			if p.redo {
-				p.redo = false
-				p.Update()
-			}
-		})
-	}()
+		}
+	})
 }
 
 func firstErr(errs ...error) error {

@@ -50,6 +50,8 @@ type LatentPlane struct {
 	arrow         *Arrow
 
 	hovering   bool
+	dragging   bool // a drag that began inside the plotted square
+	dragSkip   bool // a drag that began outside it: ignored until it ends
 	hoverX     float64
 	hoverY     float64
 	scatterImg *image.NRGBA // cached scatter layer, rebuilt when stale
@@ -113,21 +115,43 @@ func (p *LatentPlane) clamp(v float64) float64 {
 	return math.Max(-p.Range, math.Min(p.Range, v))
 }
 
-// Dragged moves the point with the mouse.
+// Dragged moves the point with the mouse. A drag must begin inside the
+// plotted square; once begun it may leave it (the point stops at the edge).
 func (p *LatentPlane) Dragged(ev *fyne.DragEvent) {
-	p.moveTo(ev.Position)
+	if !p.dragging && !p.dragSkip {
+		start := ev.Position.Subtract(ev.Dragged)
+		if p.inPlot(start) || p.inPlot(ev.Position) {
+			p.dragging = true
+		} else {
+			p.dragSkip = true
+		}
+	}
+	if p.dragging {
+		p.moveTo(ev.Position)
+	}
 }
 
 // DragEnd ends a drag.
 func (p *LatentPlane) DragEnd() {
-	if p.OnDragEnd != nil {
+	was := p.dragging
+	p.dragging, p.dragSkip = false, false
+	if was && p.OnDragEnd != nil {
 		p.OnDragEnd()
 	}
 }
 
-// Tapped jumps the point to where the user clicked.
+// Tapped jumps the point to where the user clicked, inside the plotted
+// square only (not on the margins, the ticks or beside the square).
 func (p *LatentPlane) Tapped(ev *fyne.PointEvent) {
-	p.moveTo(ev.Position)
+	if p.inPlot(ev.Position) {
+		p.moveTo(ev.Position)
+	}
+}
+
+// inPlot reports whether pos lies in the plotted square.
+func (p *LatentPlane) inPlot(pos fyne.Position) bool {
+	o, side := plotRect(p.Size())
+	return side > 0 && pos.X >= o.X && pos.Y >= o.Y && pos.X <= o.X+side && pos.Y <= o.Y+side
 }
 
 func (p *LatentPlane) moveTo(pos fyne.Position) {
@@ -143,9 +167,14 @@ func (p *LatentPlane) moveTo(pos fyne.Position) {
 // MouseIn starts showing the coordinates under the mouse.
 func (p *LatentPlane) MouseIn(ev *desktop.MouseEvent) { p.MouseMoved(ev) }
 
-// MouseMoved updates the coordinates under the mouse.
+// MouseMoved updates the coordinates under the mouse (inside the plotted
+// square; outside it there are none).
 func (p *LatentPlane) MouseMoved(ev *desktop.MouseEvent) {
-	p.hovering = true
+	in := p.inPlot(ev.Position)
+	if !in && !p.hovering {
+		return
+	}
+	p.hovering = in
 	p.hoverX, p.hoverY = p.toLatent(ev.Position)
 	p.Refresh()
 }
@@ -171,10 +200,12 @@ const (
 	planePad    = 6
 )
 
-// plotRect returns the square plot area within size: origin and side.
+// plotRect returns the square plot area within size: origin and side. The
+// square is as large as the widget allows, centred across its width.
 func plotRect(size fyne.Size) (fyne.Position, float32) {
-	side := float32(math.Max(0, math.Min(float64(size.Width-planeLeft-planePad), float64(size.Height-planeBottom-planePad))))
-	return fyne.NewPos(planeLeft, planePad), side
+	w, h := size.Width-planeLeft-planePad, size.Height-planeBottom-planePad
+	side := max(0, min(w, h))
+	return fyne.NewPos(planeLeft+(w-side)/2, planePad), side
 }
 
 // toPos maps latent coordinates to a position in the widget.

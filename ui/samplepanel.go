@@ -31,15 +31,14 @@ type SamplePanel struct {
 
 	env      *toolEnv
 	tempLb   *widget.Label
-	busy     bool
-	redo     bool
+	jobs     *latest
 	lastPix  []float32
 	lastCols int
 	box      fyne.CanvasObject
 }
 
 func newSamplePanel(env *toolEnv) *SamplePanel {
-	p := &SamplePanel{env: env}
+	p := &SamplePanel{env: env, jobs: newLatest(env.do)}
 	p.View = NewImageView(nil, 240)
 	p.Seed = widget.NewEntry()
 	p.Seed.SetText("1")
@@ -87,11 +86,7 @@ func (p *SamplePanel) settings() (seed int64, temp float64, n int, err error) {
 // Update decodes the sheet off the UI goroutine; calls while one runs
 // coalesce into one more.
 func (p *SamplePanel) Update() {
-	if p.busy {
-		p.redo = true
-		return
-	}
-	m := p.env.model()
+	m := p.env.session.Model()
 	seed, temp, n, err := p.settings()
 	if m == nil {
 		return
@@ -100,25 +95,19 @@ func (p *SamplePanel) Update() {
 		p.env.onErr(err)
 		return
 	}
-	p.busy = true
-	go func() {
+	p.jobs.Run(func() func() {
 		z := vae.Sample(rand.New(rand.NewSource(seed)), n, m.Latent(), temp)
 		pix, err := m.Decode(z)
 		cols := int(math.Ceil(math.Sqrt(float64(n))))
-		p.env.do(func() {
-			p.busy = false
+		return func() {
 			if err != nil {
 				p.env.onErr(fmt.Errorf("samples: %w", err))
 			} else {
 				p.lastPix, p.lastCols = pix, cols
 				p.View.SetImage(strip(pix, cols))
 			}
-			if p.redo {
-				p.redo = false
-				p.Update()
-			}
-		})
-	}()
+		}
+	})
 }
 
 func (p *SamplePanel) export() {

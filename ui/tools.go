@@ -20,22 +20,20 @@ import (
 	"vaeexplorer/vae/imaging"
 )
 
-// toolEnv is what the latent-space tool panels (sample, interpolate,
-// vectors, anomalies) need of the explorer: a handful of functions, so each
-// panel is testable on its own.
+// toolEnv is what every tool panel (grid, images, samples, interpolation,
+// vectors, anomalies) gets from the explorer: the session (model, point,
+// dimensions) and a few functions, so each panel is testable on its own.
 type toolEnv struct {
-	win   fyne.Window
-	do    func(func()) // runs a function on the UI goroutine
-	model func() Model
-	point func() []float32   // the plane's current latent point (a copy)
-	drops func() []*Analysis // analysed images, newest first
+	win     fyne.Window
+	do      func(func()) // runs a function on the UI goroutine
+	session *Session
+	drops   func() []*Analysis // analysed images, newest first
 	// data returns the loaded dataset, loading the one chosen in the
 	// training panel first when needed; done runs on the UI goroutine.
 	data     func(done func(*Data, error))
 	onErr    func(error)
 	status   func(string)
 	setArrow func(from, to []float32) // nil from hides it
-	changed  func()                   // the model gained something to save
 }
 
 // ---- choosing a latent code ----------------------------------------------------
@@ -71,7 +69,7 @@ func newSourcePicker(env *toolEnv, initial string) *sourcePicker {
 	p.Index.OnChanged = func(string) { p.changed() }
 	p.Index.Hide()
 	p.Capture = widget.NewButton("Capture", func() {
-		p.point = env.point()
+		p.point = env.session.Point()
 		if p.Select.Selected != srcPoint {
 			p.Select.SetSelected(srcPoint) // calls changed
 			return
@@ -80,7 +78,7 @@ func newSourcePicker(env *toolEnv, initial string) *sourcePicker {
 	})
 	p.Select = widget.NewSelect(nil, func(s string) {
 		if s == srcPoint && p.point == nil {
-			p.point = env.point()
+			p.point = env.session.Point()
 		}
 		if s == srcHeldIndex {
 			p.Index.Show()
@@ -104,7 +102,7 @@ func (p *sourcePicker) changed() {
 // current one when it still exists.
 func (p *sourcePicker) Refresh() {
 	opts := []string{srcPoint}
-	if m := p.env.model(); m != nil && m.HeldOut() != nil {
+	if m := p.env.session.Model(); m != nil && m.HeldOut() != nil {
 		seen := map[uint8]bool{}
 		for _, l := range m.HeldOut().Labels {
 			seen[l] = true
@@ -138,7 +136,7 @@ func (p *sourcePicker) Refresh() {
 // Code returns the chosen latent code and a short name for it, or an
 // error saying what is missing.
 func (p *sourcePicker) Code() ([]float32, string, error) {
-	m := p.env.model()
+	m := p.env.session.Model()
 	if m == nil {
 		return nil, "", fmt.Errorf("no model")
 	}
@@ -147,7 +145,7 @@ func (p *sourcePicker) Code() ([]float32, string, error) {
 	switch {
 	case sel == srcPoint:
 		if len(p.point) != L {
-			p.point = p.env.point()
+			p.point = p.env.session.Point()
 		}
 		return append([]float32(nil), p.point...), "point " + fmtVec(p.point), nil
 	case sel == srcHeldIndex || strings.HasPrefix(sel, srcHeldPrefix):

@@ -61,7 +61,7 @@ func TestSampleSheetFollowsSeedTemperatureAndCount(t *testing.T) {
 	}
 	// A bad seed is reported and changes nothing.
 	shown = p.View.Image
-	loop.until(t, "quiet", func() bool { return !p.busy }, 5*time.Second)
+	loop.until(t, "quiet", func() bool { return !p.jobs.Busy() }, 5*time.Second)
 	shown = p.View.Image
 	p.Seed.SetText("twelve")
 	p.Update()
@@ -153,7 +153,7 @@ func TestVectorPanelClassVectorArrowAndStore(t *testing.T) {
 	}
 	e.ShowTool(4)
 	test.Tap(p.StoreBtn)
-	if _, ok := storedVector(m, "1->7"); !ok || !e.dirty {
+	if _, ok := storedVector(m, "1->7"); !ok || !e.Session.Dirty() {
 		t.Error("Store did not keep the vector in the model")
 	}
 	if !slices.Contains(p.Stored.Options, "1->7") {
@@ -175,7 +175,7 @@ func TestVectorFromFoldersAndAttributeFromData(t *testing.T) {
 	p.ComputeFromFolders("thin->thick", thin, thick)
 	loop.until(t, "the folder vector", func() bool { return p.Kind.Selected == vecStored && p.Stored.Selected == "thin->thick" }, 5*time.Second)
 	v, ok := storedVector(m, "thin->thick")
-	if !ok || len(v.Z) != 2 || !e.dirty {
+	if !ok || len(v.Z) != 2 || !e.Session.Dirty() {
 		t.Fatalf("folder vector %+v stored %v", v, ok)
 	}
 	// A folder without images is a clear error, and stores nothing.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"fyne.io/fyne/v2/dialog"
@@ -19,8 +20,10 @@ const plotFlushEvery = 150 * time.Millisecond
 // StartTraining trains a model with the form's settings: a new one, or
 // the current one when "Continue" is ticked. Data loads (or downloads)
 // first, with its own progress; training then runs on its own goroutine.
+// The user's point stays where it is.
 func (e *Explorer) StartTraining() {
-	if e.Train.State() != trainIdle {
+	s := e.Session
+	if s.Training() != trainIdle {
 		return
 	}
 	cfg, limit, err := e.Train.Config()
@@ -30,19 +33,15 @@ func (e *Explorer) StartTraining() {
 	}
 	cont := e.Train.Continue.Checked
 	if cont {
-		mc := e.model.Config()
+		mc := s.Model().Config()
 		cfg.Arch, cfg.Latent, cfg.Hidden, cfg.Loss = mc.Arch, mc.Latent, mc.Hidden, mc.Loss
 	}
 	start := func() {
 		e.saveForm()
 		ctx, cancel := context.WithCancel(context.Background())
-		e.cancelTrain = cancel
-		e.Train.SetState(trainLoading)
-		e.Train.Progress.SetValue(0)
-		e.loadTrainData(ctx, func(frac float64, what string) {
-			e.Train.Progress.SetValue(frac)
-			e.Train.Status.SetText(what)
-		}, func(d *Data, err error) {
+		s.job = &trainJob{cancel: cancel}
+		s.setTraining(trainLoading)
+		e.loadTrainData(ctx, e.Bar.ShowLoading, func(d *Data, err error) {
 			if err != nil {
 				e.trainingEnded(err)
 				return
@@ -84,34 +83,33 @@ func (e *Explorer) loadTrainData(ctx context.Context, progress func(frac float64
 
 // beginTraining runs on the UI goroutine once the data is in.
 func (e *Explorer) beginTraining(ctx context.Context, cfg vae.Config, limit int, cont bool, d *Data) {
-	if ctx.Err() != nil {
-		e.trainingEnded(ctx.Err())
+	s := e.Session
+	if ctx.Err() != nil || s.job == nil {
+		e.trainingEnded(context.Canceled)
 		return
 	}
 	train := d.Train.Subset(limit)
 	cfg.Dataset = d.Name
-	m := e.model
+	m := s.Model()
 	if !cont {
 		var err error
 		if m, err = e.engine.NewModel(cfg); err != nil {
 			e.trainingEnded(err)
 			return
 		}
-		e.SetModel(m, "")
-		e.modelName = "unsaved model"
+		s.SetModel(m, "", "unsaved model")
 	}
 	t, err := e.engine.Train(ctx, m, cfg, &Data{Name: d.Name, Train: train, Test: d.Test})
 	if err != nil {
 		e.trainingEnded(err)
 		return
 	}
-	e.trainer = t
-	e.dirty = true
-	e.updateTitle()
-	e.Train.SetState(trainRunning)
+	s.job.trainer = t
+	s.job.pumpDone = make(chan struct{})
+	s.MarkDirty()
+	s.setTraining(trainRunning)
 	e.setStatus(fmt.Sprintf("Training on %d images of %s…", train.N, nameOr(d.Name, "data")))
-	e.pumpDone = make(chan struct{})
-	go e.pump(t, e.pumpDone)
+	go e.pump(t, s.job.pumpDone)
 }
 
 // pump carries training events to the UI goroutine: steps batched every
@@ -149,85 +147,84 @@ func (e *Explorer) pump(t Trainer, done chan struct{}) {
 }
 
 func (e *Explorer) showSteps(evs []vae.Event) {
-	if len(evs) == 0 || e.trainer == nil {
+	if len(evs) == 0 || e.Session.Training() == trainIdle {
 		return
 	}
 	for _, ev := range evs {
 		e.Plot.AddStep(float64(ev.Epoch-1)+float64(ev.Step)/float64(ev.Steps), ev.Loss)
 	}
 	e.Plot.Refresh()
-	ev := evs[len(evs)-1]
-	e.Train.Progress.SetValue(ev.Progress)
-	if e.Train.State() == trainRunning {
-		e.Train.Status.SetText(fmt.Sprintf("Epoch %d of %d · step %d/%d · loss %.1f · %.0f img/s · ETA %s",
-			ev.Epoch, ev.Epochs, ev.Step, ev.Steps, ev.Loss, ev.ImgPerSec, fmtETA(ev.ETA)))
+	if e.Session.Training() == trainRunning {
+		e.Bar.ShowStep(evs[len(evs)-1])
 	}
-	e.requestDecode() // the weights moved: show what the point decodes to now
+	e.requestDecode(false) // the weights moved: show what the point decodes to now
 }
 
 func (e *Explorer) showEpoch(ev vae.Event) {
 	e.Plot.AddEpoch(ev.Epoch, ev.Test.ELBO, ev.Test.Rec, ev.Test.KL)
 	e.Plot.Refresh()
-	e.Train.Progress.SetValue(ev.Progress)
-	e.refreshModelViews()
-	e.reanalyse()
+	e.Bar.ShowStep(ev)
+	e.Session.WeightsChanged()
 	e.setStatus(fmt.Sprintf("Epoch %d of %d: held-out -ELBO %.1f nats (reconstruction %.1f + KL %.1f), %.0f img/s",
 		ev.Epoch, ev.Epochs, ev.Test.ELBO, ev.Test.Rec, ev.Test.KL, ev.ImgPerSec))
+	if os.Getenv("VAE_EXPLORER_TIMING") != "" {
+		fmt.Fprintf(os.Stderr, "timing: epoch %d %.0f img/s held-out -ELBO %.2f\n", ev.Epoch, ev.ImgPerSec, ev.Test.ELBO)
+	}
 }
 
 // trainingEnded runs on the UI goroutine when training (or loading its
 // data) ends for any reason.
 func (e *Explorer) trainingEnded(err error) {
+	s := e.Session
 	stopped := errors.Is(err, context.Canceled)
-	e.trainer = nil
-	if e.cancelTrain != nil {
-		e.cancelTrain()
-		e.cancelTrain = nil
+	if s.job != nil {
+		s.job.cancel()
+		s.job = nil
 	}
-	e.Train.SetState(trainIdle)
+	s.setTraining(trainIdle)
 	if e.closing {
 		return
 	}
 	switch {
 	case err == nil:
-		e.Train.Progress.SetValue(1)
+		e.Bar.Ended("Finished", true)
 		e.setStatus("Training finished. Save the model with Ctrl+S.")
-		e.Train.Status.SetText("Finished")
 	case stopped:
+		e.Bar.Ended("Stopped", false)
 		e.setStatus("Training stopped; the model keeps what it learnt so far.")
-		e.Train.Status.SetText("Stopped")
 	default:
+		e.Bar.Ended("Failed", false)
 		e.showError(err)
-		e.Train.Status.SetText("Failed: " + err.Error())
 		dialog.ShowError(err, e.Window)
 	}
-	e.refreshModelViews()
+	s.WeightsChanged()
 }
 
 // PauseTraining holds training after the current step.
 func (e *Explorer) PauseTraining() {
-	if e.trainer == nil || e.Train.State() != trainRunning {
+	s := e.Session
+	if s.job == nil || s.job.trainer == nil || s.Training() != trainRunning {
 		return
 	}
-	e.trainer.Pause()
-	e.Train.SetState(trainPaused)
-	e.Train.Status.SetText("Paused")
+	s.job.trainer.Pause()
+	s.setTraining(trainPaused)
 	e.setStatus("Training paused: press Resume or Space to go on")
 }
 
 // ResumeTraining continues paused training.
 func (e *Explorer) ResumeTraining() {
-	if e.trainer == nil || e.Train.State() != trainPaused {
+	s := e.Session
+	if s.job == nil || s.job.trainer == nil || s.Training() != trainPaused {
 		return
 	}
-	e.trainer.Resume()
-	e.Train.SetState(trainRunning)
+	s.job.trainer.Resume()
+	s.setTraining(trainRunning)
 	e.setStatus("Training resumed")
 }
 
 // TogglePause pauses running training or resumes paused training.
 func (e *Explorer) TogglePause() {
-	switch e.Train.State() {
+	switch e.Session.Training() {
 	case trainRunning:
 		e.PauseTraining()
 	case trainPaused:
@@ -237,16 +234,8 @@ func (e *Explorer) TogglePause() {
 
 // StopTraining stops training (or the data loading before it).
 func (e *Explorer) StopTraining() {
-	if e.cancelTrain != nil {
-		e.cancelTrain()
-		e.Train.Status.SetText("Stopping…")
+	if j := e.Session.job; j != nil {
+		j.cancel()
+		e.Bar.Training.SetText("Stopping…")
 	}
-}
-
-func fmtETA(d time.Duration) string {
-	s := int(d.Round(time.Second).Seconds())
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
@@ -24,15 +25,16 @@ const (
 	trainPaused
 )
 
-// TrainPanel is the training form: dataset, hyper-parameters, the
-// Train/Pause/Resume/Stop buttons, progress and a status line. It holds no
-// training logic: the Explorer reacts to its buttons.
+// TrainPanel is the training form: dataset, hyper-parameters and the
+// Train/Pause/Resume/Stop buttons (which the window places above the form,
+// always in view). It holds no training logic: the Explorer reacts to its
+// buttons, and it shows the session's training state.
 type TrainPanel struct {
 	widget.BaseWidget
 
 	Dataset  *widget.Select
 	Folder   string // chosen with Choose folder…
-	folderLb *widget.Label
+	folderLb *TipLabel
 	chooseFd *widget.Button
 
 	Epochs, Latent, Hidden, Batch, LR, Beta, Warmup, Limit *widget.Entry
@@ -40,8 +42,6 @@ type TrainPanel struct {
 	Continue                                               *widget.Check
 
 	TrainBtn, PauseBtn, ResumeBtn, StopBtn *widget.Button
-	Progress                               *widget.ProgressBar
-	Status                                 *widget.Label
 
 	state trainState
 	box   fyne.CanvasObject
@@ -50,9 +50,8 @@ type TrainPanel struct {
 func newTrainPanel(win fyne.Window, onFolder func(string)) *TrainPanel {
 	p := &TrainPanel{}
 	p.Dataset = widget.NewSelect([]string{DataMNIST, DataFashion, DataFolder}, nil)
-	p.folderLb = widget.NewLabel("")
-	p.folderLb.Truncation = fyne.TextTruncateEllipsis
-	p.chooseFd = widget.NewButton("Choose folder…", func() {
+	p.folderLb = NewTipLabel("") // a long path is elided, whole in its tooltip
+	p.chooseFd = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
 		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
 			if err != nil || u == nil {
 				return
@@ -99,9 +98,6 @@ func newTrainPanel(win fyne.Window, onFolder func(string)) *TrainPanel {
 	p.PauseBtn = widget.NewButton("Pause", nil)
 	p.ResumeBtn = widget.NewButton("Resume", nil)
 	p.StopBtn = widget.NewButton("Stop", nil)
-	p.Progress = widget.NewProgressBar()
-	p.Status = widget.NewLabel("Ready")
-	p.Status.Wrapping = fyne.TextWrapWord
 
 	form := widget.NewForm(
 		widget.NewFormItem("Architecture", p.Arch),
@@ -123,10 +119,6 @@ func newTrainPanel(win fyne.Window, onFolder func(string)) *TrainPanel {
 		widget.NewLabelWithStyle("Hyper-parameters", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		form,
 		p.Continue,
-		container.NewGridWithColumns(2, p.TrainBtn, p.StopBtn),
-		container.NewGridWithColumns(2, p.PauseBtn, p.ResumeBtn),
-		p.Progress,
-		p.Status,
 	)
 	p.Dataset.SetSelected(DataMNIST)
 	p.SetState(trainIdle)

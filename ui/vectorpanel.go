@@ -50,12 +50,12 @@ type VectorPanel struct {
 	choice     *fyne.Container // the kind's own controls
 	vec        *vae.Vector     // the vector in use, nil until one resolves
 	computing  bool
-	seq        int // bumped per decode request; stale results are dropped
+	jobs       *latest
 	box        fyne.CanvasObject
 }
 
 func newVectorPanel(env *toolEnv) *VectorPanel {
-	p := &VectorPanel{env: env}
+	p := &VectorPanel{env: env, jobs: newLatest(env.do)}
 	digits := make([]string, 10)
 	for i := range digits {
 		digits[i] = strconv.Itoa(i)
@@ -124,7 +124,7 @@ func (p *VectorPanel) showKind() {
 func (p *VectorPanel) RefreshSources() {
 	p.Source.Refresh()
 	var names []string
-	if m := p.env.model(); m != nil {
+	if m := p.env.session.Model(); m != nil {
 		for _, v := range m.Vectors() {
 			names = append(names, v.Name)
 		}
@@ -149,7 +149,7 @@ func storedVector(m Model, name string) (vae.Vector, bool) {
 // resolve finds the chosen vector (computing an attribute vector on the
 // loaded dataset when the model stores none) and updates the pictures.
 func (p *VectorPanel) resolve() {
-	m := p.env.model()
+	m := p.env.session.Model()
 	if m == nil || p.Kind == nil || p.Strength == nil || p.Row == nil {
 		return // still being built
 	}
@@ -205,7 +205,7 @@ func (p *VectorPanel) computeAttribute(m Model, attr string) {
 					p.fail(err)
 					return
 				}
-				if p.env.model() != m || p.Kind.Selected != vecAttribute || p.Attr.Selected != attr {
+				if p.env.session.Model() != m || p.Kind.Selected != vecAttribute || p.Attr.Selected != attr {
 					p.resolve() // the choice moved on meanwhile
 					return
 				}
@@ -226,7 +226,7 @@ func (p *VectorPanel) fail(err error) {
 // Update decodes the source code moved by the current strength, and the
 // strip of strengths -3..3, off the UI goroutine.
 func (p *VectorPanel) Update() {
-	m := p.env.model()
+	m := p.env.session.Model()
 	if m == nil || p.vec == nil || p.Row == nil {
 		return
 	}
@@ -238,18 +238,13 @@ func (p *VectorPanel) Update() {
 	v, s := *p.vec, p.Strength.Value
 	edited := vae.AddScaled(z, v.Z, s)
 	p.env.setArrow(z, edited)
-	p.seq++
-	seq := p.seq
-	go func() {
+	p.jobs.Run(func() func() {
 		zs := append(append([]float32(nil), z...), edited...)
 		for k := -3; k <= 3; k++ {
 			zs = append(zs, vae.AddScaled(z, v.Z, float64(k))...)
 		}
 		pix, err := m.Decode(zs)
-		p.env.do(func() {
-			if seq != p.seq {
-				return // a newer request is on its way
-			}
+		return func() {
 			if err != nil {
 				p.fail(err)
 				return
@@ -259,13 +254,13 @@ func (p *VectorPanel) Update() {
 			p.Edited.SetImage(imaging.Gray28(pix[n : 2*n]))
 			p.Row.SetImage(strip(pix[2*n:], 7))
 			p.Info.SetText(fmt.Sprintf("%s (|v| %.2f): %s\napplied to %s at strength %+.1f", v.Name, vae.Norm(v.Z), v.Description, name, s))
-		})
-	}()
+		}
+	})
 }
 
 // store keeps the current vector in the model (saved with it).
 func (p *VectorPanel) store() {
-	m := p.env.model()
+	m := p.env.session.Model()
 	if m == nil || p.vec == nil {
 		return
 	}
@@ -273,7 +268,7 @@ func (p *VectorPanel) store() {
 		p.env.onErr(err)
 		return
 	}
-	p.env.changed()
+	p.env.session.MarkDirty()
 	p.RefreshSources()
 	p.env.status(fmt.Sprintf("Stored vector %q in the model; save the model to keep it", p.vec.Name))
 }
@@ -307,7 +302,7 @@ func (p *VectorPanel) fromFolders() {
 // ComputeFromFolders computes the vector from the images in folder from
 // towards those in folder to, stores it as name and selects it.
 func (p *VectorPanel) ComputeFromFolders(name, from, to string) {
-	m := p.env.model()
+	m := p.env.session.Model()
 	if m == nil {
 		return
 	}
@@ -330,9 +325,9 @@ func (p *VectorPanel) ComputeFromFolders(name, from, to string) {
 				p.env.onErr(fmt.Errorf("vector %q: %w", name, err))
 				return
 			}
-			p.env.changed()
+			p.env.session.MarkDirty()
 			p.env.status(fmt.Sprintf("Stored vector %q (%d and %d images); save the model to keep it", name, len(a)/vae.ImageSize, len(b)/vae.ImageSize))
-			if p.env.model() != m {
+			if p.env.session.Model() != m {
 				return
 			}
 			p.RefreshSources()

@@ -27,9 +27,30 @@ func TestPlaneMapping(t *testing.T) {
 	}
 	var got []float64
 	p.OnChanged = func(x, y float64) { got = []float64{x, y} }
-	p.Tapped(&fyne.PointEvent{Position: fyne.NewPos(10000, -10000)})
+	// Only the plotted square takes clicks: not the tick margin, not the
+	// space beside the square.
+	for _, pos := range []fyne.Position{{X: 10000, Y: -10000}, {X: 5, Y: 150}, {X: 390, Y: 150}, {X: 200, Y: 295}} {
+		p.Tapped(&fyne.PointEvent{Position: pos})
+		if got != nil {
+			t.Fatalf("a tap at %v outside the plotted square moved the point to %v", pos, got)
+		}
+	}
+	// A drag that begins inside and leaves it stops at the edge: the
+	// corner (4, 4).
+	start := p.toPos(3, 3)
+	p.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: start.AddXY(2, -2)}, Dragged: fyne.NewDelta(2, -2)})
+	p.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(10000, -10000)}, Dragged: fyne.NewDelta(9000, -9000)})
+	p.DragEnd()
 	if got == nil || got[0] != 4 || got[1] != 4 {
-		t.Errorf("a tap outside the plot should clamp to the corner (4, 4), got %v", got)
+		t.Errorf("a drag out of the plot should clamp to the corner (4, 4), got %v", got)
+	}
+	// A drag that begins outside the square is not a drag of the point.
+	got = nil
+	p.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(7, 150)}, Dragged: fyne.NewDelta(2, 0)})
+	p.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: p.toPos(0, 0)}, Dragged: fyne.NewDelta(100, 0)})
+	p.DragEnd()
+	if got != nil {
+		t.Errorf("a drag from the margin moved the point to %v", got)
 	}
 	p.SetPoint(9, -9)
 	if p.X != 4 || p.Y != -4 {

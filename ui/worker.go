@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"vaeexplorer/vae"
 	"vaeexplorer/vae/imaging"
 )
 
@@ -18,6 +19,11 @@ import (
 // so the image lands in the same frame as the mouse event that asked for
 // it; a result that takes longer (a big model, a busy machine) arrives
 // later through fyne.Do and the UI never blocks beyond the budget.
+//
+// The worker decodes from its own snapshot of the model's weights when the
+// model offers one (vae.DecoderSnapshot), so a decode never waits for a
+// training step: the snapshot takes the trainer's newest published weights
+// when they are free, and runs on the worker's goroutine alone.
 type decodeWorker struct {
 	deliver func(img *image.Gray, z []float32) // runs on the UI goroutine
 	do      func(func())                       // runs a function there (fyne.Do)
@@ -29,7 +35,6 @@ type decodeWorker struct {
 	seq     uint64 // number of the latest request
 	pending bool
 	inter   bool               // the latest request is interactive
-	release func()             // ends the latest request's hold on training, or nil
 	waitSeq uint64             // request a UI callback is waiting for
 	waiter  chan decodedResult // where to send it, or nil
 	wake    chan struct{}
@@ -55,17 +60,13 @@ func newDecodeWorker(do func(func()), deliver func(*image.Gray, []float32)) *dec
 	return w
 }
 
-// holder is a model that training can make way for (*vae.Model).
-type holder interface{ HoldForInteractive() (release func()) }
+// snapshotter is a model that can hand the worker a private copy of its
+// decoder (*vae.Model).
+type snapshotter interface {
+	NewDecoderSnapshot() *vae.DecoderSnapshot
+}
 
 func (w *decodeWorker) request(m Decoder, z []float32, interactive bool) uint64 {
-	if w.release != nil { // the pending request is replaced
-		w.release()
-		w.release = nil
-	}
-	if h, ok := m.(holder); ok && interactive {
-		w.release = h.HoldForInteractive()
-	}
 	w.model, w.inter = m, interactive
 	w.latest = append(w.latest[:0], z...)
 	w.asked = time.Now()
@@ -141,6 +142,18 @@ func (w *decodeWorker) Close() {
 func (w *decodeWorker) loop() {
 	defer close(w.exited)
 	var buf []float32
+	// The decoder used for the current model: its snapshot when it has
+	// one, else the model itself.
+	var (
+		forModel Decoder
+		dec      Decoder
+		snap     *vae.DecoderSnapshot
+	)
+	defer func() {
+		if snap != nil {
+			snap.Close()
+		}
+	}()
 	for {
 		select {
 		case <-w.quit:
@@ -152,22 +165,33 @@ func (w *decodeWorker) loop() {
 			w.mu.Unlock()
 			continue
 		}
-		m, z, asked, seq, inter, release := w.model, append([]float32(nil), w.latest...), w.asked, w.seq, w.inter, w.release
-		w.pending, w.release = false, nil
+		m, z, asked, seq, inter := w.model, append([]float32(nil), w.latest...), w.asked, w.seq, w.inter
+		w.pending = false
 		w.mu.Unlock()
 
+		if m != forModel {
+			if snap != nil {
+				snap.Close()
+				snap = nil
+			}
+			forModel, dec = m, m
+			if s, ok := m.(snapshotter); ok {
+				snap = s.NewDecoderSnapshot()
+				dec = snap
+			}
+		}
 		var r decodedResult
-		if m != nil && len(z) == m.Latent() {
+		if dec != nil && len(z) == dec.Latent() {
 			if len(buf) != imaging.Side*imaging.Side {
 				buf = make([]float32, imaging.Side*imaging.Side)
 			}
-			if err := m.DecodeInto(buf, z); err == nil {
+			if err := dec.DecodeInto(buf, z); err == nil {
 				// A fresh image each time: Fyne keys textures by it.
 				r = decodedResult{seq: seq, img: imaging.Gray28(buf), z: z, asked: asked, interactive: inter}
 			}
 		}
-		if release != nil {
-			release()
+		if snap != nil && snap.Stale() {
+			w.retryStale(m, z)
 		}
 		w.mu.Lock()
 		var ch chan decodedResult
@@ -183,6 +207,27 @@ func (w *decodeWorker) loop() {
 			w.do(func() { w.hand(r) })
 		}
 	}
+}
+
+// staleRetry is how soon a decode made with a stale snapshot (the model
+// was busy publishing or evaluating) is made again.
+const staleRetry = 20 * time.Millisecond
+
+// retryStale asks again for z's image shortly, unless a newer request
+// comes first, so the image catches up with weights the snapshot could
+// not take.
+func (w *decodeWorker) retryStale(m Decoder, z []float32) {
+	w.mu.Lock()
+	seq := w.seq
+	w.mu.Unlock()
+	time.AfterFunc(staleRetry, func() {
+		w.mu.Lock()
+		if w.seq == seq && !w.pending {
+			w.request(m, z, false)
+		}
+		w.mu.Unlock()
+		w.poke()
+	})
 }
 
 // latencyStats keeps recent request-to-screen latencies.

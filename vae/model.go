@@ -345,16 +345,6 @@ func (m *Model) evaluate(images []float32, fillEps func([]float32), errs []float
 	return ev, nil
 }
 
-// HoldForInteractive tells training on this model to make way: between
-// steps the trainer waits (up to maxYield) until release is called. The
-// desktop app holds from the moment the mouse asks for a decode, so the
-// decode finds a free core.
-func (m *Model) HoldForInteractive() (release func()) {
-	m.interactive.Add(1)
-	var once sync.Once
-	return func() { once.Do(func() { m.interactive.Add(-1) }) }
-}
-
 // maxYield bounds how long one training step waits for interactive decodes.
 const maxYield = 20 * time.Millisecond
 

@@ -54,6 +54,10 @@ func (s *DecoderSnapshot) refresh() {
 	s.gen = s.m.gen.Load()
 }
 
+// Stale reports whether the model has published weights the snapshot has
+// not taken yet (it was busy at the last decode).
+func (s *DecoderSnapshot) Stale() bool { return s.m.gen.Load() != s.gen }
+
 // DecodeInto decodes latent points z (n x Latent) into dst (n x 784).
 func (s *DecoderSnapshot) DecodeInto(dst, z []float32) error {
 	L := s.Latent()

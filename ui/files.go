@@ -1,0 +1,205 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+
+	"vaeexplorer/assets"
+	"vaeexplorer/vae"
+)
+
+const maxRecent = 8
+
+// loadFirstModel opens the model named on the command line, else the last
+// one, else the bundled one.
+func (e *Explorer) loadFirstModel(path string) {
+	if path == "" {
+		if last := e.prefs.String(prefLastModel); last != "" {
+			if _, err := os.Stat(last); err == nil {
+				path = last
+			}
+		}
+	}
+	if arch, ok := assets.BundledName(path); ok {
+		if m, err := e.engine.Bundled(arch); err == nil {
+			e.SetModel(m, "")
+			return
+		}
+	}
+	if path != "" {
+		m, err := e.engine.Load(path)
+		if err == nil {
+			e.SetModel(m, path)
+			return
+		}
+		e.showError(fmt.Errorf("could not open the last model, so the bundled one is loaded: %w", err))
+	}
+	m, err := e.engine.Bundled(vae.ArchMLP)
+	if err != nil {
+		e.showError(err)
+		if m, err = e.engine.NewModel(vae.DefaultConfig()); err != nil {
+			e.showError(err)
+			return
+		}
+	}
+	e.SetModel(m, "")
+}
+
+func (e *Explorer) recent() []string {
+	var out []string
+	for _, p := range e.prefs.StringList(prefRecent) {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (e *Explorer) addRecent(path string) {
+	list := []string{path}
+	for _, p := range e.recent() {
+		if p != path && len(list) < maxRecent {
+			list = append(list, p)
+		}
+	}
+	e.prefs.SetStringList(prefRecent, list)
+	e.refreshMenu()
+}
+
+// confirmDiscard asks before replacing a model with unsaved training.
+func (e *Explorer) confirmDiscard(then func()) {
+	if !e.Session.Dirty() {
+		then()
+		return
+	}
+	dialog.ShowConfirm("Unsaved model", "The current model has training that is not saved. Replace it anyway?",
+		func(ok bool) {
+			if ok {
+				then()
+			}
+		}, e.Window)
+}
+
+func (e *Explorer) busyTraining() bool {
+	if e.Session.Training() != trainIdle {
+		e.showError(errors.New("stop training first"))
+		return true
+	}
+	return false
+}
+
+// NewModel replaces the model with an untrained one of the form's shape.
+func (e *Explorer) NewModel() {
+	if e.busyTraining() {
+		return
+	}
+	cfg, _, err := e.Train.Config()
+	if err != nil {
+		e.showError(err)
+		return
+	}
+	e.confirmDiscard(func() {
+		m, err := e.engine.NewModel(cfg)
+		if err != nil {
+			e.showError(err)
+			return
+		}
+		e.Session.SetModel(m, "", "new model")
+		e.Session.MarkDirty()
+		e.setStatus("New untrained model: press Train to teach it")
+	})
+}
+
+// OpenModel loads a checkpoint file. A bad file changes nothing.
+func (e *Explorer) OpenModel(path string) {
+	if e.busyTraining() {
+		return
+	}
+	e.confirmDiscard(func() {
+		m, err := e.engine.Load(path)
+		if err != nil {
+			e.showError(err)
+			return
+		}
+		e.SetModel(m, path)
+		e.Train.SetConfig(m.Config())
+		e.setStatus("Opened " + path)
+	})
+}
+
+// OpenBundled goes back to the bundled model.
+func (e *Explorer) OpenBundled() { e.OpenBundledArch(vae.ArchMLP) }
+
+// OpenBundledArch goes to the bundled model of an architecture.
+func (e *Explorer) OpenBundledArch(arch string) {
+	if e.busyTraining() {
+		return
+	}
+	e.confirmDiscard(func() {
+		m, err := e.engine.Bundled(arch)
+		if err != nil {
+			e.showError(err)
+			return
+		}
+		e.SetModel(m, "")
+		e.prefs.SetString(prefLastModel, "")
+	})
+}
+
+func (e *Explorer) openDialog() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		r.Close()
+		e.OpenModel(r.URI().Path())
+	}, e.Window)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".vae"}))
+	d.Show()
+}
+
+// Save writes the model to its file, or asks for one.
+func (e *Explorer) Save() {
+	if e.Session.Path() == "" {
+		e.saveAsDialog()
+		return
+	}
+	e.SaveAs(e.Session.Path())
+}
+
+// SaveAs writes the model to path (atomically) and makes it the model's
+// file.
+func (e *Explorer) SaveAs(path string) {
+	if err := e.engine.Save(e.Session.Model(), path); err != nil {
+		e.showError(err)
+		return
+	}
+	e.prefs.SetString(prefLastModel, path)
+	e.addRecent(path)
+	e.Session.Saved(path)
+	e.setStatus("Saved " + path)
+}
+
+func (e *Explorer) saveAsDialog() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close() // the engine writes atomically through its own temp file
+		if !strings.HasSuffix(path, ".vae") {
+			os.Remove(path)
+			path += ".vae"
+		}
+		e.SaveAs(path)
+	}, e.Window)
+	d.SetFileName("model.vae")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".vae"}))
+	d.Show()
+}

@@ -1,0 +1,156 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"vaeexplorer/vae"
+)
+
+// menu builds the main menu. It is also the shortcut table: shortcuts()
+// registers every menu item's shortcut on the canvas, so a key and its
+// menu entry can never disagree.
+func (e *Explorer) menu() *fyne.MainMenu {
+	recent := fyne.NewMenuItem("Open Recent", nil)
+	recent.ChildMenu = fyne.NewMenu("")
+	for _, p := range e.recent() {
+		recent.ChildMenu.Items = append(recent.ChildMenu.Items, fyne.NewMenuItem(p, func() { e.OpenModel(p) }))
+	}
+	if len(recent.ChildMenu.Items) == 0 {
+		none := fyne.NewMenuItem("(none yet)", nil)
+		none.Disabled = true
+		recent.ChildMenu.Items = append(recent.ChildMenu.Items, none)
+	}
+	model := fyne.NewMenu("Model",
+		item("New", ctrl(fyne.KeyN), e.NewModel),
+		item("Open…", ctrl(fyne.KeyO), e.openDialog),
+		recent,
+		item("Bundled model (mlp)", nil, e.OpenBundled),
+		item("Bundled model (conv)", nil, func() { e.OpenBundledArch(vae.ArchConv) }),
+		fyne.NewMenuItemSeparator(),
+		item("Save", ctrl(fyne.KeyS), e.Save),
+		item("Save As…", ctrlShift(fyne.KeyS), e.saveAsDialog),
+		fyne.NewMenuItemSeparator(),
+		item("Quit", ctrl(fyne.KeyQ), e.requestClose),
+	)
+	themeItem := func(name string) *fyne.MenuItem {
+		it := fyne.NewMenuItem(strings.ToUpper(name[:1])+name[1:]+" theme", func() { e.applyTheme(name) })
+		it.Checked = e.prefs.StringWithFallback(prefTheme, "system") == name
+		return it
+	}
+	panel := func(label string, sd side, key fyne.KeyName) *fyne.MenuItem {
+		it := item(label, ctrl(key), func() { e.shell.toggle(sd) })
+		it.Checked = e.shell == nil || e.shell.Open(sd)
+		return it
+	}
+	view := fyne.NewMenu("View",
+		panel("Training panel", sideLeft, fyne.KeyLeftBracket),
+		panel("Point and tools panel", sideRight, fyne.KeyRightBracket),
+		fyne.NewMenuItemSeparator(),
+		themeItem("system"), themeItem("light"), themeItem("dark"))
+	train := fyne.NewMenu("Training",
+		item("Train", ctrl(fyne.KeyT), e.StartTraining),
+		item("Pause / Resume   (Space)", nil, e.TogglePause),
+		item("Stop", ctrl(fyne.KeyPeriod), e.StopTraining),
+	)
+	images := fyne.NewMenu("Images", item("Open images…", ctrl(fyne.KeyI), e.openImages))
+	tools := fyne.NewMenu("Tools")
+	for i, name := range toolNames {
+		tools.Items = append(tools.Items, item(name, ctrl(fyne.KeyName(fmt.Sprint(i+1))), func() { e.ShowTool(i) }))
+	}
+	tools.Items = append(tools.Items, fyne.NewMenuItemSeparator(), item("Resample", ctrl(fyne.KeyR), e.resample),
+		item("Export augmented images…", nil, e.showAugment))
+	help := fyne.NewMenu("Help", fyne.NewMenuItem("Keyboard shortcuts", e.showShortcuts))
+	return fyne.NewMainMenu(model, train, images, tools, view, help)
+}
+
+func item(label string, s fyne.Shortcut, f func()) *fyne.MenuItem {
+	it := fyne.NewMenuItem(label, f)
+	it.Shortcut = s
+	return it
+}
+
+// toolNames are the tools, in order, as the Tools menu names them.
+var toolNames = []string{"Latent grid", "Images", "Sample sheet", "Interpolation", "Concept vectors", "Anomalies"}
+
+// ShowTool makes the i-th tool (see toolNames) the active one.
+func (e *Explorer) ShowTool(i int) { e.Tools.Select(i) }
+
+// resample shows the sample sheet with a new seed.
+func (e *Explorer) resample() {
+	e.ShowTool(2)
+	e.Samples.NewSeed()
+}
+
+func ctrl(k fyne.KeyName) fyne.Shortcut {
+	return &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
+}
+
+func ctrlShift(k fyne.KeyName) fyne.Shortcut {
+	return &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+}
+
+// shortcuts registers every menu item's shortcut on the canvas, and Space.
+func (e *Explorer) shortcuts() {
+	c := e.Window.Canvas()
+	var walk func(items []*fyne.MenuItem)
+	walk = func(items []*fyne.MenuItem) {
+		for _, it := range items {
+			if it.ChildMenu != nil {
+				walk(it.ChildMenu.Items)
+			}
+			if it.Shortcut != nil && it.Action != nil {
+				label := it.Label
+				c.AddShortcut(it.Shortcut, func(fyne.Shortcut) { e.runMenu(label) })
+			}
+		}
+	}
+	for _, m := range e.Window.MainMenu().Items {
+		walk(m.Items)
+	}
+	// Space pauses and resumes when no text field has the focus.
+	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeySpace {
+			e.TogglePause()
+		}
+	})
+}
+
+// runMenu runs the current menu's item called label (menus are rebuilt
+// when recent files or the theme change, so the action is looked up).
+func (e *Explorer) runMenu(label string) {
+	for _, m := range e.Window.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Label == label && it.Action != nil {
+				it.Action()
+				return
+			}
+		}
+	}
+}
+
+// refreshMenu rebuilds the menu (recent files, checked items).
+func (e *Explorer) refreshMenu() {
+	if e.Window.MainMenu() != nil {
+		e.Window.SetMainMenu(e.menu())
+	}
+}
+
+func (e *Explorer) showShortcuts() {
+	dialog.ShowInformation("Keyboard shortcuts", strings.Join([]string{
+		"Ctrl+N  new model        Ctrl+O  open model",
+		"Ctrl+S  save             Ctrl+Shift+S  save as",
+		"Ctrl+T  train            Space   pause / resume",
+		"Ctrl+.  stop training    Ctrl+I  open images",
+		"Ctrl+1 … Ctrl+6  grid, images, samples, interpolation, vectors, anomalies",
+		"Ctrl+[  training panel   Ctrl+]  point and tools panel",
+		"Ctrl+R  resample the sample sheet    Ctrl+Q  quit",
+		"",
+		"Drag the point on the latent plane, or click to jump.",
+		"Drop image files on the window to place them on the plane.",
+	}, "\n"), e.Window)
+}

@@ -1,0 +1,244 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"math/rand"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
+)
+
+// PointView shows the session's latent point beside the plane: the decoded
+// image with its coordinates, a slider per latent dimension, the choice of
+// the plane's two dimensions (latent sizes above two), Origin and Random.
+// It is a view of the session: the sliders move the session's point and
+// show it, nothing is kept in step by hand.
+type PointView struct {
+	s *Session
+
+	Decoded   *ImageView
+	Readout   *widget.Label // coordinates of the decoded image
+	Sliders   []*ValueSlider
+	values    []*widget.Label
+	sliderBox *fyne.Container
+	DimX      *widget.Select
+	DimY      *widget.Select
+	DimsRow   *fyne.Container
+	Origin    *widget.Button
+	Random    *widget.Button
+}
+
+func newPointView(s *Session, random func()) *PointView {
+	v := &PointView{s: s}
+	v.Decoded = NewImageView(nil, 120)
+	v.Readout = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
+	v.Readout.Truncation = fyne.TextTruncateEllipsis
+	v.sliderBox = container.NewVBox()
+	v.DimX = widget.NewSelect(nil, func(str string) { _, y := s.Dims(); s.SetDims(dimIndex(str), y) })
+	v.DimY = widget.NewSelect(nil, func(str string) { x, _ := s.Dims(); s.SetDims(x, dimIndex(str)) })
+	v.DimsRow = container.NewHBox(widget.NewLabel("Plane shows x:"), v.DimX, widget.NewLabel("y:"), v.DimY)
+	v.DimsRow.Hide()
+	v.Origin = widget.NewButtonWithIcon("Origin", theme.MediaReplayIcon(), func() { s.SetPoint(make([]float32, s.Latent()), PointChange{}) })
+	v.Random = widget.NewButtonWithIcon("Random", theme.ViewRefreshIcon(), random)
+	s.OnModel(v.modelChanged)
+	s.OnPoint(func(PointChange) { v.showPoint() })
+	s.OnDims(v.showDims)
+	return v
+}
+
+func dimIndex(s string) int {
+	var i int
+	fmt.Sscanf(s, "z%d", &i)
+	return i
+}
+
+// modelChanged makes a slider per latent dimension.
+func (v *PointView) modelChanged() {
+	L := v.s.Latent()
+	if len(v.Sliders) != L {
+		v.Sliders = make([]*ValueSlider, L)
+		v.values = make([]*widget.Label, L)
+		rows := make([]fyne.CanvasObject, L)
+		for i := range L {
+			sl := NewValueSlider(-4, 4)
+			sl.OnChanged = func(x float64) { v.s.SetCoord(i, float32(x), PointChange{Interactive: true}) }
+			val := widget.NewLabelWithStyle(" 0.00", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+			v.Sliders[i], v.values[i] = sl, val
+			rows[i] = container.NewBorder(nil, nil, widget.NewLabel(fmt.Sprintf("z%d", i)), val, sl)
+		}
+		v.sliderBox.Objects = rows
+		v.sliderBox.Refresh()
+	}
+	names := make([]string, L)
+	for i := range names {
+		names[i] = fmt.Sprintf("z%d", i)
+	}
+	v.DimX.Options, v.DimY.Options = names, names
+	if L > 2 {
+		v.DimsRow.Show()
+	} else {
+		v.DimsRow.Hide()
+	}
+	v.showDims()
+	v.showPoint()
+}
+
+func (v *PointView) showDims() {
+	x, y := v.s.Dims()
+	if x < len(v.DimX.Options) && y < len(v.DimY.Options) {
+		v.DimX.SetSelected(v.DimX.Options[x]) // no-op for the session: same dims
+		v.DimY.SetSelected(v.DimY.Options[y])
+	}
+}
+
+func (v *PointView) showPoint() {
+	for i, sl := range v.Sliders {
+		x := float64(v.s.Coord(i))
+		sl.SetValue(x)
+		v.values[i].SetText(fmt.Sprintf("%5.2f", x))
+	}
+}
+
+// ---- the explorer's point ------------------------------------------------------
+
+// PointCopy returns a copy of the latent point.
+func (e *Explorer) PointCopy() []float32 { return e.Session.Point() }
+
+// SetPoint moves the latent point (all L values) and decodes it.
+func (e *Explorer) SetPoint(z []float32) { e.Session.SetPoint(z, PointChange{}) }
+
+// ResetPoint moves the point to the origin.
+func (e *Explorer) ResetPoint() {
+	e.Session.SetPoint(make([]float32, e.Session.Latent()), PointChange{})
+}
+
+// RandomPoint moves the point to a sample from N(0, I).
+func (e *Explorer) RandomPoint() {
+	e.Session.SetPoint(vae.Sample(rand.New(rand.NewSource(time.Now().UnixNano())), 1, e.Session.Latent(), 1), PointChange{})
+}
+
+// dragBudget is how long a drag callback waits for its decode so the image
+// is drawn in the same frame as the mouse event. A decode from the
+// worker's weight snapshot takes well under a millisecond; past the budget
+// the image arrives through fyne.Do.
+const dragBudget = 8 * time.Millisecond
+
+// requestDecode asks the worker for the point's image: interactive
+// requests (mouse, sliders) wait briefly so the image lands in the same
+// frame.
+func (e *Explorer) requestDecode(interactive bool) {
+	m := e.Session.Model()
+	if m == nil {
+		return
+	}
+	if interactive {
+		e.worker.RequestWait(m, e.Session.Point(), dragBudget)
+	} else {
+		e.worker.Request(m, e.Session.Point())
+	}
+}
+
+// showDecoded runs on the UI goroutine with the worker's image.
+func (e *Explorer) showDecoded(img *image.Gray, z []float32) {
+	e.Point.Decoded.SetImage(img)
+	e.Point.Readout.SetText("z = " + fmtVec(z))
+}
+
+// DecodeLatencies returns recent request-to-screen decode latencies.
+func (e *Explorer) DecodeLatencies() []time.Duration { return e.worker.stats.snapshot() }
+
+// refreshScatter shows the held-out codes on the plane and their classes
+// in the legend.
+func (e *Explorer) refreshScatter() {
+	m := e.Session.Model()
+	h := m.HeldOut()
+	if h == nil || len(h.Labels) == 0 {
+		e.Plane.SetScatter(nil, nil)
+		e.legend.Objects = nil
+		e.legend.Refresh()
+		return
+	}
+	L := m.Latent()
+	dx, dy := e.Session.Dims()
+	xy := make([]float32, 2*len(h.Labels))
+	for i := range h.Labels {
+		xy[2*i] = h.Means[i*L+dx]
+		xy[2*i+1] = h.Means[i*L+dy]
+	}
+	e.Plane.SetScatter(xy, h.Labels)
+	e.setLegend(h.Labels, dataset.ClassNames(m.Config().Dataset))
+}
+
+// setLegend lists the classes present, each with its colour. Entries wrap
+// into rows of equal cells, so a long class list never widens the window.
+func (e *Explorer) setLegend(labels []uint8, names []string) {
+	var seen [256]bool
+	for _, l := range labels {
+		seen[l] = true
+	}
+	var objs []fyne.CanvasObject
+	cell := float32(0)
+	for l := range 256 {
+		if !seen[l] {
+			continue
+		}
+		name := fmt.Sprint(l)
+		if l < len(names) {
+			name = names[l]
+		}
+		t := canvas.NewText(name, theme.Color(theme.ColorNameForeground))
+		t.TextSize = theme.CaptionTextSize()
+		cell = max(cell, fyne.MeasureText(name, t.TextSize, t.TextStyle).Width+22)
+		objs = append(objs, container.NewHBox(container.NewGridWrap(fyne.NewSquareSize(10), canvas.NewCircle(ClassColour(uint8(l)))), t))
+	}
+	e.legend.Layout = layout.NewGridWrapLayout(fyne.NewSize(min(cell, 160), 18))
+	e.legend.Objects = objs
+	e.legend.Refresh()
+}
+
+// refreshMarks places the dropped images' marks on the plane.
+func (e *Explorer) refreshMarks() {
+	var marks []Mark
+	dx, dy := e.Session.Dims()
+	for _, a := range e.Drops.Items() {
+		if len(a.Mean) != e.Session.Latent() {
+			continue
+		}
+		sd := func(i int) float64 { return math.Exp(0.5 * float64(a.Logvar[i])) }
+		marks = append(marks, Mark{X: float64(a.Mean[dx]), Y: float64(a.Mean[dy]), SX: sd(dx), SY: sd(dy),
+			Label: strings.TrimSuffix(filepath.Base(a.Path), filepath.Ext(a.Path))})
+	}
+	e.Plane.SetMarks(marks)
+}
+
+// modelSummary describes a model in a few lines.
+func modelSummary(name string, m Model) string {
+	cfg := m.Config()
+	info := fmt.Sprintf("%s\n%s, %s loss, beta %g", name, cfg.Shape(), cfg.Loss, cfg.Beta)
+	if h := m.History(); len(h) > 0 {
+		last := h[len(h)-1]
+		info += fmt.Sprintf("\n%d epochs on %s\nheld-out -ELBO %.1f nats (rec %.1f + KL %.1f)", len(h), nameOr(cfg.Dataset, "?"), last.TestELBO, last.TestRec, last.TestKL)
+	} else {
+		info += "\nuntrained"
+	}
+	return info
+}
+
+func nameOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return filepath.Base(s)
+}

@@ -1,0 +1,177 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Preference keys.
+const (
+	prefWidth     = "window.width"
+	prefHeight    = "window.height"
+	prefLastModel = "model.last"
+	prefRecent    = "model.recent"
+	prefFolder    = "data.folder"
+	prefDataset   = "data.choice"
+	prefTheme     = "view.theme"
+	prefLogScale  = "view.logscale"
+	prefPanels    = "view.panels" // left width, right width (0: automatic), left open, right open
+	prefForm      = "train.form"  // epochs|latent|hidden|batch|lr|beta|warmup|loss|limit|arch
+)
+
+// Default window size, reduced to fit the screen.
+const defaultWidth, defaultHeight = 1280, 800
+
+// restoreWindowSize opens the window at its remembered size, never larger
+// than the screen; at first launch it fills the screen (once the screen's
+// size is known, when the app has started; started then runs too).
+func (e *Explorer) restoreWindowSize(screen func() (int, int, bool), started func()) {
+	remembered := e.prefs.Float(prefWidth) > 0 && e.prefs.Float(prefHeight) > 0
+	w := float32(e.prefs.FloatWithFallback(prefWidth, defaultWidth))
+	h := float32(e.prefs.FloatWithFallback(prefHeight, defaultHeight))
+	e.Window.Resize(fyne.NewSize(w, h))
+	e.App.Lifecycle().SetOnStarted(func() {
+		if started != nil {
+			defer started()
+		}
+		if screen == nil {
+			return
+		}
+		sw, sh, ok := screen()
+		if !ok {
+			return
+		}
+		scale := e.Window.Canvas().Scale()
+		maxW, maxH := float32(sw)/scale, float32(sh)/scale
+		if !remembered {
+			w, h = maxW, maxH
+		}
+		if w > maxW || h > maxH || !remembered {
+			e.Window.Resize(fyne.NewSize(min(w, maxW), min(h, maxH)))
+		}
+	})
+}
+
+// restorePanels applies the remembered side-panel widths and visibility,
+// and remembers changes.
+func (e *Explorer) restorePanels() {
+	if p := e.prefs.FloatList(prefPanels); len(p) == 4 {
+		e.shell.width = [2]float32{float32(p[0]), float32(p[1])}
+		e.shell.SetOpen(sideLeft, p[2] != 0)
+		e.shell.SetOpen(sideRight, p[3] != 0)
+	}
+	e.shell.OnChanged = func() {
+		b := func(on bool) float64 {
+			if on {
+				return 1
+			}
+			return 0
+		}
+		e.prefs.SetFloatList(prefPanels, []float64{float64(e.shell.width[0]), float64(e.shell.width[1]),
+			b(e.shell.open[0]), b(e.shell.open[1])})
+		e.refreshMenu()
+	}
+}
+
+func (e *Explorer) saveForm() {
+	p := e.Train
+	e.prefs.SetStringList(prefForm, []string{p.Epochs.Text, p.Latent.Text, p.Hidden.Text, p.Batch.Text,
+		p.LR.Text, p.Beta.Text, p.Warmup.Text, p.Loss.Selected, p.Limit.Text, p.Arch.Selected})
+	e.prefs.SetString(prefDataset, p.Dataset.Selected)
+	e.prefs.SetString(prefFolder, p.Folder)
+}
+
+func (e *Explorer) restoreForm() {
+	p := e.Train
+	if f := e.prefs.StringList(prefForm); len(f) >= 9 {
+		if len(f) > 9 { // saved since the conv architecture
+			p.Arch.SetSelected(f[9])
+		}
+		for i, en := range []*widget.Entry{p.Epochs, p.Latent, p.Hidden, p.Batch, p.LR, p.Beta, p.Warmup} {
+			en.SetText(f[i])
+		}
+		p.Loss.SetSelected(f[7])
+		p.Limit.SetText(f[8])
+	}
+	if dir := e.prefs.String(prefFolder); dir != "" {
+		p.Folder = dir
+	}
+	if c := e.prefs.String(prefDataset); c != "" {
+		p.Dataset.SetSelected(c)
+	}
+	p.updateFolderRow()
+}
+
+// variantTheme forces the light or dark variant of the default theme.
+type variantTheme struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.variant)
+}
+
+func (e *Explorer) applyTheme(name string) {
+	switch name {
+	case "light":
+		e.App.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantLight})
+	case "dark":
+		e.App.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantDark})
+	default:
+		name = "system"
+		e.App.Settings().SetTheme(theme.DefaultTheme())
+	}
+	e.prefs.SetString(prefTheme, name)
+	e.refreshMenu()
+}
+
+// requestClose is the user closing the window (or Ctrl+Q): it asks first
+// when training would be lost.
+func (e *Explorer) requestClose() {
+	if !e.Session.Dirty() || e.closing {
+		e.close()
+		return
+	}
+	msg := "The model has training that is not saved. Quit anyway?"
+	if e.Session.Training() != trainIdle {
+		msg = "Training is running and the model is not saved. Stop and quit anyway?"
+	}
+	dialog.ShowConfirm("Quit VAE Explorer", msg, func(ok bool) {
+		if ok {
+			e.close()
+		}
+	}, e.Window)
+}
+
+// close stops training, remembers the window and quits.
+func (e *Explorer) close() {
+	if e.closing {
+		return
+	}
+	e.closing = true
+	s := e.Window.Canvas().Size()
+	e.prefs.SetFloat(prefWidth, float64(s.Width))
+	e.prefs.SetFloat(prefHeight, float64(s.Height))
+	e.saveForm()
+	if j := e.Session.job; j != nil {
+		j.cancel()
+	}
+	e.worker.Close()
+	e.Interp.StopAnimation()
+	e.Window.Close()
+}
+
+// Close shuts the explorer down as closing its window does, and waits for
+// the training goroutines to finish.
+func (e *Explorer) Close() {
+	job := e.Session.job
+	e.close()
+	if job != nil && job.pumpDone != nil {
+		<-job.pumpDone
+	}
+}

@@ -1,0 +1,213 @@
+package ui
+
+import (
+	"path/filepath"
+	"slices"
+)
+
+// Session owns the state that several views show: the model and its file,
+// the latent point, the two displayed dimensions, the unsaved flag and where
+// training stands. Every change goes through one of its methods, which
+// notifies each observer once, synchronously; views never keep copies in
+// step with each other. It lives on the UI goroutine: call it only from
+// there (Fyne callbacks, or functions handed to fyne.Do).
+type Session struct {
+	model Model
+	path  string // the model's file; "" for a bundled or unsaved model
+	name  string // what the title bar calls the model
+	dirty bool
+
+	z          []float32
+	dimX, dimY int
+	train      trainState
+	job        *trainJob // the training run, nil when idle
+
+	pointObs   []func(PointChange)
+	modelObs   []func()
+	weightsObs []func()
+	dimsObs    []func()
+	fileObs    []func()
+	trainObs   []func(trainState)
+}
+
+// trainJob is a training run: its trainer (nil while the data loads), how
+// to stop it, and the goroutine that carries its events to the UI.
+type trainJob struct {
+	trainer  Trainer
+	cancel   func()
+	pumpDone chan struct{} // closed when the event pump exits (nil before it starts)
+}
+
+// PointChange tells point observers what moved the point.
+type PointChange struct {
+	// Interactive is set when the mouse or a slider moved the point: the
+	// decoded image should land in the same frame.
+	Interactive bool
+}
+
+// NewSession returns a session without a model.
+func NewSession() *Session { return &Session{} }
+
+// ---- observing -------------------------------------------------------------
+
+// OnPoint registers f to run after every change of the latent point.
+func (s *Session) OnPoint(f func(PointChange)) { s.pointObs = append(s.pointObs, f) }
+
+// OnModel registers f to run after the model is replaced.
+func (s *Session) OnModel(f func()) { s.modelObs = append(s.modelObs, f) }
+
+// OnWeights registers f to run when the same model has new weights and
+// statistics (after a training epoch, or when training ends).
+func (s *Session) OnWeights(f func()) { s.weightsObs = append(s.weightsObs, f) }
+
+// OnDims registers f to run after the displayed dimensions change.
+func (s *Session) OnDims(f func()) { s.dimsObs = append(s.dimsObs, f) }
+
+// OnFile registers f to run when the model's file, name or unsaved flag
+// changes.
+func (s *Session) OnFile(f func()) { s.fileObs = append(s.fileObs, f) }
+
+// OnTraining registers f to run when training changes state.
+func (s *Session) OnTraining(f func(trainState)) { s.trainObs = append(s.trainObs, f) }
+
+// ---- reading -----------------------------------------------------------------
+
+// Model is the model being explored (nil before the first is set).
+func (s *Session) Model() Model { return s.model }
+
+// Path is the model's file, "" for a bundled or unsaved model.
+func (s *Session) Path() string { return s.path }
+
+// Name is the model's display name.
+func (s *Session) Name() string { return s.name }
+
+// Dirty reports whether the model has changes that are not saved.
+func (s *Session) Dirty() bool { return s.dirty }
+
+// Point returns a copy of the latent point.
+func (s *Session) Point() []float32 { return slices.Clone(s.z) }
+
+// Coord is one coordinate of the point.
+func (s *Session) Coord(i int) float32 { return s.z[i] }
+
+// Dims are the latent dimensions the plane shows on its x and y axes.
+func (s *Session) Dims() (x, y int) { return s.dimX, s.dimY }
+
+// Latent is the model's latent size (0 without a model).
+func (s *Session) Latent() int { return len(s.z) }
+
+// Training is where training stands.
+func (s *Session) Training() trainState { return s.train }
+
+// ---- changing ------------------------------------------------------------------
+
+// SetModel makes m the model being explored. path is its file ("" for a
+// bundled or unsaved model) and name what to call it ("" names it after
+// the file). The point is kept when the latent size is the same, so
+// training a new model of the same shape leaves the user's point alone.
+func (s *Session) SetModel(m Model, path, name string) {
+	L := m.Latent()
+	if name == "" {
+		name = filepath.Base(path)
+	}
+	s.model, s.path, s.name, s.dirty = m, path, name, false
+	if len(s.z) != L {
+		s.z = make([]float32, L)
+		s.dimX, s.dimY = 0, min(1, L-1)
+	}
+	for _, f := range s.modelObs {
+		f()
+	}
+	s.notifyFile()
+}
+
+// WeightsChanged tells the views that the model learnt (an epoch ended).
+func (s *Session) WeightsChanged() {
+	for _, f := range s.weightsObs {
+		f()
+	}
+}
+
+// SetPoint moves the point to z (all Latent values).
+func (s *Session) SetPoint(z []float32, ch PointChange) {
+	if len(z) != len(s.z) || slices.Equal(z, s.z) {
+		return
+	}
+	copy(s.z, z)
+	s.notifyPoint(ch)
+}
+
+// SetCoord moves one coordinate of the point (a slider).
+func (s *Session) SetCoord(i int, v float32, ch PointChange) {
+	if i < 0 || i >= len(s.z) || s.z[i] == v {
+		return
+	}
+	s.z[i] = v
+	s.notifyPoint(ch)
+}
+
+// SetXY moves the point's two displayed coordinates (the plane).
+func (s *Session) SetXY(x, y float32, ch PointChange) {
+	if len(s.z) == 0 || (s.z[s.dimX] == x && s.z[s.dimY] == y) {
+		return
+	}
+	s.z[s.dimX], s.z[s.dimY] = x, y
+	s.notifyPoint(ch)
+}
+
+func (s *Session) notifyPoint(ch PointChange) {
+	for _, f := range s.pointObs {
+		f(ch)
+	}
+}
+
+// SetDims chooses the latent dimensions the plane shows. Invalid or equal
+// dimensions (in a latent space of more than one) change nothing.
+func (s *Session) SetDims(x, y int) {
+	L := len(s.z)
+	if x < 0 || y < 0 || x >= L || y >= L || (x == y && L > 1) || (x == s.dimX && y == s.dimY) {
+		return
+	}
+	s.dimX, s.dimY = x, y
+	for _, f := range s.dimsObs {
+		f()
+	}
+}
+
+// MarkDirty records unsaved changes to the model (training, a stored
+// vector).
+func (s *Session) MarkDirty() {
+	if !s.dirty {
+		s.dirty = true
+		s.notifyFile()
+	}
+}
+
+// Saved records that the model was written to path.
+func (s *Session) Saved(path string) {
+	s.path, s.name, s.dirty = path, filepath.Base(path), false
+	s.notifyFile()
+}
+
+// Rename changes the model's display name (a new, unsaved model).
+func (s *Session) Rename(name string) {
+	s.name = name
+	s.notifyFile()
+}
+
+func (s *Session) notifyFile() {
+	for _, f := range s.fileObs {
+		f()
+	}
+}
+
+// setTraining records where training stands.
+func (s *Session) setTraining(st trainState) {
+	if s.train == st {
+		return
+	}
+	s.train = st
+	for _, f := range s.trainObs {
+		f(st)
+	}
+}

@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// toolItem is one tool: its button's label and its panel.
+type toolItem struct {
+	name  string
+	panel fyne.CanvasObject
+}
+
+// ToolSwitcher shows every tool as a button, in rows of three, with the
+// active one marked, and the active tool's panel below: all tools stay in
+// view at any width the side panel has (a tab bar hid the last ones).
+type ToolSwitcher struct {
+	items   []toolItem
+	Buttons []*widget.Button
+	bar     *fyne.Container
+	content *fyne.Container
+	current int
+	// OnSelected is called after the user or Select switches tools.
+	OnSelected func(i int)
+}
+
+func newToolSwitcher(items []toolItem) *ToolSwitcher {
+	t := &ToolSwitcher{items: items}
+	var buttons []fyne.CanvasObject
+	var panels []fyne.CanvasObject
+	for i, it := range items {
+		b := widget.NewButton(it.name, func() { t.Select(i) })
+		t.Buttons = append(t.Buttons, b)
+		buttons = append(buttons, b)
+		panels = append(panels, it.panel)
+	}
+	t.bar = container.NewGridWithColumns(3, buttons...)
+	t.content = container.NewStack(panels...)
+	t.show(0)
+	return t
+}
+
+// Bar is the row of tool buttons.
+func (t *ToolSwitcher) Bar() fyne.CanvasObject { return t.bar }
+
+// Content is where the active tool's panel shows.
+func (t *ToolSwitcher) Content() fyne.CanvasObject { return t.content }
+
+// Current is the active tool's panel.
+func (t *ToolSwitcher) Current() fyne.CanvasObject { return t.items[t.current].panel }
+
+// Index is the active tool's index.
+func (t *ToolSwitcher) Index() int { return t.current }
+
+// Select makes tool i the active one.
+func (t *ToolSwitcher) Select(i int) {
+	if i < 0 || i >= len(t.items) {
+		return
+	}
+	t.show(i)
+	if t.OnSelected != nil {
+		t.OnSelected(i)
+	}
+}
+
+func (t *ToolSwitcher) show(i int) {
+	t.current = i
+	for k, b := range t.Buttons {
+		if k == i {
+			b.Importance = widget.HighImportance
+			t.items[k].panel.Show()
+		} else {
+			b.Importance = widget.MediumImportance
+			t.items[k].panel.Hide()
+		}
+		b.Refresh()
+	}
+}
