@@ -15,7 +15,7 @@ import (
 // plotFlushEvery is how often step events reach the plot and the decoded
 // image while training: often enough to look live, rarely enough that
 // the UI goroutine stays free for the mouse.
-const plotFlushEvery = 150 * time.Millisecond
+const plotFlushEvery = 400 * time.Millisecond
 
 // StartTraining trains a model with the form's settings: a new one, or
 // the current one when "Continue" is ticked. Data loads (or downloads)

@@ -66,7 +66,14 @@ type snapshotter interface {
 	NewDecoderSnapshot() *vae.DecoderSnapshot
 }
 
+// interactor is a model that training can make room for while the user
+// interacts (*vae.Model).
+type interactor interface{ NoteInteraction() }
+
 func (w *decodeWorker) request(m Decoder, z []float32, interactive bool) uint64 {
+	if i, ok := m.(interactor); ok && interactive {
+		i.NoteInteraction()
+	}
 	w.model, w.inter = m, interactive
 	w.latest = append(w.latest[:0], z...)
 	w.asked = time.Now()

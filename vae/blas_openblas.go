@@ -4,6 +4,8 @@ package vae
 
 // #cgo LDFLAGS: -lopenblas
 // char* openblas_get_corename(void);
+// void openblas_set_num_threads(int);
+// int openblas_get_num_threads(void);
 import "C"
 
 import (
@@ -21,3 +23,9 @@ const BLASName = "OpenBLAS"
 // BLASCore names the kernels OpenBLAS chose for this CPU ("Haswell",
 // "SkylakeX", ...).
 func BLASCore() string { return C.GoString(C.openblas_get_corename()) }
+
+// blasThreads is how many threads OpenBLAS runs a product on.
+func blasThreads() int { return int(C.openblas_get_num_threads()) }
+
+// setBLASThreads sets how many threads OpenBLAS runs a product on.
+func setBLASThreads(n int) { C.openblas_set_num_threads(C.int(n)) }

@@ -205,6 +205,15 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 	var evalTime time.Duration // held-out evaluation, not counted in img/s
 	lastPublish := start
 	totalSteps := steps * cfg.Epochs
+	// One BLAS thread while the user interacts (see NoteInteraction); as
+	// many as OpenBLAS chose otherwise.
+	threads := blasThreads()
+	cur := threads
+	defer func() {
+		if cur != threads {
+			setBLASThreads(threads)
+		}
+	}()
 
 	// Stopped or finished, the model ends with the newest weights; after
 	// a divergence it keeps what it had.
@@ -231,6 +240,14 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 				return err
 			}
 			m.yieldToInteractive()
+			want := threads
+			if m.interacting() {
+				want = 1
+			}
+			if want != cur {
+				setBLASThreads(want)
+				cur = want
+			}
 			lo, hi := s*cfg.Batch, min((s+1)*cfg.Batch, n)
 			rows := hi - lo
 			for r, idx := range perm[lo:hi] {
