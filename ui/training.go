@@ -12,9 +12,11 @@ import (
 	"vaeexplorer/vae"
 )
 
-// plotFlushEvery is how often step events reach the plot and the decoded
-// image while training: often enough to look live, rarely enough that
-// the UI goroutine stays free for the mouse.
+// plotFlushEvery is how often step events reach the plot, the progress and
+// the decoded image while training: often enough to look live, rarely
+// enough that repainting the window (every flush repaints all of it) does
+// not eat the training's CPU. Measured on MNIST under Xvfb: at 150 ms the
+// app trained at 0.6 of the headless speed, at 400 ms 0.86.
 const plotFlushEvery = 400 * time.Millisecond
 
 // StartTraining trains a model with the form's settings: a new one, or
