@@ -55,7 +55,7 @@ vet:
 # Built with -race so the real app's goroutines are checked too.
 smoke:
 	$(GO) build -race -tags '$(TAGS)' -ldflags '$(LDFLAGS)' -o bin/vae-explorer-race ./app
-	$(TESTENV) VAE_SMOKE_BIN=$(abspath bin/vae-explorer-race) $(GO) test -race -tags 'smoke $(TAGS)' -count=1 -run TestSmoke ./app
+	$(TESTENV) VAE_SMOKE_BIN=$(abspath bin/vae-explorer-race) $(GO) test -race -tags 'smoke $(TAGS)' -count=1 -run 'TestSmoke|TestRealWindow' ./app
 
 # Regenerates the README's screenshots from the real app under Xvfb:
 # first launch with two dropped digits, then training with a drag.

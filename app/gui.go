@@ -54,6 +54,9 @@ func runGUI(args []string, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "timing: window shown %.0f ms after start-up began\n", float64(time.Since(start))/1e6)
 		}
 	}
+	if os.Getenv("VAE_EXPLORER_TRACE") != "" {
+		opts.Trace = stderr
+	}
 	e := ui.NewExplorer(a, &ui.VAEEngine{}, opts)
 
 	sig := make(chan os.Signal, 1)

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -21,6 +22,10 @@ type Options struct {
 	ScreenSize func() (width, height int, ok bool)
 	// OnStarted, when set, runs once the window is up.
 	OnStarted func()
+	// Trace, when set, receives a line for each change of the panels'
+	// widths and for each training epoch with the point, so tests of the
+	// real window can check that nothing moved.
+	Trace io.Writer
 }
 
 // Explorer is the main window. It composes the views around one Session:
@@ -84,6 +89,9 @@ func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Expl
 	e.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { e.AnalyseURIs(uris) })
 	e.Window.SetCloseIntercept(e.requestClose)
 	e.restoreWindowSize(opts.ScreenSize, opts.OnStarted)
+	if opts.Trace != nil {
+		e.trace(opts.Trace)
+	}
 	e.loadFirstModel(opts.ModelPath)
 	return e
 }
@@ -253,3 +261,18 @@ func (e *Explorer) setStatus(msg string) { e.Bar.SetMessage(msg, false) }
 
 // showError puts err in the status line; the app carries on.
 func (e *Explorer) showError(err error) { e.Bar.SetMessage(err.Error(), true) }
+
+// trace writes the layout and, per epoch, the point to w (see
+// Options.Trace).
+func (e *Explorer) trace(w io.Writer) {
+	e.shell.OnLayout = func(l, c, r float32) {
+		_, side := plotRect(e.Plane.Size())
+		fmt.Fprintf(w, "trace: layout left %.0f centre %.0f right %.0f plot %.0f\n", l, c, r, side)
+	}
+	e.Session.OnWeights(func() {
+		fmt.Fprintf(w, "trace: weights %s point %s\n", e.Bar.Training.Text, fmtVec(e.Session.Point()))
+	})
+	e.Session.OnTraining(func(st trainState) {
+		fmt.Fprintf(w, "trace: training %d point %s\n", st, fmtVec(e.Session.Point()))
+	})
+}

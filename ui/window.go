@@ -78,6 +78,10 @@ type shell struct {
 	// OnChanged is called when the user moves a divider or shows or
 	// hides a panel (to remember it).
 	OnChanged func()
+	// OnLayout, when set, is called after a layout that changed the
+	// panels' widths, with the left, centre and right widths.
+	OnLayout func(left, centre, right float32)
+	laidOut  [3]float32
 }
 
 // Panel widths until the user drags a divider: a share of the window,
@@ -168,6 +172,12 @@ func (s *shell) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	s.right.Move(fyne.NewPos(cx+cw+dividerWidth, 0))
 	s.right.Resize(fyne.NewSize(rw, size.Height))
 	setVisible(s.right, s.open[sideRight])
+	if now := [3]float32{lw, cw, rw}; now != s.laidOut {
+		s.laidOut = now
+		if s.OnLayout != nil {
+			s.OnLayout(lw, cw, rw)
+		}
+	}
 }
 
 func setVisible(o fyne.CanvasObject, on bool) {

@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
+)
+
+// menuBar is the height the desktop driver's menu bar takes from the
+// window (the test driver's canvas has none).
+const menuBar = 30
+
+func TestPlaneGetsTheSpaceAtEveryWindowSize(t *testing.T) {
+	e, _ := newTestExplorer(t, tinyModel(t))
+	for _, c := range []struct {
+		w, h    float32
+		minSide float32
+	}{{1024, 768, 420}, {1280, 800, 520}, {1920, 1080, 800}} {
+		e.Window.Resize(fyne.NewSize(c.w, c.h-menuBar))
+		_, side := plotRect(e.Plane.Size())
+		if side < c.minSide {
+			t.Errorf("at %vx%v the plotted square is %v px, want at least %v", c.w, c.h, side, c.minSide)
+		}
+		// The plane is the largest element: wider than either side panel.
+		if l, r := e.shell.Width(sideLeft), e.shell.Width(sideRight); side <= l || side <= r {
+			t.Errorf("at %vx%v the plane (%v) is not larger than the panels (%v, %v)", c.w, c.h, side, l, r)
+		}
+		t.Logf("%vx%v: plotted square %v px, panels %v and %v", c.w, c.h, side, e.shell.Width(sideLeft), e.shell.Width(sideRight))
+	}
+	// Hiding a side panel gives its width to the plane's area.
+	e.Window.Resize(fyne.NewSize(1024, 768-menuBar))
+	before := e.Plane.Size().Width
+	e.shell.toggle(sideLeft)
+	if e.Plane.Size().Width <= before || e.Train.Visible() && e.shell.Open(sideLeft) {
+		t.Errorf("hiding the training panel: plane %v -> %v wide", before, e.Plane.Size().Width)
+	}
+	e.shell.toggle(sideLeft)
+}
+
+func TestWindowMinimumFitsTheSmallScreenWhateverItShows(t *testing.T) {
+	e, loop := newTestExplorer(t, tinyModel(t))
+	fits := func(what string) {
+		t.Helper()
+		loop.drain()
+		min := e.Window.Content().MinSize()
+		if min.Width > 1024 || min.Height > 768-menuBar {
+			t.Errorf("%s: the window needs at least %v, more than a 1024x768 screen", what, min)
+		}
+	}
+	fits("bundled model")
+	// An 8-D model trained on Fashion-MNIST: eight sliders, the dimension
+	// choosers and the long class names in the legend.
+	cfg := vae.DefaultConfig()
+	cfg.Latent, cfg.Hidden, cfg.Dataset = 8, 16, "fashion"
+	m, err := vae.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.MeasureHeldOut(dataset.Synthetic(200, 1)); err != nil {
+		t.Fatal(err)
+	}
+	e.SetModel(m, "")
+	if len(e.legend.Objects) != 10 || !e.Point.DimsRow.Visible() || len(e.Point.Sliders) != 8 {
+		t.Fatalf("8-D Fashion model: %d legend entries, dims row %v, %d sliders", len(e.legend.Objects), e.Point.DimsRow.Visible(), len(e.Point.Sliders))
+	}
+	fits("8-D Fashion model")
+	long := "/home/someone/" + strings.Repeat("a-very-long-folder-name/", 20) + "data"
+	e.Train.SetFolder(long)
+	e.showError(errLong{strings.Repeat("a long message about what went wrong and what to do; ", 20)})
+	fits("long folder name and status message")
+	if e.Train.folderLb.Full != long {
+		t.Errorf("the folder label lost the full path: %q", e.Train.folderLb.Full)
+	}
+}
+
+type errLong struct{ s string }
+
+func (e errLong) Error() string { return e.s }
+
+// TestPanelWidthsOnlyFollowTheUser: a new model, a tool switch, training
+// state and a long message leave the panels' widths alone; a divider drag
+// changes them and is remembered.
+func TestPanelWidthsOnlyFollowTheUser(t *testing.T) {
+	e, loop := newTestExplorer(t, tinyModel(t))
+	e.Window.Resize(fyne.NewSize(1280, 800-menuBar))
+	widths := func() [3]float32 { return [3]float32{e.shell.Width(sideLeft), e.Plane.Size().Width, e.shell.Width(sideRight)} }
+	w0 := widths()
+	cfg := vae.DefaultConfig()
+	cfg.Latent, cfg.Hidden = 8, 16
+	m8, _ := vae.NewModel(cfg)
+	e.SetModel(m8, "")
+	e.ShowTool(4)
+	e.Vectors.Kind.SetSelected(vecAttribute)
+	e.Vectors.Kind.SetSelected(vecStored)
+	e.Session.setTraining(trainRunning)
+	e.Bar.ShowLoading(0.5, strings.Repeat("Downloading a very long file name ", 10))
+	e.Session.setTraining(trainIdle)
+	e.showError(errLong{strings.Repeat("long ", 200)})
+	loop.drain()
+	if w := widths(); w != w0 {
+		t.Fatalf("panel widths moved from %v to %v without the user", w0, w)
+	}
+	e.shell.drag(sideLeft, 40)
+	if w := widths(); w[0] != w0[0]+40 || w[1] >= w0[1] {
+		t.Fatalf("dragging the left divider by 40: widths %v -> %v", w0, w)
+	}
+	if p := e.prefs.FloatList(prefPanels); len(p) != 4 || float32(p[0]) != w0[0]+40 {
+		t.Fatalf("the dragged width was not remembered: %v", p)
+	}
+}

@@ -1,0 +1,127 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"vaeexplorer/vae"
+)
+
+func TestSessionNotifiesEachObserverOncePerChange(t *testing.T) {
+	s := NewSession()
+	cfg := vae.DefaultConfig()
+	cfg.Latent, cfg.Hidden = 3, 8
+	m, err := vae.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var points, models, dims, files int
+	var last PointChange
+	s.OnPoint(func(ch PointChange) { points++; last = ch })
+	s.OnModel(func() { models++ })
+	s.OnDims(func() { dims++ })
+	s.OnFile(func() { files++ })
+
+	s.SetModel(m, "", "a model")
+	if models != 1 || files != 1 || points != 0 || s.Latent() != 3 {
+		t.Fatalf("SetModel: %d model, %d file, %d point notifications, latent %d", models, files, points, s.Latent())
+	}
+	s.SetXY(1.5, -2, PointChange{Interactive: true})
+	if points != 1 || !last.Interactive {
+		t.Fatalf("SetXY: %d notifications, interactive %v", points, last.Interactive)
+	}
+	if p := s.Point(); p[0] != 1.5 || p[1] != -2 || p[2] != 0 {
+		t.Fatalf("point %v", p)
+	}
+	// Setting what is there already changes nothing and tells nobody:
+	// this is what lets a view set itself from the session without a
+	// re-entrancy flag.
+	s.SetXY(1.5, -2, PointChange{})
+	s.SetCoord(0, 1.5, PointChange{})
+	s.SetPoint([]float32{1.5, -2, 0}, PointChange{})
+	s.SetDims(0, 1)
+	if points != 1 || dims != 0 {
+		t.Fatalf("no-op changes notified: %d point, %d dims", points, dims)
+	}
+	// Invalid dimensions are refused.
+	for _, d := range [][2]int{{0, 0}, {-1, 1}, {0, 3}} {
+		s.SetDims(d[0], d[1])
+	}
+	if dims != 0 {
+		t.Fatal("invalid dimensions were accepted")
+	}
+	s.SetDims(2, 0)
+	if x, y := s.Dims(); x != 2 || y != 0 || dims != 1 {
+		t.Fatalf("dims %d,%d after SetDims(2, 0), %d notifications", x, y, dims)
+	}
+	// The plane now moves z2 and z0.
+	s.SetXY(3, 4, PointChange{})
+	if p := s.Point(); p[2] != 3 || p[0] != 4 || p[1] != -2 || points != 2 {
+		t.Fatalf("point %v after SetXY on dims (2, 0)", p)
+	}
+	// A model of the same latent size keeps the point and the dims (a
+	// new training run must not move the user's point); another size
+	// starts at the origin.
+	m2, _ := vae.NewModel(cfg)
+	s.SetModel(m2, "", "same shape")
+	if p := s.Point(); p[2] != 3 || p[0] != 4 {
+		t.Fatalf("a model of the same shape reset the point to %v", p)
+	}
+	cfg.Latent = 2
+	m3, _ := vae.NewModel(cfg)
+	s.SetModel(m3, "/tmp/x.vae", "")
+	if p := s.Point(); len(p) != 2 || p[0] != 0 || s.Name() != "x.vae" {
+		t.Fatalf("new latent size: point %v, name %q", p, s.Name())
+	}
+	files = 0
+	s.MarkDirty()
+	s.MarkDirty()
+	if !s.Dirty() || files != 1 {
+		t.Fatalf("MarkDirty twice: dirty %v, %d notifications", s.Dirty(), files)
+	}
+	s.Saved("/tmp/y.vae")
+	if s.Dirty() || s.Path() != "/tmp/y.vae" || s.Name() != "y.vae" || files != 2 {
+		t.Fatalf("Saved: dirty %v path %q name %q, %d notifications", s.Dirty(), s.Path(), s.Name(), files)
+	}
+}
+
+// TestOneDragEventUpdatesEveryViewInTheSameCallback drags the plane once
+// and checks, before anything else runs on the UI goroutine, that the
+// crosshair, the sliders and their values, and the decoded image with its
+// read-out all show the new point.
+func TestOneDragEventUpdatesEveryViewInTheSameCallback(t *testing.T) {
+	m := tinyModel(t)
+	e, loop := newTestExplorer(t, m)
+	loop.until(t, "the first decode", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
+	loop.drain()
+	var inline bool
+	for try := 0; try < 5 && !inline; try++ { // a decode may miss its budget on a loaded machine
+		x, y := 1.0+0.25*float64(try), -0.5
+		pos := e.Plane.toPos(x, y)
+		e.Plane.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: pos}, Dragged: fyne.NewDelta(1, 1)})
+		e.Plane.DragEnd()
+		// Nothing queued has run: what shows now was done in the callback.
+		p := e.Session.Point()
+		if math.Abs(float64(p[0])-x) > 1e-3 || math.Abs(float64(p[1])-y) > 1e-3 {
+			t.Fatalf("point %v, dragged to (%v, %v)", p, x, y)
+		}
+		if float32(e.Plane.X) != p[0] || float32(e.Plane.Y) != p[1] {
+			t.Fatalf("crosshair at (%v, %v), point %v", e.Plane.X, e.Plane.Y, p)
+		}
+		for i, s := range e.Point.Sliders {
+			if float32(s.Value) != p[i] || strings.TrimSpace(e.Point.values[i].Text) != fmt.Sprintf("%.2f", p[i]) {
+				t.Fatalf("slider z%d shows %v (%q), point %v", i, s.Value, e.Point.values[i].Text, p)
+			}
+		}
+		inline = e.Point.Readout.Text == "z = "+fmtVec(p) && decodedMatchesEngine(e, m)
+		loop.drain()
+	}
+	if !inline {
+		t.Fatal("the decoded image never arrived within the drag callback")
+	}
+}
