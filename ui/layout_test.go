@@ -87,7 +87,9 @@ func (e errLong) Error() string { return e.s }
 func TestPanelWidthsOnlyFollowTheUser(t *testing.T) {
 	e, loop := newTestExplorer(t, tinyModel(t))
 	e.Window.Resize(fyne.NewSize(1280, 800-menuBar))
-	widths := func() [3]float32 { return [3]float32{e.shell.Width(sideLeft), e.Plane.Size().Width, e.shell.Width(sideRight)} }
+	widths := func() [3]float32 {
+		return [3]float32{e.shell.Width(sideLeft), e.Plane.Size().Width, e.shell.Width(sideRight)}
+	}
 	w0 := widths()
 	cfg := vae.DefaultConfig()
 	cfg.Latent, cfg.Hidden = 8, 16
