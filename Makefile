@@ -67,6 +67,7 @@ screenshot: deps deps-test build
 bench: deps deps-test deps-bench build
 	$(GO) test -run '^$$' -bench . -benchtime 2s -tags '$(TAGS)' ./vae/
 	$(TESTENV) VAE_SMOKE_BIN=$(abspath $(BIN)) $(GO) test -run '^$$' -bench ColdStart -benchtime 5x -tags 'smoke $(TAGS)' ./app
+	$(TESTENV) VAE_SMOKE_BIN=$(abspath $(BIN)) $(GO) test -run '^$$' -bench AppWhileTraining -benchtime 1x -timeout 30m -tags 'smoke $(TAGS)' ./app
 	./$(BIN) bench --data $(MNIST8K)
 
 # Each fuzz target for FUZZTIME (default a minute); crashers land in the
