@@ -17,8 +17,8 @@ import (
 	"strconv"
 	"strings"
 
-	"vaeexplorer/assets"
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/bundled"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
 )
@@ -92,7 +92,7 @@ func runCommand(ctx context.Context, cmd *command, args []string, stdout, stderr
 // malformed files.
 func isInputError(err error) bool {
 	return errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) ||
-		errors.Is(err, vae.ErrCheckpoint) || errors.Is(err, dataset.ErrFormat) || errors.Is(err, dataset.ErrNoData) ||
+		errors.Is(err, vae.ErrCheckpoint) || errors.Is(err, dataset.ErrFormat) || errors.Is(err, dataset.ErrNoData) || errors.Is(err, dataset.ErrUnknown) ||
 		errors.Is(err, imaging.ErrNotImage) || errors.Is(err, imaging.ErrTooLarge) || errors.Is(err, imaging.ErrBlank)
 }
 
@@ -140,63 +140,28 @@ func modelFlag(fs *flag.FlagSet) *string {
 
 // loadModel loads the model file, or a bundled model: "" and "bundled" name
 // the mlp, "bundled-conv" the conv model.
-func loadModel(path string) (*vae.Model, error) {
-	arch, ok := assets.BundledName(path)
-	if path == "" {
-		arch, ok = vae.ArchMLP, true
-	}
-	if !ok {
-		return vae.Load(path)
-	}
-	m, err := vae.UnmarshalModel(assets.Model(arch))
-	if err != nil {
-		return nil, fmt.Errorf("the bundled %s model: %w", arch, err)
-	}
-	return m, nil
-}
+func loadModel(path string) (*vae.Model, error) { return bundled.Open(path) }
 
-// loadData reads a dataset folder, or fetches a named dataset.
+// loadData reads a dataset folder, or fetches a named dataset, with a
+// progress bar on stderr unless quiet.
 func (c *cli) loadData(dir, name string, quiet bool) (train, test *dataset.Set, label string, err error) {
 	switch {
 	case dir != "" && name != "":
 		return nil, nil, "", badInput("give --data or --dataset, not both")
-	case dir != "":
-		train, test, err = dataset.LoadDir(dir)
-		return train, test, dir, err
-	case name == "":
+	case dir == "" && name == "":
 		return nil, nil, "", badInput("no data: give --data DIR (a folder of idx files) or --dataset mnist|fashion")
 	}
-	var src dataset.Source
-	switch name {
-	case "mnist":
-		src = dataset.MNIST
-	case "fashion", "fashion-mnist":
-		if d := dataset.FindFashion(); d != "" {
-			train, test, err = dataset.LoadDir(d)
-			return train, test, "fashion", err
-		}
-		src = dataset.Fashion
-	default:
-		return nil, nil, "", badInput("unknown dataset %q (want mnist or fashion)", name)
-	}
 	var bar *progressBar
-	if !quiet {
-		bar = newProgressBar(c.stderr, "download "+src.Name)
+	if !quiet && dir == "" {
+		bar = newProgressBar(c.stderr, "download "+name)
+		defer bar.finish()
 	}
 	d := &dataset.Downloader{}
-	dir, err = d.Fetch(c.ctx, src, func(done, total int64, file string) {
+	return d.Open(c.ctx, dir, name, func(done, total int64, file string) {
 		if bar != nil {
 			bar.set(float64(done)/float64(total), fmt.Sprintf("%s %.1f/%.1f MB", file, float64(done)/1e6, float64(total)/1e6))
 		}
 	})
-	if bar != nil {
-		bar.finish()
-	}
-	if err != nil {
-		return nil, nil, "", err
-	}
-	train, test, err = dataset.LoadDir(dir)
-	return train, test, src.Name, err
 }
 
 // writePNG writes img to path atomically.
@@ -567,18 +532,9 @@ func cmdReconstruct(c *cli, args []string) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	held := m.HeldOut()
 	used := map[string]int{}
 	for i, in := range inputs {
-		mean, logvar, err := m.Encode(in.Pixels)
-		if err != nil {
-			return err
-		}
-		recon, err := m.Decode(mean)
-		if err != nil {
-			return err
-		}
-		errs, err := m.ReconErrors(in.Pixels)
+		a, err := m.Analyse(in.Pixels)
 		if err != nil {
 			return err
 		}
@@ -587,14 +543,14 @@ func cmdReconstruct(c *cli, args []string) error {
 			stem = fmt.Sprintf("%s-%d", stem, k+1)
 		}
 		used[outputStem(files[i])]++
-		res := reconResult{File: files[i], LatentMean: mean, LatentLogvar: logvar, ReconError: float64(errs[0]), Inverted: in.Inverted}
-		if p := held.Percentile(errs[0]); p == p { // not NaN
+		res := reconResult{File: files[i], LatentMean: a.Mean, LatentLogvar: a.Logvar, ReconError: float64(a.Error), Inverted: in.Inverted}
+		if p := a.Percentile; p == p { // not NaN
 			res.Percentile = &p
 		}
 		for _, o := range []struct {
 			suffix string
 			img    image.Image
-		}{{"input", imaging.Gray28(in.Pixels)}, {"recon", imaging.Gray28(recon)}, {"error", imaging.Heatmap(in.Pixels, recon)}} {
+		}{{"input", imaging.Gray28(in.Pixels)}, {"recon", imaging.Gray28(a.Recon)}, {"error", imaging.Heatmap(in.Pixels, a.Recon)}} {
 			path := filepath.Join(*out, stem+"-"+o.suffix+".png")
 			if err := writePNG(path, o.img); err != nil {
 				return err

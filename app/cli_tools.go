@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -225,52 +223,21 @@ func cmdAnomalies(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	pix := test.Floats()
-	errs, err := m.ReconErrors(pix)
+	r, err := m.RankByError(test.Floats(), *top)
 	if err != nil {
 		return err
 	}
-	order := make([]int, len(errs))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return errs[order[a]] > errs[order[b]] })
-	order = order[:min(*top, len(order))]
-	sorted := slices.Clone(errs)
-	slices.Sort(sorted)
 	if *out != "" {
-		var imgs, means []float32
-		for _, i := range order {
-			imgs = append(imgs, pix[i*vae.ImageSize:(i+1)*vae.ImageSize]...)
-		}
-		if means, _, err = m.Encode(imgs); err != nil {
-			return err
-		}
-		recon, err := m.Decode(means)
-		if err != nil {
-			return err
-		}
-		// Rows of up to 10: originals, then their reconstructions.
-		var sheet []float32
-		for r := 0; r < len(order); r += 10 {
-			k := min(10, len(order)-r)
-			row := func(src []float32) {
-				sheet = append(sheet, src[r*vae.ImageSize:(r+k)*vae.ImageSize]...)
-				sheet = append(sheet, make([]float32, (10-k)*vae.ImageSize)...)
-			}
-			row(imgs)
-			row(recon)
-		}
-		if err := writePNG(*out, imaging.Tile(sheet, vae.ImageSide, 10, 2)); err != nil {
+		if err := writePNG(*out, imaging.Tile(r.Sheet(10), vae.ImageSide, 10, 2)); err != nil {
 			return err
 		}
 	}
-	for rank, i := range order {
-		p := 100 * float64(sort.Search(len(sorted), func(j int) bool { return sorted[j] >= errs[i] })) / float64(len(sorted))
+	for rank, i := range r.Worst {
+		e := r.Errors[i]
 		if *asJSON {
-			c.printJSON(map[string]any{"rank": rank + 1, "index": i, "label": test.Labels[i], "recon_error": errs[i], "percentile": p})
+			c.printJSON(map[string]any{"rank": rank + 1, "index": i, "label": test.Labels[i], "recon_error": e, "percentile": r.Percentile(e)})
 		} else {
-			fmt.Fprintf(c.stdout, "%4d  image %5d  label %d  reconstruction error %.1f\n", rank+1, i, test.Labels[i], errs[i])
+			fmt.Fprintf(c.stdout, "%4d  image %5d  label %d  reconstruction error %.1f\n", rank+1, i, test.Labels[i], e)
 		}
 	}
 	return nil

@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"math"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -16,23 +15,11 @@ import (
 // analyse encodes a preprocessed image with m: latent Gaussian,
 // reconstruction from the mean, its error and percentile.
 func analyse(m Model, path string, in *imaging.Input) (*Analysis, error) {
-	mean, logvar, err := m.Encode(in.Pixels)
+	a, err := m.Analyse(in.Pixels)
 	if err != nil {
 		return nil, err
 	}
-	recon, err := m.Decode(mean)
-	if err != nil {
-		return nil, err
-	}
-	errs, err := m.ReconErrors(in.Pixels)
-	if err != nil {
-		return nil, err
-	}
-	a := &Analysis{Path: path, Input: in, Mean: mean, Logvar: logvar, Recon: recon, Error: float64(errs[0]), Percentile: math.NaN()}
-	if h := m.HeldOut(); h != nil {
-		a.Percentile = h.Percentile(errs[0])
-	}
-	return a, nil
+	return &Analysis{Path: path, Input: in, Analysis: *a}, nil
 }
 
 // AnalyseURIs analyses dropped files; only local files are read.

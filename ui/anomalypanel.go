@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"vaeexplorer/vae"
 )
 
 // worstShown is how many of the worst reconstructed held-out images the
@@ -87,7 +86,7 @@ func (p *AnomalyPanel) ModelChanged() {
 func (p *AnomalyPanel) DropsChanged() {
 	p.marker = math.NaN()
 	if d := p.env.drops(); len(d) > 0 {
-		p.marker = d[0].Error
+		p.marker = float64(d[0].Error)
 	}
 	p.redraw()
 }
@@ -226,38 +225,9 @@ func (p *AnomalyPanel) Rank() {
 // over rows of their reconstructions), all errors ascending, and the
 // worst images' indices, worst first.
 func rankWorst(m Model, d *Data) (sheet, errs []float32, worst []int, err error) {
-	pix := d.Test.Floats()
-	e, err := m.ReconErrors(pix)
+	r, err := m.RankByError(d.Test.Floats(), worstShown)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	order := make([]int, len(e))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return e[order[a]] > e[order[b]] })
-	worst = order[:min(worstShown, len(order))]
-	var imgs []float32
-	for _, i := range worst {
-		imgs = append(imgs, pix[i*vae.ImageSize:(i+1)*vae.ImageSize]...)
-	}
-	mean, _, err := m.Encode(imgs)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	recon, err := m.Decode(mean)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	n := len(worst)
-	for r := 0; r < n; r += 10 {
-		k := min(10, n-r)
-		for _, src := range [][]float32{imgs, recon} {
-			sheet = append(sheet, src[r*vae.ImageSize:(r+k)*vae.ImageSize]...)
-			sheet = append(sheet, make([]float32, (10-k)*vae.ImageSize)...)
-		}
-	}
-	errs = slices.Clone(e)
-	slices.Sort(errs)
-	return sheet, errs, worst, nil
+	return r.Sheet(10), r.Sorted, r.Worst, nil
 }

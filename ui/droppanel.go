@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vaeexplorer/vae"
 	"vaeexplorer/vae/imaging"
 )
 
@@ -18,12 +19,9 @@ import (
 // preprocessed input, latent Gaussian, reconstruction and how unusual its
 // reconstruction error is among the held-out set's.
 type Analysis struct {
-	Path         string
-	Input        *imaging.Input
-	Mean, Logvar []float32
-	Recon        []float32
-	Error        float64
-	Percentile   float64 // NaN when the model has no held-out statistics
+	Path  string
+	Input *imaging.Input
+	vae.Analysis
 }
 
 // Summary is the one-line description shown beside the pictures.

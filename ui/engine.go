@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"vaeexplorer/assets"
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/bundled"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
 )
@@ -24,6 +24,14 @@ type Model interface {
 	Decode(z []float32) ([]float32, error)
 	Encode(images []float32) (mean, logvar []float32, err error)
 	ReconErrors(images []float32) ([]float32, error)
+	// Analyse encodes and reconstructs one image; RankByError orders
+	// images by reconstruction error (the CLI does the same).
+	Analyse(image []float32) (*vae.Analysis, error)
+	RankByError(images []float32, top int) (*vae.Ranking, error)
+	// Save writes the model's checkpoint atomically; NewTrainer prepares
+	// to train it.
+	Save(path string) error
+	NewTrainer(cfg vae.Config, train, test *dataset.Set) (*vae.Trainer, error)
 	HeldOut() *vae.HeldOut
 	Config() vae.Config
 	History() []vae.EpochStats
@@ -89,72 +97,48 @@ var _ Engine = (*VAEEngine)(nil)
 func (e *VAEEngine) NewModel(cfg vae.Config) (Model, error) { return vae.NewModel(cfg) }
 
 func (e *VAEEngine) Bundled(arch string) (Model, error) {
-	b := assets.Model(arch)
-	if b == nil {
-		return nil, fmt.Errorf("no bundled %s model", arch)
-	}
-	m, err := vae.UnmarshalModel(b)
+	m, err := bundled.Arch(arch)
 	if err != nil {
-		return nil, fmt.Errorf("the bundled %s model: %w", arch, err)
+		return nil, err
 	}
 	return m, nil
 }
 
-func (e *VAEEngine) Load(path string) (Model, error) { return vae.Load(path) }
-
-func (e *VAEEngine) Save(m Model, path string) error {
-	vm, ok := m.(*vae.Model)
-	if !ok {
-		return errors.New("this model cannot be saved")
+func (e *VAEEngine) Load(path string) (Model, error) {
+	m, err := bundled.Open(path)
+	if err != nil {
+		return nil, err
 	}
-	return vm.Save(path)
+	return m, nil
 }
 
+func (e *VAEEngine) Save(m Model, path string) error { return m.Save(path) }
+
 func (e *VAEEngine) LoadData(ctx context.Context, choice, folder string, progress func(float64, string)) (*Data, error) {
-	var src dataset.Source
+	var name string
 	switch choice {
 	case DataFolder:
 		if folder == "" {
 			return nil, errors.New("choose a folder holding the four MNIST-format idx files first")
 		}
-		train, test, err := dataset.LoadDir(folder)
-		if err != nil {
-			return nil, err
-		}
-		return &Data{Name: folder, Train: train, Test: test}, nil
 	case DataFashion:
-		if dir := dataset.FindFashion(); dir != "" {
-			train, test, err := dataset.LoadDir(dir)
-			if err != nil {
-				return nil, err
-			}
-			return &Data{Name: "fashion", Train: train, Test: test}, nil
-		}
-		src = dataset.Fashion
+		name, folder = dataset.NameFashion, ""
 	case DataMNIST:
-		src = dataset.MNIST
+		name, folder = dataset.NameMNIST, ""
 	default:
 		return nil, fmt.Errorf("unknown dataset %q", choice)
 	}
-	dir, err := e.Downloader.Fetch(ctx, src, func(done, total int64, file string) {
+	train, test, label, err := e.Downloader.Open(ctx, folder, name, func(done, total int64, file string) {
 		progress(float64(done)/float64(total), fmt.Sprintf("Downloading %s: %.1f of %.1f MB", file, float64(done)/1e6, float64(total)/1e6))
 	})
 	if err != nil {
-		return nil, fmt.Errorf("download %s: %w", src.Name, err)
-	}
-	train, test, err := dataset.LoadDir(dir)
-	if err != nil {
 		return nil, err
 	}
-	return &Data{Name: src.Name, Train: train, Test: test}, nil
+	return &Data{Name: label, Train: train, Test: test}, nil
 }
 
 func (e *VAEEngine) Train(ctx context.Context, m Model, cfg vae.Config, d *Data) (Trainer, error) {
-	vm, ok := m.(*vae.Model)
-	if !ok {
-		return nil, errors.New("this model cannot be trained")
-	}
-	t, err := vae.NewTrainer(vm, cfg, d.Train, d.Test)
+	t, err := m.NewTrainer(cfg, d.Train, d.Test)
 	if err != nil {
 		return nil, err
 	}

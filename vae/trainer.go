@@ -100,6 +100,11 @@ func NewTrainer(m *Model, cfg Config, train, test *dataset.Set) (*Trainer, error
 		events: make(chan Event, eventBuffer), done: make(chan struct{})}, nil
 }
 
+// NewTrainer prepares to train m (see the function NewTrainer).
+func (m *Model) NewTrainer(cfg Config, train, test *dataset.Set) (*Trainer, error) {
+	return NewTrainer(m, cfg, train, test)
+}
+
 // Events delivers progress. It is closed after the EventDone event.
 func (t *Trainer) Events() <-chan Event { return t.events }
 

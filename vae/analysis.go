@@ -1,0 +1,107 @@
+package vae
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+)
+
+// Analysis is what a model makes of one image: the mean and log-variance
+// of its latent Gaussian, the reconstruction decoded from the mean, the
+// reconstruction error (nats) and its percentile among the held-out
+// images' errors (NaN without held-out statistics).
+type Analysis struct {
+	Mean, Logvar []float32
+	Recon        []float32
+	Error        float32
+	Percentile   float64
+}
+
+// Analyse encodes one image (784 values in [0, 1]) and reconstructs it.
+// The app's dropped images and the CLI's reconstruct command use it.
+func (m *Model) Analyse(image []float32) (*Analysis, error) {
+	if len(image) != ImageSize {
+		return nil, fmt.Errorf("analyse: %d values, want one %dx%d image", len(image), ImageSide, ImageSide)
+	}
+	mean, logvar, err := m.Encode(image)
+	if err != nil {
+		return nil, err
+	}
+	recon, err := m.Decode(mean)
+	if err != nil {
+		return nil, err
+	}
+	errs, err := m.ReconErrors(image)
+	if err != nil {
+		return nil, err
+	}
+	a := &Analysis{Mean: mean, Logvar: logvar, Recon: recon, Error: errs[0], Percentile: math.NaN()}
+	if h := m.HeldOut(); h != nil {
+		a.Percentile = h.Percentile(errs[0])
+	}
+	return a, nil
+}
+
+// Ranking orders images by how badly a model reconstructs them.
+type Ranking struct {
+	Errors []float32 // each image's reconstruction error, in the images' order
+	Sorted []float32 // the same errors, ascending
+	Worst  []int     // indices of the worst images, worst first
+	// Images and Recons hold the worst images and their reconstructions
+	// (from their latent means), in Worst's order, 784 values each.
+	Images, Recons []float32
+}
+
+// RankByError measures every image's reconstruction error and keeps the
+// top worst with their reconstructions. The app's anomaly view and the
+// CLI's anomalies command use it.
+func (m *Model) RankByError(images []float32, top int) (*Ranking, error) {
+	errs, err := m.ReconErrors(images)
+	if err != nil {
+		return nil, err
+	}
+	order := make([]int, len(errs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return errs[order[a]] > errs[order[b]] })
+	r := &Ranking{Errors: errs, Sorted: slices.Clone(errs), Worst: order[:min(max(top, 0), len(order))]}
+	slices.Sort(r.Sorted)
+	for _, i := range r.Worst {
+		r.Images = append(r.Images, images[i*ImageSize:(i+1)*ImageSize]...)
+	}
+	if len(r.Worst) > 0 {
+		mean, _, err := m.Encode(r.Images)
+		if err != nil {
+			return nil, err
+		}
+		if r.Recons, err = m.Decode(mean); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// Percentile is the share (0..100) of the ranked images whose error is
+// below e.
+func (r *Ranking) Percentile(e float32) float64 {
+	i, _ := slices.BinarySearch(r.Sorted, e)
+	return 100 * float64(i) / float64(len(r.Sorted))
+}
+
+// Sheet lays the worst images out for a picture: rows of up to cols
+// originals, each followed by the row of their reconstructions, short rows
+// padded with blank images.
+func (r *Ranking) Sheet(cols int) []float32 {
+	var sheet []float32
+	n := len(r.Worst)
+	for k := 0; k < n; k += cols {
+		c := min(cols, n-k)
+		for _, src := range [][]float32{r.Images, r.Recons} {
+			sheet = append(sheet, src[k*ImageSize:(k+c)*ImageSize]...)
+			sheet = append(sheet, make([]float32, (cols-c)*ImageSize)...)
+		}
+	}
+	return sheet
+}

@@ -1,0 +1,48 @@
+package dataset
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// ErrUnknown is wrapped when a dataset name is not one this package knows.
+var ErrUnknown = errors.New("unknown dataset")
+
+// Names of the datasets Open fetches by name.
+const (
+	NameMNIST   = "mnist"
+	NameFashion = "fashion"
+)
+
+// Open loads a dataset: the folder dir when it is not "", else the dataset
+// called name ("mnist", or "fashion": Debian's dataset-fashion-mnist when
+// installed), downloaded into d's cache when it is not there yet, with
+// progress. It returns the training and held-out sets and a label for the
+// data (the folder, or the dataset's name). The CLI and the app both open
+// data this way.
+func (d *Downloader) Open(ctx context.Context, dir, name string, progress Progress) (train, test *Set, label string, err error) {
+	if dir != "" {
+		train, test, err = LoadDir(dir)
+		return train, test, dir, err
+	}
+	var src Source
+	switch name {
+	case NameMNIST:
+		src = MNIST
+	case NameFashion, "fashion-mnist":
+		if f := FindFashion(); f != "" {
+			train, test, err = LoadDir(f)
+			return train, test, NameFashion, err
+		}
+		src = Fashion
+	default:
+		return nil, nil, "", fmt.Errorf("%w %q (want %s or %s)", ErrUnknown, name, NameMNIST, NameFashion)
+	}
+	fetched, err := d.Fetch(ctx, src, progress)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("download %s: %w", src.Name, err)
+	}
+	train, test, err = LoadDir(fetched)
+	return train, test, src.Name, err
+}
