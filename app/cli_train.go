@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"slices"
+
+	"vaeexplorer/vae"
+)
+
+// The train and eval commands.
+
+func cmdTrain(c *cli, args []string) error {
+	fs := c.newFlags("train")
+	def := vae.DefaultConfig()
+	data := fs.String("data", "", "folder holding the four MNIST-format idx files (gzip or raw)")
+	name := fs.String("dataset", "", "mnist (downloaded once into the cache) or fashion")
+	arch := fs.String("arch", def.Arch, "architecture: mlp (784-H-L) or conv (two convolutions, H-wide linear layer)")
+	latent := fs.Int("latent", def.Latent, "latent size L (1..64)")
+	hidden := fs.Int("hidden", def.Hidden, "hidden layer width H (default 512 for mlp, 128 for conv)")
+	epochs := fs.Int("epochs", 10, "epochs to train")
+	batch := fs.Int("batch", def.Batch, "batch size")
+	lr := fs.Float64("lr", def.LR, "Adam learning rate")
+	beta := fs.Float64("beta", def.Beta, "weight of the KL term")
+	warmup := fs.Int("warmup", 0, "epochs of linear KL warm-up")
+	loss := fs.String("loss", def.Loss, "reconstruction loss: bce or mse")
+	seed := fs.Int64("seed", def.Seed, "random seed (same seed, same model)")
+	limit := fs.Int("limit", 0, "train on the first N training images only (0: all)")
+	out := fs.String("out", "", "model file to write (required)")
+	resume := fs.String("resume", "", "continue training this model file")
+	asJSON := fs.Bool("json", false, "print one JSON object per epoch and a summary")
+	memstats := fs.Bool("memstats", false, "add the process's resident memory and Go heap (MB) to each epoch's report")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return badInput("unexpected argument %q", pos[0])
+	}
+	if *out == "" {
+		return badInput("--out MODEL is required")
+	}
+	if st, err := os.Stat(*out); err == nil && st.IsDir() {
+		return badInput("--out %s is a folder; give a file name", *out)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	var m *vae.Model
+	cfg := def
+	if *resume != "" {
+		if m, err = vae.Load(*resume); err != nil {
+			return err
+		}
+		cfg = m.Config()
+		for _, f := range []struct {
+			name string
+			ok   bool
+		}{{"arch", *arch == cfg.Arch}, {"latent", *latent == cfg.Latent}, {"hidden", *hidden == cfg.Hidden}, {"loss", *loss == cfg.Loss}} {
+			if set[f.name] && !f.ok {
+				return badInput("--%s differs from the resumed model's; a model's shape cannot change", f.name)
+			}
+		}
+	} else {
+		cfg.Arch, cfg.Latent, cfg.Hidden, cfg.Loss = *arch, *latent, *hidden, *loss
+		if !set["hidden"] {
+			cfg.Hidden = vae.DefaultHidden(cfg.Arch)
+		}
+	}
+	cfg.Epochs, cfg.Batch, cfg.LR, cfg.Beta, cfg.Warmup, cfg.Seed = *epochs, *batch, *lr, *beta, *warmup, *seed
+	if err := cfg.Validate(); err != nil {
+		return usageErr{err}
+	}
+	train, test, label, err := c.loadData(*data, *name, *asJSON)
+	if err != nil {
+		return err
+	}
+	if *limit < 0 {
+		return badInput("--limit %d is negative", *limit)
+	}
+	train = train.Subset(*limit)
+	cfg.Dataset = label
+	if m == nil {
+		if m, err = vae.NewModel(cfg); err != nil {
+			return usageErr{err}
+		}
+	}
+	tr, err := vae.NewTrainer(m, cfg, train, test)
+	if err != nil {
+		return usageErr{err}
+	}
+	if !*asJSON {
+		fmt.Fprintf(c.stderr, "training %s L=%d H=%d on %d images of %s (%d held out), %d epochs, BLAS: %s\n",
+			cfg.Arch, cfg.Latent, cfg.Hidden, train.N, label, test.N, cfg.Epochs, vae.BLASName)
+	}
+	tr.Start(c.ctx)
+	var bar *progressBar
+	if !*asJSON {
+		bar = newProgressBar(c.stderr, "train")
+	}
+	for ev := range tr.Events() {
+		switch ev.Kind {
+		case vae.EventStep:
+			if bar != nil {
+				bar.set(ev.Progress, fmt.Sprintf("epoch %d/%d  loss %.1f  %.0f img/s  ETA %s",
+					ev.Epoch, ev.Epochs, ev.Loss, ev.ImgPerSec, fmtDuration(ev.ETA)))
+			}
+		case vae.EventEpoch:
+			h := m.History()
+			st := h[len(h)-1]
+			var mem memReport
+			if *memstats {
+				mem = readMem()
+			}
+			if *asJSON {
+				if *memstats {
+					c.printJSON(struct {
+						vae.EpochStats
+						memReport
+					}{st, mem})
+				} else {
+					c.printJSON(st)
+				}
+			} else {
+				bar.clear()
+				fmt.Fprintf(c.stderr, "epoch %3d  train %.2f  held-out -ELBO %.2f (rec %.2f + KL %.2f)  %.0f img/s",
+					st.Epoch, st.TrainLoss, st.TestELBO, st.TestRec, st.TestKL, st.ImgPerSec)
+				if *memstats {
+					fmt.Fprintf(c.stderr, "  RSS %.0f MB, heap %.0f MB", mem.RSSMB, mem.HeapMB)
+				}
+				fmt.Fprintln(c.stderr)
+			}
+		}
+	}
+	if bar != nil {
+		bar.finish()
+	}
+	runErr := tr.Wait()
+	stopped := errors.Is(runErr, context.Canceled)
+	if runErr != nil && !stopped {
+		return runErr
+	}
+	if stopped {
+		// Stopped mid-run: keep what was trained, with fresh held-out
+		// statistics for the partial epoch.
+		if err := m.MeasureHeldOut(test); err != nil {
+			return err
+		}
+	}
+	if err := m.Save(*out); err != nil {
+		return err
+	}
+	h := m.History()
+	sum := map[string]any{"summary": true, "model": *out, "epochs": len(h), "stopped": stopped, "blas": vae.BLASName}
+	if len(h) > 0 {
+		last := h[len(h)-1]
+		sum["test_elbo"], sum["test_rec"], sum["test_kl"] = last.TestELBO, last.TestRec, last.TestKL
+		var secs, imgs float64
+		for _, e := range h {
+			secs += e.Seconds
+			imgs += e.ImgPerSec * e.Seconds
+		}
+		sum["seconds"], sum["img_per_s"] = secs, imgs/secs
+	}
+	if *asJSON {
+		c.printJSON(sum)
+	} else if stopped {
+		fmt.Fprintf(c.stderr, "stopped; saved the model as trained so far to %s\n", *out)
+	} else {
+		fmt.Fprintf(c.stderr, "saved %s\n", *out)
+	}
+	return nil
+}
+
+// ---- eval ------------------------------------------------------------------
+
+func cmdEval(c *cli, args []string) error {
+	fs := c.newFlags("eval")
+	model := modelFlag(fs)
+	data := fs.String("data", "", "folder holding MNIST-format idx files")
+	name := fs.String("dataset", "", "mnist or fashion")
+	seed := fs.Int64("seed", 1, "seed of the z samples")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	m, err := loadModel(*model)
+	if err != nil {
+		return err
+	}
+	_, test, _, err := c.loadData(*data, *name, *asJSON)
+	if err != nil {
+		return err
+	}
+	if test.Rows != vae.ImageSide || test.Cols != vae.ImageSide {
+		return badInput("held-out images are %dx%d; models read %dx%d", test.Rows, test.Cols, vae.ImageSide, vae.ImageSide)
+	}
+	testPix := test.Floats()
+	ev, err := m.Evaluate(testPix, *seed, nil)
+	if err != nil {
+		return err
+	}
+	errs, err := m.ReconErrors(testPix)
+	if err != nil {
+		return err
+	}
+	slices.Sort(errs)
+	pct := func(p float64) float64 { return float64(errs[min(len(errs)-1, int(p/100*float64(len(errs))))]) }
+	res := map[string]any{"images": ev.N, "test_elbo": ev.ELBO, "test_rec": ev.Rec, "test_kl": ev.KL,
+		"recon_error": map[string]float64{"min": float64(errs[0]), "p10": pct(10), "p50": pct(50), "p90": pct(90), "p99": pct(99), "max": float64(errs[len(errs)-1])}}
+	if *asJSON {
+		c.printJSON(res)
+		return nil
+	}
+	fmt.Fprintf(c.stdout, "%d held-out images: -ELBO %.2f nats (reconstruction %.2f + KL %.2f)\n", ev.N, ev.ELBO, ev.Rec, ev.KL)
+	fmt.Fprintf(c.stdout, "reconstruction error: min %.1f  p10 %.1f  median %.1f  p90 %.1f  p99 %.1f  max %.1f\n",
+		errs[0], pct(10), pct(50), pct(90), pct(99), errs[len(errs)-1])
+	return nil
+}

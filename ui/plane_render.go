@@ -1,0 +1,298 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+)
+
+// Drawing the latent plane: the cached scatter layer and the renderer,
+// which rebuilds the static layers only when they change and otherwise
+// moves the crosshair alone.
+
+// scatterImage returns the scatter layer for the current size, rebuilding
+// it only when the scatter or the size changed.
+func (p *LatentPlane) scatterImage() *image.NRGBA {
+	_, side := plotRect(p.Size())
+	s := fyne.NewSize(side, side)
+	if p.scatterImg != nil && p.imgGen == p.scatterGen && p.scatterFor == s {
+		return p.scatterImg
+	}
+	// Draw at device pixels where known, so dots stay crisp.
+	scale := float32(1)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(p); c != nil {
+		scale = c.Scale()
+	}
+	n := max(1, int(side*scale))
+	img := image.NewNRGBA(image.Rect(0, 0, n, n))
+	r := 1.6 * float64(scale)
+	for i := 0; i+1 < len(p.scatterXY); i += 2 {
+		x, y := float64(p.scatterXY[i]), float64(p.scatterXY[i+1])
+		px := (x + p.Range) / (2 * p.Range) * float64(n)
+		py := (p.Range - y) / (2 * p.Range) * float64(n)
+		c := color.NRGBA{0x80, 0x80, 0x80, 0xff}
+		if p.scatterLabels != nil {
+			c = ClassColour(p.scatterLabels[i/2])
+		}
+		c.A = 0xb0
+		dot(img, px, py, r, c)
+	}
+	p.scatterImg, p.scatterFor, p.imgGen = img, s, p.scatterGen
+	return img
+}
+
+// dot blends a filled disc into img.
+func dot(img *image.NRGBA, cx, cy, r float64, c color.NRGBA) {
+	b := img.Bounds()
+	for y := int(cy - r - 1); y <= int(cy+r+1); y++ {
+		for x := int(cx - r - 1); x <= int(cx+r+1); x++ {
+			if x < b.Min.X || y < b.Min.Y || x >= b.Max.X || y >= b.Max.Y {
+				continue
+			}
+			d := math.Hypot(float64(x)+0.5-cx, float64(y)+0.5-cy)
+			cov := math.Max(0, math.Min(1, r+0.5-d)) // anti-aliased edge
+			if cov <= 0 {
+				continue
+			}
+			a := cov * float64(c.A) / 255
+			o := img.NRGBAAt(x, y)
+			oa := float64(o.A) / 255
+			na := a + oa*(1-a)
+			mix := func(s, d uint8) uint8 {
+				if na == 0 {
+					return 0
+				}
+				return uint8((float64(s)*a + float64(d)*oa*(1-a)) / na)
+			}
+			img.SetNRGBA(x, y, color.NRGBA{mix(c.R, o.R), mix(c.G, o.G), mix(c.B, o.B), uint8(na * 255)})
+		}
+	}
+}
+
+// CreateRenderer builds the plane's canvas objects.
+func (p *LatentPlane) CreateRenderer() fyne.WidgetRenderer {
+	p.ExtendBaseWidget(p)
+	r := &planeRenderer{p: p}
+	r.bg = canvas.NewRectangle(color.Transparent)
+	r.scatter = canvas.NewImageFromImage(image.NewNRGBA(image.Rect(0, 0, 1, 1)))
+	r.scatter.ScaleMode = canvas.ImageScaleFastest
+	r.scatter.FillMode = canvas.ImageFillStretch
+	r.hover = canvas.NewText("", color.Black)
+	r.hover.TextSize = theme.CaptionTextSize()
+	r.ringOuter = canvas.NewCircle(color.Transparent)
+	r.ringOuter.StrokeWidth = 2.5
+	r.ringInner = canvas.NewCircle(color.White)
+	r.crossH = canvas.NewLine(color.Black)
+	r.crossV = canvas.NewLine(color.Black)
+	r.xName = canvas.NewText("", color.Black)
+	r.yName = canvas.NewText("", color.Black)
+	r.Refresh()
+	return r
+}
+
+type planeRenderer struct {
+	p *LatentPlane
+	// What the static layers were last built for: moving the point (a drag
+	// event) then only moves the crosshair, without re-uploading the
+	// scatter texture or remaking the marks.
+	built     bool
+	builtSize fyne.Size
+	builtGen  int
+	builtFg   color.Color
+	builtAxes string
+
+	bg             *canvas.Rectangle
+	scatter        *canvas.Image
+	grid           []*canvas.Line
+	ticks          []*canvas.Text
+	xName, yName   *canvas.Text
+	markLines      []fyne.CanvasObject
+	arrowLines     []*canvas.Line
+	crossH, crossV *canvas.Line
+	ringOuter      *canvas.Circle
+	ringInner      *canvas.Circle
+	hover          *canvas.Text
+}
+
+func (r *planeRenderer) Destroy() {}
+
+func (r *planeRenderer) MinSize() fyne.Size {
+	return fyne.NewSize(planeLeft+planePad+200, planeBottom+planePad+200)
+}
+
+func (r *planeRenderer) Objects() []fyne.CanvasObject {
+	objs := []fyne.CanvasObject{r.bg, r.scatter}
+	for _, l := range r.grid {
+		objs = append(objs, l)
+	}
+	for _, t := range r.ticks {
+		objs = append(objs, t)
+	}
+	objs = append(objs, r.xName, r.yName)
+	objs = append(objs, r.markLines...)
+	for _, l := range r.arrowLines {
+		objs = append(objs, l)
+	}
+	return append(objs, r.crossH, r.crossV, r.ringOuter, r.ringInner, r.hover)
+}
+
+func (r *planeRenderer) Layout(fyne.Size) { r.Refresh() }
+
+// Refresh updates the objects from the widget's state. The static layers
+// (scatter, grid, ticks, marks) are rebuilt only when they changed; a move
+// of the point costs a few objects.
+func (r *planeRenderer) Refresh() {
+	p := r.p
+	th := p.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	fg := th.Color(theme.ColorNameForeground, v)
+	o, side := plotRect(p.Size())
+	axes := fmt.Sprint(p.Range, p.XLabel, p.YLabel)
+	if !r.built || r.builtSize != p.Size() || r.builtGen != p.drawGen || r.builtFg != fg || r.builtAxes != axes {
+		r.refreshStatic(th, v, fg, o, side)
+		r.built, r.builtSize, r.builtGen, r.builtFg, r.builtAxes = true, p.Size(), p.drawGen, fg, axes
+	}
+	r.refreshPoint(th, v, fg, o, side)
+}
+
+func (r *planeRenderer) refreshStatic(th fyne.Theme, v fyne.ThemeVariant, fg color.Color, o fyne.Position, side float32) {
+	p := r.p
+	gridCol := th.Color(theme.ColorNameSeparator, v)
+
+	r.bg.FillColor = th.Color(theme.ColorNameInputBackground, v)
+	r.bg.Move(o)
+	r.bg.Resize(fyne.NewSquareSize(side))
+	r.scatter.Image = p.scatterImage()
+	r.scatter.Move(o)
+	r.scatter.Resize(fyne.NewSquareSize(side))
+	r.scatter.Refresh()
+
+	// Grid lines and tick labels at whole latent units.
+	step := 1.0
+	if p.Range > 6 {
+		step = 2
+	}
+	var nTicks int
+	for t := -math.Floor(p.Range/step) * step; t <= p.Range+1e-9; t += step {
+		nTicks++
+	}
+	for len(r.grid) < 2*nTicks {
+		r.grid = append(r.grid, canvas.NewLine(gridCol))
+	}
+	for len(r.ticks) < 2*nTicks {
+		t := canvas.NewText("", fg)
+		t.TextSize = theme.CaptionTextSize()
+		r.ticks = append(r.ticks, t)
+	}
+	r.grid, r.ticks = r.grid[:2*nTicks], r.ticks[:2*nTicks]
+	i := 0
+	for t := -math.Floor(p.Range/step) * step; t <= p.Range+1e-9; t += step {
+		pos := p.toPos(t, t)
+		v, h := r.grid[2*i], r.grid[2*i+1]
+		v.StrokeColor, h.StrokeColor = gridCol, gridCol
+		v.StrokeWidth, h.StrokeWidth = 1, 1
+		if t == 0 {
+			v.StrokeWidth, h.StrokeWidth = 2, 2
+		}
+		v.Position1, v.Position2 = fyne.NewPos(pos.X, o.Y), fyne.NewPos(pos.X, o.Y+side)
+		h.Position1, h.Position2 = fyne.NewPos(o.X, pos.Y), fyne.NewPos(o.X+side, pos.Y)
+		tx, ty := r.ticks[2*i], r.ticks[2*i+1]
+		label := fmt.Sprintf("%g", t)
+		tx.Text, ty.Text = label, label
+		tx.Color, ty.Color = fg, fg
+		ts := fyne.MeasureText(label, tx.TextSize, tx.TextStyle)
+		tx.Move(fyne.NewPos(pos.X-ts.Width/2, o.Y+side+2))
+		ty.Move(fyne.NewPos(o.X-ts.Width-4, pos.Y-ts.Height/2))
+		i++
+	}
+	for _, l := range r.grid {
+		l.Refresh()
+	}
+	for _, t := range r.ticks {
+		t.Refresh()
+	}
+	r.xName.Text, r.yName.Text = p.XLabel, p.YLabel
+	r.xName.Color, r.yName.Color = fg, fg
+	r.xName.TextStyle.Bold, r.yName.TextStyle.Bold = true, true
+	xs := fyne.MeasureText(p.XLabel, r.xName.TextSize, r.xName.TextStyle)
+	r.xName.Move(fyne.NewPos(o.X+side-xs.Width-4, o.Y+side-xs.Height-2))
+	r.yName.Move(fyne.NewPos(o.X+4, o.Y+2))
+	r.xName.Refresh()
+	r.yName.Refresh()
+
+	// Marks: an ellipse of one standard deviation and a centre dot.
+	r.markLines = r.markLines[:0]
+	for _, m := range p.marks {
+		const seg = 36
+		for k := 0; k < seg; k++ {
+			a0, a1 := 2*math.Pi*float64(k)/seg, 2*math.Pi*float64(k+1)/seg
+			l := canvas.NewLine(colourMark)
+			l.StrokeWidth = 2
+			l.Position1 = p.toPos(m.X+m.SX*math.Cos(a0), m.Y+m.SY*math.Sin(a0))
+			l.Position2 = p.toPos(m.X+m.SX*math.Cos(a1), m.Y+m.SY*math.Sin(a1))
+			r.markLines = append(r.markLines, l)
+		}
+		c := canvas.NewCircle(colourMark)
+		cp := p.toPos(m.X, m.Y)
+		c.Move(cp.SubtractXY(4, 4))
+		c.Resize(fyne.NewSquareSize(8))
+		r.markLines = append(r.markLines, c)
+		if m.Label != "" {
+			t := canvas.NewText(m.Label, colourMark)
+			t.TextSize = theme.CaptionTextSize()
+			t.TextStyle.Bold = true
+			t.Move(cp.AddXY(6, -16))
+			r.markLines = append(r.markLines, t)
+		}
+	}
+
+	// Arrow: a shaft and two head strokes.
+	r.arrowLines = r.arrowLines[:0]
+	if a := p.arrow; a != nil {
+		p0, p1 := p.toPos(a.X0, a.Y0), p.toPos(a.X1, a.Y1)
+		ang := math.Atan2(float64(p1.Y-p0.Y), float64(p1.X-p0.X))
+		add := func(q0, q1 fyne.Position) {
+			l := canvas.NewLine(fg)
+			l.StrokeWidth = 3
+			l.Position1, l.Position2 = q0, q1
+			r.arrowLines = append(r.arrowLines, l)
+		}
+		add(p0, p1)
+		for _, d := range []float64{2.6, -2.6} {
+			add(p1, p1.AddXY(float32(12*math.Cos(ang+d)), float32(12*math.Sin(ang+d))))
+		}
+	}
+
+	r.bg.Refresh()
+}
+
+func (r *planeRenderer) refreshPoint(th fyne.Theme, v fyne.ThemeVariant, fg color.Color, o fyne.Position, side float32) {
+	p := r.p
+	// The point: a crosshair and a ring.
+	pt := p.toPos(p.X, p.Y)
+	accent := th.Color(theme.ColorNamePrimary, v)
+	r.crossH.StrokeColor, r.crossV.StrokeColor = accent, accent
+	r.crossH.Position1, r.crossH.Position2 = fyne.NewPos(o.X, pt.Y), fyne.NewPos(o.X+side, pt.Y)
+	r.crossV.Position1, r.crossV.Position2 = fyne.NewPos(pt.X, o.Y), fyne.NewPos(pt.X, o.Y+side)
+	r.crossH.Refresh()
+	r.crossV.Refresh()
+	r.ringOuter.StrokeColor = accent
+	r.ringOuter.Move(pt.SubtractXY(9, 9))
+	r.ringOuter.Resize(fyne.NewSquareSize(18))
+	r.ringOuter.Refresh()
+	r.ringInner.FillColor = accent
+	r.ringInner.Move(pt.SubtractXY(4, 4))
+	r.ringInner.Resize(fyne.NewSquareSize(8))
+	r.ringInner.Refresh()
+
+	r.hover.Text = p.HoverText()
+	r.hover.Color = fg
+	hs := fyne.MeasureText(r.hover.Text, r.hover.TextSize, r.hover.TextStyle)
+	r.hover.Move(fyne.NewPos(o.X+side-hs.Width-4, o.Y+2))
+	r.hover.Refresh()
+}
