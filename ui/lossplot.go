@@ -130,8 +130,7 @@ func niceTicks(lo, hi float64, n int) []float64 {
 // CreateRenderer returns the plot's renderer.
 func (p *LossPlot) CreateRenderer() fyne.WidgetRenderer {
 	p.ExtendBaseWidget(p)
-	r := &lossPlotRenderer{p: p, bg: canvas.NewRectangle(color.Transparent), legendBg: canvas.NewRectangle(color.Transparent)}
-	r.legendBg.CornerRadius = 4
+	r := &lossPlotRenderer{p: p, bg: canvas.NewRectangle(color.Transparent)}
 	r.objs = []fyne.CanvasObject{r.bg}
 	r.Refresh()
 	return r
@@ -142,16 +141,15 @@ func (p *LossPlot) CreateRenderer() fyne.WidgetRenderer {
 // times a second while training, and making objects anew each time would
 // keep the UI goroutine busy.
 type lossPlotRenderer struct {
-	p        *LossPlot
-	bg       *canvas.Rectangle
-	legendBg *canvas.Rectangle
-	lines    []*canvas.Line
-	texts    []*canvas.Text
-	dots     []*canvas.Circle
-	nLines   int
-	nTexts   int
-	nDots    int
-	objs     []fyne.CanvasObject
+	p      *LossPlot
+	bg     *canvas.Rectangle
+	lines  []*canvas.Line
+	texts  []*canvas.Text
+	dots   []*canvas.Circle
+	nLines int
+	nTexts int
+	nDots  int
+	objs   []fyne.CanvasObject
 }
 
 func (r *lossPlotRenderer) line(a, b fyne.Position, c color.Color, width float32) {
@@ -192,16 +190,16 @@ func (r *lossPlotRenderer) dot(q fyne.Position, c color.Color) {
 
 func (r *lossPlotRenderer) Destroy()           {}
 func (r *lossPlotRenderer) Layout(fyne.Size)   { r.Refresh() }
-func (r *lossPlotRenderer) MinSize() fyne.Size { return fyne.NewSize(320, 140) }
+func (r *lossPlotRenderer) MinSize() fyne.Size { return fyne.NewSize(160, 150) }
 func (r *lossPlotRenderer) Objects() []fyne.CanvasObject {
 	return append([]fyne.CanvasObject{r.bg}, r.objs...)
 }
 
 const (
-	plotLeft   = 48
-	plotBottom = 30
-	plotTop    = 8
-	plotRight  = 12
+	plotLeft  = 48
+	plotAxis  = 30 // tick labels and axis names under the plot
+	plotTop   = 8
+	plotRight = 12
 )
 
 func (r *lossPlotRenderer) Refresh() {
@@ -212,7 +210,26 @@ func (r *lossPlotRenderer) Refresh() {
 	gridCol := th.Color(theme.ColorNameSeparator, v)
 	size := p.Size()
 	x0, y0 := float32(plotLeft), float32(plotTop)
-	w, h := size.Width-plotLeft-plotRight, size.Height-plotTop-plotBottom
+	// The legend flows under the axis in as many rows as the width needs:
+	// it never covers a line, however narrow the panel.
+	type entry struct {
+		name string
+		c    color.Color
+		x    float32
+		row  int
+	}
+	legend := []entry{{name: "train loss (smoothed)", c: colourLoss}, {name: "held-out -ELBO", c: colourELBO},
+		{name: "reconstruction", c: colourRec}, {name: "KL", c: colourKL}}
+	lx, rows := float32(0), 1
+	for i := range legend {
+		ew := 18 + fyne.MeasureText(legend[i].name, theme.CaptionTextSize(), fyne.TextStyle{}).Width + 10
+		if lx > 0 && lx+ew > size.Width-8 {
+			lx, rows = 0, rows+1
+		}
+		legend[i].x, legend[i].row = lx, rows-1
+		lx += ew
+	}
+	w, h := size.Width-plotLeft-plotRight, size.Height-plotTop-plotAxis-float32(rows)*14-4
 	r.bg.FillColor = th.Color(theme.ColorNameInputBackground, v)
 	r.bg.Move(fyne.NewPos(x0, y0))
 	r.bg.Resize(fyne.NewSize(max(w, 0), max(h, 0)))
@@ -282,55 +299,28 @@ func (r *lossPlotRenderer) Refresh() {
 	series(p.rec, colourRec, 2, true)
 	series(p.kl, colourKL, 2, true)
 
-	// Legend, top right, on a box that hides the lines under it.
-	lx := x0 + w - 150
-	bgc := th.Color(theme.ColorNameInputBackground, v)
-	rr, gg, bb, _ := bgc.RGBA()
-	r.legendBg.FillColor = color.NRGBA{uint8(rr >> 8), uint8(gg >> 8), uint8(bb >> 8), 0xe8}
-	r.legendBg.StrokeColor, r.legendBg.StrokeWidth = gridCol, 1
-	r.legendBg.Move(fyne.NewPos(lx-6, y0+2))
-	r.legendBg.Resize(fyne.NewSize(152, 4*14+8))
-	r.legendBg.Refresh()
-	for i, e := range []struct {
-		name string
-		c    color.Color
-	}{{"train loss (smoothed)", colourLoss}, {"held-out -ELBO", colourELBO}, {"reconstruction", colourRec}, {"KL", colourKL}} {
-		ly := y0 + 6 + float32(i)*14
-		line(fyne.NewPos(lx, ly+7), fyne.NewPos(lx+14, ly+7), e.c, 3)
-		text(e.name, fyne.NewPos(lx+18, ly), fg, false)
+	for _, e := range legend {
+		ex, ey := 4+e.x, y0+h+plotAxis+float32(e.row)*14
+		line(fyne.NewPos(ex, ey+7), fyne.NewPos(ex+14, ey+7), e.c, 3)
+		text(e.name, fyne.NewPos(ex+18, ey), fg, false)
 	}
 }
 
 // collect lists the objects in use and refreshes them.
-// The legend's four lines and texts are drawn last, over its box.
 func (r *lossPlotRenderer) collect() {
 	r.objs = append(r.objs[:0], r.bg)
-	legend := r.nLines >= 4 && r.nTexts >= 4
-	nl, nt := r.nLines, r.nTexts
-	if legend {
-		nl, nt = r.nLines-4, r.nTexts-4
-	}
 	add := func(o fyne.CanvasObject) {
 		r.objs = append(r.objs, o)
 		o.Refresh()
 	}
-	for _, l := range r.lines[:nl] {
+	for _, l := range r.lines[:r.nLines] {
 		add(l)
 	}
 	for _, d := range r.dots[:r.nDots] {
 		add(d)
 	}
-	for _, t := range r.texts[:nt] {
+	for _, t := range r.texts[:r.nTexts] {
 		add(t)
-	}
-	if legend {
-		add(r.legendBg)
-		for _, l := range r.lines[nl:r.nLines] {
-			add(l)
-		}
-		for _, t := range r.texts[nt:r.nTexts] {
-			add(t)
-		}
 	}
 }
 
