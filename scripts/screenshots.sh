@@ -1,40 +1,58 @@
 #!/usr/bin/env bash
 # Regenerates the README's screenshots from the real app under Xvfb:
 #   docs/screenshot.png      first launch with the bundled model and two
-#                            dropped digits (ImageMagick-drawn)
+#                            dropped digits (ImageMagick-drawn), 1280x800
+#   docs/vectors.png         the concept-vector tool (Ctrl+5)
 #   docs/training.png        a few epochs into training from Ctrl+T, the
 #                            point dragged across the plane
+#   docs/small.png           the same window on a 1024x768 screen
 # Needs xvfb, xdotool, imagemagick (make deps-test) and a data folder
 # (default ../shared/data/mnist-8k). Run from the repository root.
 set -euo pipefail
 data=${1:-../shared/data/mnist-8k}
 bin=./bin/vae-explorer
 tmp=$(mktemp -d)
+app=; xvfb=
 trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$tmp"' EXIT
+# Fonts: Fyne's own (in the Go module cache), so no font package is needed.
+font=$(go env GOMODCACHE)/fyne.io/fyne/v2@$(go list -m -f '{{.Version}}' fyne.io/fyne/v2)/theme/font
 export LANG=en_US.UTF-8 HOME=$tmp/home
 mkdir -p "$HOME"
 
-Xvfb :97 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
-export DISPLAY=:97
-sleep 1
-convert -size 200x200 xc:white -font Helvetica-Bold -pointsize 160 -fill black -gravity center -annotate 0 "3" "$tmp/three.png"
-convert -size 240x240 xc:navy -font Courier-Bold -pointsize 200 -fill yellow -gravity center -annotate 0 "7" "$tmp/seven.jpg"
+shoot() { # shoot SIZE: starts Xvfb and the app at SIZE, sets $win
+  Xvfb :97 -screen 0 "$1x24" -nolisten tcp >/dev/null 2>&1 & xvfb=$!
+  export DISPLAY=:97
+  sleep 1
+  rm -rf "$HOME"; mkdir -p "$HOME" # first launch: the window fills the screen
+  "$bin" --data "$data" "$tmp/three.png" "$tmp/seven.jpg" & app=$!
+  for _ in $(seq 50); do xdotool search --name "^VAE Explorer" >/dev/null 2>&1 && break; sleep 0.2; done
+  win=$(xdotool search --name "^VAE Explorer" | head -1)
+  sleep 2
+}
+stop() { kill -TERM $app; wait $app || true; kill $xvfb; wait $xvfb 2>/dev/null || true; }
 
-"$bin" --data "$data" "$tmp/three.png" "$tmp/seven.jpg" & app=$!
-for _ in $(seq 50); do xdotool search --name "^VAE Explorer" >/dev/null 2>&1 && break; sleep 0.2; done
-win=$(xdotool search --name "^VAE Explorer" | head -1)
-sleep 2
-xdotool mousemove 600 160 # the hover read-out
+convert -size 200x200 xc:white -font "$font/NotoSans-Bold.ttf" -pointsize 160 -fill black -gravity center -annotate 0 "3" "$tmp/three.png"
+convert -size 240x240 xc:navy -font "$font/DejaVuSansMono-Powerline.ttf" -pointsize 200 -fill yellow -gravity center -annotate 0 "7" "$tmp/seven.jpg"
+
+# 1280x800: the plane's square spans x 328..928, y 37..637 (origin 628,337).
+shoot 1280x800
+xdotool mousemove 700 200 # hover: the read-out of the point under the mouse
 sleep 0.5
 import -window "$win" docs/screenshot.png
-
-xdotool key --window "$win" ctrl+t
-sleep 6
+xdotool key --window "$win" ctrl+5
+sleep 1.5
+import -window "$win" docs/vectors.png
+xdotool key --window "$win" ctrl+1 ctrl+t
+sleep 8
 # Drag the point from the origin up and to the right.
-xdotool mousemove 521 217 mousedown 1
-for i in $(seq 1 30); do xdotool mousemove $((521 + i*3)) $((217 - i*2)); sleep 0.02; done
+xdotool mousemove 628 337 mousedown 1
+for i in $(seq 1 40); do xdotool mousemove $((628 + i*4)) $((337 - i*3)); sleep 0.02; done
 xdotool mouseup 1
 sleep 0.5
 import -window "$win" docs/training.png
-kill -TERM $app; wait $app || true
-echo "wrote docs/screenshot.png and docs/training.png"
+stop
+
+shoot 1024x768
+import -window "$win" docs/small.png
+stop
+echo "wrote docs/screenshot.png, docs/vectors.png, docs/training.png and docs/small.png"

@@ -47,13 +47,14 @@ type AnomalyPanel struct {
 
 func newAnomalyPanel(env *toolEnv) *AnomalyPanel {
 	p := &AnomalyPanel{env: env, marker: math.NaN()}
-	p.RankBtn = widget.NewButtonWithIcon("Rank held-out images", theme.SearchIcon(), p.Rank)
-	p.Sheet = NewImageView(nil, 330)
+	p.RankBtn = widget.NewButtonWithIcon("Rank held-out", theme.SearchIcon(), p.Rank)
+	p.Sheet = NewImageView(nil, 200)
 	p.Hist = NewImageView(nil, 90)
 	p.Threshold = widget.NewSlider(0, 1)
 	p.Threshold.Step = 0.001
 	p.Threshold.OnChanged = func(float64) { p.redraw() }
 	p.Count = widget.NewLabel("")
+	p.Count.Wrapping = fyne.TextWrapWord
 	p.Info = caption("")
 	p.Busy = widget.NewProgressBarInfinite()
 	p.Busy.Stop()

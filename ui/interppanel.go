@@ -57,7 +57,7 @@ func newInterpPanel(env *toolEnv) *InterpPanel {
 	p.Steps.OnChanged = func(v float64) { p.stepsLb.SetText(fmt.Sprint(int(v))) }
 	p.Steps.OnChangeEnded = func(float64) { p.Update() }
 	p.Mode = widget.NewRadioGroup([]string{modeLerp, modeSlerp}, func(string) { p.Update() })
-	p.Mode.Horizontal = true
+	p.Mode.Horizontal = false
 	p.Mode.SetSelected(modeLerp)
 	p.Strip = NewImageView(nil, 60)
 	p.Frame = NewImageView(nil, 140)
@@ -72,7 +72,7 @@ func newInterpPanel(env *toolEnv) *InterpPanel {
 		widget.NewFormItem("Path", p.Mode),
 	)
 	p.box = container.NewBorder(form,
-		container.NewVBox(p.Info, container.NewGridWithColumns(3, p.Play, p.PNGBtn, p.GIFBtn)),
+		container.NewVBox(p.Info, p.Play, container.NewGridWithColumns(2, p.PNGBtn, p.GIFBtn)),
 		nil, nil,
 		container.NewBorder(p.Strip, nil, nil, nil, p.Frame))
 	p.ExtendBaseWidget(p)

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
@@ -68,7 +69,7 @@ func newSourcePicker(env *toolEnv, initial string) *sourcePicker {
 	p.Index.SetPlaceHolder("index")
 	p.Index.OnChanged = func(string) { p.changed() }
 	p.Index.Hide()
-	p.Capture = widget.NewButton("Capture", func() {
+	p.Capture = widget.NewButtonWithIcon("", theme.ContentPasteIcon(), func() { // capture the plane point
 		p.point = env.session.Point()
 		if p.Select.Selected != srcPoint {
 			p.Select.SetSelected(srcPoint) // calls changed
@@ -87,6 +88,7 @@ func newSourcePicker(env *toolEnv, initial string) *sourcePicker {
 		}
 		p.changed()
 	})
+	p.Select.PlaceHolder = "choose…" // a select is as wide as its placeholder
 	p.Refresh()
 	p.box = container.NewBorder(nil, nil, nil, container.NewHBox(p.Index, p.Capture), p.Select)
 	return p

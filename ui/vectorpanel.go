@@ -32,7 +32,7 @@ const (
 type VectorPanel struct {
 	widget.BaseWidget
 
-	Kind       *widget.RadioGroup
+	Kind       *widget.Select
 	From, To   *widget.Select
 	Attr       *widget.Select
 	Stored     *widget.Select
@@ -62,11 +62,11 @@ func newVectorPanel(env *toolEnv) *VectorPanel {
 	}
 	p.From = widget.NewSelect(digits, func(string) { p.resolve() })
 	p.To = widget.NewSelect(digits, func(string) { p.resolve() })
+	p.From.PlaceHolder, p.To.PlaceHolder = "–", "–" // a select is as wide as its placeholder: keep them narrow
 	p.Attr = widget.NewSelect([]string{vae.AttrThickness, vae.AttrSlant, vae.AttrWidth}, func(string) { p.resolve() })
 	p.Stored = widget.NewSelect(nil, func(string) { p.resolve() })
 	p.choice = container.NewStack()
-	p.Kind = widget.NewRadioGroup([]string{vecClasses, vecAttribute, vecStored}, func(string) { p.showKind(); p.resolve() })
-	p.Kind.Horizontal = true
+	p.Kind = widget.NewSelect([]string{vecClasses, vecAttribute, vecStored}, func(string) { p.showKind(); p.resolve() })
 	p.Source = newSourcePicker(env, srcHeldPrefix+"4")
 	p.Source.OnChanged = p.Update
 	p.Strength = widget.NewSlider(-3, 3)
@@ -76,24 +76,29 @@ func newVectorPanel(env *toolEnv) *VectorPanel {
 		p.strengthLb.SetText(fmt.Sprintf("%+.1f", v))
 		p.Update()
 	}
-	p.Original = NewImageView(nil, 96)
-	p.Edited = NewImageView(nil, 96)
+	p.Original = NewImageView(nil, 72)
+	p.Edited = NewImageView(nil, 72)
 	p.Row = NewImageView(nil, 40)
 	p.Info = caption("")
 	p.FoldersBtn = widget.NewButtonWithIcon("From two folders…", theme.FolderOpenIcon(), p.fromFolders)
 	p.StoreBtn = widget.NewButtonWithIcon("Store in model", theme.DocumentSaveIcon(), p.store)
 
-	form := widget.NewForm(
-		widget.NewFormItem("Vector", p.Kind),
-		widget.NewFormItem("", p.choice),
-		widget.NewFormItem("Apply to", p.Source.box),
-		widget.NewFormItem("Strength", container.NewBorder(nil, nil, nil, p.strengthLb, p.Strength)),
+	// Rows of label and control rather than a form, so the panel fits a
+	// narrow side panel.
+	row := func(label string, o fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewBorder(nil, nil, widget.NewLabel(label), nil, o)
+	}
+	form := container.NewVBox(
+		row("Vector", p.Kind),
+		p.choice,
+		row("Apply to", p.Source.box),
+		row("Strength", container.NewBorder(nil, nil, nil, p.strengthLb, p.Strength)),
 	)
 	pics := container.NewGridWithColumns(2,
 		container.NewBorder(nil, caption("original"), nil, nil, p.Original),
 		container.NewBorder(nil, caption("edited"), nil, nil, p.Edited))
 	p.box = container.NewBorder(form,
-		container.NewVBox(p.Info, container.NewGridWithColumns(2, p.FoldersBtn, p.StoreBtn)),
+		container.NewVBox(p.Info, p.FoldersBtn, p.StoreBtn),
 		nil, nil,
 		container.NewBorder(nil, container.NewBorder(nil, caption("strength -3 … +3"), nil, nil, p.Row), nil, nil, pics))
 	p.From.SetSelected("4")
@@ -111,7 +116,9 @@ func (p *VectorPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSi
 func (p *VectorPanel) showKind() {
 	switch p.Kind.Selected {
 	case vecClasses:
-		p.choice.Objects = []fyne.CanvasObject{container.NewHBox(widget.NewLabel("from"), p.From, widget.NewLabel("to"), p.To)}
+		p.choice.Objects = []fyne.CanvasObject{container.NewGridWithColumns(2,
+			container.NewBorder(nil, nil, widget.NewLabel("from"), nil, p.From),
+			container.NewBorder(nil, nil, widget.NewLabel("to"), nil, p.To))}
 	case vecAttribute:
 		p.choice.Objects = []fyne.CanvasObject{p.Attr}
 	default:

@@ -32,7 +32,9 @@ func (e *Explorer) layout() fyne.CanvasObject {
 	point := container.NewBorder(nil,
 		container.NewVBox(p.Readout, container.NewGridWithColumns(2, p.Origin, p.Random), sliders),
 		nil, nil, p.Decoded)
-	rightSplit := container.NewVSplit(point, container.NewBorder(e.Tools.Bar(), nil, nil, nil, e.Tools.Content()))
+	// The tool scrolls when it needs more room than it has, so switching
+	// tools never moves the divider above it.
+	rightSplit := container.NewVSplit(point, container.NewBorder(e.Tools.Bar(), nil, nil, nil, container.NewScroll(e.Tools.Content())))
 	rightSplit.Offset = 0.38
 	right := container.NewBorder(panelHeader("Point and tools", func() { e.shell.toggle(sideRight) }), nil, nil, nil, rightSplit)
 
@@ -88,7 +90,7 @@ type shell struct {
 // within bounds.
 var (
 	panelShare = [2]float32{0.22, 0.26}
-	panelMin   = [2]float32{230, 270}
+	panelMin   = [2]float32{230, 290}
 	panelMax   = [2]float32{330, 430}
 )
 
