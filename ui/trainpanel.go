@@ -78,6 +78,7 @@ func newTrainPanel(win fyne.Window, onFolder func(string)) *TrainPanel {
 	p.Beta = entry("1")
 	p.Warmup = entry("0")
 	p.Limit = entry("0")
+	p.Limit.SetPlaceHolder("0: all")
 	p.Arch = widget.NewSelect([]string{vae.ArchMLP, vae.ArchConv}, nil)
 	p.Arch.SetSelected(def.Arch)
 	p.Arch.OnChanged = func(arch string) {
@@ -91,7 +92,7 @@ func newTrainPanel(win fyne.Window, onFolder func(string)) *TrainPanel {
 	}
 	p.Loss = widget.NewSelect([]string{vae.LossBCE, vae.LossMSE}, nil)
 	p.Loss.SetSelected(def.Loss)
-	p.Continue = widget.NewCheck("Continue training the current model", nil)
+	p.Continue = widget.NewCheck("Continue this model", nil)
 
 	p.TrainBtn = widget.NewButton("Train", nil)
 	p.TrainBtn.Importance = widget.HighImportance
@@ -109,7 +110,7 @@ func newTrainPanel(win fyne.Window, onFolder func(string)) *TrainPanel {
 		widget.NewFormItem("Beta (KL)", p.Beta),
 		widget.NewFormItem("KL warm-up", p.Warmup),
 		widget.NewFormItem("Loss", p.Loss),
-		widget.NewFormItem("Images (0: all)", p.Limit),
+		widget.NewFormItem("Images", p.Limit),
 	)
 	p.box = container.NewVBox(
 		widget.NewLabelWithStyle("Dataset", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),

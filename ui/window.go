@@ -90,11 +90,11 @@ type shell struct {
 // within bounds.
 var (
 	panelShare = [2]float32{0.22, 0.26}
-	panelMin   = [2]float32{230, 290}
+	panelMin   = [2]float32{245, 290}
 	panelMax   = [2]float32{330, 430}
 )
 
-const dividerWidth = 10
+const dividerWidth = 8
 
 func newShell(left, centre, right fyne.CanvasObject) *shell {
 	s := &shell{left: left, centre: centre, right: right, open: [2]bool{true, true}}
