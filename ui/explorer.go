@@ -103,7 +103,7 @@ func (e *Explorer) build() {
 	e.worker = newDecodeWorker(e.do, e.showDecoded)
 	e.Plane = NewLatentPlane()
 	e.Plane.OnChanged = func(x, y float64) { s.SetXY(float32(x), float32(y), PointChange{Interactive: true}) }
-	e.Point = newPointView(s, e.RandomPoint)
+	e.Point = newPointView(s, e.ResetPoint, e.RandomPoint)
 	e.legend = container.NewGridWrap(fyne.NewSize(60, 18))
 	e.Plot = NewLossPlot()
 	e.LogScale = widget.NewCheck("Log scale", func(on bool) {

@@ -40,7 +40,7 @@ type PointView struct {
 	Random    *widget.Button
 }
 
-func newPointView(s *Session, random func()) *PointView {
+func newPointView(s *Session, origin, random func()) *PointView {
 	v := &PointView{s: s}
 	v.Decoded = NewImageView(nil, 120)
 	v.Readout = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
@@ -50,7 +50,7 @@ func newPointView(s *Session, random func()) *PointView {
 	v.DimY = widget.NewSelect(nil, func(str string) { x, _ := s.Dims(); s.SetDims(x, dimIndex(str)) })
 	v.DimsRow = container.NewHBox(widget.NewLabel("Plane shows x:"), v.DimX, widget.NewLabel("y:"), v.DimY)
 	v.DimsRow.Hide()
-	v.Origin = widget.NewButtonWithIcon("Origin", theme.MediaReplayIcon(), func() { s.SetPoint(make([]float32, s.Latent()), PointChange{}) })
+	v.Origin = widget.NewButtonWithIcon("Origin", theme.MediaReplayIcon(), origin)
 	v.Random = widget.NewButtonWithIcon("Random", theme.ViewRefreshIcon(), random)
 	s.OnModel(v.modelChanged)
 	s.OnPoint(func(PointChange) { v.showPoint() })
@@ -112,9 +112,6 @@ func (v *PointView) showPoint() {
 }
 
 // ---- the explorer's point ------------------------------------------------------
-
-// PointCopy returns a copy of the latent point.
-func (e *Explorer) PointCopy() []float32 { return e.Session.Point() }
 
 // SetPoint moves the latent point (all L values) and decodes it.
 func (e *Explorer) SetPoint(z []float32) { e.Session.SetPoint(z, PointChange{}) }

@@ -189,12 +189,6 @@ func (s *Session) Saved(path string) {
 	s.notifyFile()
 }
 
-// Rename changes the model's display name (a new, unsaved model).
-func (s *Session) Rename(name string) {
-	s.name = name
-	s.notifyFile()
-}
-
 func (s *Session) notifyFile() {
 	for _, f := range s.fileObs {
 		f()

@@ -50,9 +50,6 @@ func (t *ToolSwitcher) Content() fyne.CanvasObject { return t.content }
 // Current is the active tool's panel.
 func (t *ToolSwitcher) Current() fyne.CanvasObject { return t.items[t.current].panel }
 
-// Index is the active tool's index.
-func (t *ToolSwitcher) Index() int { return t.current }
-
 // Select makes tool i the active one.
 func (t *ToolSwitcher) Select(i int) {
 	if i < 0 || i >= len(t.items) {
