@@ -100,7 +100,6 @@ func headlessSpeed(b *testing.B, bin, data string) []float64 {
 	return speeds
 }
 
-
 type appRun struct {
 	epochs int           // wait for this many epochs (idle)
 	drag   time.Duration // or drag for this long after the first epoch
