@@ -62,6 +62,7 @@ type Explorer struct {
 	shell     *shell
 
 	worker  *decodeWorker
+	hoverZ  []float32                    // the hovered code the decoded view previews, nil when none
 	stale   map[fyne.CanvasObject]func() // tool updates waiting for their tool to show
 	data    *Data
 	dataKey string
@@ -103,6 +104,7 @@ func (e *Explorer) build() {
 	e.worker = newDecodeWorker(e.do, e.showDecoded)
 	e.Plane = NewLatentPlane()
 	e.Plane.OnChanged = func(x, y float64) { s.SetXY(float32(x), float32(y), PointChange{Interactive: true}) }
+	e.Plane.OnHover = e.hover
 	e.Point = newPointView(s, e.ResetPoint, e.RandomPoint)
 	e.legend = container.NewGridWrap(fyne.NewSize(60, 18))
 	e.Plot = NewLossPlot()
@@ -163,6 +165,7 @@ func (e *Explorer) build() {
 func (e *Explorer) observe() {
 	s := e.Session
 	s.OnPoint(func(ch PointChange) {
+		e.hoverZ = nil // the user moved the point: show it, not a preview
 		x, y := s.Dims()
 		e.Plane.SetPoint(float64(s.Coord(x)), float64(s.Coord(y)))
 		e.requestDecode(ch.Interactive)
@@ -171,6 +174,7 @@ func (e *Explorer) observe() {
 	s.OnDims(func() {
 		e.showDims()
 		e.refreshScatter()
+		e.Plane.Fit()
 		e.refreshMarks()
 		e.whenShown(e.Grid, e.Grid.Update)
 		if e.Tools.Current() == e.Vectors {
@@ -178,6 +182,7 @@ func (e *Explorer) observe() {
 		}
 	})
 	s.OnModel(func() {
+		e.hoverZ = nil
 		e.showDims()
 		e.refreshMarks()
 		e.reanalyse() // dropped images, seen by the new model
@@ -187,6 +192,7 @@ func (e *Explorer) observe() {
 		}
 		e.Plot.Refresh()
 		e.refreshModelViews()
+		e.Plane.Fit()
 	})
 	s.OnWeights(func() {
 		e.refreshModelViews()

@@ -112,6 +112,9 @@ func newTestExplorer(t *testing.T, m Model) (*Explorer, *uiLoop) {
 	}
 	e.Window.Resize(fyne.NewSize(1280, 800))
 	e.Window.Show()
+	// Tests place the point by latent coordinates: show the plane at a
+	// fixed view rather than one fitted to the model's codes.
+	e.Plane.SetView(DefaultView)
 	t.Cleanup(func() {
 		done := make(chan struct{})
 		go func() { e.Close(); close(done) }()

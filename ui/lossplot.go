@@ -326,5 +326,8 @@ func (r *lossPlotRenderer) collect() {
 
 // fmtTick formats a tick value without floating-point residue.
 func fmtTick(v float64) string {
+	if math.Abs(v) < 1e-12 {
+		return "0" // not "-0"
+	}
 	return strconv.FormatFloat(math.Round(v*1e6)/1e6, 'g', 6, 64)
 }

@@ -47,7 +47,18 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		it.Checked = e.shell == nil || e.shell.Open(sd)
 		return it
 	}
+	hover := fyne.NewMenuItem("Decode on hover", func() {
+		e.prefs.SetBool(prefHover, !e.prefs.BoolWithFallback(prefHover, true))
+		e.hover(0, 0, false)
+		e.refreshMenu()
+	})
+	hover.Checked = e.prefs.BoolWithFallback(prefHover, true)
 	view := fyne.NewMenu("View",
+		hover,
+		fyne.NewMenuItem("Zoom in   (+)", func() { e.Plane.Zoom(1.25) }),
+		fyne.NewMenuItem("Zoom out   (-)", func() { e.Plane.Zoom(0.8) }),
+		fyne.NewMenuItem("Fit the codes   (0)", e.Plane.Fit),
+		fyne.NewMenuItemSeparator(),
 		panel("Training panel", sideLeft, fyne.KeyLeftBracket),
 		panel("Point and tools panel", sideRight, fyne.KeyRightBracket),
 		fyne.NewMenuItemSeparator(),
@@ -112,10 +123,21 @@ func (e *Explorer) shortcuts() {
 	for _, m := range e.Window.MainMenu().Items {
 		walk(m.Items)
 	}
-	// Space pauses and resumes when no text field has the focus.
+	// Space pauses and resumes, +, - and 0 zoom the plane, when no text
+	// field has the focus.
 	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if k.Name == fyne.KeySpace {
 			e.TogglePause()
+		}
+	})
+	c.SetOnTypedRune(func(r rune) {
+		switch r {
+		case '+', '=':
+			e.Plane.Zoom(1.25)
+		case '-':
+			e.Plane.Zoom(0.8)
+		case '0':
+			e.Plane.Fit()
 		}
 	})
 }
@@ -150,7 +172,8 @@ func (e *Explorer) showShortcuts() {
 		"Ctrl+[  training panel   Ctrl+]  point and tools panel",
 		"Ctrl+R  resample the sample sheet    Ctrl+Q  quit",
 		"",
-		"Drag the point on the latent plane, or click to jump.",
+		"Drag the point on the latent plane, or click to jump; hover to preview.",
+		"Wheel or + / - zoom, Shift+drag or middle-drag pans, 0 fits the codes.",
 		"Drop image files on the window to place them on the plane.",
 	}, "\n"), e.Window)
 }

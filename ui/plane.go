@@ -32,14 +32,24 @@ type LatentPlane struct {
 
 	// X and Y are the point, in latent units. Set them with SetPoint.
 	X, Y float64
-	// Range is the half-width of both axes.
-	Range float64
 	// XLabel and YLabel name the axes' latent dimensions.
 	XLabel, YLabel string
 	// OnChanged is called when the user moves the point (drag or click).
 	OnChanged func(x, y float64)
 	// OnDragEnd is called when a drag ends.
 	OnDragEnd func()
+	// OnHover, when set, is called as the mouse moves over the plotted
+	// square without a button pressed (in: true, with the latent point
+	// under it) and when it leaves (in: false).
+	OnHover func(x, y float64, in bool)
+	// OnViewChanged, when set, is called after the view changes.
+	OnViewChanged func()
+
+	view     View // the part of the plane on screen
+	userView bool // the user zoomed or panned: AutoFit leaves the view
+	panning  bool // a middle-button pan is in progress
+	panFrom  fyne.Position
+	shiftPan bool // the current drag pans (Shift was held when it began)
 
 	scatterXY     []float32 // x, y pairs
 	scatterLabels []uint8
@@ -51,11 +61,13 @@ type LatentPlane struct {
 	dragSkip   bool // a drag that began outside it: ignored until it ends
 	hoverX     float64
 	hoverY     float64
-	scatterImg *image.NRGBA // cached scatter layer, rebuilt when stale
+	hoverPos   fyne.Position // where the mouse hovers
+	scatterImg *image.NRGBA  // cached scatter layer, rebuilt when stale
 	scatterFor fyne.Size
-	scatterGen int // bumped when the scatter changes
-	imgGen     int // generation scatterImg was built for
-	drawGen    int // bumped when anything but the point and hover changes
+	imgView    View // view scatterImg was drawn for
+	scatterGen int  // bumped when the scatter changes
+	imgGen     int  // generation scatterImg was built for
+	drawGen    int  // bumped when anything but the point and hover changes
 }
 
 var (
@@ -66,16 +78,17 @@ var (
 	_ fyne.WidgetRenderer = (*planeRenderer)(nil)
 )
 
-// NewLatentPlane returns a plane spanning [-4, 4] on both axes.
+// NewLatentPlane returns a plane showing DefaultView.
 func NewLatentPlane() *LatentPlane {
-	p := &LatentPlane{Range: 4, XLabel: "z0", YLabel: "z1"}
+	p := &LatentPlane{view: DefaultView, XLabel: "z0", YLabel: "z1"}
 	p.ExtendBaseWidget(p)
 	return p
 }
 
-// SetPoint moves the point without calling OnChanged.
+// SetPoint moves the point without calling OnChanged. A point outside the
+// view is kept; its crosshair is not drawn.
 func (p *LatentPlane) SetPoint(x, y float64) {
-	p.X, p.Y = p.clamp(x), p.clamp(y)
+	p.X, p.Y = x, y
 	p.Refresh()
 }
 
@@ -108,30 +121,43 @@ func (p *LatentPlane) SetArrow(a *Arrow) {
 	p.Refresh()
 }
 
-func (p *LatentPlane) clamp(v float64) float64 {
-	return math.Max(-p.Range, math.Min(p.Range, v))
+// clampX and clampY keep a coordinate within the view.
+func (p *LatentPlane) clampX(v float64) float64 {
+	return math.Max(p.view.CX-p.view.Half, math.Min(p.view.CX+p.view.Half, v))
 }
 
-// Dragged moves the point with the mouse. A drag must begin inside the
-// plotted square; once begun it may leave it (the point stops at the edge).
+func (p *LatentPlane) clampY(v float64) float64 {
+	return math.Max(p.view.CY-p.view.Half, math.Min(p.view.CY+p.view.Half, v))
+}
+
+// Dragged moves the point with the mouse, or pans the view when Shift was
+// held as the drag began. A drag must begin inside the plotted square;
+// once begun it may leave it (the point stops at the edge).
 func (p *LatentPlane) Dragged(ev *fyne.DragEvent) {
+	if p.panning { // the middle button is down (the driver drags with any button)
+		p.PanBy(ev.Dragged)
+		return
+	}
 	if !p.dragging && !p.dragSkip {
 		start := ev.Position.Subtract(ev.Dragged)
 		if p.inPlot(start) || p.inPlot(ev.Position) {
-			p.dragging = true
+			p.dragging, p.shiftPan = true, shiftHeld()
 		} else {
 			p.dragSkip = true
 		}
 	}
-	if p.dragging {
+	switch {
+	case p.dragging && p.shiftPan:
+		p.PanBy(ev.Dragged)
+	case p.dragging:
 		p.moveTo(ev.Position)
 	}
 }
 
 // DragEnd ends a drag.
 func (p *LatentPlane) DragEnd() {
-	was := p.dragging
-	p.dragging, p.dragSkip = false, false
+	was := p.dragging && !p.shiftPan
+	p.dragging, p.dragSkip, p.shiftPan = false, false, false
 	if was && p.OnDragEnd != nil {
 		p.OnDragEnd()
 	}
@@ -153,7 +179,7 @@ func (p *LatentPlane) inPlot(pos fyne.Position) bool {
 
 func (p *LatentPlane) moveTo(pos fyne.Position) {
 	x, y := p.toLatent(pos)
-	p.X, p.Y = p.clamp(x), p.clamp(y)
+	p.X, p.Y = p.clampX(x), p.clampY(y)
 	p.hoverX, p.hoverY = x, y
 	p.Refresh()
 	if p.OnChanged != nil {
@@ -165,21 +191,34 @@ func (p *LatentPlane) moveTo(pos fyne.Position) {
 func (p *LatentPlane) MouseIn(ev *desktop.MouseEvent) { p.MouseMoved(ev) }
 
 // MouseMoved updates the coordinates under the mouse (inside the plotted
-// square; outside it there are none).
+// square; outside it there are none) and tells OnHover; with the middle
+// button held it pans.
 func (p *LatentPlane) MouseMoved(ev *desktop.MouseEvent) {
+	if p.panning {
+		p.PanBy(fyne.NewDelta(ev.Position.X-p.panFrom.X, ev.Position.Y-p.panFrom.Y))
+		p.panFrom = ev.Position
+		return
+	}
 	in := p.inPlot(ev.Position)
 	if !in && !p.hovering {
 		return
 	}
-	p.hovering = in
+	p.hovering, p.hoverPos = in, ev.Position
 	p.hoverX, p.hoverY = p.toLatent(ev.Position)
 	p.Refresh()
+	if p.OnHover != nil && !p.dragging && ev.Button == 0 {
+		p.OnHover(p.hoverX, p.hoverY, in)
+	}
 }
 
-// MouseOut hides the coordinates.
+// MouseOut hides the coordinates and ends the hover.
 func (p *LatentPlane) MouseOut() {
-	p.hovering = false
+	was := p.hovering
+	p.hovering, p.panning = false, false
 	p.Refresh()
+	if was && p.OnHover != nil {
+		p.OnHover(0, 0, false)
+	}
 }
 
 // HoverText is what the coordinate read-out shows ("" when not hovering).
@@ -208,18 +247,24 @@ func plotRect(size fyne.Size) (fyne.Position, float32) {
 // toPos maps latent coordinates to a position in the widget.
 func (p *LatentPlane) toPos(x, y float64) fyne.Position {
 	o, side := plotRect(p.Size())
-	fx := (x + p.Range) / (2 * p.Range)
-	fy := (p.Range - y) / (2 * p.Range)
+	fx, fy := p.view.frac(x, y)
 	return fyne.NewPos(o.X+float32(fx)*side, o.Y+float32(fy)*side)
+}
+
+// frac maps latent coordinates to fractions of the view's square, from its
+// top left corner (y grows upwards on the plane, downwards on screen).
+func (v View) frac(x, y float64) (fx, fy float64) {
+	return (x - v.CX + v.Half) / (2 * v.Half), (v.CY + v.Half - y) / (2 * v.Half)
 }
 
 // toLatent maps a position in the widget to latent coordinates.
 func (p *LatentPlane) toLatent(pos fyne.Position) (float64, float64) {
 	o, side := plotRect(p.Size())
 	if side <= 0 {
-		return 0, 0
+		return p.view.CX, p.view.CY
 	}
 	fx := float64((pos.X - o.X) / side)
 	fy := float64((pos.Y - o.Y) / side)
-	return -p.Range + fx*2*p.Range, p.Range - fy*2*p.Range
+	v := p.view
+	return v.CX - v.Half + fx*2*v.Half, v.CY + v.Half - fy*2*v.Half
 }

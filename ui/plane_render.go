@@ -20,7 +20,7 @@ import (
 func (p *LatentPlane) scatterImage() *image.NRGBA {
 	_, side := plotRect(p.Size())
 	s := fyne.NewSize(side, side)
-	if p.scatterImg != nil && p.imgGen == p.scatterGen && p.scatterFor == s {
+	if p.scatterImg != nil && p.imgGen == p.scatterGen && p.scatterFor == s && p.imgView == p.view {
 		return p.scatterImg
 	}
 	// Draw at device pixels where known, so dots stay crisp.
@@ -33,8 +33,8 @@ func (p *LatentPlane) scatterImage() *image.NRGBA {
 	r := 1.6 * float64(scale)
 	for i := 0; i+1 < len(p.scatterXY); i += 2 {
 		x, y := float64(p.scatterXY[i]), float64(p.scatterXY[i+1])
-		px := (x + p.Range) / (2 * p.Range) * float64(n)
-		py := (p.Range - y) / (2 * p.Range) * float64(n)
+		fx, fy := p.view.frac(x, y)
+		px, py := fx*float64(n), fy*float64(n)
 		c := color.NRGBA{0x80, 0x80, 0x80, 0xff}
 		if p.scatterLabels != nil {
 			c = ClassColour(p.scatterLabels[i/2])
@@ -42,7 +42,7 @@ func (p *LatentPlane) scatterImage() *image.NRGBA {
 		c.A = 0xb0
 		dot(img, px, py, r, c)
 	}
-	p.scatterImg, p.scatterFor, p.imgGen = img, s, p.scatterGen
+	p.scatterImg, p.scatterFor, p.imgGen, p.imgView = img, s, p.scatterGen, p.view
 	return img
 }
 
@@ -152,7 +152,7 @@ func (r *planeRenderer) Refresh() {
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	fg := th.Color(theme.ColorNameForeground, v)
 	o, side := plotRect(p.Size())
-	axes := fmt.Sprint(p.Range, p.XLabel, p.YLabel)
+	axes := fmt.Sprint(p.view, p.XLabel, p.YLabel)
 	if !r.built || r.builtSize != p.Size() || r.builtGen != p.drawGen || r.builtFg != fg || r.builtAxes != axes {
 		r.refreshStatic(th, v, fg, o, side)
 		r.built, r.builtSize, r.builtGen, r.builtFg, r.builtAxes = true, p.Size(), p.drawGen, fg, axes
@@ -172,43 +172,38 @@ func (r *planeRenderer) refreshStatic(th fyne.Theme, v fyne.ThemeVariant, fg col
 	r.scatter.Resize(fyne.NewSquareSize(side))
 	r.scatter.Refresh()
 
-	// Grid lines and tick labels at whole latent units.
-	step := 1.0
-	if p.Range > 6 {
-		step = 2
-	}
-	var nTicks int
-	for t := -math.Floor(p.Range/step) * step; t <= p.Range+1e-9; t += step {
-		nTicks++
-	}
-	for len(r.grid) < 2*nTicks {
+	// Grid lines and tick labels at round values that follow the view.
+	v0 := p.view
+	xt := niceTicks(v0.CX-v0.Half, v0.CX+v0.Half, max(4, int(side/70)))
+	yt := niceTicks(v0.CY-v0.Half, v0.CY+v0.Half, max(4, int(side/70)))
+	nTicks := len(xt) + len(yt)
+	for len(r.grid) < nTicks {
 		r.grid = append(r.grid, canvas.NewLine(gridCol))
 	}
-	for len(r.ticks) < 2*nTicks {
+	for len(r.ticks) < nTicks {
 		t := canvas.NewText("", fg)
 		t.TextSize = theme.CaptionTextSize()
 		r.ticks = append(r.ticks, t)
 	}
-	r.grid, r.ticks = r.grid[:2*nTicks], r.ticks[:2*nTicks]
-	i := 0
-	for t := -math.Floor(p.Range/step) * step; t <= p.Range+1e-9; t += step {
-		pos := p.toPos(t, t)
-		v, h := r.grid[2*i], r.grid[2*i+1]
-		v.StrokeColor, h.StrokeColor = gridCol, gridCol
-		v.StrokeWidth, h.StrokeWidth = 1, 1
-		if t == 0 {
-			v.StrokeWidth, h.StrokeWidth = 2, 2
+	r.grid, r.ticks = r.grid[:nTicks], r.ticks[:nTicks]
+	for i, t := range append(xt, yt...) {
+		l, tk := r.grid[i], r.ticks[i]
+		l.StrokeColor, l.StrokeWidth = gridCol, 1
+		if math.Abs(t) < 1e-9 {
+			l.StrokeWidth = 2
 		}
-		v.Position1, v.Position2 = fyne.NewPos(pos.X, o.Y), fyne.NewPos(pos.X, o.Y+side)
-		h.Position1, h.Position2 = fyne.NewPos(o.X, pos.Y), fyne.NewPos(o.X+side, pos.Y)
-		tx, ty := r.ticks[2*i], r.ticks[2*i+1]
-		label := fmt.Sprintf("%g", t)
-		tx.Text, ty.Text = label, label
-		tx.Color, ty.Color = fg, fg
-		ts := fyne.MeasureText(label, tx.TextSize, tx.TextStyle)
-		tx.Move(fyne.NewPos(pos.X-ts.Width/2, o.Y+side+2))
-		ty.Move(fyne.NewPos(o.X-ts.Width-4, pos.Y-ts.Height/2))
-		i++
+		label := fmtTick(t)
+		tk.Text, tk.Color = label, fg
+		ts := fyne.MeasureText(label, tk.TextSize, tk.TextStyle)
+		if i < len(xt) { // a vertical line at x = t
+			pos := p.toPos(t, v0.CY)
+			l.Position1, l.Position2 = fyne.NewPos(pos.X, o.Y), fyne.NewPos(pos.X, o.Y+side)
+			tk.Move(fyne.NewPos(pos.X-ts.Width/2, o.Y+side+2))
+		} else { // a horizontal line at y = t
+			pos := p.toPos(v0.CX, t)
+			l.Position1, l.Position2 = fyne.NewPos(o.X, pos.Y), fyne.NewPos(o.X+side, pos.Y)
+			tk.Move(fyne.NewPos(o.X-ts.Width-4, pos.Y-ts.Height/2))
+		}
 	}
 	for _, l := range r.grid {
 		l.Refresh()
@@ -273,8 +268,12 @@ func (r *planeRenderer) refreshStatic(th fyne.Theme, v fyne.ThemeVariant, fg col
 
 func (r *planeRenderer) refreshPoint(th fyne.Theme, v fyne.ThemeVariant, fg color.Color, o fyne.Position, side float32) {
 	p := r.p
-	// The point: a crosshair and a ring.
+	// The point: a crosshair and a ring, when it is in view.
 	pt := p.toPos(p.X, p.Y)
+	inView := pt.X >= o.X && pt.X <= o.X+side && pt.Y >= o.Y && pt.Y <= o.Y+side
+	for _, obj := range []fyne.CanvasObject{r.crossH, r.crossV, r.ringOuter, r.ringInner} {
+		setVisible(obj, inView)
+	}
 	accent := th.Color(theme.ColorNamePrimary, v)
 	r.crossH.StrokeColor, r.crossV.StrokeColor = accent, accent
 	r.crossH.Position1, r.crossH.Position2 = fyne.NewPos(o.X, pt.Y), fyne.NewPos(o.X+side, pt.Y)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -132,25 +133,54 @@ func (e *Explorer) RandomPoint() {
 // the image arrives through fyne.Do.
 const dragBudget = 8 * time.Millisecond
 
-// requestDecode asks the worker for the point's image: interactive
-// requests (mouse, sliders) wait briefly so the image lands in the same
-// frame.
+// requestDecode asks the worker for the image of the point, or of the
+// hovered code while the mouse previews one: interactive requests (mouse,
+// sliders) wait briefly so the image lands in the same frame.
 func (e *Explorer) requestDecode(interactive bool) {
 	m := e.Session.Model()
 	if m == nil {
 		return
 	}
-	if interactive {
-		e.worker.RequestWait(m, e.Session.Point(), dragBudget)
-	} else {
-		e.worker.Request(m, e.Session.Point())
+	z := e.hoverZ
+	if z == nil {
+		z = e.Session.Point()
 	}
+	if interactive {
+		e.worker.RequestWait(m, z, dragBudget)
+	} else {
+		e.worker.Request(m, z)
+	}
+}
+
+// hover previews the decode of the code under the mouse (the point with
+// the plane's two coordinates replaced); leaving the plane shows the point
+// again. Off when the View menu says so.
+func (e *Explorer) hover(x, y float64, in bool) {
+	if !in || !e.prefs.BoolWithFallback(prefHover, true) {
+		if e.hoverZ != nil {
+			e.hoverZ = nil
+			e.requestDecode(true)
+		}
+		return
+	}
+	dx, dy := e.Session.Dims()
+	z := e.Session.Point()
+	if len(z) == 0 {
+		return
+	}
+	z[dx], z[dy] = float32(x), float32(y)
+	e.hoverZ = z
+	e.requestDecode(true)
 }
 
 // showDecoded runs on the UI goroutine with the worker's image.
 func (e *Explorer) showDecoded(img *image.Gray, z []float32) {
 	e.Point.Decoded.SetImage(img)
-	e.Point.Readout.SetText("z = " + fmtVec(z))
+	text := "z = " + fmtVec(z)
+	if e.hoverZ != nil && slices.Equal(z, e.hoverZ) {
+		text = "hover " + text
+	}
+	e.Point.Readout.SetText(text)
 }
 
 // DecodeLatencies returns recent request-to-screen decode latencies.
@@ -175,6 +205,7 @@ func (e *Explorer) refreshScatter() {
 		xy[2*i+1] = h.Means[i*L+dy]
 	}
 	e.Plane.SetScatter(xy, h.Labels)
+	e.Plane.AutoFit() // the codes move as the model learns: follow them unless the user chose a view
 	e.setLegend(h.Labels, dataset.ClassNames(m.Config().Dataset))
 }
 

@@ -19,6 +19,7 @@ const (
 	prefDataset   = "data.choice"
 	prefTheme     = "view.theme"
 	prefLogScale  = "view.logscale"
+	prefHover     = "view.hover"  // decode the point under the mouse
 	prefPanels    = "view.panels" // left width, right width (0: automatic), left open, right open
 	prefForm      = "train.form"  // epochs|latent|hidden|batch|lr|beta|warmup|loss|limit|arch
 )
