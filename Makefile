@@ -66,6 +66,7 @@ screenshot: deps deps-test build
 # (scripts/torch_reference.py, when Debian's python3-torch is installed).
 bench: deps deps-test deps-bench build
 	$(GO) test -run '^$$' -bench . -benchtime 2s -tags '$(TAGS)' ./vae/
+	$(GO) test -run '^$$' -bench MapRender -benchtime 2s -tags '$(TAGS)' ./ui/
 	$(TESTENV) VAE_SMOKE_BIN=$(abspath $(BIN)) $(GO) test -run '^$$' -bench ColdStart -benchtime 5x -tags 'smoke $(TAGS)' ./app
 	$(TESTENV) VAE_SMOKE_BIN=$(abspath $(BIN)) $(GO) test -run '^$$' -bench AppWhileTraining -benchtime 1x -timeout 30m -tags 'smoke $(TAGS)' ./app
 	./$(BIN) bench --data $(MNIST8K)

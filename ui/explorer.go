@@ -64,6 +64,10 @@ type Explorer struct {
 	worker  *decodeWorker
 	hoverZ  []float32                    // the hovered code the decoded view previews, nil when none
 	stale   map[fyne.CanvasObject]func() // tool updates waiting for their tool to show
+	mapShow *widget.Select
+	mapJobs *latest
+	mapGen  int       // bumped per map request; older passes are dropped
+	mapBase []float32 // the point the map was drawn at (its other dimensions matter when L > 2)
 	data    *Data
 	dataKey string
 	closing bool
@@ -105,6 +109,8 @@ func (e *Explorer) build() {
 	e.Plane = NewLatentPlane()
 	e.Plane.OnChanged = func(x, y float64) { s.SetXY(float32(x), float32(y), PointChange{Interactive: true}) }
 	e.Plane.OnHover = e.hover
+	e.mapJobs = newLatest(e.do)
+	e.Plane.OnViewChanged = e.updateMap
 	e.Point = newPointView(s, e.ResetPoint, e.RandomPoint)
 	e.legend = container.NewGridWrap(fyne.NewSize(60, 18))
 	e.Plot = NewLossPlot()
@@ -170,11 +176,15 @@ func (e *Explorer) observe() {
 		e.Plane.SetPoint(float64(s.Coord(x)), float64(s.Coord(y)))
 		e.requestDecode(ch.Interactive)
 		e.whenShown(e.Grid, e.Grid.PointMoved)
+		if offPlaneMoved(e.mapBase, s.Point(), x, y) {
+			e.updateMap()
+		}
 	})
 	s.OnDims(func() {
 		e.showDims()
 		e.refreshScatter()
 		e.Plane.Fit()
+		e.updateMap()
 		e.refreshMarks()
 		e.whenShown(e.Grid, e.Grid.Update)
 		if e.Tools.Current() == e.Vectors {
@@ -193,10 +203,12 @@ func (e *Explorer) observe() {
 		e.Plot.Refresh()
 		e.refreshModelViews()
 		e.Plane.Fit()
+		e.updateMap()
 	})
 	s.OnWeights(func() {
 		e.refreshModelViews()
 		e.reanalyse()
+		e.updateMap()
 	})
 	s.OnFile(e.updateTitle)
 	s.OnTraining(func(st trainState) {
@@ -303,4 +315,18 @@ func (e *Explorer) trace(w io.Writer) {
 	e.Session.OnTraining(func(st trainState) {
 		fmt.Fprintf(w, "trace: training %d point %s\n", st, fmtVec(e.Session.Point()))
 	})
+}
+
+// offPlaneMoved reports whether the point moved in a dimension the plane
+// does not show (the map and the grid hold those fixed).
+func offPlaneMoved(before, now []float32, dx, dy int) bool {
+	if len(before) != len(now) {
+		return len(now) > 2
+	}
+	for i := range now {
+		if i != dx && i != dy && now[i] != before[i] {
+			return true
+		}
+	}
+	return false
 }

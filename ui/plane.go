@@ -44,6 +44,12 @@ type LatentPlane struct {
 	OnHover func(x, y float64, in bool)
 	// OnViewChanged, when set, is called after the view changes.
 	OnViewChanged func()
+	// ShowMap draws the map (SetMap) under the scatter.
+	ShowMap bool
+
+	mapImg         image.Image // the decoded manifold, drawn for mapView
+	mapView        View
+	scatterOpacity float64 // 0: no scatter; 1: the default look
 
 	view     View // the part of the plane on screen
 	userView bool // the user zoomed or panned: AutoFit leaves the view
@@ -80,7 +86,7 @@ var (
 
 // NewLatentPlane returns a plane showing DefaultView.
 func NewLatentPlane() *LatentPlane {
-	p := &LatentPlane{view: DefaultView, XLabel: "z0", YLabel: "z1"}
+	p := &LatentPlane{view: DefaultView, XLabel: "z0", YLabel: "z1", scatterOpacity: 1}
 	p.ExtendBaseWidget(p)
 	return p
 }
@@ -96,6 +102,29 @@ func (p *LatentPlane) SetPoint(x, y float64) {
 // per point (nil: all one colour).
 func (p *LatentPlane) SetScatter(xy []float32, labels []uint8) {
 	p.scatterXY, p.scatterLabels = xy, labels
+	p.scatterGen++
+	p.drawGen++
+	p.Refresh()
+}
+
+// SetMap shows img, drawn for view v, under the scatter (nil: none).
+func (p *LatentPlane) SetMap(img image.Image, v View) {
+	if img == nil && p.mapImg == nil {
+		return
+	}
+	p.mapImg, p.mapView = img, v
+	p.drawGen++
+	p.Refresh()
+}
+
+// SetScatterOpacity sets how opaque the scatter's dots are, 0 (hidden) to
+// 1.
+func (p *LatentPlane) SetScatterOpacity(a float64) {
+	a = math.Max(0, math.Min(1, a))
+	if a == p.scatterOpacity {
+		return
+	}
+	p.scatterOpacity = a
 	p.scatterGen++
 	p.drawGen++
 	p.Refresh()

@@ -39,7 +39,10 @@ func (p *LatentPlane) scatterImage() *image.NRGBA {
 		if p.scatterLabels != nil {
 			c = ClassColour(p.scatterLabels[i/2])
 		}
-		c.A = 0xb0
+		c.A = uint8(0xb0 * p.scatterOpacity)
+		if c.A == 0 {
+			break
+		}
 		dot(img, px, py, r, c)
 	}
 	p.scatterImg, p.scatterFor, p.imgGen, p.imgView = img, s, p.scatterGen, p.view
@@ -79,6 +82,10 @@ func (p *LatentPlane) CreateRenderer() fyne.WidgetRenderer {
 	p.ExtendBaseWidget(p)
 	r := &planeRenderer{p: p}
 	r.bg = canvas.NewRectangle(color.Transparent)
+	r.mapLayer = canvas.NewImageFromImage(nil)
+	r.mapLayer.ScaleMode = canvas.ImageScaleSmooth
+	r.mapLayer.FillMode = canvas.ImageFillStretch
+	r.mapLayer.Hide()
 	r.scatter = canvas.NewImageFromImage(image.NewNRGBA(image.Rect(0, 0, 1, 1)))
 	r.scatter.ScaleMode = canvas.ImageScaleFastest
 	r.scatter.FillMode = canvas.ImageFillStretch
@@ -101,12 +108,14 @@ type planeRenderer struct {
 	// event) then only moves the crosshair, without re-uploading the
 	// scatter texture or remaking the marks.
 	built     bool
+	laidSide  float32 // plot side at the last layout
 	builtSize fyne.Size
 	builtGen  int
 	builtFg   color.Color
 	builtAxes string
 
 	bg             *canvas.Rectangle
+	mapLayer       *canvas.Image
 	scatter        *canvas.Image
 	grid           []*canvas.Line
 	ticks          []*canvas.Text
@@ -126,7 +135,7 @@ func (r *planeRenderer) MinSize() fyne.Size {
 }
 
 func (r *planeRenderer) Objects() []fyne.CanvasObject {
-	objs := []fyne.CanvasObject{r.bg, r.scatter}
+	objs := []fyne.CanvasObject{r.bg, r.mapLayer, r.scatter}
 	for _, l := range r.grid {
 		objs = append(objs, l)
 	}
@@ -141,7 +150,16 @@ func (r *planeRenderer) Objects() []fyne.CanvasObject {
 	return append(objs, r.crossH, r.crossV, r.ringOuter, r.ringInner, r.hover)
 }
 
-func (r *planeRenderer) Layout(fyne.Size) { r.Refresh() }
+func (r *planeRenderer) Layout(size fyne.Size) {
+	r.Refresh()
+	// A new size changes how many map tiles fit: like a new view.
+	if _, side := plotRect(size); side != r.laidSide {
+		r.laidSide = side
+		if r.p.OnViewChanged != nil {
+			r.p.OnViewChanged()
+		}
+	}
+}
 
 // Refresh updates the objects from the widget's state. The static layers
 // (scatter, grid, ticks, marks) are rebuilt only when they changed; a move
@@ -167,6 +185,7 @@ func (r *planeRenderer) refreshStatic(th fyne.Theme, v fyne.ThemeVariant, fg col
 	r.bg.FillColor = th.Color(theme.ColorNameInputBackground, v)
 	r.bg.Move(o)
 	r.bg.Resize(fyne.NewSquareSize(side))
+	r.placeMap(o, side)
 	r.scatter.Image = p.scatterImage()
 	r.scatter.Move(o)
 	r.scatter.Resize(fyne.NewSquareSize(side))
@@ -294,4 +313,44 @@ func (r *planeRenderer) refreshPoint(th fyne.Theme, v fyne.ThemeVariant, fg colo
 	hs := fyne.MeasureText(r.hover.Text, r.hover.TextSize, r.hover.TextStyle)
 	r.hover.Move(fyne.NewPos(o.X+side-hs.Width-4, o.Y+2))
 	r.hover.Refresh()
+}
+
+// placeMap puts the map under the scatter. A map drawn for another view
+// (the user zoomed or panned, its redraw is on its way) is cropped to the
+// part still in view and placed where that part now is.
+func (r *planeRenderer) placeMap(o fyne.Position, side float32) {
+	p := r.p
+	if !p.ShowMap || p.mapImg == nil || side <= 0 {
+		setVisible(r.mapLayer, false)
+		return
+	}
+	v, mv := p.view, p.mapView
+	// The overlap of the two views, in latent units.
+	x0, x1 := math.Max(v.CX-v.Half, mv.CX-mv.Half), math.Min(v.CX+v.Half, mv.CX+mv.Half)
+	y0, y1 := math.Max(v.CY-v.Half, mv.CY-mv.Half), math.Min(v.CY+v.Half, mv.CY+mv.Half)
+	if x1 <= x0 || y1 <= y0 {
+		setVisible(r.mapLayer, false)
+		return
+	}
+	b := p.mapImg.Bounds()
+	px := func(x float64) int { return b.Min.X + int(math.Round((x-(mv.CX-mv.Half))/(2*mv.Half)*float64(b.Dx()))) }
+	py := func(y float64) int { return b.Min.Y + int(math.Round((mv.CY+mv.Half-y)/(2*mv.Half)*float64(b.Dy()))) }
+	img := p.mapImg
+	if v != mv {
+		if sub, ok := img.(interface {
+			SubImage(image.Rectangle) image.Image
+		}); ok {
+			img = sub.SubImage(image.Rect(px(x0), py(y1), px(x1), py(y0)))
+		}
+	}
+	tl, br := p.toPos(x0, y1), p.toPos(x1, y0)
+	r.mapLayer.Translucency = 0
+	if p.scatterOpacity > 0 { // under the scatter: dimmed so the dots stand out
+		r.mapLayer.Translucency = 0.45
+	}
+	r.mapLayer.Image = img
+	r.mapLayer.Move(tl)
+	r.mapLayer.Resize(fyne.NewSize(br.X-tl.X, br.Y-tl.Y))
+	setVisible(r.mapLayer, true)
+	r.mapLayer.Refresh()
 }

@@ -19,7 +19,9 @@ const (
 	prefDataset   = "data.choice"
 	prefTheme     = "view.theme"
 	prefLogScale  = "view.logscale"
-	prefHover     = "view.hover"  // decode the point under the mouse
+	prefHover     = "view.hover" // decode the point under the mouse
+	prefShow      = "view.show"  // scatter, map or both
+	prefOpacity   = "view.opacity"
 	prefPanels    = "view.panels" // left width, right width (0: automatic), left open, right open
 	prefForm      = "train.form"  // epochs|latent|hidden|batch|lr|beta|warmup|loss|limit|arch
 )
