@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"vaeexplorer/vae"
 )
 
 // Title is the main window's title (followed by the model's name).
@@ -68,6 +71,7 @@ type Explorer struct {
 	mapJobs *latest
 	mapGen  int       // bumped per map request; older passes are dropped
 	mapBase []float32 // the point the map was drawn at (its other dimensions matter when L > 2)
+	pcaMode bool      // the user chose principal components for the plane's axes
 	data    *Data
 	dataKey string
 	closing bool
@@ -81,6 +85,7 @@ func NewExplorer(a fyne.App, engine Engine, opts Options) *Explorer {
 
 func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Explorer {
 	e := &Explorer{App: a, engine: engine, prefs: a.Preferences(), do: do, Session: NewSession()}
+	e.pcaMode = e.prefs.Bool(prefPCA)
 	e.Window = a.NewWindow(Title)
 	e.applyTheme(e.prefs.StringWithFallback(prefTheme, "system"))
 	e.build()
@@ -111,7 +116,7 @@ func (e *Explorer) build() {
 	e.Plane.OnHover = e.hover
 	e.mapJobs = newLatest(e.do)
 	e.Plane.OnViewChanged = e.updateMap
-	e.Point = newPointView(s, e.ResetPoint, e.RandomPoint)
+	e.Point = newPointView(s, e.ResetPoint, e.RandomPoint, e.chooseAxes)
 	e.legend = container.NewGridWrap(fyne.NewSize(60, 18))
 	e.Plot = NewLossPlot()
 	e.LogScale = widget.NewCheck("Log scale", func(on bool) {
@@ -172,18 +177,16 @@ func (e *Explorer) observe() {
 	s := e.Session
 	s.OnPoint(func(ch PointChange) {
 		e.hoverZ = nil // the user moved the point: show it, not a preview
-		x, y := s.Dims()
-		e.Plane.SetPoint(float64(s.Coord(x)), float64(s.Coord(y)))
+		e.Plane.SetPoint(s.ToPlane(s.Point()))
 		e.requestDecode(ch.Interactive)
 		e.whenShown(e.Grid, e.Grid.PointMoved)
-		if offPlaneMoved(e.mapBase, s.Point(), x, y) {
+		if e.offPlaneMoved() {
 			e.updateMap()
 		}
 	})
 	s.OnDims(func() {
 		e.showDims()
-		e.refreshScatter()
-		e.Plane.Fit()
+		e.refreshScatter() // which follows the codes unless the user zoomed
 		e.updateMap()
 		e.refreshMarks()
 		e.whenShown(e.Grid, e.Grid.Update)
@@ -193,6 +196,7 @@ func (e *Explorer) observe() {
 	})
 	s.OnModel(func() {
 		e.hoverZ = nil
+		e.updatePCA()
 		e.showDims()
 		e.refreshMarks()
 		e.reanalyse() // dropped images, seen by the new model
@@ -206,6 +210,7 @@ func (e *Explorer) observe() {
 		e.updateMap()
 	})
 	s.OnWeights(func() {
+		e.updatePCA() // the codes moved: so did their principal components
 		e.refreshModelViews()
 		e.reanalyse()
 		e.updateMap()
@@ -217,11 +222,13 @@ func (e *Explorer) observe() {
 	})
 }
 
-// showDims shows the displayed dimensions on the plane.
+// showDims shows the plane's axes (latent dimensions or principal
+// components) and the point on them.
 func (e *Explorer) showDims() {
-	x, y := e.Session.Dims()
-	e.Plane.XLabel, e.Plane.YLabel = fmt.Sprintf("z%d", x), fmt.Sprintf("z%d", y)
-	e.Plane.SetPoint(float64(e.Session.Coord(x)), float64(e.Session.Coord(y)))
+	e.Plane.XLabel, e.Plane.YLabel = e.Session.AxisNames()
+	if e.Session.Latent() > 0 {
+		e.Plane.SetPoint(e.Session.ToPlane(e.Session.Point()))
+	}
 }
 
 // refreshModelViews redraws what depends on the weights: scatter, legend,
@@ -263,8 +270,9 @@ func (e *Explorer) setArrow(from, to []float32) {
 		e.Plane.SetArrow(nil)
 		return
 	}
-	x, y := e.Session.Dims()
-	e.Plane.SetArrow(&Arrow{X0: float64(from[x]), Y0: float64(from[y]), X1: float64(to[x]), Y1: float64(to[y])})
+	x0, y0 := e.Session.ToPlane(from)
+	x1, y1 := e.Session.ToPlane(to)
+	e.Plane.SetArrow(&Arrow{X0: x0, Y0: y0, X1: x1, Y1: y1})
 }
 
 // Model is the model being explored.
@@ -317,16 +325,52 @@ func (e *Explorer) trace(w io.Writer) {
 	})
 }
 
-// offPlaneMoved reports whether the point moved in a dimension the plane
-// does not show (the map and the grid hold those fixed).
-func offPlaneMoved(before, now []float32, dx, dy int) bool {
-	if len(before) != len(now) {
+// offPlaneMoved reports whether the point's part off the plane (which the
+// map holds fixed) moved since the map was drawn.
+func (e *Explorer) offPlaneMoved() bool {
+	s := e.Session
+	now := s.Point()
+	if len(e.mapBase) != len(now) {
 		return len(now) > 2
 	}
-	for i := range now {
-		if i != dx && i != dy && now[i] != before[i] {
-			return true
-		}
+	return !slices.Equal(s.Lift(e.mapBase, 0, 0), s.Lift(now, 0, 0))
+}
+
+// chooseAxes is the user choosing the plane's axes: principal components
+// (pca) or the two latent dimensions selected. The view fits the codes
+// on the new axes.
+func (e *Explorer) chooseAxes(pca bool) {
+	e.pcaMode = pca
+	e.prefs.SetBool(prefPCA, pca)
+	if pca {
+		e.updatePCA()
+	} else {
+		e.Session.SetPCA(nil)
 	}
-	return false
+	e.Plane.Fit()
+	e.updateMap()
+}
+
+// updatePCA computes the principal components of the model's held-out
+// codes for the plane, when they are the chosen axes.
+func (e *Explorer) updatePCA() {
+	s := e.Session
+	m := s.Model()
+	if !e.pcaMode || m == nil || m.Latent() <= 2 {
+		s.SetPCA(nil)
+		return
+	}
+	h := m.HeldOut()
+	if h == nil || len(h.Labels) < 2 {
+		e.showError(fmt.Errorf("principal components need the model's held-out codes: train it first"))
+		s.SetPCA(nil)
+		return
+	}
+	p, err := vae.ComputePCA(h.Means, m.Latent())
+	if err != nil {
+		e.showError(err)
+		s.SetPCA(nil)
+		return
+	}
+	s.SetPCA(p)
 }

@@ -23,16 +23,14 @@ const (
 func mapCells(side float32) int { return max(6, min(40, int(side/24))) }
 
 // mapPoints returns the codes at the centres of an n x n grid of cells over
-// view v: base with dimensions dx and dy replaced, rows from the top.
-func mapPoints(base []float32, dx, dy int, v View, n int) []float32 {
-	L := len(base)
-	z := make([]float32, 0, n*n*L)
+// view v, rows from the top: lift gives the code at plane coordinates
+// (the point with its plane coordinates replaced).
+func mapPoints(lift func(x, y float64) []float32, v View, n int) []float32 {
+	var z []float32
 	cell := 2 * v.Half / float64(n)
 	for r := range n {
 		for c := range n {
-			z = append(z, base...)
-			z[len(z)-L+dx] = float32(v.CX - v.Half + (float64(c)+0.5)*cell)
-			z[len(z)-L+dy] = float32(v.CY + v.Half - (float64(r)+0.5)*cell)
+			z = append(z, lift(v.CX-v.Half+(float64(c)+0.5)*cell, v.CY+v.Half-(float64(r)+0.5)*cell)...)
 		}
 	}
 	return z
@@ -40,8 +38,8 @@ func mapPoints(base []float32, dx, dy int, v View, n int) []float32 {
 
 // renderMap decodes the n x n cells over view v and tiles the images into
 // one grey picture, n*28 pixels square, aligned with the view.
-func renderMap(m Model, base []float32, dx, dy int, v View, n int) (*image.Gray, error) {
-	pix, err := m.Decode(mapPoints(base, dx, dy, v, n))
+func renderMap(m Model, lift func(x, y float64) []float32, v View, n int) (*image.Gray, error) {
+	pix, err := m.Decode(mapPoints(lift, v, n))
 	if err != nil {
 		return nil, err
 	}
@@ -96,14 +94,13 @@ func (e *Explorer) updateMap() {
 	}
 	e.mapGen++
 	gen, v := e.mapGen, e.Plane.View()
-	base := e.Session.Point()
-	e.mapBase = base
-	dx, dy := e.Session.Dims()
+	e.mapBase = e.Session.Point()
+	lift := e.Session.Lifter()
 	_, side := plotRect(e.Plane.Size())
 	n := mapCells(side)
 	pass := func(cells int, then func()) func() func() {
 		return func() func() {
-			img, err := renderMap(m, base, dx, dy, v, cells)
+			img, err := renderMap(m, lift, v, cells)
 			return func() {
 				if gen != e.mapGen || m != e.Session.Model() {
 					return // a newer view or model: its own passes are on their way

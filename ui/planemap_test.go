@@ -13,7 +13,8 @@ func TestMapTilesAreTheDecodesOfTheirCellCentres(t *testing.T) {
 	m := tinyModel(t)
 	v := View{CX: 0.5, CY: -1, Half: 2}
 	const n = 5
-	img, err := renderMap(m, []float32{9, 9}, 0, 1, v, n)
+	lift := func(x, y float64) []float32 { return []float32{float32(x), float32(y)} }
+	img, err := renderMap(m, lift, v, n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func BenchmarkMapRender(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	base := []float32{0, 0}
+	lift := func(x, y float64) []float32 { return []float32{float32(x), float32(y)} }
 	for _, c := range []struct {
 		name string
 		n    int
@@ -73,7 +74,7 @@ func BenchmarkMapRender(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			start := time.Now()
 			for i := 0; i < b.N; i++ {
-				if _, err := renderMap(m, base, 0, 1, View{0.1 * float64(i%7), 0, 3}, c.n); err != nil {
+				if _, err := renderMap(m, lift, View{0.1 * float64(i%7), 0, 3}, c.n); err != nil {
 					b.Fatal(err)
 				}
 			}

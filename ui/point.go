@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"image"
-	"math"
 	"math/rand"
 	"path/filepath"
 	"slices"
@@ -34,22 +33,44 @@ type PointView struct {
 	Sliders   []*ValueSlider
 	values    []*widget.Label
 	sliderBox *fyne.Container
+	Axes      *widget.Select // latent axes or principal components
 	DimX      *widget.Select
 	DimY      *widget.Select
+	dimSel    *fyne.Container
 	DimsRow   *fyne.Container
 	Origin    *widget.Button
 	Random    *widget.Button
 }
 
-func newPointView(s *Session, origin, random func()) *PointView {
+// Choices of what the plane's axes are, for latent sizes above two.
+const (
+	axesLatent = "Latent axes"
+	axesPCA    = "Principal components"
+)
+
+// newPointView makes the point's views. origin and random move the point;
+// axes is called when the user chooses other axes for the plane (pca:
+// principal components).
+func newPointView(s *Session, origin, random func(), axes func(pca bool)) *PointView {
 	v := &PointView{s: s}
 	v.Decoded = NewImageView(nil, 120)
 	v.Readout = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
 	v.Readout.Truncation = fyne.TextTruncateEllipsis
 	v.sliderBox = container.NewVBox()
-	v.DimX = widget.NewSelect(nil, func(str string) { _, y := s.Dims(); s.SetDims(dimIndex(str), y) })
-	v.DimY = widget.NewSelect(nil, func(str string) { x, _ := s.Dims(); s.SetDims(x, dimIndex(str)) })
-	v.DimsRow = container.NewHBox(widget.NewLabel("Plane shows x:"), v.DimX, widget.NewLabel("y:"), v.DimY)
+	v.DimX = widget.NewSelect(nil, func(str string) {
+		_, y := s.Dims()
+		s.SetDims(dimIndex(str), y)
+		axes(false)
+	})
+	v.DimY = widget.NewSelect(nil, func(str string) {
+		x, _ := s.Dims()
+		s.SetDims(x, dimIndex(str))
+		axes(false)
+	})
+	v.DimX.PlaceHolder, v.DimY.PlaceHolder = "–", "–"
+	v.Axes = widget.NewSelect([]string{axesLatent, axesPCA}, func(str string) { axes(str == axesPCA) })
+	v.dimSel = container.NewHBox(widget.NewLabel("x:"), v.DimX, widget.NewLabel("y:"), v.DimY)
+	v.DimsRow = container.NewHBox(widget.NewLabel("Axes"), v.Axes, v.dimSel)
 	v.DimsRow.Hide()
 	v.Origin = widget.NewButtonWithIcon("Origin", theme.MediaReplayIcon(), origin)
 	v.Random = widget.NewButtonWithIcon("Random", theme.ViewRefreshIcon(), random)
@@ -97,10 +118,19 @@ func (v *PointView) modelChanged() {
 }
 
 func (v *PointView) showDims() {
+	if v.s.PCA() != nil {
+		v.Axes.Selected = axesPCA // shown without calling back: this is the session's state
+		v.dimSel.Hide()
+	} else {
+		v.Axes.Selected = axesLatent
+		v.dimSel.Show()
+	}
+	v.Axes.Refresh()
 	x, y := v.s.Dims()
 	if x < len(v.DimX.Options) && y < len(v.DimY.Options) {
-		v.DimX.SetSelected(v.DimX.Options[x]) // no-op for the session: same dims
-		v.DimY.SetSelected(v.DimY.Options[y])
+		v.DimX.Selected, v.DimY.Selected = v.DimX.Options[x], v.DimY.Options[y]
+		v.DimX.Refresh()
+		v.DimY.Refresh()
 	}
 }
 
@@ -163,13 +193,10 @@ func (e *Explorer) hover(x, y float64, in bool) {
 		}
 		return
 	}
-	dx, dy := e.Session.Dims()
-	z := e.Session.Point()
-	if len(z) == 0 {
+	if e.Session.Latent() == 0 {
 		return
 	}
-	z[dx], z[dy] = float32(x), float32(y)
-	e.hoverZ = z
+	e.hoverZ = e.Session.Lift(e.Session.Point(), x, y)
 	e.requestDecode(true)
 }
 
@@ -198,11 +225,10 @@ func (e *Explorer) refreshScatter() {
 		return
 	}
 	L := m.Latent()
-	dx, dy := e.Session.Dims()
 	xy := make([]float32, 2*len(h.Labels))
 	for i := range h.Labels {
-		xy[2*i] = h.Means[i*L+dx]
-		xy[2*i+1] = h.Means[i*L+dy]
+		x, y := e.Session.ToPlane(h.Means[i*L : (i+1)*L])
+		xy[2*i], xy[2*i+1] = float32(x), float32(y)
 	}
 	e.Plane.SetScatter(xy, h.Labels)
 	e.Plane.AutoFit() // the codes move as the model learns: follow them unless the user chose a view
@@ -239,13 +265,13 @@ func (e *Explorer) setLegend(labels []uint8, names []string) {
 // refreshMarks places the dropped images' marks on the plane.
 func (e *Explorer) refreshMarks() {
 	var marks []Mark
-	dx, dy := e.Session.Dims()
 	for _, a := range e.Drops.Items() {
 		if len(a.Mean) != e.Session.Latent() {
 			continue
 		}
-		sd := func(i int) float64 { return math.Exp(0.5 * float64(a.Logvar[i])) }
-		marks = append(marks, Mark{X: float64(a.Mean[dx]), Y: float64(a.Mean[dy]), SX: sd(dx), SY: sd(dy),
+		x, y := e.Session.ToPlane(a.Mean)
+		sx, sy := e.Session.PlaneSD(a.Logvar)
+		marks = append(marks, Mark{X: x, Y: y, SX: sx, SY: sy,
 			Label: strings.TrimSuffix(filepath.Base(a.Path), filepath.Ext(a.Path))})
 	}
 	e.Plane.SetMarks(marks)

@@ -22,6 +22,7 @@ const (
 	prefHover     = "view.hover" // decode the point under the mouse
 	prefShow      = "view.show"  // scatter, map or both
 	prefOpacity   = "view.opacity"
+	prefPCA       = "view.pca"    // principal components as the plane's axes (latent sizes above two)
 	prefPanels    = "view.panels" // left width, right width (0: automatic), left open, right open
 	prefForm      = "train.form"  // epochs|latent|hidden|batch|lr|beta|warmup|loss|limit|arch
 )

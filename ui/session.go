@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
+
+	"vaeexplorer/vae"
 )
 
 // Session owns the state that several views show: the model and its file,
@@ -19,6 +23,7 @@ type Session struct {
 
 	z          []float32
 	dimX, dimY int
+	pca        *vae.PCA // when set, the plane shows these principal components instead of dimX, dimY
 	train      trainState
 	job        *trainJob // the training run, nil when idle
 
@@ -111,6 +116,7 @@ func (s *Session) SetModel(m Model, path, name string) {
 		name = filepath.Base(path)
 	}
 	s.model, s.path, s.name, s.dirty = m, path, name, false
+	s.pca = nil // another model's principal components: the explorer computes them anew
 	if len(s.z) != L {
 		s.z = make([]float32, L)
 		s.dimX, s.dimY = 0, min(1, L-1)
@@ -146,13 +152,84 @@ func (s *Session) SetCoord(i int, v float32, ch PointChange) {
 	s.notifyPoint(ch)
 }
 
-// SetXY moves the point's two displayed coordinates (the plane).
+// SetXY moves the point to plane coordinates (x, y), keeping its part off
+// the plane (the plane's projection, see ToPlane).
 func (s *Session) SetXY(x, y float32, ch PointChange) {
-	if len(s.z) == 0 || (s.z[s.dimX] == x && s.z[s.dimY] == y) {
+	if len(s.z) == 0 {
 		return
 	}
-	s.z[s.dimX], s.z[s.dimY] = x, y
-	s.notifyPoint(ch)
+	s.SetPoint(s.Lift(s.z, float64(x), float64(y)), ch)
+}
+
+// ToPlane returns z's coordinates on the plane: its two displayed latent
+// dimensions, or its principal-component coordinates in PCA view.
+func (s *Session) ToPlane(z []float32) (x, y float64) {
+	if s.pca != nil {
+		return s.pca.Project(z)
+	}
+	return float64(z[s.dimX]), float64(z[s.dimY])
+}
+
+// Lift returns a copy of z moved so that it lies at (x, y) on the plane,
+// its part off the plane unchanged: in PCA view z = c + x*u1 + y*u2.
+func (s *Session) Lift(z []float32, x, y float64) []float32 {
+	if s.pca != nil {
+		return s.pca.Lift(z, x, y)
+	}
+	out := slices.Clone(z)
+	out[s.dimX], out[s.dimY] = float32(x), float32(y)
+	return out
+}
+
+// Lifter returns Lift for the current point and projection, safe to use
+// from another goroutine (the map's worker).
+func (s *Session) Lifter() func(x, y float64) []float32 {
+	z, pca, dx, dy := s.Point(), s.pca, s.dimX, s.dimY
+	return func(x, y float64) []float32 {
+		if pca != nil {
+			return pca.Lift(z, x, y)
+		}
+		out := slices.Clone(z)
+		out[dx], out[dy] = float32(x), float32(y)
+		return out
+	}
+}
+
+// PlaneSD returns the standard deviations along the plane's axes of a
+// Gaussian with the given log-variances (a dropped image's ellipse).
+func (s *Session) PlaneSD(logvar []float32) (sx, sy float64) {
+	if s.pca == nil {
+		return math.Exp(0.5 * float64(logvar[s.dimX])), math.Exp(0.5 * float64(logvar[s.dimY]))
+	}
+	for j, lv := range logvar {
+		v := math.Exp(float64(lv))
+		sx += s.pca.Axes[0][j] * s.pca.Axes[0][j] * v
+		sy += s.pca.Axes[1][j] * s.pca.Axes[1][j] * v
+	}
+	return math.Sqrt(sx), math.Sqrt(sy)
+}
+
+// AxisNames names the plane's axes: "z3", or "PC1 (41%)" in PCA view.
+func (s *Session) AxisNames() (x, y string) {
+	if p := s.pca; p != nil {
+		return fmt.Sprintf("PC1 (%.0f%%)", 100*p.Explained[0]), fmt.Sprintf("PC2 (%.0f%%)", 100*p.Explained[1])
+	}
+	return fmt.Sprintf("z%d", s.dimX), fmt.Sprintf("z%d", s.dimY)
+}
+
+// PCA is the principal-component plane shown, or nil for latent axes.
+func (s *Session) PCA() *vae.PCA { return s.pca }
+
+// SetPCA shows the plane of p's principal components (nil: back to the two
+// chosen latent dimensions). Dims observers are told.
+func (s *Session) SetPCA(p *vae.PCA) {
+	if p == s.pca || (p != nil && len(p.Mean) != len(s.z)) {
+		return
+	}
+	s.pca = p
+	for _, f := range s.dimsObs {
+		f()
+	}
 }
 
 func (s *Session) notifyPoint(ch PointChange) {
@@ -165,10 +242,10 @@ func (s *Session) notifyPoint(ch PointChange) {
 // dimensions (in a latent space of more than one) change nothing.
 func (s *Session) SetDims(x, y int) {
 	L := len(s.z)
-	if x < 0 || y < 0 || x >= L || y >= L || (x == y && L > 1) || (x == s.dimX && y == s.dimY) {
+	if x < 0 || y < 0 || x >= L || y >= L || (x == y && L > 1) || (x == s.dimX && y == s.dimY && s.pca == nil) {
 		return
 	}
-	s.dimX, s.dimY = x, y
+	s.dimX, s.dimY, s.pca = x, y, nil
 	for _, f := range s.dimsObs {
 		f()
 	}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
 )
 
 func TestSessionNotifiesEachObserverOncePerChange(t *testing.T) {
@@ -123,5 +124,69 @@ func TestOneDragEventUpdatesEveryViewInTheSameCallback(t *testing.T) {
 	}
 	if !inline {
 		t.Fatal("the decoded image never arrived within the drag callback")
+	}
+}
+
+func TestPCAViewDragKeepsThePointOffThePlane(t *testing.T) {
+	cfg := vae.DefaultConfig()
+	cfg.Latent, cfg.Hidden = 6, 16
+	m, err := vae.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.MeasureHeldOut(dataset.Synthetic(300, 2)); err != nil {
+		t.Fatal(err)
+	}
+	e, loop := newTestExplorer(t, m)
+	start := []float32{0.5, -1, 2, 0.3, -0.7, 1.1}
+	e.Session.SetPoint(start, PointChange{})
+	e.Point.Axes.SetSelected(axesPCA)
+	p := e.Session.PCA()
+	if p == nil || !strings.HasPrefix(e.Plane.XLabel, "PC1 (") || e.Point.dimSel.Visible() {
+		t.Fatalf("PCA view: pca %v, x label %q", p != nil, e.Plane.XLabel)
+	}
+	if e.Plane.ScatterLen() != len(m.HeldOut().Labels) {
+		t.Fatalf("scatter %d points in PCA view", e.Plane.ScatterLen())
+	}
+	// The plane shows the point's principal-component coordinates.
+	if x, y := p.Project(start); math.Abs(e.Plane.X-x) > 1e-6 || math.Abs(e.Plane.Y-y) > 1e-6 {
+		t.Fatalf("the crosshair is at (%v, %v), the point projects to (%v, %v)", e.Plane.X, e.Plane.Y, x, y)
+	}
+	e.Plane.SetView(View{CX: e.Plane.X, CY: e.Plane.Y, Half: 3})
+	tx, ty := e.Plane.X+1, e.Plane.Y-0.5
+	tapPlane(e, tx, ty)
+	z := e.Session.Point()
+	if x, y := p.Project(z); math.Abs(x-tx) > 1e-3 || math.Abs(y-ty) > 1e-3 {
+		t.Fatalf("after a click at (%v, %v) the point projects to (%v, %v)", tx, ty, x, y)
+	}
+	// z moved within the plane only: z - start lies along u1 and u2.
+	d := make([]float64, len(z))
+	for j := range z {
+		d[j] = float64(z[j] - start[j])
+	}
+	var resid float64
+	c0, c1 := 0.0, 0.0
+	for i := range d {
+		c0 += d[i] * p.Axes[0][i]
+		c1 += d[i] * p.Axes[1][i]
+	}
+	for i := range d {
+		r := d[i] - c0*p.Axes[0][i] - c1*p.Axes[1][i]
+		resid += r * r
+	}
+	if resid > 1e-8 {
+		t.Fatalf("the point's part off the PCA plane changed (residual %g)", resid)
+	}
+	// The sliders show every dimension of the moved point.
+	loop.drain()
+	for i, s := range e.Point.Sliders {
+		if float32(s.Value) != z[i] {
+			t.Fatalf("slider z%d shows %v, point %v", i, s.Value, z)
+		}
+	}
+	// Back to latent axes.
+	e.Point.Axes.SetSelected(axesLatent)
+	if e.Session.PCA() != nil || e.Plane.XLabel != "z0" || !e.Point.dimSel.Visible() {
+		t.Fatalf("back to latent axes: pca %v, label %q", e.Session.PCA() != nil, e.Plane.XLabel)
 	}
 }
