@@ -94,12 +94,13 @@ package: build
 	@ls -l dist/vae-explorer.tar.xz
 
 # The bundled model: the default 2-D VAE, 30 epochs on mnist-8k, seed 1.
-# The bundled models: the default mlp and the conv architecture, 30 epochs
-# on mnist-8k, each with its pixel-attribute concept vectors stored.
+# The bundled models: the default mlp, the conv architecture and an 8-D
+# mlp, 30 epochs on mnist-8k, each with its pixel-attribute concept vectors.
 model: build
 	./$(BIN) train --data $(MNIST8K) --epochs 30 --seed 1 --out assets/model.vae --json
 	./$(BIN) train --arch conv --data $(MNIST8K) --epochs 30 --seed 1 --out assets/model-conv.vae --json
-	for m in assets/model.vae assets/model-conv.vae; do \
+	./$(BIN) train --latent 8 --data $(MNIST8K) --epochs 30 --seed 1 --out assets/model-8d.vae --json
+	for m in assets/model.vae assets/model-conv.vae assets/model-8d.vae; do \
 	  for a in thickness slant width; do ./$(BIN) vector compute --model $$m --attr $$a --data $(MNIST8K) --out $$m || exit 1; done; \
 	done
 

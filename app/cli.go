@@ -130,7 +130,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // modelFlag declares the --model flag the commands that read a model share.
 func modelFlag(fs *flag.FlagSet) *string {
-	return fs.String("model", "", "model file, or bundled (the default, mlp) or bundled-conv")
+	return fs.String("model", "", "model file, or bundled (the default, mlp), bundled-conv or bundled-8d")
 }
 
 // loadModel loads the model file, or a bundled model: "" and "bundled" name

@@ -208,8 +208,17 @@ func cmdEval(c *cli, args []string) error {
 		return err
 	}
 	slices.Sort(errs)
+	// Per-dimension KL and active units (posterior mean's variance over
+	// the data above 0.01, Burda et al. 2016).
+	mean, logvar, err := m.Encode(testPix)
+	if err != nil {
+		return err
+	}
+	L := m.Latent()
+	klDim, act := vae.DimKL(mean, logvar, L), vae.Activity(mean, L)
 	pct := func(p float64) float64 { return float64(errs[min(len(errs)-1, int(p/100*float64(len(errs))))]) }
 	res := map[string]any{"images": ev.N, "test_elbo": ev.ELBO, "test_rec": ev.Rec, "test_kl": ev.KL,
+		"kl_per_dim": klDim, "activity": act, "active_units": vae.ActiveUnits(act), "latent": L,
 		"recon_error": map[string]float64{"min": float64(errs[0]), "p10": pct(10), "p50": pct(50), "p90": pct(90), "p99": pct(99), "max": float64(errs[len(errs)-1])}}
 	if *asJSON {
 		c.printJSON(res)
@@ -218,5 +227,10 @@ func cmdEval(c *cli, args []string) error {
 	fmt.Fprintf(c.stdout, "%d held-out images: -ELBO %.2f nats (reconstruction %.2f + KL %.2f)\n", ev.N, ev.ELBO, ev.Rec, ev.KL)
 	fmt.Fprintf(c.stdout, "reconstruction error: min %.1f  p10 %.1f  median %.1f  p90 %.1f  p99 %.1f  max %.1f\n",
 		errs[0], pct(10), pct(50), pct(90), pct(99), errs[len(errs)-1])
+	fmt.Fprintf(c.stdout, "active units: %d of %d; KL per dimension (nats):", vae.ActiveUnits(act), L)
+	for _, k := range klDim {
+		fmt.Fprintf(c.stdout, " %.2f", k)
+	}
+	fmt.Fprintln(c.stdout)
 	return nil
 }

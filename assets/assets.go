@@ -23,27 +23,45 @@ var ModelVAE []byte
 //go:embed model-conv.vae
 var ModelConvVAE []byte
 
-// Model returns the bundled checkpoint of an architecture ("mlp" or
-// "conv"), or nil.
-func Model(arch string) []byte {
-	switch arch {
-	case "mlp", "":
+// Model8DVAE is the bundled 8-dimensional model (mlp 784-512-8), trained
+// by `make model` the same way: for the principal-component view and the
+// per-dimension diagnostics.
+//
+//go:embed model-8d.vae
+var Model8DVAE []byte
+
+// Kinds of bundled model.
+const (
+	KindMLP  = "mlp"
+	KindConv = "conv"
+	Kind8D   = "8d"
+)
+
+// Model returns the bundled checkpoint of a kind (KindMLP, KindConv,
+// Kind8D), or nil.
+func Model(kind string) []byte {
+	switch kind {
+	case KindMLP, "":
 		return ModelVAE
-	case "conv":
+	case KindConv:
 		return ModelConvVAE
+	case Kind8D:
+		return Model8DVAE
 	}
 	return nil
 }
 
 // BundledName reports whether a --model value names a bundled model rather
-// than a file: "bundled" (the mlp) or "bundled-conv"; it returns the
-// architecture.
-func BundledName(s string) (arch string, ok bool) {
+// than a file: "bundled" (the mlp), "bundled-conv" or "bundled-8d"; it
+// returns the kind.
+func BundledName(s string) (kind string, ok bool) {
 	switch s {
 	case "bundled", "bundled-mlp":
-		return "mlp", true
+		return KindMLP, true
 	case "bundled-conv":
-		return "conv", true
+		return KindConv, true
+	case "bundled-8d":
+		return Kind8D, true
 	}
 	return "", false
 }

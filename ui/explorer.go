@@ -62,6 +62,7 @@ type Explorer struct {
 	Train     *TrainPanel
 	Bar       *StatusBar
 	modelInfo *widget.Label
+	klView    *ImageView // the model's KL per latent dimension
 	shell     *shell
 
 	worker  *decodeWorker
@@ -132,6 +133,7 @@ func (e *Explorer) build() {
 	e.Bar = newStatusBar()
 	e.modelInfo = widget.NewLabel("")
 	e.modelInfo.Wrapping = fyne.TextWrapWord
+	e.klView = NewImageView(nil, 48)
 
 	env := &toolEnv{
 		win:     e.Window,
@@ -238,6 +240,12 @@ func (e *Explorer) refreshModelViews() {
 	e.refreshScatter()
 	e.requestDecode(false)
 	e.modelInfo.SetText(modelSummary(e.Session.Name(), m))
+	if h := m.HeldOut(); h != nil && len(h.DimKL) > 0 {
+		e.klView.SetImage(klChart(h.DimKL, vae.Activity(h.Means, m.Latent())))
+		e.klView.Show()
+	} else {
+		e.klView.Hide()
+	}
 	e.whenShown(e.Grid, e.Grid.Update)
 	e.whenShown(e.Samples, e.Samples.Update)
 	e.Anomalies.ModelChanged() // new weights: new errors, a stale ranking
@@ -284,6 +292,9 @@ func (e *Explorer) SetModel(m Model, path string) {
 	name := ""
 	if path == "" {
 		name = "bundled " + m.Config().Arch + " model"
+		if m.Latent() != 2 {
+			name = fmt.Sprintf("bundled %d-D %s model", m.Latent(), m.Config().Arch)
+		}
 	} else {
 		e.prefs.SetString(prefLastModel, path)
 		e.addRecent(path)

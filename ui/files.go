@@ -29,6 +29,7 @@ func (e *Explorer) loadFirstModel(path string) {
 	if arch, ok := assets.BundledName(path); ok {
 		if m, err := e.engine.Bundled(arch); err == nil {
 			e.SetModel(m, "")
+			e.Train.SetConfig(m.Config())
 			return
 		}
 	}
@@ -36,6 +37,7 @@ func (e *Explorer) loadFirstModel(path string) {
 		m, err := e.engine.Load(path)
 		if err == nil {
 			e.SetModel(m, path)
+			e.Train.SetConfig(m.Config())
 			return
 		}
 		e.showError(fmt.Errorf("could not open the last model, so the bundled one is loaded: %w", err))

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 
+	"vaeexplorer/assets"
 	"vaeexplorer/vae"
 )
 
@@ -31,6 +32,7 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		recent,
 		item("Bundled model (mlp)", nil, e.OpenBundled),
 		item("Bundled model (conv)", nil, func() { e.OpenBundledArch(vae.ArchConv) }),
+		item("Bundled model (8-D)", nil, func() { e.OpenBundledArch(assets.Kind8D) }),
 		fyne.NewMenuItemSeparator(),
 		item("Save", ctrl(fyne.KeyS), e.Save),
 		item("Save As…", ctrlShift(fyne.KeyS), e.saveAsDialog),

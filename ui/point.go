@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"math/rand"
 	"path/filepath"
 	"slices"
@@ -287,7 +288,41 @@ func modelSummary(name string, m Model) string {
 	} else {
 		info += "\nuntrained"
 	}
+	if h := m.HeldOut(); h != nil && len(h.Labels) > 1 {
+		act := vae.Activity(h.Means, m.Latent())
+		info += fmt.Sprintf("\nactive units %d of %d (variance of the mean > %g)", vae.ActiveUnits(act), m.Latent(), vae.ActiveThreshold)
+		if len(h.DimKL) > 0 {
+			info += "\nKL per dimension (nats, below):"
+		}
+	}
 	return info
+}
+
+// klChart draws one bar per latent dimension, its KL to the prior, with
+// the dimensions that carry almost nothing (inactive) in grey.
+func klChart(kl, activity []float64) *image.RGBA {
+	const barW, gap, h = 14, 4, 48
+	img := image.NewRGBA(image.Rect(0, 0, max(1, len(kl)*(barW+gap)), h))
+	top := 0.0
+	for _, k := range kl {
+		top = max(top, k)
+	}
+	for j, k := range kl {
+		c := color.RGBA{0x3b, 0x82, 0xf6, 0xff}
+		if j < len(activity) && activity[j] <= vae.ActiveThreshold {
+			c = color.RGBA{0x80, 0x80, 0x80, 0xff}
+		}
+		bh := 1
+		if top > 0 {
+			bh = max(1, int(float64(h-1)*k/top))
+		}
+		for y := h - bh; y < h; y++ {
+			for x := j * (barW + gap); x < j*(barW+gap)+barW; x++ {
+				img.SetRGBA(x, y, c)
+			}
+		}
+	}
+	return img
 }
 
 func nameOr(s, def string) string {

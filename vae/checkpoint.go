@@ -15,8 +15,8 @@ import (
 	"vaeexplorer/vae/atomicfile"
 )
 
-// Checkpoint format, version 2 (version 1 lacks the VECS section and is
-// still read). All integers little-endian.
+// Checkpoint format, version 3 (version 1 lacks the VECS section, version
+// 2 the per-dimension KL; both are still read). All integers little-endian.
 //
 //	magic    8 bytes "VAEXCKPT"
 //	version  uint32
@@ -33,7 +33,8 @@ import (
 //	"TENS"  uint32 count, then per tensor: uint16 name length, name,
 //	        uint8 rank, uint32 dims[rank], float32 data[prod(dims)]
 //	"HELD"  uint32 n, uint32 latent, float32 means[n*latent], uint8
-//	        labels[n], uint32 m, float32 errors[m] (n = 0: none)
+//	        labels[n], uint32 m, float32 errors[m] (n = 0: none);
+//	        version 3: uint32 k, float32 dimKL[k] (k = 0 or latent)
 //	"VECS"  JSON []Vector: named concept vectors (version 2)
 //	"END "  uint64 total length of the file before this section
 //
@@ -43,7 +44,7 @@ import (
 
 const (
 	ckptMagic   = "VAEXCKPT"
-	ckptVersion = 2
+	ckptVersion = 3
 	// maxVectors bounds the concept vectors a checkpoint may hold.
 	maxVectors = 1000
 	// MaxCheckpointBytes bounds the size of a checkpoint file.
@@ -113,6 +114,14 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 		binary.Write(&hb, le, uint32(len(held.Errors)))
 		binary.Write(&hb, le, held.Errors)
 	}
+	var kl []float32
+	if held != nil {
+		for _, v := range held.DimKL {
+			kl = append(kl, float32(v))
+		}
+	}
+	binary.Write(&hb, le, uint32(len(kl)))
+	binary.Write(&hb, le, kl)
 	section("HELD", hb.Bytes())
 	if vecs == nil {
 		vecs = []Vector{}
@@ -219,7 +228,7 @@ func UnmarshalModel(data []byte) (*Model, error) {
 		return nil, ckptErr("not a VAE Explorer model (no %q header)", ckptMagic)
 	}
 	version := r.u32("the header")
-	if r.err == nil && version != 1 && version != ckptVersion {
+	if r.err == nil && (version < 1 || version > ckptVersion) {
 		if version > ckptVersion {
 			return nil, ckptErr("format version %d is newer than this VAE Explorer reads (%d); update the app", version, ckptVersion)
 		}
@@ -293,6 +302,18 @@ func UnmarshalModel(data []byte) (*Model, error) {
 		}
 	} else if hs.err == nil {
 		hs.u32("held-out statistics")
+	}
+	if version >= 3 && hs.err == nil {
+		k := hs.u32("per-dimension KL")
+		if hs.err == nil && k != 0 && k != cfg.Latent {
+			return nil, ckptErr("per-dimension KL has %d values, the model %d dimensions", k, cfg.Latent)
+		}
+		kl := hs.f32s(k, "per-dimension KL")
+		if held != nil && k > 0 && hs.err == nil {
+			for _, v := range kl {
+				held.DimKL = append(held.DimKL, float64(v))
+			}
+		}
 	}
 	if hs.err != nil {
 		return nil, hs.err

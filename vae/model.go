@@ -68,6 +68,9 @@ type HeldOut struct {
 	Means  []float32 // N x Latent
 	Labels []uint8   // N
 	Errors []float32 // reconstruction errors, ascending
+	// DimKL is each latent dimension's mean KL to the prior over the same
+	// images, in nats (nil in checkpoints older than format 3).
+	DimKL []float64
 }
 
 // NewModel returns a model with freshly initialised weights (seeded by
@@ -113,11 +116,11 @@ func (m *Model) measureHeldOut(pix []float32, labels []uint8) error {
 	}
 	slices.Sort(errs)
 	k := min(len(labels), maxHeldOutPoints)
-	mean, _, err := m.Encode(pix[:k*ImageSize])
+	mean, logvar, err := m.Encode(pix[:k*ImageSize])
 	if err != nil {
 		return err
 	}
-	h := &HeldOut{Means: mean, Labels: append([]uint8(nil), labels[:k]...), Errors: errs}
+	h := &HeldOut{Means: mean, Labels: append([]uint8(nil), labels[:k]...), Errors: errs, DimKL: DimKL(mean, logvar, m.cfg.Latent)}
 	m.mu.Lock()
 	m.heldOut = h
 	m.mu.Unlock()

@@ -10,16 +10,16 @@ import (
 	"vaeexplorer/vae"
 )
 
-// Arch returns a fresh copy of the bundled model of an architecture
-// (vae.ArchMLP or vae.ArchConv).
-func Arch(arch string) (*vae.Model, error) {
-	b := assets.Model(arch)
+// Arch returns a fresh copy of the bundled model of a kind: an
+// architecture (vae.ArchMLP or vae.ArchConv) or assets.Kind8D.
+func Arch(kind string) (*vae.Model, error) {
+	b := assets.Model(kind)
 	if b == nil {
-		return nil, fmt.Errorf("no bundled %s model", arch)
+		return nil, fmt.Errorf("no bundled %s model", kind)
 	}
 	m, err := vae.UnmarshalModel(b)
 	if err != nil {
-		return nil, fmt.Errorf("the bundled %s model: %w", arch, err)
+		return nil, fmt.Errorf("the bundled %s model: %w", kind, err)
 	}
 	return m, nil
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func TestOpenByName(t *testing.T) {
-	for name, arch := range map[string]string{"": vae.ArchMLP, "bundled": vae.ArchMLP, "bundled-conv": vae.ArchConv} {
+	for name, arch := range map[string]string{"": vae.ArchMLP, "bundled": vae.ArchMLP, "bundled-conv": vae.ArchConv, "bundled-8d": vae.ArchMLP} {
 		m, err := Open(name)
 		if err != nil {
 			t.Fatalf("Open(%q): %v", name, err)
@@ -18,6 +18,9 @@ func TestOpenByName(t *testing.T) {
 		if m.Config().Arch != arch || m.HeldOut() == nil {
 			t.Fatalf("Open(%q): arch %s, held-out %v", name, m.Config().Arch, m.HeldOut() != nil)
 		}
+	}
+	if m, _ := Open("bundled-8d"); m.Latent() != 8 || len(m.HeldOut().DimKL) != 8 || len(m.Vectors()) != 3 {
+		t.Fatalf("the 8-D model: latent %d, KL per dimension %v, %d vectors", m.Latent(), m.HeldOut().DimKL, len(m.Vectors()))
 	}
 	// A file: saved and opened again.
 	m, _ := Open("")

@@ -1,0 +1,63 @@
+package vae
+
+import "math"
+
+// Diagnostics of the latent space a practitioner asks for first: how much
+// each dimension carries (its KL to the prior) and how many are in use.
+
+// ActiveThreshold is the variance over the data of a dimension's posterior
+// mean above which the dimension counts as active (Burda et al. 2016).
+const ActiveThreshold = 0.01
+
+// DimKL returns each latent dimension's KL divergence to N(0, 1), in nats,
+// averaged over n codes given by their means and log-variances (n x L).
+func DimKL(mean, logvar []float32, L int) []float64 {
+	kl := make([]float64, L)
+	n := len(mean) / L
+	if n == 0 {
+		return kl
+	}
+	for i := range n {
+		for j := range L {
+			mu, lv := float64(mean[i*L+j]), float64(logvar[i*L+j])
+			kl[j] += 0.5 * (mu*mu + math.Exp(lv) - lv - 1)
+		}
+	}
+	for j := range kl {
+		kl[j] /= float64(n)
+	}
+	return kl
+}
+
+// Activity returns, for each latent dimension, the variance over the codes
+// of its posterior mean (means holds n x L values).
+func Activity(means []float32, L int) []float64 {
+	n := len(means) / L
+	act := make([]float64, L)
+	if n < 2 {
+		return act
+	}
+	for j := range L {
+		var s, ss float64
+		for i := range n {
+			v := float64(means[i*L+j])
+			s += v
+			ss += v * v
+		}
+		mu := s / float64(n)
+		act[j] = (ss - float64(n)*mu*mu) / float64(n-1)
+	}
+	return act
+}
+
+// ActiveUnits counts the dimensions whose activity exceeds
+// ActiveThreshold.
+func ActiveUnits(activity []float64) int {
+	k := 0
+	for _, a := range activity {
+		if a > ActiveThreshold {
+			k++
+		}
+	}
+	return k
+}
