@@ -42,13 +42,26 @@ type AnomalyPanel struct {
 	lo, hi float64
 	marker float64 // the newest dropped image's error, NaN when none
 	busy   bool
-	box    fyne.CanvasObject
+	// worstMeans are the ranked images' latent codes, worst first.
+	worstMeans []float32
+	box        fyne.CanvasObject
 }
 
 func newAnomalyPanel(env *toolEnv) *AnomalyPanel {
 	p := &AnomalyPanel{env: env, marker: math.NaN()}
 	p.RankBtn = widget.NewButtonWithIcon("Rank held-out", theme.SearchIcon(), p.Rank)
 	p.Sheet = NewImageView(nil, 200)
+	p.Sheet.OnTapped = func(fx, fy float64) { // an image or its reconstruction: move the point to its code
+		L := p.env.session.Latent()
+		i := cellAt(p.Sheet.Image, fx, fy, 28, 2, 10)
+		if i < 0 || L == 0 {
+			return
+		}
+		i = (i/20)*10 + i%10 // rows of 10 originals over 10 reconstructions
+		if (i+1)*L <= len(p.worstMeans) {
+			p.env.session.SetPoint(p.worstMeans[i*L:(i+1)*L], PointChange{Interactive: true})
+		}
+	}
 	p.Hist = NewImageView(nil, 90)
 	p.Threshold = widget.NewSlider(0, 1)
 	p.Threshold.Step = 0.001
@@ -202,7 +215,7 @@ func (p *AnomalyPanel) Rank() {
 		}
 		p.Info.SetText(fmt.Sprintf("Reconstructing %d held-out images of %s…", d.Test.N, d.Name))
 		go func() {
-			sheet, errs, worst, err := rankWorst(m, d)
+			sheet, errs, worst, means, err := rankWorst(m, d)
 			p.env.do(func() {
 				done()
 				if err != nil {
@@ -213,6 +226,7 @@ func (p *AnomalyPanel) Rank() {
 					return
 				}
 				p.Sheet.SetImage(strip(sheet, 10))
+				p.worstMeans = means
 				p.setErrors(errs, d.Name)
 				p.Info.SetText(fmt.Sprintf("The %d worst of %d held-out images of %s, worst first, originals above reconstructions. Worst: #%d (a %d), %.1f nats.",
 					len(worst), d.Test.N, filepath.Base(d.Name), worst[0], d.Test.Labels[worst[0]], errs[len(errs)-1]))
@@ -224,10 +238,10 @@ func (p *AnomalyPanel) Rank() {
 // rankWorst returns the sheet of the worst images (rows of 10 originals
 // over rows of their reconstructions), all errors ascending, and the
 // worst images' indices, worst first.
-func rankWorst(m Model, d *Data) (sheet, errs []float32, worst []int, err error) {
+func rankWorst(m Model, d *Data) (sheet, errs []float32, worst []int, means []float32, err error) {
 	r, err := m.RankByError(d.Test.Floats(), worstShown)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	return r.Sheet(10), r.Sorted, r.Worst, nil
+	return r.Sheet(10), r.Sorted, r.Worst, r.Means, nil
 }

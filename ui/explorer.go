@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
 )
 
 // Title is the main window's title (followed by the model's name).
@@ -148,6 +149,7 @@ func (e *Explorer) build() {
 		onErr:    e.showError,
 		status:   e.setStatus,
 		setArrow: e.setArrow,
+		setPath:  e.setPath,
 	}
 	e.Grid = newGridPanel(env)
 	e.Drops = newDropPanel(e.openImages, e.clearDrops)
@@ -169,9 +171,15 @@ func (e *Explorer) build() {
 			e.Vectors.Update() // draws its arrow
 		} else {
 			e.Plane.SetArrow(nil)
+		}
+		if e.Tools.Current() == e.Interp {
+			e.Interp.showPath()
+		} else {
+			e.Plane.SetPath(nil)
 			e.Interp.StopAnimation()
 		}
 	}
+	e.Plane.OnPick = e.pick
 }
 
 // observe subscribes the views to the session.
@@ -384,4 +392,37 @@ func (e *Explorer) updatePCA() {
 		return
 	}
 	s.SetPCA(p)
+}
+
+// setPath draws an interpolation's codes on the plane while the
+// interpolation tool is shown.
+func (e *Explorer) setPath(codes []float32) {
+	L := e.Session.Latent()
+	if codes == nil || L == 0 || e.Tools.Current() != e.Interp {
+		e.Plane.SetPath(nil)
+		return
+	}
+	xy := make([]float64, 0, 2*len(codes)/L)
+	for i := 0; (i+1)*L <= len(codes); i++ {
+		x, y := e.Session.ToPlane(codes[i*L : (i+1)*L])
+		xy = append(xy, x, y)
+	}
+	e.Plane.SetPath(xy)
+}
+
+// pick is a click on a held-out code in the scatter: the point moves to it
+// and the status line says which image it is.
+func (e *Explorer) pick(i int) {
+	m := e.Session.Model()
+	h := m.HeldOut()
+	L := m.Latent()
+	if h == nil || (i+1)*L > len(h.Means) {
+		return
+	}
+	e.Session.SetPoint(h.Means[i*L:(i+1)*L], PointChange{Interactive: true})
+	name := fmt.Sprint(h.Labels[i])
+	if names := dataset.ClassNames(m.Config().Dataset); int(h.Labels[i]) < len(names) {
+		name = names[h.Labels[i]]
+	}
+	e.setStatus(fmt.Sprintf("Held-out image #%d, a %s: the point is at its code; the decoded image is its reconstruction", i, name))
 }

@@ -33,6 +33,8 @@ type GridPanel struct {
 	jobs   *latest
 	lastPx []float32 // decoded pixels of the shown grid, for export
 	lastN  int
+	// lastSpec is the grid shown (its tiles' codes).
+	lastSpec vae.GridSpec
 	// base is the point's other coordinates the shown grid was decoded
 	// with (they matter when the latent space has more than two).
 	base []float32
@@ -42,6 +44,7 @@ type GridPanel struct {
 func newGridPanel(env *toolEnv) *GridPanel {
 	g := &GridPanel{env: env, jobs: newLatest(env.do)}
 	g.View = NewImageView(nil, 240)
+	g.View.OnTapped = g.tapped
 	g.N = widget.NewSlider(5, 40)
 	g.N.Step = 1
 	g.N.SetValue(20)
@@ -121,10 +124,25 @@ func (g *GridPanel) Update() {
 				g.env.onErr(fmt.Errorf("latent grid: %w", err))
 				return
 			}
-			g.lastPx, g.lastN = pix, spec.N
+			g.lastPx, g.lastN, g.lastSpec = pix, spec.N, spec
 			g.View.SetImage(img)
 		}
 	})
+}
+
+// tapped moves the point to the code of the tile the user clicked.
+func (g *GridPanel) tapped(fx, fy float64) {
+	m := g.env.session.Model()
+	if m == nil || g.lastPx == nil || g.lastSpec.N == 0 {
+		return
+	}
+	i := cellAt(g.View.Image, fx, fy, imaging.Side, 0, g.lastSpec.N)
+	pts, err := g.lastSpec.Points(m.Latent())
+	if err != nil || i < 0 || i >= g.lastSpec.N*g.lastSpec.N {
+		return
+	}
+	L := m.Latent()
+	g.env.session.SetPoint(pts[i*L:(i+1)*L], PointChange{Interactive: true})
 }
 
 // exportPNG saves the shown grid, scaled up so it is readable.

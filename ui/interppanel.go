@@ -33,6 +33,7 @@ type InterpPanel struct {
 	stepsLb   *widget.Label
 	env       *toolEnv
 	frames    [][]float32 // decoded path, one image per step
+	path      []float32   // the path's codes, one per step
 	jobs      *latest
 	stopAnim  chan struct{} // non-nil while animating
 	animFrame int
@@ -60,6 +61,13 @@ func newInterpPanel(env *toolEnv) *InterpPanel {
 	p.Mode.Horizontal = false
 	p.Mode.SetSelected(modeLerp)
 	p.Strip = NewImageView(nil, 60)
+	p.Strip.OnTapped = func(fx, fy float64) { // a frame: move the point to its code
+		L := p.env.session.Latent()
+		i := cellAt(p.Strip.Image, fx, fy, 28, 2, 10)
+		if L > 0 && i >= 0 && (i+1)*L <= len(p.path) {
+			p.env.session.SetPoint(p.path[i*L:(i+1)*L], PointChange{Interactive: true})
+		}
+	}
 	p.Frame = NewImageView(nil, 140)
 	p.Info = caption("")
 	p.Play = widget.NewButtonWithIcon("Animate", theme.MediaPlayIcon(), p.ToggleAnimation)
@@ -111,6 +119,8 @@ func (p *InterpPanel) Update() {
 			if err != nil {
 				p.Info.SetText("Interpolation: " + err.Error())
 			} else {
+				p.path = path
+				p.showPath()
 				p.frames = p.frames[:0]
 				for i := 0; i < steps; i++ {
 					p.frames = append(p.frames, pix[i*vae.ImageSize:(i+1)*vae.ImageSize])
@@ -216,4 +226,12 @@ func (p *InterpPanel) exportGIF() {
 	saveDialog(p.env, fmt.Sprintf("interpolation-%d.gif", len(frames)), ".gif", func(w io.Writer) error {
 		return imaging.WriteGIF(w, frames, 8, 8, true)
 	})
+}
+
+// showPath draws the path on the plane (a line through its frames' codes)
+// while the tool is shown.
+func (p *InterpPanel) showPath() {
+	if p.env.setPath != nil {
+		p.env.setPath(p.path)
+	}
 }

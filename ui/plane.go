@@ -46,6 +46,11 @@ type LatentPlane struct {
 	OnViewChanged func()
 	// ShowMap draws the map (SetMap) under the scatter.
 	ShowMap bool
+	// OnPick, when set, is called instead of moving the point when a click
+	// falls within pickRadius of a scatter point, with that point's index.
+	OnPick func(i int)
+
+	path []float64 // x, y pairs of a polyline drawn on the plane (an interpolation)
 
 	mapImg         image.Image // the decoded manifold, drawn for mapView
 	mapView        View
@@ -192,12 +197,47 @@ func (p *LatentPlane) DragEnd() {
 	}
 }
 
-// Tapped jumps the point to where the user clicked, inside the plotted
-// square only (not on the margins, the ticks or beside the square).
+// pickRadius is how near (in points) a click must be to a scatter point
+// to pick it.
+const pickRadius = 5
+
+// Tapped picks the scatter point under the click (OnPick), or jumps the
+// point there; inside the plotted square only (not on the margins, the
+// ticks or beside the square).
 func (p *LatentPlane) Tapped(ev *fyne.PointEvent) {
-	if p.inPlot(ev.Position) {
-		p.moveTo(ev.Position)
+	if !p.inPlot(ev.Position) {
+		return
 	}
+	if i := p.nearest(ev.Position); i >= 0 && p.OnPick != nil && p.scatterOpacity > 0 {
+		p.OnPick(i)
+		return
+	}
+	p.moveTo(ev.Position)
+}
+
+// nearest returns the index of the scatter point nearest pos within
+// pickRadius, or -1.
+func (p *LatentPlane) nearest(pos fyne.Position) int {
+	best, bestD := -1, float32(pickRadius*pickRadius)
+	for i := 0; i+1 < len(p.scatterXY); i += 2 {
+		q := p.toPos(float64(p.scatterXY[i]), float64(p.scatterXY[i+1]))
+		dx, dy := q.X-pos.X, q.Y-pos.Y
+		if d := dx*dx + dy*dy; d <= bestD {
+			best, bestD = i/2, d
+		}
+	}
+	return best
+}
+
+// SetPath draws a polyline through x, y pairs with a dot at each (nil:
+// none).
+func (p *LatentPlane) SetPath(xy []float64) {
+	if xy == nil && p.path == nil {
+		return
+	}
+	p.path = xy
+	p.drawGen++
+	p.Refresh()
 }
 
 // inPlot reports whether pos lies in the plotted square.

@@ -122,6 +122,7 @@ type planeRenderer struct {
 	xName, yName   *canvas.Text
 	markLines      []fyne.CanvasObject
 	arrowLines     []*canvas.Line
+	pathDots       []fyne.CanvasObject
 	crossH, crossV *canvas.Line
 	ringOuter      *canvas.Circle
 	ringInner      *canvas.Circle
@@ -147,6 +148,7 @@ func (r *planeRenderer) Objects() []fyne.CanvasObject {
 	for _, l := range r.arrowLines {
 		objs = append(objs, l)
 	}
+	objs = append(objs, r.pathDots...)
 	return append(objs, r.crossH, r.crossV, r.ringOuter, r.ringInner, r.hover)
 }
 
@@ -265,8 +267,22 @@ func (r *planeRenderer) refreshStatic(th fyne.Theme, v fyne.ThemeVariant, fg col
 		}
 	}
 
-	// Arrow: a shaft and two head strokes.
+	// Arrow: a shaft and two head strokes; then the path, a line through
+	// its points with a dot at each.
 	r.arrowLines = r.arrowLines[:0]
+	for i := 0; i+3 < len(p.path); i += 2 {
+		l := canvas.NewLine(colourMark)
+		l.StrokeWidth = 2
+		l.Position1, l.Position2 = p.toPos(p.path[i], p.path[i+1]), p.toPos(p.path[i+2], p.path[i+3])
+		r.arrowLines = append(r.arrowLines, l)
+	}
+	r.pathDots = r.pathDots[:0]
+	for i := 0; i+1 < len(p.path); i += 2 {
+		c := canvas.NewCircle(colourMark)
+		c.Move(p.toPos(p.path[i], p.path[i+1]).SubtractXY(3, 3))
+		c.Resize(fyne.NewSquareSize(6))
+		r.pathDots = append(r.pathDots, c)
+	}
 	if a := p.arrow; a != nil {
 		p0, p1 := p.toPos(a.X0, a.Y0), p.toPos(a.X1, a.Y1)
 		ang := math.Atan2(float64(p1.Y-p0.Y), float64(p1.X-p0.X))

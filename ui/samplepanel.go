@@ -33,6 +33,7 @@ type SamplePanel struct {
 	tempLb   *widget.Label
 	jobs     *latest
 	lastPix  []float32
+	lastZ    []float32 // the sheet's codes
 	lastCols int
 	box      fyne.CanvasObject
 }
@@ -40,6 +41,7 @@ type SamplePanel struct {
 func newSamplePanel(env *toolEnv) *SamplePanel {
 	p := &SamplePanel{env: env, jobs: newLatest(env.do)}
 	p.View = NewImageView(nil, 240)
+	p.View.OnTapped = p.tapped
 	p.Seed = widget.NewEntry()
 	p.Seed.SetText("1")
 	p.Seed.OnSubmitted = func(string) { p.Update() }
@@ -103,11 +105,21 @@ func (p *SamplePanel) Update() {
 			if err != nil {
 				p.env.onErr(fmt.Errorf("samples: %w", err))
 			} else {
-				p.lastPix, p.lastCols = pix, cols
+				p.lastPix, p.lastZ, p.lastCols = pix, z, cols
 				p.View.SetImage(strip(pix, cols))
 			}
 		}
 	})
+}
+
+// tapped moves the point to the code of the sample the user clicked.
+func (p *SamplePanel) tapped(fx, fy float64) {
+	L := p.env.session.Latent()
+	i := cellAt(p.View.Image, fx, fy, 28, 2, p.lastCols)
+	if L == 0 || i < 0 || (i+1)*L > len(p.lastZ) {
+		return
+	}
+	p.env.session.SetPoint(p.lastZ[i*L:(i+1)*L], PointChange{Interactive: true})
 }
 
 func (p *SamplePanel) export() {

@@ -35,6 +35,7 @@ type toolEnv struct {
 	onErr    func(error)
 	status   func(string)
 	setArrow func(from, to []float32) // nil from hides it
+	setPath  func(codes []float32)    // a polyline of codes on the plane, nil hides it
 }
 
 // ---- choosing a latent code ----------------------------------------------------

@@ -49,8 +49,9 @@ type Ranking struct {
 	Sorted []float32 // the same errors, ascending
 	Worst  []int     // indices of the worst images, worst first
 	// Images and Recons hold the worst images and their reconstructions
-	// (from their latent means), in Worst's order, 784 values each.
-	Images, Recons []float32
+	// (from their latent means), in Worst's order, 784 values each; Means
+	// their latent means (Latent values each).
+	Images, Recons, Means []float32
 }
 
 // RankByError measures every image's reconstruction error and keeps the
@@ -76,6 +77,7 @@ func (m *Model) RankByError(images []float32, top int) (*Ranking, error) {
 		if err != nil {
 			return nil, err
 		}
+		r.Means = mean
 		if r.Recons, err = m.Decode(mean); err != nil {
 			return nil, err
 		}
