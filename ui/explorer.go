@@ -180,6 +180,7 @@ func (e *Explorer) build() {
 		}
 	}
 	e.Plane.OnPick = e.pick
+	e.Plane.OnMarkPick = func(int) { e.ShowTool(1) } // a dropped image: its panel
 }
 
 // observe subscribes the views to the session.

@@ -49,6 +49,9 @@ type LatentPlane struct {
 	// OnPick, when set, is called instead of moving the point when a click
 	// falls within pickRadius of a scatter point, with that point's index.
 	OnPick func(i int)
+	// OnMarkPick, when set, is called when a click falls on a mark (a
+	// dropped image), with the mark's index.
+	OnMarkPick func(i int)
 
 	path []float64 // x, y pairs of a polyline drawn on the plane (an interpolation)
 
@@ -207,6 +210,13 @@ const pickRadius = 5
 func (p *LatentPlane) Tapped(ev *fyne.PointEvent) {
 	if !p.inPlot(ev.Position) {
 		return
+	}
+	for i, m := range p.marks {
+		q := p.toPos(m.X, m.Y)
+		if dx, dy := q.X-ev.Position.X, q.Y-ev.Position.Y; dx*dx+dy*dy <= 8*8 && p.OnMarkPick != nil {
+			p.OnMarkPick(i)
+			return
+		}
 	}
 	if i := p.nearest(ev.Position); i >= 0 && p.OnPick != nil && p.scatterOpacity > 0 {
 		p.OnPick(i)

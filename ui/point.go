@@ -7,6 +7,7 @@ import (
 	"math/rand"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -45,8 +46,8 @@ type PointView struct {
 
 // Choices of what the plane's axes are, for latent sizes above two.
 const (
-	axesLatent = "Latent axes"
-	axesPCA    = "Principal components"
+	axesLatent = "Latent dims"
+	axesPCA    = "PCA"
 )
 
 // newPointView makes the point's views. origin and random move the point;
@@ -68,10 +69,10 @@ func newPointView(s *Session, origin, random func(), axes func(pca bool)) *Point
 		s.SetDims(x, dimIndex(str))
 		axes(false)
 	})
-	v.DimX.PlaceHolder, v.DimY.PlaceHolder = "–", "–"
+	v.DimX.PlaceHolder, v.DimY.PlaceHolder = "z00 (0.0)", "z00 (0.0)" // as wide as an option
 	v.Axes = widget.NewSelect([]string{axesLatent, axesPCA}, func(str string) { axes(str == axesPCA) })
 	v.dimSel = container.NewHBox(widget.NewLabel("x:"), v.DimX, widget.NewLabel("y:"), v.DimY)
-	v.DimsRow = container.NewHBox(widget.NewLabel("Axes"), v.Axes, v.dimSel)
+	v.DimsRow = container.NewHBox(v.Axes, v.dimSel)
 	v.DimsRow.Hide()
 	v.Origin = widget.NewButtonWithIcon("Origin", theme.MediaReplayIcon(), origin)
 	v.Random = widget.NewButtonWithIcon("Random", theme.ViewRefreshIcon(), random)
@@ -104,9 +105,23 @@ func (v *PointView) modelChanged() {
 		v.sliderBox.Objects = rows
 		v.sliderBox.Refresh()
 	}
+	// The axis pickers list the dimensions by their KL, most informative
+	// first, when the model has measured it.
 	names := make([]string, L)
-	for i := range names {
-		names[i] = fmt.Sprintf("z%d", i)
+	order := make([]int, L)
+	for i := range order {
+		order[i] = i
+	}
+	var kl []float64
+	if m := v.s.Model(); m != nil && m.HeldOut() != nil && len(m.HeldOut().DimKL) == L {
+		kl = m.HeldOut().DimKL
+		sort.SliceStable(order, func(a, b int) bool { return kl[order[a]] > kl[order[b]] })
+	}
+	for k, i := range order {
+		names[k] = fmt.Sprintf("z%d", i)
+		if kl != nil {
+			names[k] = fmt.Sprintf("z%d (%.1f)", i, kl[i]) // KL in nats
+		}
 	}
 	v.DimX.Options, v.DimY.Options = names, names
 	if L > 2 {
@@ -128,11 +143,16 @@ func (v *PointView) showDims() {
 	}
 	v.Axes.Refresh()
 	x, y := v.s.Dims()
-	if x < len(v.DimX.Options) && y < len(v.DimY.Options) {
-		v.DimX.Selected, v.DimY.Selected = v.DimX.Options[x], v.DimY.Options[y]
-		v.DimX.Refresh()
-		v.DimY.Refresh()
+	for _, o := range v.DimX.Options {
+		if dimIndex(o) == x {
+			v.DimX.Selected = o
+		}
+		if dimIndex(o) == y {
+			v.DimY.Selected = o
+		}
 	}
+	v.DimX.Refresh()
+	v.DimY.Refresh()
 }
 
 func (v *PointView) showPoint() {
