@@ -6,6 +6,8 @@
 #   docs/training.png        a few epochs into training from Ctrl+T, the
 #                            point dragged across the plane
 #   docs/small.png           the same window on a 1024x768 screen
+#   docs/map.png             the decoded map under the scatter, 2-D model
+#   docs/pca.png             the bundled 8-D model on its principal components
 # Needs xvfb, xdotool, imagemagick (make deps-test) and a data folder
 # (default ../shared/data/mnist-8k). Run from the repository root.
 set -euo pipefail
@@ -19,12 +21,16 @@ font=$(go env GOMODCACHE)/fyne.io/fyne/v2@$(go list -m -f '{{.Version}}' fyne.io
 export LANG=en_US.UTF-8 HOME=$tmp/home
 mkdir -p "$HOME"
 
-shoot() { # shoot SIZE: starts Xvfb and the app at SIZE, sets $win
+shoot() { # shoot SIZE [PREFS-JSON [ARGS...]]: starts Xvfb and the app at SIZE, sets $win
   Xvfb :97 -screen 0 "$1x24" -nolisten tcp >/dev/null 2>&1 & xvfb=$!
   export DISPLAY=:97
   sleep 1
   rm -rf "$HOME"; mkdir -p "$HOME" # first launch: the window fills the screen
-  "$bin" --data "$data" "$tmp/three.png" "$tmp/seven.jpg" & app=$!
+  if [ -n "${2:-}" ]; then
+    mkdir -p "$HOME/.config/fyne/io.github.vaeexplorer"
+    echo "$2" > "$HOME/.config/fyne/io.github.vaeexplorer/preferences.json"
+  fi
+  "$bin" --data "$data" "${@:3}" "$tmp/three.png" "$tmp/seven.jpg" & app=$!
   for _ in $(seq 50); do xdotool search --name "^VAE Explorer" >/dev/null 2>&1 && break; sleep 0.2; done
   win=$(xdotool search --name "^VAE Explorer" | head -1)
   sleep 2
@@ -55,4 +61,16 @@ stop
 shoot 1024x768
 import -window "$win" docs/small.png
 stop
-echo "wrote docs/screenshot.png, docs/vectors.png, docs/training.png and docs/small.png"
+
+shoot 1280x800 '{"view.show":"Map and scatter"}'
+xdotool mousemove 560 250 # hover: the decode under the mouse
+sleep 1
+import -window "$win" docs/map.png
+stop
+
+shoot 1280x800 '{"view.show":"Map and scatter","view.pca":true}' --model bundled-8d
+xdotool mousemove 700 300
+sleep 1
+import -window "$win" docs/pca.png
+stop
+echo "wrote docs/screenshot.png, docs/vectors.png, docs/training.png, docs/small.png, docs/map.png and docs/pca.png"
