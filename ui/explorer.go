@@ -12,6 +12,7 @@ import (
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/imaging"
 )
 
 // Title is the main window's title (followed by the model's name).
@@ -74,6 +75,7 @@ type Explorer struct {
 	mapGen  int       // bumped per map request; older passes are dropped
 	mapBase []float32 // the point the map was drawn at (its other dimensions matter when L > 2)
 	pcaMode bool      // the user chose principal components for the plane's axes
+	picking bool      // the point is moving to a picked held-out code
 	data    *Data
 	dataKey string
 	closing bool
@@ -188,6 +190,9 @@ func (e *Explorer) observe() {
 	s := e.Session
 	s.OnPoint(func(ch PointChange) {
 		e.hoverZ = nil // the user moved the point: show it, not a preview
+		if !e.picking {
+			e.Point.Picked.Hide()
+		}
 		e.Plane.SetPoint(s.ToPlane(s.Point()))
 		e.requestDecode(ch.Interactive)
 		e.whenShown(e.Grid, e.Grid.PointMoved)
@@ -420,10 +425,24 @@ func (e *Explorer) pick(i int) {
 	if h == nil || (i+1)*L > len(h.Means) {
 		return
 	}
+	e.picking = true
 	e.Session.SetPoint(h.Means[i*L:(i+1)*L], PointChange{Interactive: true})
+	e.picking = false
 	name := fmt.Sprint(h.Labels[i])
 	if names := dataset.ClassNames(m.Config().Dataset); int(h.Labels[i]) < len(names) {
 		name = names[h.Labels[i]]
 	}
+	// The image itself, when the model's held-out set is loaded (the
+	// model stores only the codes).
+	p := e.Point
+	if d := e.data; d != nil && d.Name == m.Config().Dataset && i < d.Test.N {
+		p.PickedImage.SetImage(imaging.Gray28(d.Test.Image(i)))
+		p.PickedImage.Show()
+		p.PickedLabel.SetText(fmt.Sprintf("held-out #%d, a %s; above: its reconstruction", i, name))
+	} else {
+		p.PickedImage.Hide()
+		p.PickedLabel.SetText(fmt.Sprintf("held-out #%d, a %s (its image shows once the dataset is loaded)", i, name))
+	}
+	p.Picked.Show()
 	e.setStatus(fmt.Sprintf("Held-out image #%d, a %s: the point is at its code; the decoded image is its reconstruction", i, name))
 }

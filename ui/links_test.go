@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"slices"
 	"testing"
 	"time"
@@ -50,8 +52,13 @@ func TestClickingATileSampleOrScatterPointMovesThePoint(t *testing.T) {
 	if math.Abs(float64(got[0]-code[0])) > 1e-6 || math.Abs(float64(got[1]-code[1])) > 1e-6 {
 		t.Fatalf("clicking next to held-out #%d at %v put the point at %v", k, code, got)
 	}
-	if e.Status() == "" {
-		t.Fatal("the status line does not name the picked image")
+	if e.Status() == "" || !e.Point.Picked.Visible() || !strings.Contains(e.Point.PickedLabel.Text, fmt.Sprintf("held-out #%d", k)) {
+		t.Fatalf("the picked image is not named: status %q, label %q", e.Status(), e.Point.PickedLabel.Text)
+	}
+	// Moving the point elsewhere hides it.
+	tapPlane(e, float64(code[0])+0.04, float64(code[1])-0.04)
+	if e.Point.Picked.Visible() && e.Session.Point()[0] != code[0] {
+		t.Fatal("the picked image stays after the point moved away")
 	}
 }
 

@@ -42,6 +42,11 @@ type PointView struct {
 	DimsRow   *fyne.Container
 	Origin    *widget.Button
 	Random    *widget.Button
+	// Picked shows the held-out image whose code the user clicked on the
+	// plane, beside its label; hidden otherwise.
+	Picked      *fyne.Container
+	PickedImage *ImageView
+	PickedLabel *widget.Label
 }
 
 // Choices of what the plane's axes are, for latent sizes above two.
@@ -74,6 +79,11 @@ func newPointView(s *Session, origin, random func(), axes func(pca bool)) *Point
 	v.dimSel = container.NewHBox(widget.NewLabel("x:"), v.DimX, widget.NewLabel("y:"), v.DimY)
 	v.DimsRow = container.NewHBox(v.Axes, v.dimSel)
 	v.DimsRow.Hide()
+	v.PickedImage = NewImageView(nil, 40)
+	v.PickedLabel = widget.NewLabel("")
+	v.PickedLabel.Wrapping = fyne.TextWrapWord
+	v.Picked = container.NewBorder(nil, nil, v.PickedImage, nil, v.PickedLabel)
+	v.Picked.Hide()
 	v.Origin = widget.NewButtonWithIcon("Origin", theme.MediaReplayIcon(), origin)
 	v.Random = widget.NewButtonWithIcon("Random", theme.ViewRefreshIcon(), random)
 	s.OnModel(v.modelChanged)

@@ -30,7 +30,7 @@ func (e *Explorer) layout() fyne.CanvasObject {
 	sliders := container.NewVScroll(p.sliderBox)
 	sliders.SetMinSize(fyne.NewSize(0, 76)) // two sliders without scrolling
 	point := container.NewBorder(nil,
-		container.NewVBox(p.Readout, container.NewGridWithColumns(2, p.Origin, p.Random), sliders),
+		container.NewVBox(p.Readout, p.Picked, container.NewGridWithColumns(2, p.Origin, p.Random), sliders),
 		nil, nil, p.Decoded)
 	// The tool scrolls when it needs more room than it has, so switching
 	// tools never moves the divider above it.
