@@ -3,8 +3,8 @@ package ui
 import (
 	"fmt"
 	"math"
-	"strings"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
