@@ -4,15 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
-	"vaeexplorer/vae/dataset"
-	"vaeexplorer/vae/imaging"
 )
 
 // Title is the main window's title (followed by the model's name).
@@ -285,18 +282,6 @@ func (e *Explorer) whenShown(tool fyne.CanvasObject, update func()) {
 	e.stale[tool] = update
 }
 
-// setArrow draws a concept vector's move on the plane while the vector
-// tool is shown (nil from hides it).
-func (e *Explorer) setArrow(from, to []float32) {
-	if from == nil || len(from) != e.Session.Latent() || e.Tools.Current() != e.Vectors {
-		e.Plane.SetArrow(nil)
-		return
-	}
-	x0, y0 := e.Session.ToPlane(from)
-	x1, y1 := e.Session.ToPlane(to)
-	e.Plane.SetArrow(&Arrow{X0: x0, Y0: y0, X1: x1, Y1: y1})
-}
-
 // Model is the model being explored.
 func (e *Explorer) Model() Model { return e.Session.Model() }
 
@@ -348,101 +333,4 @@ func (e *Explorer) trace(w io.Writer) {
 	e.Session.OnTraining(func(st trainState) {
 		fmt.Fprintf(w, "trace: training %d point %s\n", st, fmtVec(e.Session.Point()))
 	})
-}
-
-// offPlaneMoved reports whether the point's part off the plane (which the
-// map holds fixed) moved since the map was drawn.
-func (e *Explorer) offPlaneMoved() bool {
-	s := e.Session
-	now := s.Point()
-	if len(e.mapBase) != len(now) {
-		return len(now) > 2
-	}
-	return !slices.Equal(s.Lift(e.mapBase, 0, 0), s.Lift(now, 0, 0))
-}
-
-// chooseAxes is the user choosing the plane's axes: principal components
-// (pca) or the two latent dimensions selected. The view fits the codes
-// on the new axes.
-func (e *Explorer) chooseAxes(pca bool) {
-	e.pcaMode = pca
-	e.prefs.SetBool(prefPCA, pca)
-	if pca {
-		e.updatePCA()
-	} else {
-		e.Session.SetPCA(nil)
-	}
-	e.Plane.Fit()
-	e.updateMap()
-}
-
-// updatePCA computes the principal components of the model's held-out
-// codes for the plane, when they are the chosen axes.
-func (e *Explorer) updatePCA() {
-	s := e.Session
-	m := s.Model()
-	if !e.pcaMode || m == nil || m.Latent() <= 2 {
-		s.SetPCA(nil)
-		return
-	}
-	h := m.HeldOut()
-	if h == nil || len(h.Labels) < 2 {
-		e.showError(fmt.Errorf("principal components need the model's held-out codes: train it first"))
-		s.SetPCA(nil)
-		return
-	}
-	p, err := vae.ComputePCA(h.Means, m.Latent())
-	if err != nil {
-		e.showError(err)
-		s.SetPCA(nil)
-		return
-	}
-	s.SetPCA(p)
-}
-
-// setPath draws an interpolation's codes on the plane while the
-// interpolation tool is shown.
-func (e *Explorer) setPath(codes []float32) {
-	L := e.Session.Latent()
-	if codes == nil || L == 0 || e.Tools.Current() != e.Interp {
-		e.Plane.SetPath(nil)
-		return
-	}
-	xy := make([]float64, 0, 2*len(codes)/L)
-	for i := 0; (i+1)*L <= len(codes); i++ {
-		x, y := e.Session.ToPlane(codes[i*L : (i+1)*L])
-		xy = append(xy, x, y)
-	}
-	e.Plane.SetPath(xy)
-}
-
-// pick is a click on a held-out code in the scatter: the point moves to it
-// and the status line says which image it is.
-func (e *Explorer) pick(i int) {
-	m := e.Session.Model()
-	h := m.HeldOut()
-	L := m.Latent()
-	if h == nil || (i+1)*L > len(h.Means) {
-		return
-	}
-	e.picking = true
-	e.Session.SetPoint(h.Means[i*L:(i+1)*L], PointChange{Interactive: true})
-	e.picking = false
-	name := fmt.Sprint(h.Labels[i])
-	if names := dataset.ClassNames(m.Config().Dataset); int(h.Labels[i]) < len(names) {
-		name = names[h.Labels[i]]
-	}
-	// The image itself, when the model's held-out set is loaded (the
-	// model stores only the codes).
-	p := e.Point
-	if d := e.data; d != nil && d.Name == m.Config().Dataset && i < d.Test.N {
-		p.PickedImage.SetImage(imaging.Gray28(d.Test.Image(i)))
-		p.PickedImage.Show()
-		p.PickedLabel.SetText(fmt.Sprintf("held-out #%d, a %s; above: its reconstruction", i, name))
-	} else {
-		p.PickedImage.Hide()
-		p.PickedLabel.SetText(fmt.Sprintf("held-out #%d, a %s (its image shows once the dataset is loaded)", i, name))
-	}
-	p.Picked.Show()
-	e.setStatus(fmt.Sprintf("Held-out image #%d, a %s: the point is at its code; the decoded image is its reconstruction", i, name))
 }
