@@ -198,7 +198,7 @@ func (w *decodeWorker) loop() {
 			}
 		}
 		if snap != nil && snap.Stale() {
-			w.retryStale(m, z)
+			w.retryStale(m, z, seq)
 		}
 		w.mu.Lock()
 		var ch chan decodedResult
@@ -220,13 +220,10 @@ func (w *decodeWorker) loop() {
 // was busy publishing or evaluating) is made again.
 const staleRetry = 20 * time.Millisecond
 
-// retryStale asks again for z's image shortly, unless a newer request
-// comes first, so the image catches up with weights the snapshot could
-// not take.
-func (w *decodeWorker) retryStale(m Decoder, z []float32) {
-	w.mu.Lock()
-	seq := w.seq
-	w.mu.Unlock()
+// retryStale asks again for z's image (request seq) shortly, unless a
+// newer request has come, so the image catches up with weights the
+// snapshot could not take.
+func (w *decodeWorker) retryStale(m Decoder, z []float32, seq uint64) {
 	time.AfterFunc(staleRetry, func() {
 		w.mu.Lock()
 		if w.seq == seq && !w.pending {
