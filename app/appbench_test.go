@@ -21,7 +21,7 @@ import (
 // speed against `vae-explorer train` run just before on the same data,
 // with the window idle and while xdotool drags the point in circles, and
 // the time from each mouse event to its decoded image, also with a
-// CPU-bound process running beside the app.
+// CPU-bound process running beside the app, and while hovering.
 //
 //	VAE_SMOKE_BIN=bin/vae-explorer go test -tags 'smoke openblas' -run '^$' -bench AppWhileTraining -benchtime 1x ./app
 func BenchmarkAppWhileTraining(b *testing.B) {
@@ -41,6 +41,7 @@ func BenchmarkAppWhileTraining(b *testing.B) {
 			b.Fatal(err)
 		}
 		loaded := runApp(b, bin, display, data, appRun{drag: 5 * time.Second})
+		hover := runApp(b, bin, display, data, appRun{drag: 5 * time.Second, hover: true})
 		hog.Process.Kill()
 		hog.Wait()
 
@@ -52,6 +53,8 @@ func BenchmarkAppWhileTraining(b *testing.B) {
 		b.ReportMetric(drag.latency[3], "ms-drag-max")
 		b.ReportMetric(loaded.latency[2], "ms-loaded-drag-p99")
 		b.ReportMetric(loaded.latency[3], "ms-loaded-drag-max")
+		b.ReportMetric(hover.latency[2], "ms-hover-p99")
+		b.ReportMetric(hover.latency[3], "ms-hover-max")
 		b.Logf("data %s: headless epochs %v then %v; app idle epochs %v; dragging epochs %v, latency median/p90/p99/max %v ms; with a CPU hog %v ms",
 			data, h1, h2, idle.epochs, drag.epochs, drag.latency, loaded.latency)
 	}
@@ -103,6 +106,7 @@ func headlessSpeed(b *testing.B, bin, data string) []float64 {
 type appRun struct {
 	epochs int           // wait for this many epochs (idle)
 	drag   time.Duration // or drag for this long after the first epoch
+	hover  bool          // move without a button: hover previews instead of a drag
 }
 
 type appResult struct {
@@ -157,11 +161,16 @@ func runApp(b *testing.B, bin, display, data string, r appRun) appResult {
 		side, _ := strconv.Atoi(last[3])
 		cx, cy, rad := left+10+centre/2, 30+6+side/2, side/4
 		args := []string{"mousemove", strconv.Itoa(cx + rad), strconv.Itoa(cy), "mousedown", "1"}
+		if r.hover {
+			args = args[:3]
+		}
 		for k := 1; k <= int(r.drag/(12*time.Millisecond)); k++ {
 			a := float64(k) / 15
 			args = append(args, "mousemove", strconv.Itoa(cx+int(float64(rad)*math.Cos(a))), strconv.Itoa(cy+int(float64(rad)*math.Sin(a))), "sleep", "0.012")
 		}
-		args = append(args, "mouseup", "1")
+		if !r.hover {
+			args = append(args, "mouseup", "1")
+		}
 		if out, err := xcmd(display, "xdotool", args...).CombinedOutput(); err != nil {
 			b.Fatalf("xdotool: %v %s", err, out)
 		}
