@@ -176,8 +176,15 @@ func (s *Session) Lift(z []float32, x, y float64) []float32 {
 	if s.pca != nil {
 		return s.pca.Lift(z, x, y)
 	}
+	return liftAxes(z, s.dimX, s.dimY, x, y)
+}
+
+// liftAxes is z with dimensions dx and dy set to x and y (a latent space
+// of one dimension shows it on x).
+func liftAxes(z []float32, dx, dy int, x, y float64) []float32 {
 	out := slices.Clone(z)
-	out[s.dimX], out[s.dimY] = float32(x), float32(y)
+	out[dy] = float32(y)
+	out[dx] = float32(x)
 	return out
 }
 
@@ -189,9 +196,7 @@ func (s *Session) Lifter() func(x, y float64) []float32 {
 		if pca != nil {
 			return pca.Lift(z, x, y)
 		}
-		out := slices.Clone(z)
-		out[dx], out[dy] = float32(x), float32(y)
-		return out
+		return liftAxes(z, dx, dy, x, y)
 	}
 }
 

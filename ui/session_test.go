@@ -190,3 +190,37 @@ func TestPCAViewDragKeepsThePointOffThePlane(t *testing.T) {
 		t.Fatalf("back to latent axes: pca %v, label %q", e.Session.PCA() != nil, e.Plane.XLabel)
 	}
 }
+
+func TestOneDimensionalModelMovesAlongX(t *testing.T) {
+	s := NewSession()
+	cfg := vae.DefaultConfig()
+	cfg.Latent, cfg.Hidden = 1, 8
+	m, err := vae.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetModel(m, "", "1-D")
+	s.SetXY(1.5, -3, PointChange{})
+	if p := s.Point(); len(p) != 1 || p[0] != 1.5 {
+		t.Fatalf("a 1-D model's point %v after SetXY(1.5, -3), want [1.5]", p)
+	}
+}
+
+func TestOneDimensionalModelInTheWindow(t *testing.T) {
+	cfg := vae.DefaultConfig()
+	cfg.Latent, cfg.Hidden = 1, 8
+	m, err := vae.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.MeasureHeldOut(dataset.Synthetic(50, 1)); err != nil {
+		t.Fatal(err)
+	}
+	e, loop := newTestExplorer(t, m)
+	e.mapShow.SetSelected(showBoth)
+	tapPlane(e, 2, 0)
+	loop.until(t, "the decode", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
+	if p := e.Session.Point(); math.Abs(float64(p[0])-2) > 1e-4 {
+		t.Fatalf("a tap at x = 2 put the 1-D point at %v", p)
+	}
+}
