@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"math"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
@@ -112,5 +114,29 @@ func TestPanelWidthsOnlyFollowTheUser(t *testing.T) {
 	}
 	if p := e.prefs.FloatList(prefPanels); len(p) != 4 || float32(p[0]) != w0[0]+40 {
 		t.Fatalf("the dragged width was not remembered: %v", p)
+	}
+}
+
+func TestRememberedGeometryIsClamped(t *testing.T) {
+	for _, c := range []struct {
+		w, h float64
+		ok   bool
+	}{{1280, 800, true}, {1e30, 800, false}, {math.NaN(), 800, false}, {-5, 700, false}, {1000, 0, false}, {479, 600, false}} {
+		w, h, ok := rememberedSize(c.w, c.h)
+		if ok != c.ok || (!ok && (w != defaultWidth || h != defaultHeight)) || (ok && (float64(w) != c.w || float64(h) != c.h)) {
+			t.Errorf("remembered %vx%v gave %vx%v (remembered %v)", c.w, c.h, w, h, ok)
+		}
+	}
+	// A preferences file with absurd panel widths opens with automatic ones.
+	a := test.NewTempApp(t)
+	a.Preferences().SetFloatList(prefPanels, []float64{1e30, math.NaN(), 1, 1})
+	a.Preferences().SetFloat(prefWidth, 1e30)
+	e := newExplorer(a, &VAEEngine{}, Options{}, func(f func()) { f() })
+	defer e.Close()
+	if e.shell.width != [2]float32{} {
+		t.Fatalf("absurd remembered panel widths were used: %v", e.shell.width)
+	}
+	if s := e.Window.Canvas().Size(); s.Width > maxWindow {
+		t.Fatalf("window of %v from a remembered width of 1e30", s)
 	}
 }

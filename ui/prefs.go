@@ -34,9 +34,7 @@ const defaultWidth, defaultHeight = 1280, 800
 // than the screen; at first launch it fills the screen (once the screen's
 // size is known, when the app has started; started then runs too).
 func (e *Explorer) restoreWindowSize(screen func() (int, int, bool), started func()) {
-	remembered := e.prefs.Float(prefWidth) > 0 && e.prefs.Float(prefHeight) > 0
-	w := float32(e.prefs.FloatWithFallback(prefWidth, defaultWidth))
-	h := float32(e.prefs.FloatWithFallback(prefHeight, defaultHeight))
+	w, h, remembered := rememberedSize(e.prefs.Float(prefWidth), e.prefs.Float(prefHeight))
 	e.Window.Resize(fyne.NewSize(w, h))
 	e.App.Lifecycle().SetOnStarted(func() {
 		if started != nil {
@@ -60,11 +58,29 @@ func (e *Explorer) restoreWindowSize(screen func() (int, int, bool), started fun
 	})
 }
 
+// Bounds of a remembered window size: a preferences file holding 1e30 or
+// NaN must not reach the window system (X refuses it and the app dies).
+const minWindow, maxWindow = 480, 16384
+
+// rememberedSize is the remembered window size when it is a sane one, else
+// the default (remembered false).
+func rememberedSize(w, h float64) (float32, float32, bool) {
+	ok := func(v float64) bool { return v >= minWindow && v <= maxWindow } // false for NaN
+	if !ok(w) || !ok(h) {
+		return defaultWidth, defaultHeight, false
+	}
+	return float32(w), float32(h), true
+}
+
 // restorePanels applies the remembered side-panel widths and visibility,
 // and remembers changes.
 func (e *Explorer) restorePanels() {
 	if p := e.prefs.FloatList(prefPanels); len(p) == 4 {
-		e.shell.width = [2]float32{float32(p[0]), float32(p[1])}
+		for i := range 2 { // a width of 0 (automatic) or a sane one
+			if w := p[i]; w >= 100 && w <= maxWindow {
+				e.shell.width[i] = float32(w)
+			}
+		}
 		e.shell.SetOpen(sideLeft, p[2] != 0)
 		e.shell.SetOpen(sideRight, p[3] != 0)
 	}
