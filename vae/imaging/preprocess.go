@@ -10,9 +10,9 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	_ "image/gif" // decoders for image.Decode
-	_ "image/jpeg"
-	_ "image/png"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
 	"io"
 	"math"
 	"os"
@@ -90,9 +90,18 @@ func Preprocess(data []byte) (*Input, error) {
 	if len(data) == 0 {
 		return nil, fmt.Errorf("%w: the file is empty", ErrNotImage)
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	codec := sniff(data)
+	if codec == nil {
+		return nil, fmt.Errorf("%w: its first bytes are not a PNG, JPEG or GIF signature", ErrNotImage)
+	}
+	format := codec.name
+	var cfg image.Config
+	err := guard(func() (err error) {
+		cfg, err = codec.config(bytes.NewReader(data))
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("%w (%v)", ErrNotImage, err)
+		return nil, fmt.Errorf("%w: its %s header is damaged (%v)", ErrNotImage, format, err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, fmt.Errorf("%w: it declares %dx%d pixels", ErrNotImage, cfg.Width, cfg.Height)
@@ -101,9 +110,16 @@ func Preprocess(data []byte) (*Input, error) {
 		return nil, fmt.Errorf("%w: %dx%d pixels (limit %d megapixels); scale it down first",
 			ErrTooLarge, cfg.Width, cfg.Height, MaxPixels/1_000_000)
 	}
-	img, _, err := image.Decode(bytes.NewReader(data))
+	var img image.Image
+	err = guard(func() (err error) {
+		img, err = codec.decode(bytes.NewReader(data))
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: its %s data is damaged (%v)", ErrNotImage, format, err)
+	}
+	if b := img.Bounds(); int64(b.Dx())*int64(b.Dy()) > MaxPixels || b.Dx() > cfg.Width || b.Dy() > cfg.Height {
+		return nil, fmt.Errorf("%w: its %s data is %dx%d pixels, more than its header's %dx%d", ErrNotImage, format, b.Dx(), b.Dy(), cfg.Width, cfg.Height)
 	}
 	in, err := FromImage(img)
 	if err != nil {
@@ -111,6 +127,47 @@ func Preprocess(data []byte) (*Input, error) {
 	}
 	in.Format = format
 	return in, nil
+}
+
+// codec is one image format the app reads, with its own decoders. The app
+// calls only these, never image.Decode: the image package's registry also
+// holds whatever formats other dependencies register (Fyne's pull in ICO,
+// BMP and TIFF), which the app has not chosen and whose decoders were
+// found to panic on small hostile files.
+type codec struct {
+	name   string
+	magic  []string
+	config func(io.Reader) (image.Config, error)
+	decode func(io.Reader) (image.Image, error)
+}
+
+var codecs = []codec{
+	{"png", []string{"\x89PNG\r\n\x1a\n"}, png.DecodeConfig, png.Decode},
+	{"jpeg", []string{"\xff\xd8\xff"}, jpeg.DecodeConfig, jpeg.Decode},
+	{"gif", []string{"GIF87a", "GIF89a"}, gif.DecodeConfig, gif.Decode},
+}
+
+// sniff returns the codec whose signature data starts with, or nil: the
+// format is decided by content, not by the file's name.
+func sniff(data []byte) *codec {
+	for i := range codecs {
+		for _, m := range codecs[i].magic {
+			if bytes.HasPrefix(data, []byte(m)) {
+				return &codecs[i]
+			}
+		}
+	}
+	return nil
+}
+
+// guard runs a decoder, turning a panic inside it into an error.
+func guard(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the decoder failed: %v", r)
+		}
+	}()
+	return f()
 }
 
 // FromImage preprocesses a decoded image.

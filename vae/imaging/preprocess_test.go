@@ -11,8 +11,12 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"math"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"vaeexplorer/vae/vaetest"
@@ -321,5 +325,35 @@ func TestWriteGIFRoundTrip(t *testing.T) {
 	}
 	if err := WriteGIF(&buf, [][]float32{{1, 2}}, 1, 1, false); err == nil {
 		t.Error("a short frame accepted")
+	}
+}
+
+func TestOnlyChosenFormatsAreDecoded(t *testing.T) {
+	// An ICO of 32 bytes (one entry, a BMP inside): a decoder other
+	// dependencies register panicked on it. The app reads PNG, JPEG and
+	// GIF only, decided by content, whatever the file is called.
+	ico := []byte{0, 0, 1, 0, 1, 0, 16, 16, 0, 0, 1, 0, 32, 0, 8, 0, 0, 0, 22, 0, 0, 0, 'B', 'M', 0, 0, 0, 0, 0, 0, 0, 0}
+	// As in the app, where Fyne's dependencies register more formats with
+	// the image package: here one whose decoder panics.
+	boom := func(io.Reader) (image.Image, error) { panic("a registered decoder ran") }
+	boomCfg := func(io.Reader) (image.Config, error) { panic("a registered decoder ran") }
+	image.RegisterFormat("ico-test", "\x00\x00\x01\x00", boom, boomCfg)
+	image.RegisterFormat("bmp-test", "BM", boom, boomCfg)
+	bmp := append([]byte("BM"), make([]byte, 60)...)
+	tiff := append([]byte("II*\x00"), make([]byte, 60)...)
+	dir := t.TempDir()
+	for name, b := range map[string][]byte{"x.ico": ico, "x.png": ico, "y.bmp": bmp, "z.tiff": tiff} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := PreprocessFile(path)
+		if !errors.Is(err, ErrNotImage) || !strings.Contains(err.Error(), "PNG, JPEG or GIF") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	// A panic inside a decoder is an error, not a crash.
+	if err := guard(func() error { panic("boom") }); err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("guard: %v", err)
 	}
 }
