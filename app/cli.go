@@ -107,14 +107,23 @@ func (c *cli) newFlags(cmd string) *flag.FlagSet {
 
 // parse parses flags that may come before, between or after positional
 // arguments, and returns the positional ones.
+//
+// A bad flag is one line (the command's runner prints it) pointing at
+// --help, not the whole flag list; -h and --help print the list.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(out)
+				usage()
 				return nil, err
 			}
-			return nil, usageErr{err}
+			return nil, usageErr{fmt.Errorf("%v (see vae-explorer %s --help)", err, fs.Name())}
 		}
 		args = fs.Args()
 		if len(args) == 0 {

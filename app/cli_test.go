@@ -514,3 +514,19 @@ func TestAugmentCommand(t *testing.T) {
 		t.Error("a refused augment created its folder")
 	}
 }
+
+func TestBadFlagsAreOneLine(t *testing.T) {
+	for _, args := range [][]string{
+		{"grid", "--bogus"}, {"grid", "--n", "abc"}, {"train", "--epochs=x"}, {"vector", "compute", "--nope"}, {"eval", "-zzz"},
+	} {
+		code, stdout, stderr := runCLI(t, args...)
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		if code != 2 || len(lines) != 1 || !strings.Contains(stderr, "--help") || stdout != "" {
+			t.Errorf("%v: exit %d, %d lines on stderr:\n%s", args, code, len(lines), stderr)
+		}
+	}
+	// --help still lists the flags.
+	if code, _, stderr := runCLI(t, "grid", "--help"); code != 0 || !strings.Contains(stderr, "-quantile") {
+		t.Errorf("grid --help: exit %d\n%s", code, stderr)
+	}
+}
