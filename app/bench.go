@@ -65,6 +65,9 @@ func cmdBench(c *cli, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
+	if *epochs < 1 || *rounds < 1 {
+		return badInput("--epochs %d --rounds %d: both must be at least 1", *epochs, *rounds)
+	}
 	r := benchResult{Machine: machine(), BLAS: vae.BLASName + ", " + vae.BLASCore() + " kernels", GoMaxProcs: runtime.GOMAXPROCS(0)}
 	if ct := os.Getenv("OPENBLAS_CORETYPE"); ct != "" && vae.BLASName == "OpenBLAS" {
 		r.BLAS += " (chosen by OPENBLAS_CORETYPE=" + ct + " in the environment)"

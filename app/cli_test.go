@@ -530,3 +530,37 @@ func TestBadFlagsAreOneLine(t *testing.T) {
 		t.Errorf("grid --help: exit %d\n%s", code, stderr)
 	}
 }
+
+func TestOtherImageSizesAreRefused(t *testing.T) {
+	// A valid idx dataset of 56x56 images: 4 model rows each, which once
+	// ran the label index out of range.
+	big := func(n int) *dataset.Set {
+		im := &dataset.Images{N: n, Rows: 56, Cols: 56, Pix: make([]uint8, n*56*56)}
+		for i := range im.Pix {
+			im.Pix[i] = uint8(i * 31)
+		}
+		return &dataset.Set{Images: im, Labels: make([]uint8, n)}
+	}
+	dir := t.TempDir()
+	if err := dataset.SaveDir(dir, big(20), big(10)); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "m.vae")
+	for _, args := range [][]string{
+		{"anomalies", "--data", dir, "--top", "5"},
+		{"vector", "compute", "--attr", "thickness", "--data", dir, "--out", out},
+	} {
+		code, _, stderr := runCLI(t, args...)
+		if code != 2 || !strings.Contains(stderr, "56x56") {
+			t.Errorf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a refused vector compute wrote its output")
+	}
+	for _, args := range [][]string{{"bench", "--epochs", "0"}, {"bench", "--rounds", "0"}} {
+		if code, _, stderr := runCLI(t, args...); code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+			t.Errorf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+}

@@ -223,6 +223,9 @@ func cmdAnomalies(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := vae.CheckImages(test, *data); err != nil {
+		return usageErr{err}
+	}
 	r, err := m.RankByError(test.Floats(), *top)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"vaeexplorer/vae"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -239,6 +240,9 @@ func (p *AnomalyPanel) Rank() {
 // over rows of their reconstructions), all errors ascending, and the
 // worst images' indices, worst first.
 func rankWorst(m Model, d *Data) (sheet, errs []float32, worst []int, means []float32, err error) {
+	if err := vae.CheckImages(d.Test, d.Name); err != nil {
+		return nil, nil, nil, nil, err
+	}
 	r, err := m.RankByError(d.Test.Floats(), worstShown)
 	if err != nil {
 		return nil, nil, nil, nil, err

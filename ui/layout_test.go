@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -131,8 +132,20 @@ func TestRememberedGeometryIsClamped(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Preferences().SetFloatList(prefPanels, []float64{1e30, math.NaN(), 1, 1})
 	a.Preferences().SetFloat(prefWidth, 1e30)
-	e := newExplorer(a, &VAEEngine{}, Options{}, func(f func()) { f() })
-	defer e.Close()
+	loop := newUILoop()
+	e := newExplorer(a, &VAEEngine{}, Options{}, loop.do)
+	defer func() {
+		done := make(chan struct{})
+		go func() { e.Close(); close(done) }()
+		loop.until(t, "the explorer to close", func() bool {
+			select {
+			case <-done:
+				return true
+			default:
+				return false
+			}
+		}, 20*time.Second)
+	}()
 	if e.shell.width != [2]float32{} {
 		t.Fatalf("absurd remembered panel widths were used: %v", e.shell.width)
 	}

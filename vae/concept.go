@@ -122,6 +122,9 @@ func Attribute(attr string, pix []float32) (float64, error) {
 // AttributeVector measures attr on every image of set and returns the
 // mean latent code of the top quarter minus that of the bottom quarter.
 func (m *Model) AttributeVector(attr string, set *dataset.Set) (Vector, error) {
+	if err := CheckImages(set, "the dataset"); err != nil {
+		return Vector{}, err
+	}
 	if set.N < 8 {
 		return Vector{}, errors.New("an attribute vector needs at least 8 images")
 	}

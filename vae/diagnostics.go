@@ -1,6 +1,11 @@
 package vae
 
-import "math"
+import (
+	"fmt"
+	"math"
+
+	"vaeexplorer/vae/dataset"
+)
 
 // Diagnostics of the latent space a practitioner asks for first: how much
 // each dimension carries (its KL to the prior) and how many are in use.
@@ -60,4 +65,17 @@ func ActiveUnits(activity []float64) int {
 		}
 	}
 	return k
+}
+
+// CheckImages says, naming the data, when a dataset's images are not the
+// 28x28 the models read (other sizes would be taken as several images
+// each).
+func CheckImages(s *dataset.Set, what string) error {
+	if s == nil || s.N == 0 {
+		return fmt.Errorf("%s holds no images", what)
+	}
+	if s.Rows != ImageSide || s.Cols != ImageSide {
+		return fmt.Errorf("%s: images are %dx%d; the models read %dx%d images", what, s.Rows, s.Cols, ImageSide, ImageSide)
+	}
+	return nil
 }

@@ -106,6 +106,9 @@ const maxHeldOutPoints = 5000
 // the anomaly score need: up to maxHeldOutPoints latent means with labels,
 // and the sorted reconstruction errors of the whole set.
 func (m *Model) MeasureHeldOut(test *dataset.Set) error {
+	if err := CheckImages(test, "the held-out set"); err != nil {
+		return err
+	}
 	return m.measureHeldOut(test.Floats(), test.Labels)
 }
 
