@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"math"
 	"os"
 	"strings"
 
@@ -125,6 +126,9 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 			}
 			return nil, usageErr{fmt.Errorf("%v (see vae-explorer %s --help)", err, fs.Name())}
 		}
+		if err := finiteFlags(fs); err != nil {
+			return nil, err
+		}
 		args = fs.Args()
 		if len(args) == 0 {
 			return pos, nil
@@ -135,6 +139,28 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// finiteFlags refuses a number flag set to NaN or an infinity: no command
+// means anything by them.
+func finiteFlags(fs *flag.FlagSet) error {
+	var bad error
+	fs.Visit(func(f *flag.Flag) {
+		if g, ok := f.Value.(flag.Getter); ok && bad == nil {
+			if v, ok := g.Get().(float64); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
+				bad = usageErr{fmt.Errorf("--%s %v: give a finite number (see vae-explorer %s --help)", f.Name, v, fs.Name())}
+			}
+		}
+	})
+	return bad
+}
+
+// inRange refuses a number flag outside [lo, hi].
+func inRange(name string, v, lo, hi float64) error {
+	if v < lo || v > hi {
+		return badInput("--%s %g: want %g..%g", name, v, lo, hi)
+	}
+	return nil
 }
 
 // modelFlag declares the --model flag the commands that read a model share.

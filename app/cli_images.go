@@ -33,6 +33,9 @@ func cmdGrid(c *cli, args []string) error {
 	if *out == "" {
 		return badInput("--out FILE.png is required")
 	}
+	if err := inRange("range", *rng, 0.01, 100); err != nil {
+		return err
+	}
 	m, err := loadModel(*model)
 	if err != nil {
 		return err
@@ -87,6 +90,9 @@ func cmdSample(c *cli, args []string) error {
 	}
 	if *n < 1 || *n > 1024 {
 		return badInput("--n %d: want 1..1024", *n)
+	}
+	if err := inRange("temperature", *temp, 0.01, 10); err != nil {
+		return err
 	}
 	if !(*temp > 0 && *temp <= 10) {
 		return badInput("--temperature %g: want (0, 10]", *temp)

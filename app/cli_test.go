@@ -564,3 +564,27 @@ func TestOtherImageSizesAreRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestNumbersMustBeFiniteAndInRange(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "x.png")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"grid", "--range", "NaN", "--out", out}, "finite"},
+		{[]string{"grid", "--range", "1e300", "--out", out}, "0.01..100"},
+		{[]string{"sample", "--temperature", "Inf", "--out", out}, "finite"},
+		{[]string{"vector", "apply", "--name", "4->9", "--min=-Inf", "--out", out, "x.png"}, "finite"},
+		{[]string{"vector", "apply", "--name", "4->9", "--max", "1e9", "--out", out, "x.png"}, "-100..100"},
+		{[]string{"vector", "apply", "--name", "265->4", "--out", out, "x.png"}, "0 to 255"},
+		{[]string{"vector", "apply", "--name", "4->9junk", "--out", out, "x.png"}, "no vector"},
+	} {
+		code, _, stderr := runCLI(t, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, want 2 and %q: %s", c.args, code, c.want, stderr)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a refused command wrote its output")
+	}
+}

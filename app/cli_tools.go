@@ -155,6 +155,14 @@ func vectorApply(c *cli, args []string) error {
 	if *out == "" || *name == "" {
 		return badInput("--name VECTOR and --out FILE.png are required")
 	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"min", *lo}, {"max", *hi}} {
+		if err := inRange(f.name, f.v, -100, 100); err != nil {
+			return err
+		}
+	}
 	if len(files) == 0 {
 		return badInput("no image files given")
 	}
@@ -168,8 +176,11 @@ func vectorApply(c *cli, args []string) error {
 	v, ok := m.Vector(*name)
 	if !ok {
 		var a, b int
-		if n, _ := fmt.Sscanf(*name, "%d->%d", &a, &b); n != 2 {
+		if n, _ := fmt.Sscanf(*name, "%d->%d", &a, &b); n != 2 || *name != fmt.Sprintf("%d->%d", a, b) {
 			return badInput("no vector %q in the model (vector list shows them)", *name)
+		}
+		if a < 0 || b < 0 || a > 255 || b > 255 {
+			return badInput("--name %q: class numbers run from 0 to 255", *name)
 		}
 		if v, err = m.ClassVector(uint8(a), uint8(b)); err != nil {
 			return usageErr{err}

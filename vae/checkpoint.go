@@ -318,6 +318,16 @@ func UnmarshalModel(data []byte) (*Model, error) {
 	if hs.err != nil {
 		return nil, hs.err
 	}
+	if held != nil {
+		for what, xs := range map[string][]float32{"held-out means": held.Means, "held-out errors": held.Errors} {
+			if i := slices.IndexFunc(xs, func(v float32) bool { return math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) }); i >= 0 {
+				return nil, ckptErr("%s hold %v at %d: the statistics are unusable", what, xs[i], i)
+			}
+		}
+		if i := slices.IndexFunc(held.DimKL, func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }); i >= 0 {
+			return nil, ckptErr("per-dimension KL holds %v at %d: the statistics are unusable", held.DimKL[i], i)
+		}
+	}
 	var vecs []Vector
 	if version >= 2 {
 		vs := r.section("VECS")

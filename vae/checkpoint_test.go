@@ -91,6 +91,19 @@ func corruptCheckpoints(t *testing.T, good []byte) map[string]struct {
 	flipped[len(flipped)/2] ^= 0x10
 	add("flipped byte", flipped, "checksum")
 	add("trailing junk", append(slices.Clone(good), 1, 2, 3), "after the end")
+	// Valid checksums, NaN statistics: the first held-out mean, the first
+	// error.
+	tags, ps := sections(good)
+	for i, tag := range tags {
+		if tag != "HELD" || len(ps[i]) < 12 {
+			continue
+		}
+		p := slices.Clone(ps[i])
+		binary.LittleEndian.PutUint32(p[8:], math.Float32bits(float32(math.NaN())))
+		ps2 := slices.Clone(ps)
+		ps2[i] = p
+		add("NaN held-out mean", assemble(tags, ps2), "held-out means")
+	}
 	return cases
 }
 
