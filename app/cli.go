@@ -1,6 +1,7 @@
 package main
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,11 +13,13 @@ import (
 	"math"
 	"os"
 	"strings"
+	"syscall"
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/bundled"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
+	"vaeexplorer/vae/safefile"
 )
 
 // command is one CLI sub-command.
@@ -88,6 +91,8 @@ func runCommand(ctx context.Context, cmd *command, args []string, stdout, stderr
 // malformed files.
 func isInputError(err error) bool {
 	return errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) ||
+		errors.Is(err, safefile.ErrNotRegular) || errors.Is(err, syscall.ELOOP) || errors.Is(err, syscall.EISDIR) ||
+		errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, vae.ErrCheckpoint) || errors.Is(err, dataset.ErrFormat) || errors.Is(err, dataset.ErrNoData) || errors.Is(err, dataset.ErrUnknown) ||
 		errors.Is(err, imaging.ErrNotImage) || errors.Is(err, imaging.ErrTooLarge) || errors.Is(err, imaging.ErrBlank)
 }

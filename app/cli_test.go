@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -586,5 +587,57 @@ func TestNumbersMustBeFiniteAndInRange(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a refused command wrote its output")
+	}
+}
+
+func TestSpecialFilesAreBadInput(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe.vae")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	loop := filepath.Join(dir, "loop.png")
+	os.Symlink(loop, loop)
+	file := filepath.Join(dir, "plain")
+	os.WriteFile(file, []byte("x"), 0o644)
+	out := filepath.Join(t.TempDir(), "out")
+	// A dataset folder whose held-out images file is cut short, and one
+	// whose gzip checksum is wrong.
+	gz := func(mangle func([]byte) []byte) string {
+		d := t.TempDir()
+		if err := dataset.SaveDir(d, dataset.Synthetic(40, 1), dataset.Synthetic(20, 2)); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(d, "t10k-images-idx3-ubyte.gz")
+		b, _ := os.ReadFile(p)
+		os.WriteFile(p, mangle(b), 0o644)
+		return d
+	}
+	truncated := gz(func(b []byte) []byte { return b[:len(b)/2] })
+	crc := gz(func(b []byte) []byte { b[len(b)-6] ^= 0xff; return b })
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, args := range [][]string{
+			{"eval", "--model", dir, "--data", dir},
+			{"eval", "--model", fifo, "--data", dir},
+			{"eval", "--model", "/dev/zero", "--data", dir},
+			{"eval", "--model", loop, "--data", dir},
+			{"reconstruct", "--out", out, fifo},
+			{"reconstruct", "--out", out, loop},
+			{"reconstruct", "--out", out, "/dev/zero"},
+			{"eval", "--data", file},
+			{"eval", "--data", truncated},
+			{"eval", "--data", crc},
+		} {
+			if code, _, stderr := runCLI(t, args...); code != 2 {
+				t.Errorf("%v: exit %d, want 2: %s", args, code, stderr)
+			}
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("a special file blocked the CLI")
 	}
 }

@@ -9,10 +9,10 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
-	"os"
 	"slices"
 
 	"vaeexplorer/vae/atomicfile"
+	"vaeexplorer/vae/safefile"
 )
 
 // Checkpoint format, version 3 (version 1 lacks the VECS section, version
@@ -396,18 +396,11 @@ func WriteAtomic(path string, write func(io.Writer) error) error {
 
 // Load reads a checkpoint file.
 func Load(path string) (*Model, error) {
-	f, err := os.Open(path)
+	f, st, err := safefile.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
 	if st.Size() > MaxCheckpointBytes {
 		return nil, fmt.Errorf("%s: %w", path, ckptErr("%d bytes, more than the limit of %d", st.Size(), MaxCheckpointBytes))
 	}

@@ -53,7 +53,7 @@ func LoadSplit(dir string, split Split) (*Set, error) {
 	if st, err := os.Stat(dir); err != nil {
 		return nil, err
 	} else if !st.IsDir() {
-		return nil, fmt.Errorf("%s: not a folder", dir)
+		return nil, fmt.Errorf("%s: not a folder (%w): give the folder that holds the idx files", dir, ErrNoData)
 	}
 	ip, err := findFile(dir, string(split)+"-images-idx3-ubyte")
 	if err != nil {

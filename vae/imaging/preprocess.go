@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"vaeexplorer/vae/safefile"
 )
 
 // Side is the side of a model input; Box the side of the box the ink is
@@ -53,18 +54,11 @@ type Input struct {
 
 // PreprocessFile reads and preprocesses an image file.
 func PreprocessFile(path string) (*Input, error) {
-	f, err := os.Open(path)
+	f, st, err := safefile.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
 	if st.Size() == 0 {
 		return nil, fmt.Errorf("%s: %w: the file is empty", path, ErrNotImage)
 	}
