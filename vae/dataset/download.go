@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // File is one file of a downloadable dataset, pinned by size and MD5 (the
@@ -98,7 +99,14 @@ type Downloader struct {
 	Dir string
 	// ModCache is the Go module cache to look in; "" means the usual one.
 	ModCache string
+	// Stall is how long a mirror may send nothing (no answer, or no bytes
+	// of the body) before it is given up for the next one; 0 means
+	// DefaultStall.
+	Stall time.Duration
 }
+
+// DefaultStall is how long a silent mirror is waited for.
+const DefaultStall = 30 * time.Second
 
 // CacheDir returns the folder a source is cached in.
 func (d *Downloader) CacheDir(src Source) (string, error) {
@@ -255,6 +263,23 @@ func verify(path string, f File) error {
 // fetchFile downloads url into path via path.part, resuming a partial
 // file, and renames it into place once verified.
 func (d *Downloader) fetchFile(ctx context.Context, url, path string, f File, progress func(int64)) error {
+	// A watchdog cancels the request when the mirror stalls: no answer,
+	// or no bytes, for the stall time.
+	stall := d.Stall
+	if stall <= 0 {
+		stall = DefaultStall
+	}
+	outer := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	watchdog := time.AfterFunc(stall, cancel)
+	defer watchdog.Stop()
+	stalled := func(err error) error {
+		if ctx.Err() != nil && outer.Err() == nil { // the watchdog, not the user
+			return fmt.Errorf("%s: the mirror sent nothing for %v: %w", url, stall, err)
+		}
+		return fmt.Errorf("%s: %w", url, err)
+	}
 	part := path + ".part"
 	var have int64
 	if st, err := os.Stat(part); err == nil && st.Size() < f.Size {
@@ -262,6 +287,7 @@ func (d *Downloader) fetchFile(ctx context.Context, url, path string, f File, pr
 	} else {
 		os.Remove(part)
 	}
+	resumed := have > 0
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
@@ -275,7 +301,7 @@ func (d *Downloader) fetchFile(ctx context.Context, url, path string, f File, pr
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s: %w", url, err)
+		return stalled(err)
 	}
 	defer resp.Body.Close()
 	flags := os.O_CREATE | os.O_WRONLY
@@ -299,6 +325,7 @@ func (d *Downloader) fetchFile(ctx context.Context, url, path string, f File, pr
 	for {
 		n, rerr := body.Read(buf)
 		if n > 0 {
+			watchdog.Reset(stall)
 			if _, err := out.Write(buf[:n]); err != nil {
 				out.Close()
 				return err
@@ -311,7 +338,7 @@ func (d *Downloader) fetchFile(ctx context.Context, url, path string, f File, pr
 		}
 		if rerr != nil {
 			out.Close()
-			return fmt.Errorf("%s: %w (the partial file is kept to resume)", url, rerr)
+			return fmt.Errorf("%w (the partial file is kept to resume)", stalled(rerr))
 		}
 	}
 	if err := out.Close(); err != nil {
@@ -319,6 +346,12 @@ func (d *Downloader) fetchFile(ctx context.Context, url, path string, f File, pr
 	}
 	if err := verify(part, f); err != nil {
 		os.Remove(part) // complete but wrong, or too long: never resume from it
+		if resumed {
+			// The kept part may have come from another mirror, or be
+			// damaged: fetch the whole file from this one.
+			watchdog.Stop()
+			return d.fetchFile(outer, url, path, f, progress)
+		}
 		return fmt.Errorf("%s: %w", url, err)
 	}
 	return os.Rename(part, path)

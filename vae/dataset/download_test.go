@@ -227,3 +227,36 @@ func TestFetchUsesTheGoModuleCacheBeforeTheMirrors(t *testing.T) {
 		t.Fatalf("escaped %q", got)
 	}
 }
+
+func TestAStalledMirrorGivesWayToTheNext(t *testing.T) {
+	fs, src := newFakeServer(t)
+	// The first mirror answers nothing (headers never come); the second
+	// sends the header and then stalls mid-body; the third works.
+	silent := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	defer silent.Close()
+	midway := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000000")
+		w.WriteHeader(http.StatusOK)
+		w.Write(make([]byte, 100))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	defer midway.Close()
+	src.Mirrors = append([]string{silent.URL + "/", midway.URL + "/"}, src.Mirrors...)
+	client := fs.Client()
+	client.Transport.(*http.Transport).TLSClientConfig.InsecureSkipVerify = true // the three test servers have their own certificates
+	d := &Downloader{Client: client, Dir: t.TempDir(), Stall: 300 * time.Millisecond}
+	start := time.Now()
+	dir, err := d.Fetch(context.Background(), src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := LoadDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 20*time.Second {
+		t.Fatalf("stalled mirrors held the download for %v", took)
+	}
+}
