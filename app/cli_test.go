@@ -613,6 +613,10 @@ func TestSpecialFilesAreBadInput(t *testing.T) {
 		os.WriteFile(p, mangle(b), 0o644)
 		return d
 	}
+	outFifo := filepath.Join(dir, "out.png")
+	if err := syscall.Mkfifo(outFifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	truncated := gz(func(b []byte) []byte { return b[:len(b)/2] })
 	crc := gz(func(b []byte) []byte { b[len(b)-6] ^= 0xff; return b })
 	done := make(chan struct{})
@@ -629,6 +633,7 @@ func TestSpecialFilesAreBadInput(t *testing.T) {
 			{"eval", "--data", file},
 			{"eval", "--data", truncated},
 			{"eval", "--data", crc},
+			{"grid", "--out", outFifo},
 		} {
 			if code, _, stderr := runCLI(t, args...); code != 2 {
 				t.Errorf("%v: exit %d, want 2: %s", args, code, stderr)
@@ -639,5 +644,8 @@ func TestSpecialFilesAreBadInput(t *testing.T) {
 	case <-done:
 	case <-time.After(60 * time.Second):
 		t.Fatal("a special file blocked the CLI")
+	}
+	if st, err := os.Lstat(outFifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatal("an output named pipe was replaced by a file")
 	}
 }

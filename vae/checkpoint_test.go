@@ -302,7 +302,7 @@ func TestKilledMidSaveKeepsThePreviousFile(t *testing.T) {
 	}
 	// Wait until the child's temporary file has some bytes, then kill it.
 	partial := func() int64 {
-		tmps, _ := filepath.Glob(filepath.Join(dir, ".model.vae.tmp-*"))
+		tmps, _ := filepath.Glob(filepath.Join(dir, ".model.vae.*.tmp-*"))
 		for _, p := range tmps {
 			if st, err := os.Stat(p); err == nil && st.Size() > 0 {
 				return st.Size()

@@ -5,16 +5,52 @@
 package atomicfile
 
 import (
+	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
+	"time"
+
+	"vaeexplorer/vae/safefile"
 )
 
+// tempPattern is the pattern of the hidden temporary names for path's
+// base name: short enough for any legal name (the base is cut to 40 bytes
+// and told apart by a hash of the whole), and the same for every write to
+// the same target, so temporaries a killed write left can be found.
+func tempPattern(base string) string {
+	h := fnv.New32a()
+	h.Write([]byte(base))
+	short := base
+	if len(short) > 40 {
+		short = short[:40]
+	}
+	return fmt.Sprintf(".%s.%08x.tmp-", short, h.Sum32())
+}
+
+// staleAfter is the age past which a temporary of the same target is
+// taken for one a killed write left behind.
+const staleAfter = 15 * time.Minute
+
 // Write writes path with the content write produces. A new file gets mode
-// 0644; an existing one keeps its mode.
+// 0644; an existing one keeps its mode. Something at path that is not a
+// regular file (a named pipe, a device such as /dev/null, a folder) is
+// never replaced: Write refuses it.
 func Write(path string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if st, serr := os.Stat(path); serr == nil && !st.Mode().IsRegular() {
+		return fmt.Errorf("%s: %w; it is not replaced: write to a file", path, safefile.ErrNotRegular)
+	}
+	pattern := tempPattern(filepath.Base(path))
+	if old, _ := filepath.Glob(filepath.Join(dir, glob(pattern)+"*")); len(old) > 0 {
+		for _, o := range old {
+			if st, err := os.Lstat(o); err == nil && st.Mode().IsRegular() && time.Since(st.ModTime()) > staleAfter {
+				os.Remove(o) // left by a write that was killed
+			}
+		}
+	}
+	f, err := os.CreateTemp(dir, pattern+"*")
 	if err != nil {
 		return err
 	}
@@ -58,4 +94,17 @@ func WriteFile(path string, data []byte) error {
 		_, err := w.Write(data)
 		return err
 	})
+}
+
+// glob escapes the pattern characters in s.
+func glob(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '*', '?', '[', '\\':
+			b = append(b, '\\')
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
 }
