@@ -227,16 +227,7 @@ func TestCloseMidEpochLeavesNoGoroutines(t *testing.T) {
 	e.Train.Hidden.SetText("32")
 	e.StartTraining()
 	loop.until(t, "training to start", func() bool { return e.Train.State() == trainRunning }, 20*time.Second)
-	done := make(chan struct{})
-	go func() { e.Close(); close(done) }()
-	loop.until(t, "the explorer to close", func() bool {
-		select {
-		case <-done:
-			return true
-		default:
-			return false
-		}
-	}, 20*time.Second)
+	closeExplorer(t, e, loop)
 	loop.drain()
 	var after int
 	for i := 0; i < 100; i++ {

@@ -115,19 +115,40 @@ func newTestExplorer(t *testing.T, m Model) (*Explorer, *uiLoop) {
 	// Tests place the point by latent coordinates: show the plane at a
 	// fixed view rather than one fitted to the model's codes.
 	e.Plane.SetView(DefaultView)
-	t.Cleanup(func() {
-		done := make(chan struct{})
-		go func() { e.Close(); close(done) }()
-		for {
-			select {
-			case <-done:
-				return
-			case f := <-loop.q:
-				f()
-			}
-		}
-	})
+	t.Cleanup(func() { closeExplorer(t, e, loop) })
 	return e, loop
+}
+
+// closeExplorer closes e as closing its window does, running the UI
+// callbacks its goroutines hand back meanwhile, and waits for it.
+func closeExplorer(t *testing.T, e *Explorer, loop *uiLoop) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { e.Close(); close(done) }()
+	loop.until(t, "the explorer to close", func() bool {
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
+	}, 20*time.Second)
+}
+
+// measuredModel returns an untrained model of latent size L (hidden 16)
+// on dataset cfgDataset, with held-out statistics of n generated digits.
+func measuredModel(t *testing.T, L int, cfgDataset string, n int) *vae.Model {
+	t.Helper()
+	cfg := vae.DefaultConfig()
+	cfg.Latent, cfg.Hidden, cfg.Dataset = L, 16, cfgDataset
+	m, err := vae.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.MeasureHeldOut(dataset.Synthetic(n, 1)); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // writePNG saves a 28x28 digit as a PNG, scaled up 4x.

@@ -4,13 +4,11 @@ import (
 	"math"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"vaeexplorer/vae"
-	"vaeexplorer/vae/dataset"
 )
 
 // menuBar is the height the desktop driver's menu bar takes from the
@@ -57,15 +55,7 @@ func TestWindowMinimumFitsTheSmallScreenWhateverItShows(t *testing.T) {
 	fits("bundled model")
 	// An 8-D model trained on Fashion-MNIST: eight sliders, the dimension
 	// choosers and the long class names in the legend.
-	cfg := vae.DefaultConfig()
-	cfg.Latent, cfg.Hidden, cfg.Dataset = 8, 16, "fashion"
-	m, err := vae.NewModel(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.MeasureHeldOut(dataset.Synthetic(200, 1)); err != nil {
-		t.Fatal(err)
-	}
+	m := measuredModel(t, 8, "fashion", 200)
 	e.SetModel(m, "")
 	if len(e.legend.Objects) != 10 || !e.Point.DimsRow.Visible() || len(e.Point.Sliders) != 8 {
 		t.Fatalf("8-D Fashion model: %d legend entries, dims row %v, %d sliders", len(e.legend.Objects), e.Point.DimsRow.Visible(), len(e.Point.Sliders))
@@ -134,18 +124,7 @@ func TestRememberedGeometryIsClamped(t *testing.T) {
 	a.Preferences().SetFloat(prefWidth, 1e30)
 	loop := newUILoop()
 	e := newExplorer(a, &VAEEngine{}, Options{}, loop.do)
-	defer func() {
-		done := make(chan struct{})
-		go func() { e.Close(); close(done) }()
-		loop.until(t, "the explorer to close", func() bool {
-			select {
-			case <-done:
-				return true
-			default:
-				return false
-			}
-		}, 20*time.Second)
-	}()
+	defer closeExplorer(t, e, loop)
 	if e.shell.width != [2]float32{} {
 		t.Fatalf("absurd remembered panel widths were used: %v", e.shell.width)
 	}

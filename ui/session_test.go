@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 
 	"vaeexplorer/vae"
-	"vaeexplorer/vae/dataset"
 )
 
 func TestSessionNotifiesEachObserverOncePerChange(t *testing.T) {
@@ -128,15 +127,7 @@ func TestOneDragEventUpdatesEveryViewInTheSameCallback(t *testing.T) {
 }
 
 func TestPCAViewDragKeepsThePointOffThePlane(t *testing.T) {
-	cfg := vae.DefaultConfig()
-	cfg.Latent, cfg.Hidden = 6, 16
-	m, err := vae.NewModel(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.MeasureHeldOut(dataset.Synthetic(300, 2)); err != nil {
-		t.Fatal(err)
-	}
+	m := measuredModel(t, 6, "", 300)
 	e, loop := newTestExplorer(t, m)
 	start := []float32{0.5, -1, 2, 0.3, -0.7, 1.1}
 	e.Session.SetPoint(start, PointChange{})
@@ -207,15 +198,7 @@ func TestOneDimensionalModelMovesAlongX(t *testing.T) {
 }
 
 func TestOneDimensionalModelInTheWindow(t *testing.T) {
-	cfg := vae.DefaultConfig()
-	cfg.Latent, cfg.Hidden = 1, 8
-	m, err := vae.NewModel(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.MeasureHeldOut(dataset.Synthetic(50, 1)); err != nil {
-		t.Fatal(err)
-	}
+	m := measuredModel(t, 1, "", 50)
 	e, loop := newTestExplorer(t, m)
 	e.mapShow.SetSelected(showBoth)
 	tapPlane(e, 2, 0)
