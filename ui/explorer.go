@@ -190,10 +190,10 @@ func (e *Explorer) observe() {
 		if !e.picking {
 			e.Point.Picked.Hide()
 		}
-		e.Plane.SetPoint(s.ToPlane(s.Point()))
+		e.Plane.SetPoint(s.PlanePoint())
 		e.requestDecode(ch.Interactive)
 		e.whenShown(e.Grid, e.Grid.PointMoved)
-		if e.offPlaneMoved() {
+		if e.Plane.ShowMap && e.offPlaneMoved() { // a drag in the plane leaves the map alone
 			e.updateMap()
 		}
 	})
@@ -240,7 +240,7 @@ func (e *Explorer) observe() {
 func (e *Explorer) showDims() {
 	e.Plane.XLabel, e.Plane.YLabel = e.Session.AxisNames()
 	if e.Session.Latent() > 0 {
-		e.Plane.SetPoint(e.Session.ToPlane(e.Session.Point()))
+		e.Plane.SetPoint(e.Session.PlanePoint())
 	}
 }
 

@@ -99,7 +99,11 @@ func TestPanelWidthsOnlyFollowTheUser(t *testing.T) {
 	if w := widths(); w != w0 {
 		t.Fatalf("panel widths moved from %v to %v without the user", w0, w)
 	}
-	e.shell.drag(sideLeft, 40)
+	// A drag of the divider, as the mouse makes it: remembered when it ends.
+	d := e.shell.divs[sideLeft]
+	d.Dragged(&fyne.DragEvent{Dragged: fyne.NewDelta(25, 0)})
+	d.Dragged(&fyne.DragEvent{Dragged: fyne.NewDelta(15, 0)})
+	d.DragEnd()
 	if w := widths(); w[0] != w0[0]+40 || w[1] >= w0[1] {
 		t.Fatalf("dragging the left divider by 40: widths %v -> %v", w0, w)
 	}

@@ -170,6 +170,10 @@ func (s *Session) ToPlane(z []float32) (x, y float64) {
 	return float64(z[s.dimX]), float64(z[s.dimY])
 }
 
+// PlanePoint is the point's position on the plane (ToPlane of the point,
+// without copying it).
+func (s *Session) PlanePoint() (x, y float64) { return s.ToPlane(s.z) }
+
 // Lift returns a copy of z moved so that it lies at (x, y) on the plane,
 // its part off the plane unchanged: in PCA view z = c + x*u1 + y*u2.
 func (s *Session) Lift(z []float32, x, y float64) []float32 {

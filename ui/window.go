@@ -100,7 +100,7 @@ func newShell(left, centre, right fyne.CanvasObject) *shell {
 	s := &shell{left: left, centre: centre, right: right, open: [2]bool{true, true}}
 	for i := range s.divs {
 		sd := side(i)
-		s.divs[i] = newDivider(func(dx float32) { s.drag(sd, dx) }, func() { s.toggle(sd) })
+		s.divs[i] = newDivider(func(dx float32) { s.drag(sd, dx) }, s.changed, func() { s.toggle(sd) })
 	}
 	s.box = container.New(s, left, s.divs[0], centre, s.divs[1], right)
 	return s
@@ -134,6 +134,12 @@ func (s *shell) SetOpen(sd side, open bool) {
 
 func (s *shell) toggle(sd side) {
 	s.SetOpen(sd, !s.open[sd])
+	s.changed()
+}
+
+// changed tells OnChanged: after a panel is shown or hidden, and when a
+// divider drag ends (not at every mouse event of the drag).
+func (s *shell) changed() {
 	if s.OnChanged != nil {
 		s.OnChanged()
 	}
@@ -152,9 +158,6 @@ func (s *shell) drag(sd side, dx float32) {
 	maxW := s.box.Size().Width - other - 2*dividerWidth - 200
 	s.width[sd] = max(160, min(maxW, w+dx))
 	s.box.Refresh()
-	if s.OnChanged != nil {
-		s.OnChanged()
-	}
 }
 
 // Layout places the five parts (fyne.Layout).
@@ -198,6 +201,7 @@ func (s *shell) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(700
 type divider struct {
 	widget.BaseWidget
 	onDrag    func(dx float32)
+	onDragEnd func()
 	onTap     func()
 	collapsed bool
 }
@@ -208,14 +212,14 @@ var (
 	_ desktop.Cursorable = (*divider)(nil)
 )
 
-func newDivider(onDrag func(float32), onTap func()) *divider {
-	d := &divider{onDrag: onDrag, onTap: onTap}
+func newDivider(onDrag func(float32), onDragEnd, onTap func()) *divider {
+	d := &divider{onDrag: onDrag, onDragEnd: onDragEnd, onTap: onTap}
 	d.ExtendBaseWidget(d)
 	return d
 }
 
 func (d *divider) Dragged(ev *fyne.DragEvent) { d.onDrag(ev.Dragged.DX) }
-func (d *divider) DragEnd()                   {}
+func (d *divider) DragEnd()                   { d.onDragEnd() }
 
 // Tapped brings a hidden panel back.
 func (d *divider) Tapped(*fyne.PointEvent) {
