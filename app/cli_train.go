@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"slices"
+	"time"
 
 	"vaeexplorer/vae"
 )
@@ -183,8 +185,16 @@ func cmdEval(c *cli, args []string) error {
 	data := fs.String("data", "", "folder holding MNIST-format idx files")
 	name := fs.String("dataset", "", "mnist or fashion")
 	seed := fs.Int64("seed", 1, "seed of the z samples")
+	iwae := fs.Int("iwae", 0, "also estimate -log p(x) with K importance samples per image (the IWAE bound; 0: no)")
+	limit := fs.Int("limit", 0, "evaluate the first N held-out images only (0: all)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := inRange("iwae", float64(*iwae), 0, maxIWAE); err != nil {
+		return err
+	}
+	if err := inRange("limit", float64(*limit), 0, math.MaxInt32); err != nil {
 		return err
 	}
 	m, err := loadModel(*model)
@@ -199,6 +209,9 @@ func cmdEval(c *cli, args []string) error {
 		return badInput("held-out images are %dx%d; models read %dx%d", test.Rows, test.Cols, vae.ImageSide, vae.ImageSide)
 	}
 	testPix := test.Floats()
+	if *limit > 0 && *limit*vae.ImageSize < len(testPix) {
+		testPix = testPix[:*limit*vae.ImageSize]
+	}
 	ev, err := m.Evaluate(testPix, *seed, nil)
 	if err != nil {
 		return err
@@ -220,11 +233,21 @@ func cmdEval(c *cli, args []string) error {
 	res := map[string]any{"images": ev.N, "test_elbo": ev.ELBO, "test_rec": ev.Rec, "test_kl": ev.KL,
 		"kl_per_dim": klDim, "activity": act, "active_units": vae.ActiveUnits(act), "latent": L,
 		"recon_error": map[string]float64{"min": float64(errs[0]), "p10": pct(10), "p50": pct(50), "p90": pct(90), "p99": pct(99), "max": float64(errs[len(errs)-1])}}
+	var ll vae.Likelihood
+	if *iwae > 0 {
+		if ll, err = c.likelihood(m, testPix, *iwae, *seed, *asJSON); err != nil {
+			return err
+		}
+		res["iwae"] = map[string]any{"k": ll.K, "nll": ll.NLL, "stderr": ll.StdErr}
+	}
 	if *asJSON {
 		c.printJSON(res)
 		return nil
 	}
 	fmt.Fprintf(c.stdout, "%d held-out images: -ELBO %.2f nats (reconstruction %.2f + KL %.2f)\n", ev.N, ev.ELBO, ev.Rec, ev.KL)
+	if *iwae > 0 {
+		fmt.Fprintf(c.stdout, "-log p(x) <= %.2f ± %.2f nats (IWAE bound, K = %d)\n", ll.NLL, ll.StdErr, ll.K)
+	}
 	fmt.Fprintf(c.stdout, "reconstruction error: min %.1f  p10 %.1f  median %.1f  p90 %.1f  p99 %.1f  max %.1f\n",
 		errs[0], pct(10), pct(50), pct(90), pct(99), errs[len(errs)-1])
 	fmt.Fprintf(c.stdout, "active units: %d of %d; KL per dimension (nats):", vae.ActiveUnits(act), L)
@@ -233,4 +256,24 @@ func cmdEval(c *cli, args []string) error {
 	}
 	fmt.Fprintln(c.stdout)
 	return nil
+}
+
+// maxIWAE bounds --iwae: 10,000 images at K = 100,000 is a billion
+// decodes, days of work, so larger K is a mistake.
+const maxIWAE = 100000
+
+// likelihood runs the IWAE estimate with a progress bar unless quiet.
+func (c *cli) likelihood(m *vae.Model, pix []float32, k int, seed int64, quiet bool) (vae.Likelihood, error) {
+	var bar *progressBar
+	if !quiet {
+		bar = newProgressBar(c.stderr, fmt.Sprintf("IWAE K=%d", k))
+		defer bar.finish()
+	}
+	start := time.Now()
+	return m.LogLikelihood(c.ctx, pix, k, seed, func(done, total int) {
+		if bar != nil {
+			left := time.Duration(float64(time.Since(start)) * float64(total-done) / float64(max(done, 1)))
+			bar.set(float64(done)/float64(total), fmt.Sprintf("%d/%d images, %s left", done, total, fmtDuration(left)))
+		}
+	})
 }

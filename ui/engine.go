@@ -28,6 +28,8 @@ type Model interface {
 	// images by reconstruction error (the CLI does the same).
 	Analyse(image []float32) (*vae.Analysis, error)
 	RankByError(images []float32, top int) (*vae.Ranking, error)
+	// LogLikelihood is the IWAE estimate of -log p(x) with k samples.
+	LogLikelihood(ctx context.Context, images []float32, k int, seed int64, progress func(done, total int)) (vae.Likelihood, error)
 	// Save writes the model's checkpoint atomically; NewTrainer prepares
 	// to train it.
 	Save(path string) error

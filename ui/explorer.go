@@ -61,8 +61,10 @@ type Explorer struct {
 	Train     *TrainPanel
 	Bar       *StatusBar
 	modelInfo *widget.Label
-	klView    *ImageView // the model's KL per latent dimension
-	shell     *shell
+	// likelihood is the model card's on-demand -log p(x) estimate.
+	likelihood *likelihoodCard
+	klView     *ImageView // the model's KL per latent dimension
+	shell      *shell
 
 	worker  *decodeWorker
 	hoverZ  []float32                    // the hovered code the decoded view previews, nil when none
@@ -134,6 +136,7 @@ func (e *Explorer) build() {
 	e.modelInfo = widget.NewLabel("")
 	e.modelInfo.Wrapping = fyne.TextWrapWord
 	e.klView = NewImageView(nil, 48)
+	e.likelihood = newLikelihoodCard(e)
 
 	env := &toolEnv{
 		win:     e.Window,

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"math"
@@ -307,5 +308,42 @@ func TestAugmentFromTheApp(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(pngDir, "*", "*.png"))
 	if gotErr != nil || len(files) != n || n == 0 {
 		t.Errorf("%d PNG files for %d images: %v", len(files), n, gotErr)
+	}
+}
+
+func TestLikelihoodEstimateFromTheModelCard(t *testing.T) {
+	m := tinyModel(t)
+	e, loop := newTestExplorer(t, m)
+	data := dataDir(t, 120)
+	e.Train.SetFolder(data)
+	c := e.likelihood
+	c.run(20, 0)
+	loop.until(t, "the estimate", func() bool { return c.result.Visible() || strings.Contains(e.Status(), "log-likelihood:") }, 20*time.Second)
+	if !c.result.Visible() {
+		t.Fatal(e.Status())
+	}
+	_, test, err := dataset.LoadDir(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := m.LogLikelihood(context.Background(), test.Floats(), 20, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := fmt.Sprintf("-log p(x) <= %.1f ± %.1f nats\n(IWAE, K = 20, %d held-out images", want.NLL, want.StdErr, test.N); !strings.HasPrefix(c.result.Text, s) {
+		t.Fatalf("card %q, want %q", c.result.Text, s)
+	}
+	// New weights make the figure stale: it goes.
+	e.Session.WeightsChanged()
+	if c.result.Visible() {
+		t.Fatal("the estimate outlived the weights it measured")
+	}
+	// Cancel stops a long run and says so; no figure appears.
+	c.run(5000, 0)
+	loop.until(t, "the run to start", func() bool { return strings.Contains(e.Status(), "Loaded") || e.data != nil }, 10*time.Second)
+	c.cancel()
+	loop.until(t, "the cancel", func() bool { return strings.Contains(e.Status(), "cancelled") }, 10*time.Second)
+	if c.result.Visible() {
+		t.Fatal("a cancelled estimate shows a figure")
 	}
 }

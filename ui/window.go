@@ -16,7 +16,7 @@ func (e *Explorer) layout() fyne.CanvasObject {
 	// plot.
 	t := e.Train
 	buttons := container.NewGridWithColumns(2, t.TrainBtn, t.StopBtn, t.PauseBtn, t.ResumeBtn)
-	form := container.NewVScroll(container.NewVBox(t, widget.NewSeparator(), heading("Model"), e.modelInfo, e.klView))
+	form := container.NewVScroll(container.NewVBox(t, widget.NewSeparator(), heading("Model"), e.modelInfo, e.klView, e.likelihood.objects()))
 	plotHead := container.NewBorder(nil, nil, heading("Loss"), e.LogScale)
 	leftSplit := container.NewVSplit(form, container.NewBorder(plotHead, nil, nil, nil, e.Plot))
 	leftSplit.Offset = 0.62
