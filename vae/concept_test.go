@@ -44,6 +44,7 @@ func TestAttributesMeasureWhatTheySay(t *testing.T) {
 // decoded ink mass grows with the strength.
 func TestThicknessVectorIncreasesInk(t *testing.T) {
 	train, test, _ := vaetest.MNIST(t)
+	train, test = train.Subset(8000), test.Subset(2000)
 	cfg := DefaultConfig()
 	cfg.Epochs = 2
 	m, _ := trainModel(t, cfg, train, test)

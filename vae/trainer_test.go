@@ -57,6 +57,9 @@ func trainModel(t *testing.T, cfg Config, train, test *dataset.Set) (*Model, []E
 
 func TestTrainingBeatsMeanImage(t *testing.T) {
 	train, test, real := vaetest.MNIST(t)
+	// 8,000 training and 2,000 held-out images: the time of mnist-8k
+	// whatever the source.
+	train, test = train.Subset(8000), test.Subset(2000)
 	cfg := DefaultConfig()
 	cfg.Epochs = 3
 	m, evs := trainModel(t, cfg, train, test)
@@ -70,7 +73,8 @@ func TestTrainingBeatsMeanImage(t *testing.T) {
 			e.Epoch, e.TrainLoss, e.TestELBO, e.TestRec, e.TestKL, e.ImgPerSec)
 	}
 	// The bound: 10 nats below the mean-image model. On mnist-8k that is
-	// about 196; three epochs reach about 189 (PyTorch's same model: 194).
+	// about 196; three epochs reach about 189 (PyTorch's same model: 194);
+	// on the first 8,000 of the standard split about 184 and 177.
 	if bound := base - 10; h[2].TestELBO > bound {
 		t.Errorf("held-out -ELBO after 3 epochs %.1f, want below %.1f (mean-image model %.1f; real MNIST: %v)",
 			h[2].TestELBO, bound, base, real)

@@ -136,7 +136,7 @@ func (d *Downloader) Fetch(ctx context.Context, src Source, progress Progress) (
 		return "", err
 	}
 	if !allVerified(dir, src) {
-		if mod := d.moduleDir(src); mod != "" && allVerified(mod, src) {
+		if mod := d.ModuleCopy(src); mod != "" {
 			if progress != nil {
 				progress(1, 1, "Go module cache")
 			}
@@ -196,6 +196,16 @@ func allVerified(dir string, src Source) bool {
 		}
 	}
 	return true
+}
+
+// ModuleCopy returns the Go module cache's folder of src's files when
+// src has a Go module and the cache holds every file verified, else "".
+// It never touches the network.
+func (d *Downloader) ModuleCopy(src Source) string {
+	if mod := d.moduleDir(src); mod != "" && allVerified(mod, src) {
+		return mod
+	}
+	return ""
 }
 
 // moduleDir is where the Go module cache keeps src.GoModule's files, or ""

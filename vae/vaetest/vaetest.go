@@ -1,11 +1,10 @@
 // Package vaetest gives tests real MNIST digits when they are available and
-// small generated digits when they are not. The Makefile and .ci/run point
-// VAE_MNIST_DIR at ../shared/data/mnist-8k; without it tests fall back to
-// generated data and say so in the test log.
+// small generated digits when they are not, and says in the test log which.
 package vaetest
 
 import (
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -17,28 +16,67 @@ const EnvDir = "VAE_MNIST_DIR"
 
 var (
 	once              sync.Once
+	mnDir, mnWhat     string
 	mnTrain, mnTest   *dataset.Set
 	mnErr             error
 	genOnce           sync.Once
 	genTrain, genTest *dataset.Set
 )
 
-// MNIST returns the training and held-out sets of the folder named by
-// VAE_MNIST_DIR, or generated digits (Generated) when it is unset. real
-// reports which. A set variable that names a broken folder fails the test.
+// MNIST returns the training and held-out sets of the first of: the folder
+// named by VAE_MNIST_DIR; the standard 60,000 + 10,000 split in the Go
+// module cache (`make mnist` puts it there; every file's MD5 is checked);
+// ../shared/data/mnist-8k beside the repository (8,000 + 2,000). Else it
+// returns generated digits (Generated). real reports whether the digits
+// are MNIST's. A VAE_MNIST_DIR that names a broken folder fails the test.
+// Tests that train take a Subset, so their time does not grow with the
+// source.
 func MNIST(t testing.TB) (train, test *dataset.Set, real bool) {
 	t.Helper()
-	dir := os.Getenv(EnvDir)
-	if dir == "" {
-		t.Logf("%s is not set: using generated digits instead of MNIST", EnvDir)
+	once.Do(func() {
+		mnDir, mnWhat = Dir()
+		if mnDir != "" {
+			mnTrain, mnTest, mnErr = dataset.LoadDir(mnDir)
+		}
+	})
+	if mnDir == "" {
+		t.Logf("no MNIST (set %s, run make mnist, or add ../shared/data/mnist-8k): using generated digits", EnvDir)
 		tr, te := Generated()
 		return tr, te, false
 	}
-	once.Do(func() { mnTrain, mnTest, mnErr = dataset.LoadDir(dir) })
 	if mnErr != nil {
-		t.Fatalf("%s=%s: %v", EnvDir, dir, mnErr)
+		t.Fatalf("%s %s: %v", mnWhat, mnDir, mnErr)
 	}
+	t.Logf("MNIST from %s: %d training and %d held-out images", mnWhat, mnTrain.N, mnTest.N)
 	return mnTrain, mnTest, true
+}
+
+// Dir returns the folder MNIST reads and where it came from, or "" when
+// there is none.
+func Dir() (dir, what string) {
+	if d := os.Getenv(EnvDir); d != "" {
+		return d, EnvDir
+	}
+	if d := (&dataset.Downloader{}).ModuleCopy(dataset.MNIST); d != "" {
+		return d, "the Go module cache"
+	}
+	// Walk up to the repository root (go.mod), then beside it.
+	wd, err := os.Getwd()
+	for err == nil {
+		if _, e := os.Stat(filepath.Join(wd, "go.mod")); e == nil {
+			d := filepath.Join(wd, "..", "shared", "data", "mnist-8k")
+			if _, e := os.Stat(filepath.Join(d, "train-images-idx3-ubyte.gz")); e == nil {
+				return d, "mnist-8k"
+			}
+			break
+		}
+		up := filepath.Dir(wd)
+		if up == wd {
+			break
+		}
+		wd = up
+	}
+	return "", ""
 }
 
 // Generated returns 3,000 training and 600 held-out generated digits
