@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/atomicfile"
 	"vaeexplorer/vae/bundled"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
@@ -94,7 +95,8 @@ func isInputError(err error) bool {
 		errors.Is(err, safefile.ErrNotRegular) || errors.Is(err, syscall.ELOOP) || errors.Is(err, syscall.EISDIR) ||
 		errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, vae.ErrCheckpoint) || errors.Is(err, dataset.ErrFormat) || errors.Is(err, dataset.ErrNoData) || errors.Is(err, dataset.ErrUnknown) ||
-		errors.Is(err, imaging.ErrNotImage) || errors.Is(err, imaging.ErrTooLarge) || errors.Is(err, imaging.ErrBlank)
+		errors.Is(err, imaging.ErrNotImage) || errors.Is(err, imaging.ErrTooLarge) || errors.Is(err, imaging.ErrBlank) ||
+		errors.Is(err, atomicfile.ErrDirTaken)
 }
 
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/atomicfile"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
 )
@@ -78,6 +79,12 @@ func vectorCompute(c *cli, args []string) error {
 	if *out == "" {
 		return badInput("--out MODEL is required")
 	}
+	// --out as it was before the model was read: often the same file, and
+	// another run storing its vector meanwhile must not be undone.
+	was, err := atomicfile.Stat(*out)
+	if err != nil {
+		return err
+	}
 	m, err := loadModel(*model)
 	if err != nil {
 		return err
@@ -129,7 +136,7 @@ func vectorCompute(c *cli, args []string) error {
 	if err := m.SetVector(v); err != nil {
 		return usageErr{err}
 	}
-	if err := m.Save(*out); err != nil {
+	if err := m.SaveIfUnchanged(*out, was); err != nil {
 		return err
 	}
 	if *asJSON {
@@ -287,7 +294,7 @@ func cmdAugment(c *cli, args []string) error {
 	if *perClass < 1 || *perClass > vae.MaxAugmentPerClass {
 		return badInput("--per-class %d: want 1..%d", *perClass, vae.MaxAugmentPerClass)
 	}
-	if err := dataset.CheckOutDir(*out, *format == "png"); err != nil {
+	if err := dataset.CheckOutDir(*out); err != nil {
 		return usageErr{err}
 	}
 	m, err := loadModel(*model)
@@ -324,14 +331,14 @@ func cmdAugment(c *cli, args []string) error {
 	var files []string
 	switch *format {
 	case "idx":
-		if err := dataset.SaveDir(*out, gen, test); err != nil {
+		if err := dataset.ExportDir(*out, gen, test); err != nil {
 			return err
 		}
 		for _, f := range dataset.FileNames {
 			files = append(files, filepath.Join(*out, f+".gz"))
 		}
 	case "png":
-		if err := dataset.SavePNGDir(*out, gen, report("write", 0.5)); err != nil {
+		if err := dataset.ExportPNGDir(*out, gen, report("write", 0.5)); err != nil {
 			return err
 		}
 	}

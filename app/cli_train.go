@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/atomicfile"
 )
 
 // The train and eval commands.
@@ -50,6 +51,12 @@ func cmdTrain(c *cli, args []string) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	// --out as it was before anything was read (with --resume often the
+	// same file): a change another process makes meanwhile is not undone.
+	was, err := atomicfile.Stat(*out)
+	if err != nil {
+		return err
+	}
 
 	var m *vae.Model
 	cfg := def
@@ -152,7 +159,7 @@ func cmdTrain(c *cli, args []string) error {
 			return err
 		}
 	}
-	if err := m.Save(*out); err != nil {
+	if err := m.SaveIfUnchanged(*out, was); err != nil {
 		return err
 	}
 	h := m.History()

@@ -122,7 +122,7 @@ func (e *Explorer) runAugmentDialog(opt vae.AugmentOptions, pngs bool, dir strin
 // before anything runs.
 func (e *Explorer) Augment(opt vae.AugmentOptions, pngs bool, dir string, progress func(frac float64, what string), done func(n int, err error)) (cancel func()) {
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := dataset.CheckOutDir(dir, pngs); err != nil {
+	if err := dataset.CheckOutDir(dir); err != nil {
 		done(0, err)
 		return cancel
 	}
@@ -147,9 +147,9 @@ func (e *Explorer) Augment(opt vae.AugmentOptions, pngs bool, dir string, progre
 			gen, err := m.Augment(ctx, d.Train, opt, report("Decoded", 0, decodeShare))
 			if err == nil {
 				if pngs {
-					err = dataset.SavePNGDir(dir, gen, report("Wrote", decodeShare, 1-decodeShare))
+					err = dataset.ExportPNGDir(dir, gen, report("Wrote", decodeShare, 1-decodeShare))
 				} else {
-					err = dataset.SaveDir(dir, gen, d.Test)
+					err = dataset.ExportDir(dir, gen, d.Test)
 				}
 			}
 			n := 0

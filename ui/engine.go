@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/atomicfile"
 	"vaeexplorer/vae/bundled"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
@@ -33,6 +34,7 @@ type Model interface {
 	// Save writes the model's checkpoint atomically; NewTrainer prepares
 	// to train it.
 	Save(path string) error
+	SaveIfUnchanged(path string, was atomicfile.Version) error
 	NewTrainer(cfg vae.Config, train, test *dataset.Set) (*vae.Trainer, error)
 	HeldOut() *vae.HeldOut
 	Config() vae.Config

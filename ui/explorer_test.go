@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"math"
 	"os"
 	"path/filepath"
@@ -315,6 +316,25 @@ func TestOpenSaveAndRecent(t *testing.T) {
 	e.OpenModel(path)
 	if e.Model() == Model(m) || e.Model().Config() != m.Config() {
 		t.Fatal("opening the saved model did not load it")
+	}
+	// Save keeps what another program wrote to the file since it was
+	// opened: it refuses, says so, and writes nothing.
+	e.Save()
+	if !strings.HasPrefix(e.Status(), "Saved") {
+		t.Fatalf("saving an unchanged file: %q", e.Status())
+	}
+	other := filepath.Join(dir, "other.vae")
+	if err := m.SetVector(vae.Vector{Name: "theirs", Z: []float32{1, 0}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Save(other); err != nil {
+		t.Fatal(err)
+	}
+	theirs, _ := os.ReadFile(other)
+	os.WriteFile(path, theirs, 0o644)
+	e.Save()
+	if now, _ := os.ReadFile(path); !strings.Contains(e.Status(), "changed on disk") || !bytes.Equal(now, theirs) {
+		t.Fatalf("saving over a file changed meanwhile: %q", e.Status())
 	}
 	// Saving into a folder that does not exist reports it.
 	e.SaveAs(filepath.Join(dir, "no", "such", "m.vae"))

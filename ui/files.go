@@ -12,6 +12,7 @@ import (
 
 	"vaeexplorer/assets"
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/atomicfile"
 )
 
 const maxRecent = 8
@@ -168,11 +169,19 @@ func (e *Explorer) openDialog() {
 
 // Save writes the model to its file, or asks for one.
 func (e *Explorer) Save() {
-	if e.Session.Path() == "" {
+	path := e.Session.Path()
+	if path == "" {
 		e.saveAsDialog()
 		return
 	}
-	e.SaveAs(e.Session.Path())
+	if err := e.Session.Model().SaveIfUnchanged(path, e.Session.FileVersion()); err != nil {
+		if errors.Is(err, atomicfile.ErrChanged) {
+			err = fmt.Errorf("%s changed on disk since it was opened or saved here (another program wrote it); nothing was written: use Save As… to keep this model under another name, or reopen the file", path)
+		}
+		e.showError(err)
+		return
+	}
+	e.savedAs(path)
 }
 
 // SaveAs writes the model to path (atomically) and makes it the model's
@@ -182,6 +191,10 @@ func (e *Explorer) SaveAs(path string) {
 		e.showError(err)
 		return
 	}
+	e.savedAs(path)
+}
+
+func (e *Explorer) savedAs(path string) {
 	e.prefs.SetString(prefLastModel, path)
 	e.addRecent(path)
 	e.Session.Saved(path)

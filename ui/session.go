@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/atomicfile"
 )
 
 // Session owns the state that several views show: the model and its file,
@@ -18,8 +19,11 @@ import (
 type Session struct {
 	model Model
 	path  string // the model's file; "" for a bundled or unsaved model
-	name  string // what the title bar calls the model
-	dirty bool
+	// version is path's file as it was when opened or last saved here, so
+	// Save does not undo what another program wrote since.
+	version atomicfile.Version
+	name    string // what the title bar calls the model
+	dirty   bool
 
 	z          []float32
 	dimX, dimY int
@@ -116,6 +120,7 @@ func (s *Session) SetModel(m Model, path, name string) {
 		name = filepath.Base(path)
 	}
 	s.model, s.path, s.name, s.dirty = m, path, name, false
+	s.version = fileVersion(path)
 	s.pca = nil // another model's principal components: the explorer computes them anew
 	if len(s.z) != L {
 		s.z = make([]float32, L)
@@ -272,7 +277,19 @@ func (s *Session) MarkDirty() {
 // Saved records that the model was written to path.
 func (s *Session) Saved(path string) {
 	s.path, s.name, s.dirty = path, filepath.Base(path), false
+	s.version = fileVersion(path)
 	s.notifyFile()
+}
+
+// FileVersion is the model file as it was when opened or last saved here.
+func (s *Session) FileVersion() atomicfile.Version { return s.version }
+
+func fileVersion(path string) atomicfile.Version {
+	if path == "" {
+		return atomicfile.Version{}
+	}
+	v, _ := atomicfile.Stat(path) // unreadable: the zero version, so Save refuses to guess
+	return v
 }
 
 func (s *Session) notifyFile() {

@@ -377,6 +377,24 @@ func (m *Model) Save(path string) error {
 	return WriteFileAtomic(path, data)
 }
 
+// SaveIfUnchanged is Save for a read-modify-write: it writes path only if
+// path is still at version was (atomicfile.Stat before the model was
+// read), else fails with atomicfile.ErrChanged, so a change another
+// process made meanwhile is never silently undone.
+func (m *Model) SaveIfUnchanged(path string, was atomicfile.Version) error {
+	data, err := m.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	if err := atomicfile.WriteIfUnchanged(path, was, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}); err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	return nil
+}
+
 // WriteFileAtomic writes data to path through a synced temporary file and
 // a rename, so readers see the old file or the new one, never a part.
 func WriteFileAtomic(path string, data []byte) error {

@@ -2,6 +2,10 @@
 // the new, never a part: a temporary file in the same folder, synced, then
 // renamed over the target, and the folder synced. A write that fails (a
 // full disk, a crash) leaves the target as it was and no temporary file.
+// Folders are written the same way (WriteDir): built beside the target,
+// renamed into place when complete. Every rename happens under an
+// exclusive lock on the folder, so a read-modify-write (WriteIfUnchanged)
+// or a folder claim never silently undoes another process's.
 package atomicfile
 
 import (
@@ -37,19 +41,25 @@ const staleAfter = 15 * time.Minute
 // 0644; an existing one keeps its mode. Something at path that is not a
 // regular file (a named pipe, a device such as /dev/null, a folder) is
 // never replaced: Write refuses it.
-func Write(path string, write func(io.Writer) error) (err error) {
+func Write(path string, write func(io.Writer) error) error {
+	return write1(path, nil, write)
+}
+
+// WriteIfUnchanged is Write for a read-modify-write: it replaces path only
+// if path is still at version was (from Stat, taken before reading it),
+// else it fails with ErrChanged and writes nothing. The check and the
+// rename happen under the folder's lock.
+func WriteIfUnchanged(path string, was Version, write func(io.Writer) error) error {
+	return write1(path, &was, write)
+}
+
+func write1(path string, was *Version, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	if st, serr := os.Stat(path); serr == nil && !st.Mode().IsRegular() {
 		return fmt.Errorf("%s: %w; it is not replaced: write to a file", path, safefile.ErrNotRegular)
 	}
 	pattern := tempPattern(filepath.Base(path))
-	if old, _ := filepath.Glob(filepath.Join(dir, glob(pattern)+"*")); len(old) > 0 {
-		for _, o := range old {
-			if st, err := os.Lstat(o); err == nil && st.Mode().IsRegular() && time.Since(st.ModTime()) > staleAfter {
-				os.Remove(o) // left by a write that was killed
-			}
-		}
-	}
+	removeStale(dir, pattern)
 	f, err := os.CreateTemp(dir, pattern+"*")
 	if err != nil {
 		return err
@@ -78,14 +88,47 @@ func Write(path string, write func(io.Writer) error) (err error) {
 	if err = f.Close(); err != nil {
 		return err
 	}
+	unlock := lockDir(dir)
+	defer unlock()
+	if was != nil {
+		now, serr := Stat(path)
+		if serr != nil {
+			return serr
+		}
+		if now != *was {
+			return fmt.Errorf("%s: %w", path, ErrChanged)
+		}
+	}
 	if err = os.Rename(f.Name(), path); err != nil {
 		return err
 	}
-	if d, derr := os.Open(dir); derr == nil {
+	syncDir(dir)
+	return nil
+}
+
+// removeStale removes temporaries of the same target (files or folders)
+// older than staleAfter: left by a write that was killed.
+func removeStale(dir, pattern string) {
+	old, _ := filepath.Glob(filepath.Join(dir, glob(pattern)+"*"))
+	for _, o := range old {
+		st, err := os.Lstat(o)
+		if err != nil || time.Since(st.ModTime()) <= staleAfter {
+			continue
+		}
+		switch {
+		case st.Mode().IsRegular():
+			os.Remove(o)
+		case st.IsDir():
+			os.RemoveAll(o)
+		}
+	}
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
 		d.Sync()
 		d.Close()
 	}
-	return nil
 }
 
 // WriteFile writes data to path.

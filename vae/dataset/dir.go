@@ -148,37 +148,35 @@ func SavePNGDir(dir string, s *Set, progress func(done, total int)) error {
 	return nil
 }
 
-// CheckOutDir refuses an output folder that already holds what SaveDir
-// (or, with pngs, SavePNGDir) would write into it, so an export never
-// replaces a dataset: the idx files, or anything at all for PNG class
-// folders. A folder that does not exist yet is fine.
-func CheckOutDir(dir string, pngs bool) error {
-	st, err := os.Stat(dir)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if !st.IsDir() {
-		return fmt.Errorf("%s is a file; give a folder", dir)
-	}
-	if !pngs {
-		for _, f := range FileNames {
-			for _, p := range []string{f, f + ".gz"} {
-				if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
-					return fmt.Errorf("%s already holds %s; choose an empty or new folder (nothing was written)", dir, p)
-				}
+// CheckOutDir refuses an output folder ExportDir or ExportPNGDir would
+// refuse, before any work: a file, or a folder that holds anything (an
+// export is a whole new folder, never merged into one). A folder that
+// does not exist yet, or is empty, is fine.
+func CheckOutDir(dir string) error {
+	for _, f := range FileNames {
+		for _, p := range []string{f, f + ".gz"} {
+			if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+				return fmt.Errorf("%s already holds %s; choose an empty or new folder (nothing was written)", dir, p)
 			}
 		}
-		return nil
 	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
+	return atomicfile.CheckEmpty(dir)
+}
+
+// ExportDir is SaveDir all or nothing: the folder is built beside dir and
+// renamed into place complete (atomicfile.WriteDir). dir must be new or
+// empty.
+func ExportDir(dir string, train, test *Set) error {
+	if err := CheckOutDir(dir); err != nil {
 		return err
 	}
-	if len(entries) > 0 {
-		return fmt.Errorf("%s is not empty; choose an empty or new folder (nothing was written)", dir)
+	return atomicfile.WriteDir(dir, func(tmp string) error { return SaveDir(tmp, train, test) })
+}
+
+// ExportPNGDir is SavePNGDir all or nothing, as ExportDir.
+func ExportPNGDir(dir string, s *Set, progress func(done, total int)) error {
+	if err := CheckOutDir(dir); err != nil {
+		return err
 	}
-	return nil
+	return atomicfile.WriteDir(dir, func(tmp string) error { return SavePNGDir(tmp, s, progress) })
 }
