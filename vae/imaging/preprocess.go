@@ -12,6 +12,7 @@ import (
 	"image/color"
 	"image/gif"
 	"image/jpeg"
+	"image/draw"
 	"image/png"
 	"io"
 	"math"
@@ -29,11 +30,22 @@ const (
 	Box  = 20
 )
 
-// Limits on inputs, checked before any pixel is decoded.
+// Limits on inputs, checked before any pixel is decoded: with them no
+// image file, whatever it declares, takes the process past about 400 MB.
 const (
 	MaxPixels    = 50_000_000 // width x height
-	MaxFileBytes = 100 << 20
+	MaxSide      = 32768      // width or height
+	MaxFileBytes = 64 << 20
+	// MaxDecodedBytes bounds what the decoder will hold: the decoded
+	// pixels, and for PNG's interlacing and progressive JPEG's
+	// coefficients their working copies (see decodedBytes).
+	MaxDecodedBytes = 256 << 20
 )
+
+// workSide is the longest side preprocessing works at: larger images are
+// box-averaged down to it while they are converted to grey, so the work
+// arrays stay a few MB whatever the image's size.
+const workSide = 1024
 
 // Errors a caller may want to tell apart.
 var (
@@ -100,9 +112,13 @@ func Preprocess(data []byte) (*Input, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, fmt.Errorf("%w: it declares %dx%d pixels", ErrNotImage, cfg.Width, cfg.Height)
 	}
-	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return nil, fmt.Errorf("%w: %dx%d pixels (limit %d megapixels); scale it down first",
-			ErrTooLarge, cfg.Width, cfg.Height, MaxPixels/1_000_000)
+	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels || cfg.Width > MaxSide || cfg.Height > MaxSide {
+		return nil, fmt.Errorf("%w: %dx%d pixels (limit %d megapixels, %d a side); scale it down first",
+			ErrTooLarge, cfg.Width, cfg.Height, MaxPixels/1_000_000, MaxSide)
+	}
+	if n := decodedBytes(codec.name, data, cfg); n > MaxDecodedBytes {
+		return nil, fmt.Errorf("%w: %dx%d pixels of %s would take %d MB to decode (limit %d MB); scale it down or save it with fewer bits a pixel first",
+			ErrTooLarge, cfg.Width, cfg.Height, format, n>>20, MaxDecodedBytes>>20)
 	}
 	var img image.Image
 	err = guard(func() (err error) {
@@ -164,37 +180,77 @@ func guard(f func() error) (err error) {
 	return f()
 }
 
-// FromImage preprocesses a decoded image.
+// FromImage preprocesses a decoded image. Input.Grey is at most workSide
+// pixels a side (the image box-averaged down when larger).
 func FromImage(img image.Image) (*Input, error) {
 	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	lum := make([]float64, w*h)
-	alpha := make([]float64, w*h)
+	W, H := b.Dx(), b.Dy()
+	lum, w, h, under := greyscale(img)
+	for i, v := range lum.luma {
+		lum.luma[i] = v + under*(1-lum.alpha[i])
+	}
+	in, err := fromLuma(lum.luma, w, h)
+	if err != nil {
+		return nil, err
+	}
+	in.Width, in.Height = W, H
+	return in, nil
+}
+
+// lumaAlpha holds, per work pixel, the mean premultiplied luma (Rec. 601)
+// and the mean alpha of the image pixels it covers.
+type lumaAlpha struct{ luma, alpha []float64 }
+
+// greyscale converts img to luma and alpha at most workSide a side,
+// averaging f x f boxes of pixels when the image is larger, and decides
+// the shade transparency lands on: under is 1 (white) unless what is
+// opaque is light on average and something is transparent, so a dark
+// drawing on a transparent sheet lands on white. Pixels are converted a
+// strip of f rows at a time through image/draw's fast paths.
+func greyscale(img image.Image) (la lumaAlpha, w, h int, under float64) {
+	b := img.Bounds()
+	W, H := b.Dx(), b.Dy()
+	f := (max(W, H) + workSide - 1) / workSide
+	w, h = (W+f-1)/f, (H+f-1)/f
+	la = lumaAlpha{make([]float64, w*h), make([]float64, w*h)}
+	count := make([]float64, w*h)
+	strip := image.NewRGBA(image.Rect(0, 0, W, f))
 	var opaqueSum, opaqueN float64
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			r, g, bl, a := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
-			i := y*w + x
-			alpha[i] = float64(a) / 0xffff
-			if a > 0 {
-				// Un-premultiply, then Rec. 601 luma.
-				lum[i] = (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bl)) / float64(a)
-			}
-			if alpha[i] > 0.5 {
-				opaqueSum += lum[i]
-				opaqueN++
+	for y0 := 0; y0 < H; y0 += f {
+		rows := min(f, H-y0)
+		draw.Draw(strip, image.Rect(0, 0, W, rows), img, image.Pt(b.Min.X, b.Min.Y+y0), draw.Src)
+		oy := y0 / f
+		for dy := 0; dy < rows; dy++ {
+			row := strip.Pix[dy*strip.Stride : dy*strip.Stride+4*W]
+			for x := 0; x < W; x++ {
+				p := row[4*x : 4*x+4]
+				a := float64(p[3]) / 255
+				luma := (0.299*float64(p[0]) + 0.587*float64(p[1]) + 0.114*float64(p[2])) / 255 // premultiplied
+				i := oy*w + x/f
+				la.luma[i] += luma
+				la.alpha[i] += a
+				count[i]++
+				if a > 0.5 {
+					opaqueSum += luma / a
+					opaqueN++
+				}
 			}
 		}
 	}
-	// Composite transparency over the shade that contrasts with what is
-	// drawn: a dark drawing on a transparent sheet lands on white.
-	under := 1.0
-	if opaqueN > 0 && opaqueSum/opaqueN > 0.5 && opaqueN < float64(w*h) {
+	for i, n := range count {
+		la.luma[i] /= n
+		la.alpha[i] /= n
+	}
+	under = 1.0
+	if opaqueN > 0 && opaqueSum/opaqueN > 0.5 && opaqueN < float64(W)*float64(H) {
 		under = 0
 	}
-	for i := range lum {
-		lum[i] = lum[i]*alpha[i] + under*(1-alpha[i])
-	}
+	return la, w, h, under
+}
+
+// fromLuma is the rest of preprocessing on a grey image (w x h values in
+// [0,1], transparency already composited).
+func fromLuma(lum []float64, w, h int) (*Input, error) {
 	// The background is the border's typical shade. Light: invert.
 	bg := borderMedian(lum, w, h)
 	inverted := bg > 0.5
@@ -261,7 +317,7 @@ func FromImage(img image.Image) (*Input, error) {
 			}
 		}
 	}
-	return &Input{Pixels: out, Grey: grey, Inverted: inverted, Width: w, Height: h}, nil
+	return &Input{Pixels: out, Grey: grey, Inverted: inverted}, nil
 }
 
 // borderMedian returns the median of the outermost rows and columns.

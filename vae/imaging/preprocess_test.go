@@ -217,13 +217,17 @@ func TestPreprocessOddButValidImages(t *testing.T) {
 
 // pngHeader is a PNG signature and IHDR chunk declaring w x h, with no
 // pixel data.
-func pngHeader(w, h uint32) []byte {
+func pngHeader(w, h uint32) []byte { return pngHeaderOf(w, h, 8, 0, 0) }
+
+// pngHeaderOf is pngHeader with a bit depth, colour type and interlace
+// method.
+func pngHeaderOf(w, h uint32, depth, colour, interlace byte) []byte {
 	var b bytes.Buffer
 	b.WriteString("\x89PNG\r\n\x1a\n")
 	ihdr := make([]byte, 13)
 	binary.BigEndian.PutUint32(ihdr, w)
 	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 0 // 8-bit grey
+	ihdr[8], ihdr[9], ihdr[12] = depth, colour, interlace
 	binary.Write(&b, binary.BigEndian, uint32(13))
 	chunk := append([]byte("IHDR"), ihdr...)
 	b.Write(chunk)
