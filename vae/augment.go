@@ -29,8 +29,12 @@ type AugmentOptions struct {
 	Seed     int64
 }
 
-// MaxAugmentPerClass bounds how many images per class Augment makes.
-const MaxAugmentPerClass = 100000
+// Bounds on what Augment makes: images per class, and in all (200,000
+// images are 157 MB of pixels).
+const (
+	MaxAugmentPerClass = 100000
+	MaxAugmentImages   = 200000
+)
 
 // Augment generates opt.PerClass new labelled images for every class in
 // set, decoding codes near the class's own codes, and reports progress
@@ -52,8 +56,20 @@ func (m *Model) Augment(ctx context.Context, set *dataset.Set, opt AugmentOption
 	if set.Rows != ImageSide || set.Cols != ImageSide {
 		return nil, fmt.Errorf("images are %dx%d; the model works on %dx%d", set.Rows, set.Cols, ImageSide, ImageSide)
 	}
+	var seen [256]bool
+	classes := 0
+	for _, l := range set.Labels {
+		if !seen[l] {
+			seen[l] = true
+			classes++
+		}
+	}
+	if opt.PerClass*classes > MaxAugmentImages {
+		return nil, fmt.Errorf("%d images per class for %d classes is %d images, more than the limit of %d; ask for at most %d per class",
+			opt.PerClass, classes, opt.PerClass*classes, MaxAugmentImages, MaxAugmentImages/classes)
+	}
 	L := m.Latent()
-	means, _, err := m.Encode(set.Floats())
+	means, _, err := m.EncodeSet(set)
 	if err != nil {
 		return nil, err
 	}

@@ -45,10 +45,21 @@ import (
 const (
 	ckptMagic   = "VAEXCKPT"
 	ckptVersion = 3
-	// maxVectors bounds the concept vectors a checkpoint may hold.
+	// maxVectors bounds the concept vectors a checkpoint may hold,
+	// maxEpochs the epochs of its history.
 	maxVectors = 1000
-	// MaxCheckpointBytes bounds the size of a checkpoint file.
-	MaxCheckpointBytes = 512 << 20
+	maxEpochs  = 100_000
+	// MaxCheckpointBytes bounds the size of a checkpoint file (the largest
+	// model the limits allow, conv with H = 8192, is about 105 MB).
+	MaxCheckpointBytes = 128 << 20
+)
+
+// Bounds on the JSON sections, checked before they are decoded: with the
+// entry counts they keep a hostile file's JSON to a few tens of MB decoded.
+const (
+	maxConfigJSON  = 64 << 10
+	maxHistoryJSON = 32 << 20
+	maxVectorsJSON = 4 << 20
 )
 
 // ErrCheckpoint is wrapped by every error about a checkpoint's contents.
@@ -237,6 +248,9 @@ func UnmarshalModel(data []byte) (*Model, error) {
 
 	var cfg Config
 	if cs := r.section("CONF"); cs.err == nil {
+		if len(cs.b) > maxConfigJSON {
+			return nil, ckptErr("config: %d bytes, more than %d", len(cs.b), maxConfigJSON)
+		}
 		if err := json.Unmarshal(cs.b, &cfg); err != nil {
 			return nil, ckptErr("config: %v", err)
 		}
@@ -246,8 +260,9 @@ func UnmarshalModel(data []byte) (*Model, error) {
 	}
 	var hist []EpochStats
 	if hs := r.section("HIST"); hs.err == nil {
-		if err := json.Unmarshal(hs.b, &hist); err != nil {
-			return nil, ckptErr("history: %v", err)
+		var err error
+		if hist, err = decodeList[EpochStats](hs.b, maxHistoryJSON, maxEpochs, "history", "epochs"); err != nil {
+			return nil, err
 		}
 	}
 	if r.err != nil {
@@ -334,11 +349,9 @@ func UnmarshalModel(data []byte) (*Model, error) {
 		if vs.err != nil {
 			return nil, vs.err
 		}
-		if err := json.Unmarshal(vs.b, &vecs); err != nil {
-			return nil, ckptErr("concept vectors: %v", err)
-		}
-		if len(vecs) > maxVectors {
-			return nil, ckptErr("%d concept vectors, more than %d", len(vecs), maxVectors)
+		var err error
+		if vecs, err = decodeList[Vector](vs.b, maxVectorsJSON, maxVectors, "concept vectors", "vectors"); err != nil {
+			return nil, err
 		}
 		for _, v := range vecs {
 			if len(v.Z) != cfg.Latent {
@@ -422,8 +435,10 @@ func Load(path string) (*Model, error) {
 	if st.Size() > MaxCheckpointBytes {
 		return nil, fmt.Errorf("%s: %w", path, ckptErr("%d bytes, more than the limit of %d", st.Size(), MaxCheckpointBytes))
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxCheckpointBytes+1))
-	if err != nil {
+	// The size is known and bounded: one buffer of it, not ReadAll's
+	// doubling (which would hold up to twice the file).
+	data := make([]byte, st.Size())
+	if _, err := io.ReadFull(f, data); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	m, err := UnmarshalModel(data)
@@ -431,4 +446,42 @@ func Load(path string) (*Model, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return m, nil
+}
+
+// decodeList decodes a JSON array section of at most maxBytes bytes and
+// maxItems entries, one entry at a time, so an array of a million empty
+// objects is refused at its limit rather than decoded.
+func decodeList[T any](b []byte, maxBytes, maxItems int, what, unit string) ([]T, error) {
+	if len(b) > maxBytes {
+		return nil, ckptErr("%s: %d bytes, more than %d", what, len(b), maxBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, ckptErr("%s: %v", what, err)
+	}
+	if tok == nil { // null
+		return nil, nil
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return nil, ckptErr("%s: not a list", what)
+	}
+	var out []T
+	for dec.More() {
+		if len(out) == maxItems {
+			return nil, ckptErr("%s: more than %d %s", what, maxItems, unit)
+		}
+		var v T
+		if err := dec.Decode(&v); err != nil {
+			return nil, ckptErr("%s: %v", what, err)
+		}
+		out = append(out, v)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, ckptErr("%s: %v", what, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, ckptErr("%s: data after the list", what)
+	}
+	return out, nil
 }

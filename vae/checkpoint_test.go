@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -333,5 +334,52 @@ func TestKilledMidSaveKeepsThePreviousFile(t *testing.T) {
 	}
 	if l.Config().Hidden != m.Config().Hidden {
 		t.Fatal("the file holds another model")
+	}
+}
+
+// Checkpoints whose JSON sections declare huge lists (valid checksums) are
+// refused at their limits, allocating a small multiple of the file.
+func TestCheckpointSectionsAreBounded(t *testing.T) {
+	m := trainedTiny(t)
+	good, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags, ps := sections(good)
+	replace := func(tag string, payload []byte) []byte {
+		ps2 := slices.Clone(ps)
+		for i, tg := range tags {
+			if tg == tag {
+				ps2[i] = payload
+			}
+		}
+		return assemble(tags, ps2)
+	}
+	emptyObjects := func(n int) []byte {
+		return append(append([]byte("["), bytes.Repeat([]byte("{},"), n-1)...), "{}]"...)
+	}
+	cases := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"history of 10 million empty objects (30 MB)", replace("HIST", emptyObjects(10_000_000)), "more than"},
+		{"history of 200,000 empty objects", replace("HIST", emptyObjects(200_000)), "more than 100000 epochs"},
+		{"1 million empty vectors", replace("VECS", emptyObjects(1_000_000)), "more than"},
+		{"2,000 empty vectors", replace("VECS", emptyObjects(2000)), "more than 1000 vectors"},
+		{"a vector of a million values", replace("VECS", []byte(`[{"name":"x","z":[`+strings.Repeat("0,", 1_000_000)+`0]}]`)), "dimensions"},
+		{"a 100 KB config", replace("CONF", append([]byte(`{"arch":"mlp","pad":"`), append(bytes.Repeat([]byte("x"), 100<<10), `"}`...)...)), "config"},
+	}
+	for _, c := range cases {
+		var a, b runtime.MemStats
+		runtime.ReadMemStats(&a)
+		_, err := UnmarshalModel(c.data)
+		runtime.ReadMemStats(&b)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+		if grew := b.TotalAlloc - a.TotalAlloc; grew > 64<<20 {
+			t.Errorf("%s (%d MB): %d MB allocated to refuse it", c.name, len(c.data)>>20, grew>>20)
+		}
 	}
 }

@@ -247,6 +247,29 @@ func (m *Model) Encode(images []float32) (mean, logvar []float32, err error) {
 	return mean, logvar, err
 }
 
+// EncodeSet is Encode of a dataset's images, converted to float32 a block
+// at a time rather than all at once (a dataset is kept as bytes; as floats
+// it would take four times the memory).
+func (m *Model) EncodeSet(set *dataset.Set) (mean, logvar []float32, err error) {
+	const block = 4096 // a multiple of every batch size: the same chunks as Encode
+	L := m.cfg.Latent
+	mean, logvar = make([]float32, set.N*L), make([]float32, set.N*L)
+	buf := make([]float32, min(block, set.N)*ImageSize)
+	for i := 0; i < set.N; i += block {
+		n := min(block, set.N-i)
+		for k := range n {
+			set.ImageInto(i+k, buf[k*ImageSize:(k+1)*ImageSize])
+		}
+		mu, lv, err := m.Encode(buf[:n*ImageSize])
+		if err != nil {
+			return nil, nil, err
+		}
+		copy(mean[i*L:], mu)
+		copy(logvar[i*L:], lv)
+	}
+	return mean, logvar, nil
+}
+
 // Decode maps latent points (n x Latent) to images (n x 784, in [0,1]).
 func (m *Model) Decode(z []float32) ([]float32, error) {
 	if len(z)%m.cfg.Latent != 0 {

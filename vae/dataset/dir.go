@@ -63,7 +63,11 @@ func LoadSplit(dir string, split Split) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	im, err := ReadImagesFile(ip)
+	read := ReadImagesFile
+	if split == Test {
+		read = readHeldOutFile
+	}
+	im, err := read(ip)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ package dataset
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
@@ -15,12 +14,18 @@ import (
 	"os"
 )
 
-// Limits on what an idx file may declare. The reader never allocates more
-// than the bytes actually present, but it refuses absurd headers at once.
+// Limits on what an idx file may declare, refused at the header. The
+// reader reads at most what the header declares and allocates as the data
+// arrives (doubling, so holding at most 1.5 times the declared bytes while
+// it grows), so neither a lying header nor a gzip bomb takes memory past
+// these. Held-out images are fewer because evaluation holds them as
+// float32 (four times their bytes): a training file and a held-out file at
+// their limits load and train within about 350 MB.
 const (
-	MaxItems  = 10_000_000 // images or labels per file
-	MaxPixels = 1 << 30    // items x rows x cols
-	MaxSide   = 4096       // rows or cols
+	MaxItems        = 10_000_000 // images or labels per file
+	MaxPixels       = 128 << 20  // items x rows x cols of a training file (bytes)
+	MaxHeldOutBytes = 32 << 20   // the same for a held-out (test) file
+	MaxSide         = 4096       // rows or cols
 )
 
 const (
@@ -129,15 +134,29 @@ func kindOf(magic uint32) string {
 	return "labels"
 }
 
-// readBody reads exactly n bytes, growing its buffer only as data arrives,
-// so a header that lies about the size cannot make it allocate.
+// readBody reads exactly n bytes, growing its buffer only as data arrives
+// (doubling, never past n), so a header that lies about the size cannot
+// make it allocate.
 func readBody(r io.Reader, n int, unit string, count int) ([]byte, error) {
-	var buf bytes.Buffer
-	got, err := io.Copy(&buf, io.LimitReader(r, int64(n)))
-	if err != nil {
-		return nil, fmt.Errorf("reading data: %w", err)
+	buf := make([]byte, 0, min(n, 1<<20))
+	got := 0
+	for got < n {
+		if got == cap(buf) {
+			grown := make([]byte, got, min(2*cap(buf), n))
+			copy(grown, buf)
+			buf = grown
+		}
+		k, err := r.Read(buf[got:cap(buf)])
+		got += k
+		buf = buf[:got]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading data: %w", err)
+		}
 	}
-	if int(got) < n {
+	if got < n {
 		per := n / max(count, 1)
 		return nil, formatErr("truncated: header declares %d %s but the file holds %d", count, unit, int(got)/max(per, 1))
 	}
@@ -145,11 +164,16 @@ func readBody(r io.Reader, n int, unit string, count int) ([]byte, error) {
 	if k, _ := r.Read(one[:]); k > 0 {
 		return nil, formatErr("%d %s declared, but more data follows them", count, unit)
 	}
-	return buf.Bytes(), nil
+	return buf, nil
 }
 
-// ReadImages reads an idx3-ubyte image file, gzip-compressed or not.
-func ReadImages(r io.Reader) (*Images, error) {
+// ReadImages reads an idx3-ubyte image file, gzip-compressed or not, of
+// at most MaxPixels bytes of pixels.
+func ReadImages(r io.Reader) (*Images, error) { return readImages(r, MaxPixels, "") }
+
+// readImages is ReadImages with a limit on the pixel bytes; what names the
+// limit in the message.
+func readImages(r io.Reader, limit int, what string) (*Images, error) {
 	rd, closeFn, err := openMaybeGzip(r)
 	if err != nil {
 		return nil, err
@@ -167,8 +191,9 @@ func ReadImages(r io.Reader) (*Images, error) {
 		return nil, formatErr("declares %d images, more than the limit of %d", n, MaxItems)
 	case rows < 1 || cols < 1 || rows > MaxSide || cols > MaxSide:
 		return nil, formatErr("declares %dx%d images; sides must be 1..%d", rows, cols, MaxSide)
-	case n*rows*cols > MaxPixels:
-		return nil, formatErr("declares %d images of %dx%d, more than %d pixels in all", n, rows, cols, MaxPixels)
+	case n*rows*cols > limit:
+		return nil, formatErr("declares %d images of %dx%d, %d MB, more than the limit of %d MB%s; use fewer images",
+			n, rows, cols, (n*rows*cols)>>20, limit>>20, what)
 	}
 	raw, err := readBody(rd, n*rows*cols, "images", n)
 	if err != nil {
@@ -215,6 +240,13 @@ func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
 
 // ReadImagesFile reads an idx image file.
 func ReadImagesFile(path string) (*Images, error) { return readFile(path, ReadImages) }
+
+// readHeldOutFile reads an idx image file of held-out images.
+func readHeldOutFile(path string) (*Images, error) {
+	return readFile(path, func(r io.Reader) (*Images, error) {
+		return readImages(r, MaxHeldOutBytes, " for held-out images")
+	})
+}
 
 // ReadLabelsFile reads an idx label file.
 func ReadLabelsFile(path string) ([]uint8, error) { return readFile(path, ReadLabels) }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
-	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -125,7 +124,7 @@ func TestMalformedIDX(t *testing.T) {
 }
 
 func TestHugeDeclaredCountDoesNotAllocate(t *testing.T) {
-	data := append(header(magicImages, 1_000_000, 28, 28), make([]byte, 784)...)
+	data := append(header(magicImages, 160_000, 28, 28), make([]byte, 784)...)
 	var ms1, ms2 = new(runtimeMem), new(runtimeMem)
 	ms1.read()
 	_, err := ReadImages(bytes.NewReader(data))
@@ -134,84 +133,71 @@ func TestHugeDeclaredCountDoesNotAllocate(t *testing.T) {
 		t.Fatalf("err = %v, want truncated", err)
 	}
 	if grew := ms2.total - ms1.total; grew > 8<<20 {
-		t.Fatalf("reading a file declaring 784 MB that holds 784 bytes allocated %d bytes", grew)
+		t.Fatalf("reading a file declaring 125 MB that holds 784 bytes allocated %d bytes", grew)
 	}
 }
 
-func writeSet(t *testing.T, dir, split string, n int, labels int, gzipped bool) {
-	t.Helper()
-	im := &Images{N: n, Rows: 28, Cols: 28, Pix: make([]uint8, n*784)}
-	var ib, lb bytes.Buffer
-	WriteImages(&ib, im)
-	WriteLabels(&lb, make([]uint8, labels))
-	ibytes, lbytes := ib.Bytes(), lb.Bytes()
-	suffix := ".gz"
-	if !gzipped {
-		suffix = ""
-		ibytes, _ = gunzip(ibytes)
-		lbytes, _ = gunzip(lbytes)
+// A gzip bomb (a small file that inflates far past what its header
+// declares, or to exactly that) never takes more than twice the declared
+// bytes, and a file declaring more than its limit is refused at the
+// header.
+func TestGzipBombsAreBounded(t *testing.T) {
+	// Gzip members concatenate: one member of 1 MB of zeros, repeated.
+	var mb bytes.Buffer
+	zw := gzip.NewWriter(&mb)
+	zw.Write(make([]byte, 1<<20))
+	zw.Close()
+	bomb := func(n, rows, cols, megabytes int) []byte {
+		b := gz(header(magicImages, uint32(n), uint32(rows), uint32(cols)))
+		for range megabytes {
+			b = append(b, mb.Bytes()...)
+		}
+		return b
 	}
-	os.WriteFile(filepath.Join(dir, split+"-images-idx3-ubyte"+suffix), ibytes, 0o644)
-	os.WriteFile(filepath.Join(dir, split+"-labels-idx1-ubyte"+suffix), lbytes, 0o644)
-}
-
-func gunzip(b []byte) ([]byte, error) {
-	r, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
+	// Declares 10,000 images and inflates to 64 MB: refused after reading
+	// the declared 7.8 MB.
+	big := bomb(10_000, 28, 28, 64)
+	var ms1, ms2 = new(runtimeMem), new(runtimeMem)
+	ms1.read()
+	_, err := ReadImages(bytes.NewReader(big))
+	ms2.read()
+	if err == nil || !strings.Contains(err.Error(), "more data follows") {
+		t.Fatalf("a bomb past its header: %v", err)
 	}
-	var o bytes.Buffer
-	_, err = o.ReadFrom(r)
-	return o.Bytes(), err
-}
-
-func TestLoadDir(t *testing.T) {
-	dir := t.TempDir()
-	writeSet(t, dir, "train", 5, 5, true)
-	writeSet(t, dir, "t10k", 2, 2, false) // raw files are read too
-	train, test, err := LoadDir(dir)
-	if err != nil {
+	if grew := ms2.total - ms1.total; grew > 16<<20 {
+		t.Fatalf("a %d KB bomb declaring 7.8 MB allocated %d MB", len(big)>>10, grew>>20)
+	}
+	// At a limit it loads, allocating twice its size in all (1 MB
+	// doubling up to it).
+	const limit = 16 << 20
+	ms1.read()
+	im, err := readImages(bytes.NewReader(bomb(limit/1024, 32, 32, 16)), limit, "")
+	ms2.read()
+	if err != nil || im.N != limit/1024 {
 		t.Fatal(err)
 	}
-	if train.N != 5 || test.N != 2 {
-		t.Fatalf("read %d and %d images", train.N, test.N)
+	if grew := ms2.total - ms1.total; grew > 2*limit+4<<20 {
+		t.Fatalf("%d MB of images took %d MB to read", limit>>20, grew>>20)
 	}
-
-	empty := t.TempDir()
-	if _, _, err := LoadDir(empty); !errors.Is(err, ErrNoData) || !strings.Contains(err.Error(), "train-images-idx3-ubyte") {
-		t.Errorf("empty folder: %v", err)
+	// Past the limits, refused from the header: training files, and
+	// held-out files at their smaller limit.
+	if _, err := ReadImages(bytes.NewReader(bomb(MaxPixels/784+1, 28, 28, 0))); err == nil || !strings.Contains(err.Error(), "limit of 128 MB") {
+		t.Fatalf("a training file past its limit: %v", err)
 	}
-	mismatch := t.TempDir()
-	writeSet(t, mismatch, "train", 5, 4, true)
-	writeSet(t, mismatch, "t10k", 2, 2, true)
-	if _, _, err := LoadDir(mismatch); err == nil || !strings.Contains(err.Error(), "4 labels for 5 images") {
-		t.Errorf("label mismatch: %v", err)
-	}
-	if _, _, err := LoadDir(filepath.Join(dir, "train-images-idx3-ubyte.gz")); err == nil || !strings.Contains(err.Error(), "not a folder") {
-		t.Errorf("file as folder: %v", err)
-	}
-}
-
-func FuzzReadImages(f *testing.F) {
-	for _, c := range MalformedIDX() {
-		if !c.Labels {
-			f.Add(c.Data)
+	dir := t.TempDir()
+	n := MaxHeldOutBytes/784 + 1
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{
+		{"t10k-images-idx3-ubyte.gz", bomb(n, 28, 28, 0)},
+		{"t10k-labels-idx1-ubyte", append(header(magicLabels, uint32(n)), make([]byte, n)...)},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
-	f.Add(append(header(magicImages, 1, 2, 2), 1, 2, 3, 4))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		im, err := ReadImages(bytes.NewReader(b))
-		if err == nil && len(im.Pix) != im.N*im.Rows*im.Cols {
-			t.Fatalf("%d pixels for %dx%dx%d", len(im.Pix), im.N, im.Rows, im.Cols)
-		}
-	})
-}
-
-func FuzzReadLabels(f *testing.F) {
-	for _, c := range MalformedIDX() {
-		if c.Labels {
-			f.Add(c.Data)
-		}
+	if _, err := LoadSplit(dir, Test); err == nil || !strings.Contains(err.Error(), "for held-out images") {
+		t.Fatalf("a held-out file past its limit: %v", err)
 	}
-	f.Fuzz(func(t *testing.T, b []byte) { ReadLabels(bytes.NewReader(b)) })
 }
