@@ -118,7 +118,7 @@ func Preprocess(data []byte) (*Input, error) {
 	}
 	if n := decodedBytes(codec.name, data, cfg); n > MaxDecodedBytes {
 		return nil, fmt.Errorf("%w: %dx%d pixels of %s would take %d MB to decode (limit %d MB); scale it down or save it with fewer bits a pixel first",
-			ErrTooLarge, cfg.Width, cfg.Height, format, n>>20, MaxDecodedBytes>>20)
+			ErrTooLarge, cfg.Width, cfg.Height, strings.ToUpper(format), n>>20, MaxDecodedBytes>>20)
 	}
 	var img image.Image
 	err = guard(func() (err error) {
