@@ -45,6 +45,7 @@ func runGUI(args []string, stderr io.Writer) int {
 
 	stopProfile := startProfile(stderr)
 	defer stopProfile()
+	installXErrorHandler()
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	start := time.Now()
@@ -53,6 +54,17 @@ func runGUI(args []string, stderr io.Writer) int {
 		opts.OnStarted = func() {
 			fmt.Fprintf(stderr, "timing: window shown %.0f ms after start-up began\n", float64(time.Since(start))/1e6)
 		}
+	}
+	if os.Getenv("VAE_EXPLORER_XERROR_PROBE") != "" {
+		// The smoke test's check that an X protocol error is survived:
+		// SIGUSR1 causes one.
+		usr1 := make(chan os.Signal, 1)
+		signal.Notify(usr1, syscall.SIGUSR1)
+		go func() {
+			for range usr1 {
+				fmt.Fprintf(stderr, "x error probe sent: %v\n", provokeXError())
+			}
+		}()
 	}
 	if os.Getenv("VAE_EXPLORER_TRACE") != "" {
 		opts.Trace = stderr

@@ -14,6 +14,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -44,8 +45,9 @@ func TestSmokeRealWindow(t *testing.T) {
 	home := t.TempDir() // fresh preferences: first launch, as a new user sees it
 	app := exec.Command(bin)
 	app.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8",
-		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
-	var logs bytes.Buffer
+		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
+		"VAE_EXPLORER_XERROR_PROBE=1") // SIGUSR1 causes an X protocol error: it must be survived
+	var logs syncBuffer
 	app.Stdout, app.Stderr = &logs, &logs
 	start := time.Now()
 	if err := app.Start(); err != nil {
@@ -68,6 +70,27 @@ func TestSmokeRealWindow(t *testing.T) {
 		}
 	}
 
+	// An X protocol error (the probe's BadWindow) is logged, and the app
+	// lives on.
+	if err := app.Process.Signal(syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(logs.String(), "X error ignored: BadWindow"); {
+		select {
+		case err := <-exited:
+			t.Fatalf("the app died of an X protocol error: %v\n%s", err, logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no X error logged:\n%s", logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	select {
+	case err := <-exited:
+		t.Fatalf("the app died of an X protocol error: %v\n%s", err, logs.String())
+	case <-time.After(500 * time.Millisecond):
+	}
 	if err := app.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +179,7 @@ func startXvfb(t testing.TB) string {
 	return ""
 }
 
-func waitForWindow(t *testing.T, display string, exited <-chan error, logs *bytes.Buffer) string {
+func waitForWindow(t *testing.T, display string, exited <-chan error, logs fmt.Stringer) string {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {

@@ -1,0 +1,7 @@
+//go:build !(linux && cgo)
+
+package main
+
+func installXErrorHandler() {}
+
+func provokeXError() bool { return false }
