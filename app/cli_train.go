@@ -29,6 +29,7 @@ func cmdTrain(c *cli, args []string) error {
 	lr := fs.Float64("lr", def.LR, "Adam learning rate")
 	beta := fs.Float64("beta", def.Beta, "weight of the KL term")
 	warmup := fs.Int("warmup", 0, "epochs of linear KL warm-up")
+	decay := fs.Bool("lr-decay", false, "decay the learning rate to 0 along a half cosine over the run")
 	loss := fs.String("loss", def.Loss, "reconstruction loss: bce or mse")
 	seed := fs.Int64("seed", def.Seed, "random seed (same seed, same model)")
 	limit := fs.Int("limit", 0, "train on the first N training images only (0: all)")
@@ -80,6 +81,7 @@ func cmdTrain(c *cli, args []string) error {
 		}
 	}
 	cfg.Epochs, cfg.Batch, cfg.LR, cfg.Beta, cfg.Warmup, cfg.Seed = *epochs, *batch, *lr, *beta, *warmup, *seed
+	cfg.LRDecay = *decay
 	if err := cfg.Validate(); err != nil {
 		return usageErr{err}
 	}

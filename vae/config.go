@@ -3,6 +3,7 @@ package vae
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Image geometry: every model reads and writes 28x28 grey images, flattened
@@ -71,9 +72,12 @@ type Config struct {
 	Beta   float64 `json:"beta"`   // weight of the KL term
 	Warmup int     `json:"warmup"` // epochs of linear KL warm-up (0: none)
 	LR     float64 `json:"lr"`     // Adam learning rate
-	Batch  int     `json:"batch"`
-	Epochs int     `json:"epochs"`
-	Seed   int64   `json:"seed"`
+	// LRDecay decays the learning rate from LR to 0 along a half cosine
+	// over each training run's steps.
+	LRDecay bool  `json:"lr_decay,omitempty"`
+	Batch   int   `json:"batch"`
+	Epochs  int   `json:"epochs"`
+	Seed    int64 `json:"seed"`
 	// Dataset names what the model was trained on ("mnist", a folder, ...);
 	// informational.
 	Dataset string `json:"dataset,omitempty"`
@@ -126,6 +130,14 @@ func (c Config) betaAt(epoch int) float64 {
 		return c.Beta
 	}
 	return c.Beta * float64(epoch+1) / float64(c.Warmup)
+}
+
+// lrAt is the learning rate at step (0-based) of a run of total steps.
+func (c Config) lrAt(step, total int) float64 {
+	if !c.LRDecay || total <= 0 {
+		return c.LR
+	}
+	return c.LR * 0.5 * (1 + math.Cos(math.Pi*float64(step)/float64(total)))
 }
 
 // Shape describes the layers in a few characters: "mlp 784-512-2",

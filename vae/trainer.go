@@ -281,6 +281,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 			for i, g := range nt.grads {
 				grads[i] = nodeData(g)
 			}
+			opt.lr = cfg.lrAt(e*steps+s, totalSteps)
 			opt.step(weights, grads)
 			m.compute.Unlock()
 			sumLoss += loss * float64(rows)
@@ -321,7 +322,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 		m.mu.Lock()
 		m.history = append(m.history, stats)
 		m.cfg.Epochs = len(m.history)
-		m.cfg.Beta, m.cfg.LR, m.cfg.Batch, m.cfg.Warmup, m.cfg.Seed = cfg.Beta, cfg.LR, cfg.Batch, cfg.Warmup, cfg.Seed
+		m.cfg.Beta, m.cfg.LR, m.cfg.LRDecay, m.cfg.Batch, m.cfg.Warmup, m.cfg.Seed = cfg.Beta, cfg.LR, cfg.LRDecay, cfg.Batch, cfg.Warmup, cfg.Seed
 		m.mu.Unlock()
 		elapsed := time.Since(start) - paused
 		done := (e + 1) * steps

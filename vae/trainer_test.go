@@ -314,3 +314,26 @@ func TestStartStopHundredTimes(t *testing.T) {
 	}
 	t.Fatalf("%d goroutines before, %d after 100 starts and stops", before, after)
 }
+
+func TestLearningRateDecay(t *testing.T) {
+	c := DefaultConfig()
+	if c.lrAt(500, 1000) != c.LR {
+		t.Fatal("a constant rate changed")
+	}
+	c.LRDecay = true
+	for _, s := range []struct {
+		step int
+		want float64
+	}{{0, c.LR}, {500, c.LR / 2}, {1000, 0}, {250, c.LR * (1 + math.Sqrt2/2) / 2}} {
+		if got := c.lrAt(s.step, 1000); math.Abs(got-s.want) > 1e-12 {
+			t.Errorf("step %d: %g, want %g", s.step, got, s.want)
+		}
+	}
+	// The model keeps the setting, so a resumed run decays again.
+	train, test := smallSets(256)
+	c.Hidden, c.Epochs = 16, 2
+	m, _ := trainModel(t, c, train, test)
+	if !m.Config().LRDecay {
+		t.Fatal("the model does not record the decay")
+	}
+}
