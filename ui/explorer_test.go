@@ -349,17 +349,21 @@ func TestSettingsRemembered(t *testing.T) {
 	e := newExplorer(a, &VAEEngine{}, Options{}, loop.do)
 	e.Train.Epochs.SetText("7")
 	e.Train.LR.SetText("0.002")
+	e.Train.Decay.SetChecked(true)
 	e.Train.SetFolder("/data/digits")
 	e.LogScale.SetChecked(true)
 	e.Close()
 	f := newExplorer(a, &VAEEngine{}, Options{}, loop.do)
 	defer f.Close()
 	if f.Train.Epochs.Text != "7" || f.Train.LR.Text != "0.002" || f.Train.Folder != "/data/digits" ||
-		f.Train.Dataset.Selected != DataFolder || !f.LogScale.Checked {
+		f.Train.Dataset.Selected != DataFolder || !f.LogScale.Checked || !f.Train.Decay.Checked {
 		t.Fatalf("settings not remembered: epochs %q lr %q folder %q log %v", f.Train.Epochs.Text, f.Train.LR.Text, f.Train.Folder, f.LogScale.Checked)
 	}
 	if f.prefs.Float(prefWidth) == 0 {
 		t.Error("window size not remembered")
+	}
+	if cfg, _, err := f.Train.Config(); err != nil || !cfg.LRDecay || cfg.LR != 0.002 {
+		t.Errorf("the form's config %+v: %v", cfg, err)
 	}
 }
 

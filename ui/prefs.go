@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -24,7 +25,7 @@ const (
 	prefOpacity   = "view.opacity"
 	prefPCA       = "view.pca"    // principal components as the plane's axes (latent sizes above two)
 	prefPanels    = "view.panels" // left width, right width (0: automatic), left open, right open
-	prefForm      = "train.form"  // epochs|latent|hidden|batch|lr|beta|warmup|loss|limit|arch
+	prefForm      = "train.form"  // epochs|latent|hidden|batch|lr|beta|warmup|loss|limit|arch|decay
 )
 
 // Default window size, reduced to fit the screen.
@@ -100,7 +101,7 @@ func (e *Explorer) restorePanels() {
 func (e *Explorer) saveForm() {
 	p := e.Train
 	e.prefs.SetStringList(prefForm, []string{p.Epochs.Text, p.Latent.Text, p.Hidden.Text, p.Batch.Text,
-		p.LR.Text, p.Beta.Text, p.Warmup.Text, p.Loss.Selected, p.Limit.Text, p.Arch.Selected})
+		p.LR.Text, p.Beta.Text, p.Warmup.Text, p.Loss.Selected, p.Limit.Text, p.Arch.Selected, strconv.FormatBool(p.Decay.Checked)})
 	e.prefs.SetString(prefDataset, p.Dataset.Selected)
 	e.prefs.SetString(prefFolder, p.Folder)
 }
@@ -110,6 +111,9 @@ func (e *Explorer) restoreForm() {
 	if f := e.prefs.StringList(prefForm); len(f) >= 9 {
 		if len(f) > 9 { // saved since the conv architecture
 			p.Arch.SetSelected(f[9])
+		}
+		if len(f) > 10 { // since learning-rate decay
+			p.Decay.SetChecked(f[10] == "true")
 		}
 		for i, en := range []*widget.Entry{p.Epochs, p.Latent, p.Hidden, p.Batch, p.LR, p.Beta, p.Warmup} {
 			en.SetText(f[i])

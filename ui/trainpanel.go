@@ -40,6 +40,8 @@ type TrainPanel struct {
 	Epochs, Latent, Hidden, Batch, LR, Beta, Warmup, Limit *widget.Entry
 	Arch, Loss                                             *widget.Select
 	Continue                                               *widget.Check
+	// Decay decays the learning rate to 0 along a half cosine.
+	Decay *widget.Check
 
 	TrainBtn, PauseBtn, ResumeBtn, StopBtn *widget.Button
 
@@ -93,6 +95,7 @@ func newTrainPanel(win fyne.Window, onFolder func(string)) *TrainPanel {
 	p.Loss = widget.NewSelect([]string{vae.LossBCE, vae.LossMSE}, nil)
 	p.Loss.SetSelected(def.Loss)
 	p.Continue = widget.NewCheck("Continue this model", nil)
+	p.Decay = widget.NewCheck("cosine, to 0", nil)
 
 	p.TrainBtn = widget.NewButton("Train", nil)
 	p.TrainBtn.Importance = widget.HighImportance
@@ -107,6 +110,7 @@ func newTrainPanel(win fyne.Window, onFolder func(string)) *TrainPanel {
 		widget.NewFormItem("Hidden size", p.Hidden),
 		widget.NewFormItem("Batch", p.Batch),
 		widget.NewFormItem("Learning rate", p.LR),
+		widget.NewFormItem("LR decay", p.Decay),
 		widget.NewFormItem("Beta (KL)", p.Beta),
 		widget.NewFormItem("KL warm-up", p.Warmup),
 		widget.NewFormItem("Loss", p.Loss),
@@ -184,11 +188,13 @@ func (p *TrainPanel) SetState(s trainState) {
 		p.Arch.Enable()
 		p.Loss.Enable()
 		p.Continue.Enable()
+		p.Decay.Enable()
 	} else {
 		p.Dataset.Disable()
 		p.Arch.Disable()
 		p.Loss.Disable()
 		p.Continue.Disable()
+		p.Decay.Disable()
 	}
 }
 
@@ -225,7 +231,7 @@ func (p *TrainPanel) Config() (vae.Config, int, error) {
 	flt("Beta", p.Beta, &cfg.Beta)
 	num("KL warm-up", p.Warmup, &cfg.Warmup)
 	num("Images", p.Limit, &limit)
-	cfg.Arch, cfg.Loss = p.Arch.Selected, p.Loss.Selected
+	cfg.Arch, cfg.Loss, cfg.LRDecay = p.Arch.Selected, p.Loss.Selected, p.Decay.Checked
 	if err := errors.Join(errs...); err != nil {
 		return cfg, 0, err
 	}
@@ -248,4 +254,5 @@ func (p *TrainPanel) SetConfig(cfg vae.Config) {
 	p.Beta.SetText(strconv.FormatFloat(cfg.Beta, 'g', -1, 64))
 	p.Warmup.SetText(strconv.Itoa(cfg.Warmup))
 	p.Loss.SetSelected(cfg.Loss)
+	p.Decay.SetChecked(cfg.LRDecay)
 }
