@@ -83,6 +83,9 @@ func NewTrainer(m *Model, cfg Config, train, test *dataset.Set) (*Trainer, error
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if err := cfg.checkTrainingMemory(); err != nil {
+		return nil, err
+	}
 	mc := m.Config()
 	if cfg.Arch != mc.Arch || cfg.Latent != mc.Latent || cfg.Hidden != mc.Hidden || cfg.Loss != mc.Loss {
 		return nil, fmt.Errorf("training settings %s/L=%d/H=%d/%s do not match the model's %s/L=%d/H=%d/%s",

@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -335,5 +336,29 @@ func TestLearningRateDecay(t *testing.T) {
 	m, _ := trainModel(t, c, train, test)
 	if !m.Config().LRDecay {
 		t.Fatal("the model does not record the decay")
+	}
+}
+
+func TestTrainingMemoryIsBounded(t *testing.T) {
+	train, test := smallSets(64)
+	for _, c := range []struct {
+		arch          string
+		hidden, batch int
+		ok            bool
+	}{
+		{ArchMLP, 512, 128, true}, {ArchConv, 128, 128, true}, {ArchConv, 256, 512, true}, {ArchMLP, 2048, 1024, true},
+		{ArchMLP, 8192, 128, false}, {ArchConv, 128, 4096, false}, {ArchConv, 8192, 128, false},
+	} {
+		cfg := DefaultConfig()
+		cfg.Arch, cfg.Hidden, cfg.Batch = c.arch, c.hidden, c.batch
+		m, err := NewModel(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = NewTrainer(m, cfg, train, test)
+		if (err == nil) != c.ok || (err != nil && !strings.Contains(err.Error(), "MB of memory")) {
+			t.Errorf("%s H=%d batch %d (estimate %d MB): %v", c.arch, c.hidden, c.batch, cfg.TrainingBytes()>>20, err)
+		}
+		m.Close()
 	}
 }
