@@ -1,0 +1,224 @@
+package torchio
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/nlpodyssey/safetensors"
+
+	"vaeexplorer/vae"
+)
+
+// ErrFormat is wrapped by every error about a safetensors file's contents.
+var ErrFormat = errors.New("not a model this app reads")
+
+// maxHeader bounds the JSON header: our models have at most 16 tensors, a
+// few KB; the library's own bound is 100 MB.
+const maxHeader = 1 << 20
+
+func formatErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrFormat, fmt.Sprintf(format, args...))
+}
+
+// Export returns m as a safetensors file: every weight under its PyTorch
+// name and layout, float32, the configuration in __metadata__.
+func Export(m *vae.Model) ([]byte, error) {
+	cfg := m.Config()
+	maps, err := mapping(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ours := map[string][]float32{}
+	for _, t := range m.Params().List {
+		ours[t.Name] = t.Data
+	}
+	views := map[string]safetensors.TensorView{}
+	for _, t := range maps {
+		src := ours[t.ours]
+		dst := make([]float32, len(src))
+		for i, v := range src {
+			dst[t.to(i)] = v
+		}
+		raw := make([]byte, 4*len(dst))
+		for i, v := range dst {
+			binary.LittleEndian.PutUint32(raw[4*i:], math.Float32bits(v))
+		}
+		shape := make([]uint64, len(t.shape))
+		for i, d := range t.shape {
+			shape[i] = uint64(d)
+		}
+		v, err := safetensors.NewTensorView(safetensors.F32, shape, raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", t.theirs, err)
+		}
+		views[t.theirs] = v
+	}
+	meta := map[string]string{
+		"format": "pt", "arch": cfg.Arch, "image_size": strconv.Itoa(vae.ImageSide), "channels": "1",
+		"latent": strconv.Itoa(cfg.Latent), "hidden": strconv.Itoa(cfg.Hidden), "loss": cfg.Loss,
+		"beta": strconv.FormatFloat(cfg.Beta, 'g', -1, 64), "producer": "vae-explorer",
+	}
+	return safetensors.Serialize(views, meta)
+}
+
+// Import reads a safetensors file as a model: the configuration from its
+// __metadata__, else inferred from the tensor names and shapes. A name or
+// shape that fits no architecture is an error naming the first such
+// tensor. The model has no history and no held-out statistics.
+func Import(data []byte) (*vae.Model, error) {
+	if len(data) < 8 {
+		return nil, formatErr("%d bytes: too short for a safetensors file", len(data))
+	}
+	if n := binary.LittleEndian.Uint64(data); n > maxHeader || n+8 > uint64(len(data)) {
+		return nil, formatErr("its header declares %d bytes (file %d bytes, limit %d): not a safetensors model file", n, len(data), maxHeader)
+	}
+	_, md, err := safetensors.ReadMetadata(data)
+	if err != nil {
+		return nil, formatErr("%v", err)
+	}
+	st, err := safetensors.Deserialize(data)
+	if err != nil {
+		return nil, formatErr("%v", err)
+	}
+	names := st.Names()
+	sort.Strings(names)
+	cfg, err := configOf(st, md.Metadata(), names)
+	if err != nil {
+		return nil, err
+	}
+	maps, err := mapping(cfg)
+	if err != nil {
+		return nil, formatErr("%v", err)
+	}
+	want := map[string]tensorMap{}
+	for _, t := range maps {
+		want[t.theirs] = t
+	}
+	for _, n := range names {
+		if _, ok := want[n]; !ok {
+			return nil, formatErr("tensor %q is not part of a %s model (%s)", n, cfg.Arch, expected(maps))
+		}
+	}
+	weights := map[string][]float32{}
+	for _, t := range maps {
+		tv, ok := st.Tensor(t.theirs)
+		if !ok {
+			return nil, formatErr("tensor %q is missing for a %s model with L=%d, H=%d", t.theirs, cfg.Arch, cfg.Latent, cfg.Hidden)
+		}
+		if tv.DType() != safetensors.F32 {
+			return nil, formatErr("tensor %q is %v; save the model as float32 (model.float())", t.theirs, tv.DType())
+		}
+		if !sameShape(tv.Shape(), t.shape) {
+			return nil, formatErr("tensor %q has shape %v; a %s model with L=%d, H=%d needs %v", t.theirs, tv.Shape(), cfg.Arch, cfg.Latent, cfg.Hidden, t.shape)
+		}
+		raw := tv.Data()
+		w := make([]float32, len(raw)/4)
+		for i := range w {
+			w[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*t.to(i):]))
+		}
+		weights[t.ours] = w
+	}
+	m, err := vae.NewModelWithWeights(cfg, weights)
+	if err != nil {
+		return nil, formatErr("%v", err)
+	}
+	return m, nil
+}
+
+// configOf reads the configuration from the metadata, or infers it from
+// the tensors.
+func configOf(st safetensors.SafeTensors, meta map[string]string, names []string) (vae.Config, error) {
+	cfg := vae.DefaultConfig()
+	shape := func(name string, dim int) (int, bool) {
+		tv, ok := st.Tensor(name)
+		if !ok || len(tv.Shape()) <= dim || tv.Shape()[dim] > vae.MaxHidden {
+			return 0, false
+		}
+		return int(tv.Shape()[dim]), true
+	}
+	if a := meta["arch"]; a != "" {
+		var errs []error
+		num := func(key string, dst *int) {
+			v, err := strconv.Atoi(meta[key])
+			if err != nil {
+				errs = append(errs, fmt.Errorf("metadata %s %q is not a number", key, meta[key]))
+			}
+			*dst = v
+		}
+		cfg.Arch = a
+		num("latent", &cfg.Latent)
+		num("hidden", &cfg.Hidden)
+		if l := meta["loss"]; l != "" {
+			cfg.Loss = l
+		}
+		if b := meta["beta"]; b != "" {
+			v, err := strconv.ParseFloat(b, 64)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("metadata beta %q is not a number", b))
+			}
+			cfg.Beta = v
+		}
+		if s := meta["image_size"]; s != "" && s != strconv.Itoa(vae.ImageSide) || meta["channels"] != "" && meta["channels"] != "1" {
+			errs = append(errs, fmt.Errorf("images of %sx%sx%s; this app's models read 28x28x1", s, s, meta["channels"]))
+		}
+		if err := errors.Join(errs...); err != nil {
+			return cfg, formatErr("%v", err)
+		}
+	} else {
+		var okH, okL bool
+		switch {
+		case has(names, "fc1.weight"):
+			cfg.Arch = vae.ArchMLP
+			cfg.Hidden, okH = shape("fc1.weight", 0)
+			cfg.Latent, okL = shape("fc21.weight", 0)
+		case has(names, "encoder.0.weight"):
+			cfg.Arch = vae.ArchConv
+			cfg.Hidden, okH = shape("encoder.5.weight", 0)
+			cfg.Latent, okL = shape("fc_mu.weight", 0)
+		default:
+			first := "(none)"
+			if len(names) > 0 {
+				first = names[0]
+			}
+			return cfg, formatErr("tensor %q fits no architecture this app knows: mlp has fc1, fc21, fc22, fc3, fc4; conv has encoder.0, encoder.2, encoder.5, fc_mu, fc_logvar, decoder.0, decoder.3, decoder.5", first)
+		}
+		if !okH || !okL {
+			return cfg, formatErr("the %s model's hidden or latent layer is missing or has no usable shape", cfg.Arch)
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, formatErr("%v", err)
+	}
+	return cfg, nil
+}
+
+func has(names []string, n string) bool {
+	i := sort.SearchStrings(names, n)
+	return i < len(names) && names[i] == n
+}
+
+func sameShape(a []uint64, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != uint64(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// expected lists the tensor names of a mapping, for messages.
+func expected(maps []tensorMap) string {
+	var n []string
+	for _, t := range maps {
+		n = append(n, t.theirs)
+	}
+	return "it has " + strings.Join(n, ", ")
+}
