@@ -10,9 +10,10 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
 # Debian packages: cgo + OpenGL/X11 for Fyne, OpenBLAS for fast training,
-# Xvfb/xdotool/ImageMagick for the real-window tests and screenshots.
+# Xvfb/xdotool/ImageMagick for the real-window tests and screenshots,
+# PyTorch for the round trip of models through it.
 BUILD_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev libopenblas-dev
-TEST_PKGS  := xvfb xdotool imagemagick
+TEST_PKGS  := xvfb xdotool imagemagick python3-torch
 RUN_PKGS   := dataset-fashion-mnist
 BENCH_PKGS := python3-torch
 

@@ -21,6 +21,7 @@ import (
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
 	"vaeexplorer/vae/safefile"
+	"vaeexplorer/vae/torchio"
 )
 
 // command is one CLI sub-command.
@@ -43,6 +44,7 @@ func init() {
 		{"vector", "list|compute|apply [flags] [IMAGE...]", "concept vectors: list, compute (classes, attributes, folders), apply", cmdVector},
 		{"anomalies", "--data DIR [--model MODEL] [--top 50] [--out FILE.png]", "held-out images ranked by reconstruction error", cmdAnomalies},
 		{"augment", "--data DIR|--dataset NAME --out DIR [--per-class 100] [--mode mean|jitter] [--format idx|png]", "generate new labelled images per class", cmdAugment},
+		{"export", "--out FILE.safetensors [--model MODEL]", "write the model's weights for PyTorch (safetensors)", cmdExport},
 		{"bench", "[--json]", "measure training and inference speed", cmdBench},
 	}
 }
@@ -96,7 +98,7 @@ func isInputError(err error) bool {
 		errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, vae.ErrCheckpoint) || errors.Is(err, dataset.ErrFormat) || errors.Is(err, dataset.ErrNoData) || errors.Is(err, dataset.ErrUnknown) ||
 		errors.Is(err, imaging.ErrNotImage) || errors.Is(err, imaging.ErrTooLarge) || errors.Is(err, imaging.ErrBlank) ||
-		errors.Is(err, atomicfile.ErrDirTaken)
+		errors.Is(err, atomicfile.ErrDirTaken) || errors.Is(err, torchio.ErrFormat)
 }
 
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }

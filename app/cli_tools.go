@@ -10,6 +10,7 @@ import (
 	"vaeexplorer/vae/atomicfile"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
+	"vaeexplorer/vae/torchio"
 )
 
 // ---- vector ------------------------------------------------------------------
@@ -363,4 +364,35 @@ func b2f(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// ---- export ------------------------------------------------------------------
+
+func cmdExport(c *cli, args []string) error {
+	fs := c.newFlags("export")
+	model := modelFlag(fs)
+	out := fs.String("out", "", "safetensors file to write")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return badInput("--out FILE.safetensors is required")
+	}
+	if !strings.HasSuffix(strings.ToLower(*out), ".safetensors") {
+		return badInput("--out %s: name it NAME.safetensors", *out)
+	}
+	m, err := loadModel(*model)
+	if err != nil {
+		return err
+	}
+	data, err := torchio.Export(m)
+	if err != nil {
+		return err
+	}
+	if err := vae.WriteFileAtomic(*out, data); err != nil {
+		return err
+	}
+	cfg := m.Config()
+	fmt.Fprintf(c.stderr, "wrote %s: %s, %d tensors, %.1f MB (load it with scripts/torch_vae.py)\n", *out, cfg.Shape(), len(m.Params().List), float64(len(data))/1e6)
+	return nil
 }

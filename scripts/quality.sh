@@ -8,6 +8,10 @@
 set -euo pipefail
 bin=$(realpath "$1"); data=$2; epochs=${3:-30}; seeds=${4:-1 2 3}; archs=${5:-mlp conv}
 out=${OUT:-/tmp/vae-quality}
+if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  echo "quality: PyTorch is not installed (make deps-bench installs Debian's python3-torch)" >&2
+  exit 1
+fi
 mkdir -p "$out"
 here=$(dirname "$0")
 for arch in $archs; do

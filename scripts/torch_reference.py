@@ -12,7 +12,7 @@ Run with Debian's python3-torch: /usr/bin/python3 scripts/torch_reference.py
   --data DIR [--arch mlp|conv] [--epochs N] [--threads T] [--hidden 512|128]
   [--latent 2] [--batch 128] [--seed 1]
 """
-import argparse, gzip, json, struct, sys, time
+import argparse, gzip, json, os, struct, sys, time
 
 try:
     import torch
@@ -39,42 +39,10 @@ def load(d, split):
     return x, y
 
 
-class VAE(torch.nn.Module):
-    def __init__(self, h, l):
-        super().__init__()
-        self.e1 = torch.nn.Linear(784, h)
-        self.mu = torch.nn.Linear(h, l)
-        self.lv = torch.nn.Linear(h, l)
-        self.d1 = torch.nn.Linear(l, h)
-        self.d2 = torch.nn.Linear(h, 784)
-
-    def forward(self, x):
-        h = F.relu(self.e1(x))
-        mu, lv = self.mu(h), self.lv(h)
-        z = mu + torch.exp(0.5 * lv) * torch.randn_like(mu)
-        return self.d2(F.relu(self.d1(z))), mu, lv
-
-
-class ConvVAE(torch.nn.Module):
-    def __init__(self, h, l):
-        super().__init__()
-        nn = torch.nn
-        self.c1 = nn.Conv2d(1, 32, 3, stride=2, padding=1)
-        self.c2 = nn.Conv2d(32, 64, 3, stride=2, padding=1)
-        self.e1 = nn.Linear(3136, h)
-        self.mu = nn.Linear(h, l)
-        self.lv = nn.Linear(h, l)
-        self.d1 = nn.Linear(l, 3136)
-        self.t1 = nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1, output_padding=1)
-        self.t2 = nn.ConvTranspose2d(32, 1, 3, stride=2, padding=1, output_padding=1)
-
-    def forward(self, x):
-        h = F.relu(self.c2(F.relu(self.c1(x.view(-1, 1, 28, 28)))))
-        h = F.relu(self.e1(h.flatten(1)))
-        mu, lv = self.mu(h), self.lv(h)
-        z = mu + torch.exp(0.5 * lv) * torch.randn_like(mu)
-        d = F.relu(self.d1(z)).view(-1, 64, 7, 7)
-        return self.t2(F.relu(self.t1(d))).flatten(1), mu, lv
+# The modules, under the state_dict names `vae-explorer export` writes
+# (pytorch/examples' fc1..fc4; the seed article's encoder/decoder).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_vae import VAE, ConvVAE  # noqa: E402
 
 
 def loss_terms(logits, x, mu, lv):

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -30,9 +31,22 @@ func (e *Explorer) AnalyseURIs(uris []fyne.URI) {
 			e.showError(fmt.Errorf("%s: only local files can be dropped", u.String()))
 			continue
 		}
+		if isModelFile(u.Path()) { // a model dropped: open it
+			e.OpenModel(u.Path())
+			continue
+		}
 		paths = append(paths, u.Path())
 	}
-	e.AnalyseFiles(paths)
+	if len(paths) > 0 {
+		e.AnalyseFiles(paths)
+	}
+}
+
+// isModelFile tells model files (ours, PyTorch's safetensors) from images
+// by name.
+func isModelFile(path string) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	return ext == ".vae" || ext == ".safetensors"
 }
 
 // AnalyseFiles reads, encodes and reconstructs image files off the UI

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -292,16 +294,26 @@ func (e *Explorer) Model() Model { return e.Session.Model() }
 // bundled or an unsaved model).
 func (e *Explorer) SetModel(m Model, path string) {
 	name := ""
-	if path == "" {
+	switch {
+	case path == "":
 		name = "bundled " + m.Config().Arch + " model"
 		if m.Latent() != 2 {
 			name = fmt.Sprintf("bundled %d-D %s model", m.Latent(), m.Config().Arch)
 		}
-	} else {
+	case strings.EqualFold(filepath.Ext(path), ".safetensors"):
+		// Imported weights: Save asks for a .vae file rather than writing
+		// our format over PyTorch's.
+		e.prefs.SetString(prefLastModel, path)
+		e.addRecent(path)
+		name, path = filepath.Base(path)+" (PyTorch)", ""
+	default:
 		e.prefs.SetString(prefLastModel, path)
 		e.addRecent(path)
 	}
 	e.Session.SetModel(m, path, name)
+	if m.HeldOut() == nil {
+		e.measureHeldOut(m)
+	}
 }
 
 func (e *Explorer) updateTitle() {

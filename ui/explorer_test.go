@@ -18,6 +18,7 @@ import (
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
+	"vaeexplorer/vae/torchio"
 )
 
 // decodedMatchesEngine reports whether the decoded view shows what the
@@ -442,5 +443,37 @@ func TestClosingAsksBeforeLosingTraining(t *testing.T) {
 	e.requestClose()
 	if !e.closing {
 		t.Fatal("a saved model did not close")
+	}
+}
+
+// A PyTorch safetensors file opens (menu or drop) as an unsaved model
+// named after it, gets held-out statistics from the training panel's
+// dataset, and Save asks for a .vae file rather than writing over it.
+func TestOpenPyTorchModel(t *testing.T) {
+	e, loop := newTestExplorer(t, tinyModel(t))
+	data := dataDir(t, 120)
+	e.Train.SetFolder(data)
+	src, err := vae.NewModel(vae.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := torchio.Export(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "digits.safetensors")
+	os.WriteFile(path, b, 0o644)
+	e.AnalyseURIs([]fyne.URI{storage.NewFileURI(path)})
+	if e.Session.Name() != "digits.safetensors (PyTorch)" || e.Session.Path() != "" || e.Model().Config().Hidden != 512 {
+		t.Fatalf("after the drop: %q, path %q, %+v", e.Session.Name(), e.Session.Path(), e.Model().Config())
+	}
+	loop.until(t, "held-out statistics", func() bool { return e.Model().HeldOut() != nil && e.Plane.ScatterLen() > 0 }, 20*time.Second)
+	if !strings.Contains(e.Status(), "held-out statistics measured on") {
+		t.Errorf("status %q", e.Status())
+	}
+	before, _ := os.ReadFile(path)
+	e.Save() // no file of ours yet: the Save As dialog, nothing written
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Fatal("Save wrote over the PyTorch file")
 	}
 }

@@ -163,7 +163,7 @@ func (e *Explorer) openDialog() {
 		r.Close()
 		e.OpenModel(r.URI().Path())
 	}, e.Window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".vae"}))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".vae", ".safetensors"}))
 	d.Show()
 }
 

@@ -1,6 +1,7 @@
 // Package bundled opens the models shipped inside the binary, and model
 // files, by the names the CLI's --model flag and the app both take: ""
-// or "bundled" (the mlp), "bundled-conv", or a path.
+// or "bundled" (the mlp), "bundled-conv", "bundled-8d", or a path to a
+// checkpoint or a PyTorch safetensors file.
 package bundled
 
 import (
@@ -8,6 +9,7 @@ import (
 
 	"vaeexplorer/assets"
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/torchio"
 )
 
 // Arch returns a fresh copy of the bundled model of a kind: an
@@ -24,13 +26,17 @@ func Arch(kind string) (*vae.Model, error) {
 	return m, nil
 }
 
-// Open returns the bundled model name names, or loads the model file.
+// Open returns the bundled model name names, or loads the model file: a
+// checkpoint, or a safetensors file (see package torchio).
 func Open(name string) (*vae.Model, error) {
 	if name == "" {
 		return Arch(vae.ArchMLP)
 	}
 	if arch, ok := assets.BundledName(name); ok {
 		return Arch(arch)
+	}
+	if torchio.IsSafetensors(name) {
+		return torchio.Load(name)
 	}
 	return vae.Load(name)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"sort"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/nlpodyssey/safetensors"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/safefile"
 )
 
 // ErrFormat is wrapped by every error about a safetensors file's contents.
@@ -221,4 +223,44 @@ func expected(maps []tensorMap) string {
 		n = append(n, t.theirs)
 	}
 	return "it has " + strings.Join(n, ", ")
+}
+
+// Load reads a safetensors model file (at most vae.MaxCheckpointBytes).
+func Load(path string) (*vae.Model, error) {
+	f, st, err := safefile.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st.Size() > vae.MaxCheckpointBytes {
+		return nil, fmt.Errorf("%s: %w", path, formatErr("%d bytes, more than the limit of %d", st.Size(), vae.MaxCheckpointBytes))
+	}
+	data := make([]byte, st.Size())
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	m, err := Import(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// IsSafetensors reports whether the file at path looks like a safetensors
+// file: named so, or starting with a header length and a JSON object.
+func IsSafetensors(path string) bool {
+	if strings.HasSuffix(strings.ToLower(path), ".safetensors") {
+		return true
+	}
+	f, _, err := safefile.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var head [9]byte
+	if _, err := io.ReadFull(f, head[:]); err != nil {
+		return false
+	}
+	n := binary.LittleEndian.Uint64(head[:8])
+	return n > 1 && n <= maxHeader && head[8] == '{'
 }

@@ -1,0 +1,224 @@
+#!/usr/bin/python3
+"""VAE Explorer's models in PyTorch, and safetensors files both ways.
+
+The modules use the state_dict names of the PyTorch code people already
+use: VAE is pytorch/examples' vae/main.py model (fc1, fc21, fc22, fc3, fc4,
+any hidden size H and latent size L), ConvVAE the seed article's model
+(encoder.0/.2 convolutions, encoder.5 linear, fc_mu, fc_logvar, decoder.0
+linear, decoder.3/.5 transposed convolutions). `vae-explorer export` writes
+these names; the app and `--model` read them (with or without our
+metadata). The safetensors reader and writer below are plain Python (json,
+struct), so nothing beyond Debian's python3-torch is needed.
+
+Run with /usr/bin/python3:
+  scripts/torch_vae.py info FILE.safetensors
+  scripts/torch_vae.py decode FILE.safetensors --z 0.5,-1      # 784 pixels, JSON
+  scripts/torch_vae.py roundtrip IN.safetensors OUT.safetensors # load, save
+  scripts/torch_vae.py train --data DIR --arch mlp --epochs 10 --out FILE.safetensors
+In your own code:
+  from torch_vae import load_model, save_model
+  model = load_model("digits.safetensors")        # a VAE or ConvVAE, eval mode
+  save_model(model, "mine.safetensors")             # with its config as metadata
+"""
+import argparse, json, struct, sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+DTYPES = {"F32": (torch.float32, 4), "F64": (torch.float64, 8), "F16": (torch.float16, 2), "BF16": (torch.bfloat16, 2)}
+
+
+def read_safetensors(path):
+    """Returns ({name: tensor}, metadata). Checks the header as the format
+    asks: bounded length, offsets in order, in range, without holes."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 8:
+        raise ValueError(f"{path}: too short for safetensors")
+    n, = struct.unpack("<Q", data[:8])
+    if n > 100_000_000 or 8 + n > len(data):
+        raise ValueError(f"{path}: header length {n} does not fit the file")
+    header = json.loads(data[8:8 + n])
+    meta = header.pop("__metadata__", {}) or {}
+    body = memoryview(data)[8 + n:]
+    tensors, end = {}, 0
+    for name, info in sorted(header.items(), key=lambda kv: kv[1]["data_offsets"]):
+        dtype, size = DTYPES[info["dtype"]]
+        b, e = info["data_offsets"]
+        count = 1
+        for d in info["shape"]:
+            count *= d
+        if b != end or e - b != count * size or e > len(body):
+            raise ValueError(f"{path}: tensor {name} has bad offsets {b}..{e}")
+        end = e
+        t = torch.frombuffer(bytearray(body[b:e]), dtype=dtype) if count else torch.empty(0, dtype=dtype)
+        tensors[name] = t.reshape(info["shape"])
+    if end != len(body):
+        raise ValueError(f"{path}: {len(body) - end} bytes after the last tensor")
+    return tensors, meta
+
+
+def write_safetensors(path, tensors, meta=None):
+    """Writes {name: tensor} (float32, contiguous) with string metadata."""
+    header, blobs, off = {}, [], 0
+    if meta:
+        header["__metadata__"] = {k: str(v) for k, v in meta.items()}
+    for name in sorted(tensors):
+        t = tensors[name].detach().to(torch.float32).contiguous().cpu()
+        b = t.numpy().tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [off, off + len(b)]}
+        blobs.append(b)
+        off += len(b)
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * (-len(h) % 8)  # align the data to 8 bytes, as the reference writer does
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+
+
+class VAE(nn.Module):
+    """pytorch/examples' vae/main.py model: 784 -> H -> (L, L); L -> H -> 784."""
+
+    def __init__(self, hidden=512, latent=2):
+        super().__init__()
+        self.fc1 = nn.Linear(784, hidden)
+        self.fc21 = nn.Linear(hidden, latent)
+        self.fc22 = nn.Linear(hidden, latent)
+        self.fc3 = nn.Linear(latent, hidden)
+        self.fc4 = nn.Linear(hidden, 784)
+
+    def encode(self, x):
+        h = F.relu(self.fc1(x.reshape(-1, 784)))
+        return self.fc21(h), self.fc22(h)
+
+    def decode_logits(self, z):
+        return self.fc4(F.relu(self.fc3(z)))
+
+    def decode(self, z):
+        return torch.sigmoid(self.decode_logits(z))
+
+    def forward(self, x):
+        mu, lv = self.encode(x)
+        z = mu + torch.exp(0.5 * lv) * torch.randn_like(mu)
+        return self.decode_logits(z), mu, lv
+
+
+class ConvVAE(nn.Module):
+    """The seed article's conv VAE: two stride-2 convolutions (32, 64), a
+    linear layer of H, (L, L); L -> 64x7x7 -> two transposed convolutions."""
+
+    def __init__(self, hidden=128, latent=2):
+        super().__init__()
+        self.encoder = nn.Sequential(
+            nn.Conv2d(1, 32, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Conv2d(32, 64, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Flatten(), nn.Linear(64 * 7 * 7, hidden), nn.ReLU())
+        self.fc_mu = nn.Linear(hidden, latent)
+        self.fc_logvar = nn.Linear(hidden, latent)
+        self.decoder = nn.Sequential(
+            nn.Linear(latent, 64 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (64, 7, 7)),
+            nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
+            nn.ConvTranspose2d(32, 1, 3, stride=2, padding=1, output_padding=1))
+
+    def encode(self, x):
+        h = self.encoder(x.reshape(-1, 1, 28, 28))
+        return self.fc_mu(h), self.fc_logvar(h)
+
+    def decode_logits(self, z):
+        return self.decoder(z).flatten(1)
+
+    def decode(self, z):
+        return torch.sigmoid(self.decode_logits(z))
+
+    def forward(self, x):
+        mu, lv = self.encode(x)
+        z = mu + torch.exp(0.5 * lv) * torch.randn_like(mu)
+        return self.decode_logits(z), mu, lv
+
+
+def config_of(model):
+    if isinstance(model, ConvVAE):
+        return {"arch": "conv", "hidden": model.fc_mu.in_features, "latent": model.fc_mu.out_features}
+    return {"arch": "mlp", "hidden": model.fc1.out_features, "latent": model.fc21.out_features}
+
+
+def load_model(path):
+    """A VAE or ConvVAE holding the file's weights (config from the
+    metadata, else from the tensor shapes), in eval mode."""
+    tensors, meta = read_safetensors(path)
+    if meta.get("arch") == "conv" or "encoder.0.weight" in tensors:
+        model = ConvVAE(tensors["fc_mu.weight"].shape[1], tensors["fc_mu.weight"].shape[0])
+    else:
+        model = VAE(tensors["fc1.weight"].shape[0], tensors["fc21.weight"].shape[0])
+    model.load_state_dict({k: v.to(torch.float32) for k, v in tensors.items()})
+    return model.eval()
+
+
+def save_model(model, path, **extra):
+    meta = {"format": "pt", "image_size": 28, "channels": 1, "loss": "bce", "beta": 1, **config_of(model), **extra}
+    write_safetensors(path, model.state_dict(), meta)
+
+
+def read_idx(path):
+    import gzip
+    op = gzip.open if path.endswith(".gz") else open
+    with op(path, "rb") as f:
+        data = f.read()
+    nd = struct.unpack(">I", data[:4])[0] & 0xFF
+    dims = struct.unpack(">" + "I" * nd, data[4:4 + 4 * nd])
+    return torch.frombuffer(bytearray(data[4 + 4 * nd:]), dtype=torch.uint8).reshape(dims)
+
+
+def train(a):
+    torch.manual_seed(a.seed)
+    torch.set_num_threads(a.threads)
+    x = read_idx(f"{a.data}/train-images-idx3-ubyte.gz").reshape(-1, 784).float() / 255
+    model = (ConvVAE if a.arch == "conv" else VAE)(a.hidden or (128 if a.arch == "conv" else 512), a.latent)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    for epoch in range(1, a.epochs + 1):
+        perm, total = torch.randperm(x.shape[0]), 0.0
+        for i in range(0, x.shape[0], 128):
+            xb = x[perm[i:i + 128]]
+            logits, mu, lv = model(xb)
+            rec = F.binary_cross_entropy_with_logits(logits, xb, reduction="none").sum(1)
+            kl = -0.5 * (1 + lv - mu.pow(2) - lv.exp()).sum(1)
+            loss = (rec + kl).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item() * xb.shape[0]
+        print(json.dumps({"epoch": epoch, "train_loss": total / x.shape[0]}), flush=True)
+    save_model(model, a.out, producer="scripts/torch_vae.py")
+    print(json.dumps({"saved": a.out, **config_of(model)}))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("info"); p.add_argument("file")
+    p = sub.add_parser("decode"); p.add_argument("file"); p.add_argument("--z", required=True)
+    p = sub.add_parser("roundtrip"); p.add_argument("src"); p.add_argument("dst")
+    p = sub.add_parser("train")
+    p.add_argument("--data", required=True); p.add_argument("--out", required=True)
+    p.add_argument("--arch", default="mlp", choices=["mlp", "conv"]); p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--hidden", type=int, default=0); p.add_argument("--latent", type=int, default=2)
+    p.add_argument("--seed", type=int, default=1); p.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args()
+    if a.cmd == "info":
+        tensors, meta = read_safetensors(a.file)
+        model = load_model(a.file)
+        print(json.dumps({"config": config_of(model), "metadata": meta,
+                          "tensors": {k: list(v.shape) for k, v in sorted(tensors.items())}}))
+    elif a.cmd == "decode":
+        model = load_model(a.file)
+        z = torch.tensor([[float(v) for v in a.z.split(",")]])
+        with torch.no_grad():
+            print(json.dumps(model.decode(z)[0].tolist()))
+    elif a.cmd == "roundtrip":
+        save_model(load_model(a.src), a.dst, producer="scripts/torch_vae.py")
+    else:
+        train(a)
+
+
+if __name__ == "__main__":
+    main()
