@@ -10,6 +10,7 @@ import (
 	"vaeexplorer/vae/bundled"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
+	"vaeexplorer/vae/torchio"
 )
 
 // Decoder turns latent points into images. The plane's decode worker and
@@ -82,6 +83,9 @@ type Engine interface {
 	Bundled(arch string) (Model, error)
 	Load(path string) (Model, error)
 	Save(m Model, path string) error
+	// ExportTorch writes m's weights as a safetensors file under PyTorch's
+	// names (see package torchio).
+	ExportTorch(m Model, path string) error
 	// LoadData reads the dataset named by choice (DataMNIST, DataFashion,
 	// or DataFolder with folder), reporting progress in [0, 1].
 	LoadData(ctx context.Context, choice, folder string, progress func(frac float64, what string)) (*Data, error)
@@ -117,6 +121,18 @@ func (e *VAEEngine) Load(path string) (Model, error) {
 }
 
 func (e *VAEEngine) Save(m Model, path string) error { return m.Save(path) }
+
+func (e *VAEEngine) ExportTorch(m Model, path string) error {
+	vm, ok := m.(*vae.Model)
+	if !ok {
+		return fmt.Errorf("export: not a model of this engine")
+	}
+	data, err := torchio.Export(vm)
+	if err != nil {
+		return err
+	}
+	return vae.WriteFileAtomic(path, data)
+}
 
 func (e *VAEEngine) LoadData(ctx context.Context, choice, folder string, progress func(float64, string)) (*Data, error) {
 	var name string

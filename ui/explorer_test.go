@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -475,5 +476,15 @@ func TestOpenPyTorchModel(t *testing.T) {
 	e.Save() // no file of ours yet: the Save As dialog, nothing written
 	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
 		t.Fatal("Save wrote over the PyTorch file")
+	}
+	// Model > Export for PyTorch writes it back, the same weights.
+	out := filepath.Join(t.TempDir(), "again.safetensors")
+	e.ExportTorch(out)
+	again, err := torchio.Load(out)
+	if err != nil || !strings.Contains(e.Status(), "Exported for PyTorch") {
+		t.Fatalf("export: %v, status %q", err, e.Status())
+	}
+	if a, b := again.Params().List[0].Data, src.Params().List[0].Data; !slices.Equal(a, b) {
+		t.Fatal("the exported weights differ")
 	}
 }

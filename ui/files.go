@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -217,4 +218,32 @@ func (e *Explorer) saveAsDialog() {
 	d.SetFileName("model.vae")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".vae"}))
 	d.Show()
+}
+
+// exportTorchDialog asks where to write the model for PyTorch.
+func (e *Explorer) exportTorchDialog() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close() // written atomically through its own temporary file
+		if !strings.HasSuffix(strings.ToLower(path), ".safetensors") {
+			os.Remove(path)
+			path += ".safetensors"
+		}
+		e.ExportTorch(path)
+	}, e.Window)
+	d.SetFileName(strings.TrimSuffix(filepath.Base(nameOr(e.Session.Path(), "model.vae")), ".vae") + ".safetensors")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".safetensors"}))
+	d.Show()
+}
+
+// ExportTorch writes the model to path as safetensors for PyTorch.
+func (e *Explorer) ExportTorch(path string) {
+	if err := e.engine.ExportTorch(e.Session.Model(), path); err != nil {
+		e.showError(err)
+		return
+	}
+	e.setStatus("Exported for PyTorch: " + path + " (load it with scripts/torch_vae.py)")
 }

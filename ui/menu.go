@@ -36,6 +36,7 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("Save", ctrl(fyne.KeyS), e.Save),
 		item("Save As…", ctrlShift(fyne.KeyS), e.saveAsDialog),
+		item("Export for PyTorch (safetensors)…", nil, e.exportTorchDialog),
 		fyne.NewMenuItemSeparator(),
 		item("Quit", ctrl(fyne.KeyQ), e.requestClose),
 	)
