@@ -11,7 +11,8 @@ import _ "embed"
 var IconPNG []byte
 
 // ModelVAE is the bundled pretrained model: the default 2-D VAE (mlp
-// 784-512-2) trained by `make model` on ../shared/data/mnist-8k. It is a
+// 784-512-2) trained by `make model` on the 60,000 MNIST training images
+// (held-out statistics from the 10,000 test images). It is a
 // checkpoint in the format vae.Load reads.
 //
 //go:embed model.vae

@@ -250,6 +250,20 @@ func FuzzUnmarshalModel(f *testing.F) {
 	f.Add(good)
 	f.Add(good[:len(good)/2])
 	f.Add([]byte(ckptMagic))
+	// The JSON sections (valid checksums): lists of empty objects, nulls,
+	// wrong types, trailing data.
+	tags, ps := sections(good)
+	for _, tag := range []string{"CONF", "HIST", "VECS"} {
+		for _, payload := range []string{`[{},{},{}]`, `null`, `{"epoch":"x"}`, `[{"name":"a","z":[1,2]}] []`, `[[[[[[]]]]]]`, `[{"z":[1e999]}]`} {
+			ps2 := slices.Clone(ps)
+			for i, tg := range tags {
+				if tg == tag {
+					ps2[i] = []byte(payload)
+				}
+			}
+			f.Add(assemble(tags, ps2))
+		}
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := UnmarshalModel(b)
 		if err != nil {

@@ -287,6 +287,14 @@ func FuzzPreprocess(f *testing.F) {
 	f.Add(encodePNG(drawSeven(20, 20, 3, color.Black, color.White)))
 	f.Add(pngHeader(100000, 100000))
 	f.Add([]byte("GIF89a"))
+	// Format sniffing: headers of formats the app does not read, and ones
+	// that declare more than it decodes.
+	f.Add([]byte("\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00\x01\x00\x20\x00")) // ICO
+	f.Add([]byte("BM\x36\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00"))       // BMP
+	f.Add([]byte("II*\x00\x08\x00\x00\x00"))                                  // TIFF
+	f.Add([]byte("RIFF\x00\x00\x00\x00WEBPVP8 "))                             // WebP
+	f.Add(pngHeaderOf(50_000_000, 1, 8, 0, 0))
+	f.Add(pngHeaderOf(7071, 7071, 16, 6, 1))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		in, err := Preprocess(b)
 		if err == nil && len(in.Pixels) != Side*Side {
