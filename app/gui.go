@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -32,7 +33,17 @@ func runGUI(args []string, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	images := fs.Args() // image files to analyse once the window is up
+	// Image files to analyse once the window is up; a model file (ours or
+	// PyTorch's safetensors) among them is the model to open.
+	var images []string
+	for _, a := range fs.Args() {
+		switch strings.ToLower(filepath.Ext(a)) {
+		case ".vae", ".safetensors":
+			*model = a
+		default:
+			images = append(images, a)
+		}
+	}
 	if *data != "" {
 		if abs, err := filepath.Abs(*data); err == nil {
 			*data = abs
