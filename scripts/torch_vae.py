@@ -76,7 +76,20 @@ def write_safetensors(path, tensors, meta=None):
         f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
 
 
-class VAE(nn.Module):
+class _Coder(nn.Module):
+    """What both models share: decode to pixels, and the training pass
+    (reparameterised sample, logits, mean, log-variance)."""
+
+    def decode(self, z):
+        return torch.sigmoid(self.decode_logits(z))
+
+    def forward(self, x):
+        mu, lv = self.encode(x)
+        z = mu + torch.exp(0.5 * lv) * torch.randn_like(mu)
+        return self.decode_logits(z), mu, lv
+
+
+class VAE(_Coder):
     """pytorch/examples' vae/main.py model: 784 -> H -> (L, L); L -> H -> 784."""
 
     def __init__(self, hidden=512, latent=2):
@@ -94,16 +107,9 @@ class VAE(nn.Module):
     def decode_logits(self, z):
         return self.fc4(F.relu(self.fc3(z)))
 
-    def decode(self, z):
-        return torch.sigmoid(self.decode_logits(z))
-
-    def forward(self, x):
-        mu, lv = self.encode(x)
-        z = mu + torch.exp(0.5 * lv) * torch.randn_like(mu)
-        return self.decode_logits(z), mu, lv
 
 
-class ConvVAE(nn.Module):
+class ConvVAE(_Coder):
     """The seed article's conv VAE: two stride-2 convolutions (32, 64), a
     linear layer of H, (L, L); L -> 64x7x7 -> two transposed convolutions."""
 
@@ -127,13 +133,6 @@ class ConvVAE(nn.Module):
     def decode_logits(self, z):
         return self.decoder(z).flatten(1)
 
-    def decode(self, z):
-        return torch.sigmoid(self.decode_logits(z))
-
-    def forward(self, x):
-        mu, lv = self.encode(x)
-        z = mu + torch.exp(0.5 * lv) * torch.randn_like(mu)
-        return self.decode_logits(z), mu, lv
 
 
 def config_of(model):

@@ -427,19 +427,11 @@ func WriteAtomic(path string, write func(io.Writer) error) error {
 
 // Load reads a checkpoint file.
 func Load(path string) (*Model, error) {
-	f, st, err := safefile.Open(path)
+	data, err := safefile.ReadFile(path, MaxCheckpointBytes, func(n int64) error {
+		return ckptErr("%d bytes, more than the limit of %d", n, MaxCheckpointBytes)
+	})
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	if st.Size() > MaxCheckpointBytes {
-		return nil, fmt.Errorf("%s: %w", path, ckptErr("%d bytes, more than the limit of %d", st.Size(), MaxCheckpointBytes))
-	}
-	// The size is known and bounded: one buffer of it, not ReadAll's
-	// doubling (which would hold up to twice the file).
-	data := make([]byte, st.Size())
-	if _, err := io.ReadFull(f, data); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	m, err := UnmarshalModel(data)
 	if err != nil {

@@ -8,6 +8,7 @@ package safefile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -44,4 +45,23 @@ func describe(m os.FileMode) string {
 		return "a socket"
 	}
 	return "not a plain file"
+}
+
+// ReadFile reads the regular file at path, refusing one larger than limit
+// bytes (tooLarge makes that error, so callers keep their own error kinds)
+// and reading into one buffer of the file's size, not growing one.
+func ReadFile(path string, limit int64, tooLarge func(size int64) error) ([]byte, error) {
+	f, st, err := Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st.Size() > limit {
+		return nil, fmt.Errorf("%s: %w", path, tooLarge(st.Size()))
+	}
+	data := make([]byte, st.Size())
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return data, nil
 }

@@ -227,17 +227,11 @@ func expected(maps []tensorMap) string {
 
 // Load reads a safetensors model file (at most vae.MaxCheckpointBytes).
 func Load(path string) (*vae.Model, error) {
-	f, st, err := safefile.Open(path)
+	data, err := safefile.ReadFile(path, vae.MaxCheckpointBytes, func(n int64) error {
+		return formatErr("%d bytes, more than the limit of %d", n, vae.MaxCheckpointBytes)
+	})
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	if st.Size() > vae.MaxCheckpointBytes {
-		return nil, fmt.Errorf("%s: %w", path, formatErr("%d bytes, more than the limit of %d", st.Size(), vae.MaxCheckpointBytes))
-	}
-	data := make([]byte, st.Size())
-	if _, err := io.ReadFull(f, data); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	m, err := Import(data)
 	if err != nil {
