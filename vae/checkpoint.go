@@ -10,9 +10,6 @@ import (
 	"io"
 	"math"
 	"slices"
-
-	"vaeexplorer/vae/atomicfile"
-	"vaeexplorer/vae/safefile"
 )
 
 // Checkpoint format, version 3 (version 1 lacks the VECS section, version
@@ -377,66 +374,6 @@ func UnmarshalModel(data []byte) (*Model, error) {
 	}
 	m := newModel(cfg, want)
 	m.history, m.heldOut, m.vectors = hist, held, vecs
-	return m, nil
-}
-
-// Save writes the model to path atomically: a temporary file in the same
-// folder, synced, then renamed over path. On any failure path is untouched.
-func (m *Model) Save(path string) error {
-	data, err := m.MarshalBinary()
-	if err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	return WriteFileAtomic(path, data)
-}
-
-// SaveIfUnchanged is Save for a read-modify-write: it writes path only if
-// path is still at version was (atomicfile.Stat before the model was
-// read), else fails with atomicfile.ErrChanged, so a change another
-// process made meanwhile is never silently undone.
-func (m *Model) SaveIfUnchanged(path string, was atomicfile.Version) error {
-	data, err := m.MarshalBinary()
-	if err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := atomicfile.WriteIfUnchanged(path, was, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	}); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	return nil
-}
-
-// WriteFileAtomic writes data to path through a synced temporary file and
-// a rename, so readers see the old file or the new one, never a part.
-func WriteFileAtomic(path string, data []byte) error {
-	if err := atomicfile.WriteFile(path, data); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	return nil
-}
-
-// WriteAtomic is WriteFileAtomic for content produced by write.
-func WriteAtomic(path string, write func(io.Writer) error) error {
-	if err := atomicfile.Write(path, write); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	return nil
-}
-
-// Load reads a checkpoint file.
-func Load(path string) (*Model, error) {
-	data, err := safefile.ReadFile(path, MaxCheckpointBytes, func(n int64) error {
-		return ckptErr("%d bytes, more than the limit of %d", n, MaxCheckpointBytes)
-	})
-	if err != nil {
-		return nil, err
-	}
-	m, err := UnmarshalModel(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
 	return m, nil
 }
 
