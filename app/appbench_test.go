@@ -122,7 +122,7 @@ var (
 // runApp starts the app on data, trains (Ctrl+T) and measures.
 func runApp(b *testing.B, bin, display, data string, r appRun) appResult {
 	home := b.TempDir()
-	app := exec.Command(bin, "--data", data)
+	app := exec.Command(bin, "--data", data, "--model", "bundled-mlp") // the headless figure is the mlp's
 	app.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "VAE_EXPLORER_TIMING=1", "VAE_EXPLORER_TRACE=1",
 		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
 	var logs syncBuffer

@@ -174,11 +174,11 @@ func inRange(name string, v, lo, hi float64) error {
 
 // modelFlag declares the --model flag the commands that read a model share.
 func modelFlag(fs *flag.FlagSet) *string {
-	return fs.String("model", "", "model file, or bundled (the default, mlp), bundled-conv or bundled-8d")
+	return fs.String("model", "", "model file, or bundled (the default, conv), bundled-mlp, bundled-conv or bundled-8d")
 }
 
 // loadModel loads the model file, or a bundled model: "" and "bundled" name
-// the mlp, "bundled-conv" the conv model.
+// the default (conv), "bundled-mlp" the mlp.
 func loadModel(path string) (*vae.Model, error) { return bundled.Open(path) }
 
 // loadData reads a dataset folder, or fetches a named dataset, with a

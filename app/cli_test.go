@@ -302,7 +302,7 @@ func TestHelpAndVersion(t *testing.T) {
 }
 
 func TestBundledModelsLoad(t *testing.T) {
-	for name, arch := range map[string]string{"": vae.ArchMLP, "bundled": vae.ArchMLP, "bundled-conv": vae.ArchConv} {
+	for name, arch := range map[string]string{"": vae.ArchConv, "bundled": vae.ArchConv, "bundled-mlp": vae.ArchMLP, "bundled-conv": vae.ArchConv} {
 		m, err := loadModel(name)
 		if err != nil {
 			t.Fatalf("%q: %v", name, err)

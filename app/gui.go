@@ -28,7 +28,7 @@ const appID = "io.github.vaeexplorer"
 func runGUI(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("vae-explorer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	model := fs.String("model", "", "open this model file, or bundled / bundled-conv (default: the last one, else the bundled mlp)")
+	model := fs.String("model", "", "open this model file, or bundled / bundled-mlp / bundled-conv / bundled-8d (default: the last one, else the bundled conv model)")
 	data := fs.String("data", "", "preselect this dataset folder (four MNIST-format idx files)")
 	if err := fs.Parse(args); err != nil {
 		return 2

@@ -10,16 +10,16 @@ import _ "embed"
 //go:embed icon.png
 var IconPNG []byte
 
-// ModelVAE is the bundled pretrained model: the default 2-D VAE (mlp
-// 784-512-2) trained by `make model` on the 60,000 MNIST training images
-// (held-out statistics from the 10,000 test images). It is a
-// checkpoint in the format vae.Load reads.
+// ModelMLPVAE is the bundled 2-D mlp model (784-512-2) trained by `make
+// model` on the 60,000 MNIST training images (held-out statistics from the
+// 10,000 test images). It is a checkpoint in the format vae.Load reads.
 //
-//go:embed model.vae
-var ModelVAE []byte
+//go:embed model-mlp.vae
+var ModelMLPVAE []byte
 
 // ModelConvVAE is the bundled conv-architecture model (two convolutions,
-// a 128-wide linear layer, L = 2), trained by `make model` the same way.
+// a 128-wide linear layer, L = 2), trained by `make model` the same way:
+// the default model, the better of the two 2-D models on held-out data.
 //
 //go:embed model-conv.vae
 var ModelConvVAE []byte
@@ -36,14 +36,21 @@ const (
 	KindMLP  = "mlp"
 	KindConv = "conv"
 	Kind8D   = "8d"
+
+	// KindDefault is the model the app opens first and the CLI's
+	// commands use without --model.
+	KindDefault = KindConv
 )
 
 // Model returns the bundled checkpoint of a kind (KindMLP, KindConv,
-// Kind8D), or nil.
+// Kind8D; "" is KindDefault), or nil.
 func Model(kind string) []byte {
+	if kind == "" {
+		kind = KindDefault
+	}
 	switch kind {
-	case KindMLP, "":
-		return ModelVAE
+	case KindMLP:
+		return ModelMLPVAE
 	case KindConv:
 		return ModelConvVAE
 	case Kind8D:
@@ -53,11 +60,13 @@ func Model(kind string) []byte {
 }
 
 // BundledName reports whether a --model value names a bundled model rather
-// than a file: "bundled" (the mlp), "bundled-conv" or "bundled-8d"; it
-// returns the kind.
+// than a file: "bundled" (the default, KindDefault), "bundled-mlp",
+// "bundled-conv" or "bundled-8d"; it returns the kind.
 func BundledName(s string) (kind string, ok bool) {
 	switch s {
-	case "bundled", "bundled-mlp":
+	case "bundled":
+		return KindDefault, true
+	case "bundled-mlp":
 		return KindMLP, true
 	case "bundled-conv":
 		return KindConv, true

@@ -371,7 +371,7 @@ func TestSettingsRemembered(t *testing.T) {
 
 func TestBundledModelAtFirstLaunch(t *testing.T) {
 	e, loop := newTestExplorer(t, nil)
-	if e.Model() == nil || e.Session.Name() != "bundled mlp model" || e.Plane.ScatterLen() == 0 {
+	if e.Model() == nil || e.Session.Name() != "bundled conv model" || e.Plane.ScatterLen() == 0 {
 		t.Fatal("first launch: no bundled model with its scatter")
 	}
 	loop.until(t, "the grid", func() bool { return e.Grid.View.Image != nil }, 10*time.Second)

@@ -44,7 +44,7 @@ func (e *Explorer) loadFirstModel(path string) {
 		}
 		e.showError(fmt.Errorf("could not open the last model, so the bundled one is loaded: %w", err))
 	}
-	m, err := e.engine.Bundled(vae.ArchMLP)
+	m, err := e.engine.Bundled(assets.KindDefault)
 	if err != nil {
 		e.showError(err)
 		if m, err = e.engine.NewModel(vae.DefaultConfig()); err != nil {
@@ -137,8 +137,8 @@ func (e *Explorer) OpenModel(path string) {
 	})
 }
 
-// OpenBundled goes back to the bundled model.
-func (e *Explorer) OpenBundled() { e.OpenBundledArch(vae.ArchMLP) }
+// OpenBundled goes back to the default bundled model.
+func (e *Explorer) OpenBundled() { e.OpenBundledArch(assets.KindDefault) }
 
 // OpenBundledArch goes to the bundled model of an architecture.
 func (e *Explorer) OpenBundledArch(arch string) {

@@ -57,29 +57,31 @@ func TestMapFollowsTheViewInTheWindow(t *testing.T) {
 }
 
 // BenchmarkMapRender decodes and tiles the map for a 1280x800 window's
-// plane (mapCells of a 605-point plane: 25x25 tiles) with the bundled mlp
-// model, and the coarse first pass.
+// plane (mapCells of a 605-point plane: 25x25 tiles) with the bundled 2-D
+// models (conv, the default, and mlp), and the coarse first pass.
 //
 //	go test -tags openblas -run '^$' -bench MapRender ./ui
 func BenchmarkMapRender(b *testing.B) {
-	m, err := bundled.Arch(vae.ArchMLP)
-	if err != nil {
-		b.Fatal(err)
-	}
 	lift := func(x, y float64) []float32 { return []float32{float32(x), float32(y)} }
-	for _, c := range []struct {
-		name string
-		n    int
-	}{{"coarse", max(4, mapCells(605)/3)}, {"full", mapCells(605)}} {
-		b.Run(c.name, func(b *testing.B) {
-			start := time.Now()
-			for i := 0; i < b.N; i++ {
-				if _, err := renderMap(m, lift, View{0.1 * float64(i%7), 0, 3}, c.n); err != nil {
-					b.Fatal(err)
+	for _, arch := range []string{vae.ArchConv, vae.ArchMLP} {
+		m, err := bundled.Arch(arch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, c := range []struct {
+			name string
+			n    int
+		}{{"coarse", max(4, mapCells(605)/3)}, {"full", mapCells(605)}} {
+			b.Run(arch+"/"+c.name, func(b *testing.B) {
+				start := time.Now()
+				for i := 0; i < b.N; i++ {
+					if _, err := renderMap(m, lift, View{0.1 * float64(i%7), 0, 3}, c.n); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportMetric(float64(time.Since(start))/float64(b.N)/1e6, "ms/map")
-			b.ReportMetric(float64(c.n), "tiles/side")
-		})
+				b.ReportMetric(float64(time.Since(start))/float64(b.N)/1e6, "ms/map")
+				b.ReportMetric(float64(c.n), "tiles/side")
+			})
+		}
 	}
 }

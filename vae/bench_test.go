@@ -46,10 +46,13 @@ func benchTrainEpoch(b *testing.B, arch string) {
 	b.ReportMetric(peak(), "MB-heap-peak")
 }
 
-func benchModel(b *testing.B) *Model {
+// benchModel trains a model of an architecture (the bundled models'
+// widths) for one epoch on generated digits: decoding costs the same
+// whatever the weights.
+func benchModel(b *testing.B, arch string) *Model {
 	train, test := dataset.Synthetic(1000, 1), dataset.Synthetic(200, 2)
 	cfg := DefaultConfig()
-	cfg.Epochs = 1
+	cfg.Arch, cfg.Hidden, cfg.Epochs = arch, DefaultHidden(arch), 1
 	m, _ := NewModel(cfg)
 	tr, _ := NewTrainer(m, cfg, train, test)
 	tr.Start(context.Background())
@@ -60,7 +63,13 @@ func benchModel(b *testing.B) *Model {
 }
 
 func BenchmarkDecodeOne(b *testing.B) {
-	m := benchModel(b)
+	for _, arch := range []string{ArchConv, ArchMLP} {
+		b.Run(arch, func(b *testing.B) { benchDecodeOne(b, arch) })
+	}
+}
+
+func benchDecodeOne(b *testing.B, arch string) {
+	m := benchModel(b, arch)
 	dst := make([]float32, ImageSize)
 	z := []float32{0.5, -0.25}
 	b.ResetTimer()
@@ -74,7 +83,13 @@ func BenchmarkDecodeOne(b *testing.B) {
 }
 
 func BenchmarkGrid30(b *testing.B) {
-	m := benchModel(b)
+	for _, arch := range []string{ArchConv, ArchMLP} {
+		b.Run(arch, func(b *testing.B) { benchGrid30(b, arch) })
+	}
+}
+
+func benchGrid30(b *testing.B, arch string) {
+	m := benchModel(b, arch)
 	pts, err := GridSpec{N: 30, DimX: 0, DimY: 1}.Points(2)
 	if err != nil {
 		b.Fatal(err)
@@ -91,7 +106,13 @@ func BenchmarkGrid30(b *testing.B) {
 }
 
 func BenchmarkEncode10k(b *testing.B) {
-	m := benchModel(b)
+	for _, arch := range []string{ArchConv, ArchMLP} {
+		b.Run(arch, func(b *testing.B) { benchEncode10k(b, arch) })
+	}
+}
+
+func benchEncode10k(b *testing.B, arch string) {
+	m := benchModel(b, arch)
 	imgs := dataset.Synthetic(10000, 3).Floats()
 	b.ResetTimer()
 	start := time.Now()

@@ -1,6 +1,7 @@
 // Package bundled opens the models shipped inside the binary, and model
 // files, by the names the CLI's --model flag and the app both take: ""
-// or "bundled" (the mlp), "bundled-conv", "bundled-8d", or a path to a
+// or "bundled" (the default model, conv), "bundled-mlp", "bundled-conv",
+// "bundled-8d", or a path to a
 // checkpoint or a PyTorch safetensors file.
 package bundled
 
@@ -30,7 +31,7 @@ func Arch(kind string) (*vae.Model, error) {
 // checkpoint, or a safetensors file (see package torchio).
 func Open(name string) (*vae.Model, error) {
 	if name == "" {
-		return Arch(vae.ArchMLP)
+		return Arch(assets.KindDefault)
 	}
 	if arch, ok := assets.BundledName(name); ok {
 		return Arch(arch)

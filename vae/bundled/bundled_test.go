@@ -10,7 +10,7 @@ import (
 )
 
 func TestOpenByName(t *testing.T) {
-	for name, arch := range map[string]string{"": vae.ArchMLP, "bundled": vae.ArchMLP, "bundled-conv": vae.ArchConv, "bundled-8d": vae.ArchMLP} {
+	for name, arch := range map[string]string{"": vae.ArchConv, "bundled": vae.ArchConv, "bundled-mlp": vae.ArchMLP, "bundled-conv": vae.ArchConv, "bundled-8d": vae.ArchMLP} {
 		m, err := Open(name)
 		if err != nil {
 			t.Fatalf("Open(%q): %v", name, err)
