@@ -15,7 +15,6 @@ import (
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
-	"vaeexplorer/vae/imaging"
 	"vaeexplorer/vae/memstat"
 )
 
@@ -202,7 +201,7 @@ func cmdBench(c *cli, args []string) error {
 // decoding the dragged point, the 30x30 grid, encoding 10,000 images.
 func (row *trainRow) interactive(m *vae.Model, test *dataset.Set) error {
 	z := []float32{0.3, -0.7}
-	dst := make([]float32, vae.ImageSize)
+	dst := make([]float32, m.ImageSize())
 	var lat []time.Duration
 	for i := 0; i < 3000; i++ {
 		z[0] = float32(i%100)/25 - 2
@@ -218,10 +217,10 @@ func (row *trainRow) interactive(m *vae.Model, test *dataset.Set) error {
 	row.Grid30MS = ms(medianOf(15, func() error {
 		pts, _ := vae.GridSpec{N: 30, DimX: 0, DimY: 1}.Points(2)
 		pix, err := m.Decode(pts)
-		imaging.Tile(pix, 28, 30, 0)
+		tile(m, pix, 30, 0)
 		return err
 	}))
-	tenK := make([]float32, 0, 10000*vae.ImageSize)
+	tenK := make([]float32, 0, 10000*m.ImageSize())
 	testPix := test.Floats()
 	for len(tenK) < cap(tenK) {
 		tenK = append(tenK, testPix[:min(len(testPix), cap(tenK)-len(tenK))]...)

@@ -56,7 +56,7 @@ func cmdGrid(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writePNG(*out, imaging.Tile(pix, vae.ImageSide, *n, 0))
+	return writePNG(*out, tile(m, pix, *n, 0))
 }
 
 func parseDims(s string, latent int) (int, int, error) {
@@ -109,7 +109,7 @@ func cmdSample(c *cli, args []string) error {
 	for cols*cols < *n {
 		cols++
 	}
-	return writePNG(*out, imaging.Tile(pix, vae.ImageSide, cols, 2))
+	return writePNG(*out, tile(m, pix, cols, 2))
 }
 
 // ---- reconstruct and interpolate ---------------------------------------------
@@ -243,23 +243,31 @@ func cmdInterpolate(c *cli, args []string) error {
 	if *gifOut != "" {
 		frames := make([][]float32, *steps)
 		for i := range frames {
-			frames[i] = pix[i*vae.ImageSize : (i+1)*vae.ImageSize]
+			frames[i] = pix[i*m.ImageSize() : (i+1)*m.ImageSize()]
 		}
-		if err := writeGIF(*gifOut, frames); err != nil {
+		if err := writeGIF(*gifOut, frames, m.Image()); err != nil {
 			return err
 		}
 	}
 	if *out == "" {
 		return nil
 	}
-	return writePNG(*out, imaging.Tile(pix, vae.ImageSide, *steps, 2))
+	return writePNG(*out, tile(m, pix, *steps, 2))
 }
 
 // writeGIF writes frames as a looping animation (8x, 12 frames a second)
 // to path atomically.
-func writeGIF(path string, frames [][]float32) error {
+func writeGIF(path string, frames [][]float32, sh vae.Shape) error {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return badInput("%s is a folder; give a file name", path)
 	}
-	return vae.WriteAtomic(path, func(w io.Writer) error { return imaging.WriteGIF(w, frames, 8, 8, true) })
+	return vae.WriteAtomic(path, func(w io.Writer) error {
+		return imaging.WriteGIFC(w, frames, sh.Side, sh.Channels, 8, 8, true)
+	})
+}
+
+// tile lays out images of m's shape in cols columns, pad pixels apart.
+func tile(m *vae.Model, pix []float32, cols, pad int) image.Image {
+	sh := m.Image()
+	return imaging.TileC(pix, sh.Side, sh.Channels, cols, pad)
 }

@@ -213,7 +213,7 @@ func vectorApply(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writePNG(*out, imaging.Tile(pix, vae.ImageSide, *steps, 2))
+	return writePNG(*out, tile(m, pix, *steps, 2))
 }
 
 // ---- anomalies -----------------------------------------------------------------
@@ -242,7 +242,7 @@ func cmdAnomalies(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := vae.CheckImages(test, *data); err != nil {
+	if err := vae.CheckImages(test, m.Image(), *data); err != nil {
 		return usageErr{err}
 	}
 	r, err := m.RankByError(test.Floats(), *top)
@@ -250,7 +250,7 @@ func cmdAnomalies(c *cli, args []string) error {
 		return err
 	}
 	if *out != "" {
-		if err := writePNG(*out, imaging.Tile(r.Sheet(10), vae.ImageSide, 10, 2)); err != nil {
+		if err := writePNG(*out, tile(m, r.Sheet(10), 10, 2)); err != nil {
 			return err
 		}
 	}

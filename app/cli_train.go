@@ -214,12 +214,12 @@ func cmdEval(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	if test.Rows != vae.ImageSide || test.Cols != vae.ImageSide {
-		return badInput("held-out images are %dx%d; models read %dx%d", test.Rows, test.Cols, vae.ImageSide, vae.ImageSide)
+	if err := vae.CheckImages(test, m.Image(), "the held-out images"); err != nil {
+		return usageErr{err}
 	}
 	testPix := test.Floats()
-	if *limit > 0 && *limit*vae.ImageSize < len(testPix) {
-		testPix = testPix[:*limit*vae.ImageSize]
+	if *limit > 0 && *limit*m.ImageSize() < len(testPix) {
+		testPix = testPix[:*limit*m.ImageSize()]
 	}
 	ev, err := m.Evaluate(testPix, *seed, nil)
 	if err != nil {

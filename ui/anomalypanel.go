@@ -226,7 +226,7 @@ func (p *AnomalyPanel) Rank() {
 				if p.env.session.Model() != m {
 					return
 				}
-				p.Sheet.SetImage(strip(sheet, 10))
+				p.Sheet.SetImage(strip(sheet, m.Image(), 10))
 				p.worstMeans = means
 				p.setErrors(errs, d.Name)
 				p.Info.SetText(fmt.Sprintf("The %d worst of %d held-out images of %s, worst first, originals above reconstructions. Worst: #%d (a %d), %.1f nats.",
@@ -240,7 +240,7 @@ func (p *AnomalyPanel) Rank() {
 // over rows of their reconstructions), all errors ascending, and the
 // worst images' indices, worst first.
 func rankWorst(m Model, d *Data) (sheet, errs []float32, worst []int, means []float32, err error) {
-	if err := vae.CheckImages(d.Test, d.Name); err != nil {
+	if err := vae.CheckImages(d.Test, m.Image(), d.Name); err != nil {
 		return nil, nil, nil, nil, err
 	}
 	r, err := m.RankByError(d.Test.Floats(), worstShown)

@@ -17,6 +17,8 @@ import (
 // the grid need nothing more.
 type Decoder interface {
 	Latent() int
+	// Image is the shape of the images it decodes (side, 1 or 3 channels).
+	Image() vae.Shape
 	DecodeInto(dst, z []float32) error
 }
 

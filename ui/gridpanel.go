@@ -6,6 +6,8 @@ import (
 	"image/png"
 	"math"
 
+	xdraw "golang.org/x/image/draw"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -35,6 +37,8 @@ type GridPanel struct {
 	lastN  int
 	// lastSpec is the grid shown (its tiles' codes).
 	lastSpec vae.GridSpec
+	// lastShape is its images' shape.
+	lastShape vae.Shape
 	// base is the point's other coordinates the shown grid was decoded
 	// with (they matter when the latent space has more than two).
 	base []float32
@@ -116,15 +120,16 @@ func (g *GridPanel) Update() {
 			pix, err = m.Decode(pts)
 		}
 		var img image.Image
+		sh := m.Image()
 		if err == nil {
-			img = imaging.Tile(pix, imaging.Side, spec.N, 0)
+			img = imaging.TileC(pix, sh.Side, sh.Channels, spec.N, 0)
 		}
 		return func() {
 			if err != nil {
 				g.env.onErr(fmt.Errorf("latent grid: %w", err))
 				return
 			}
-			g.lastPx, g.lastN, g.lastSpec = pix, spec.N, spec
+			g.lastPx, g.lastN, g.lastSpec, g.lastShape = pix, spec.N, spec, sh
 			g.View.SetImage(img)
 		}
 	})
@@ -136,7 +141,7 @@ func (g *GridPanel) tapped(fx, fy float64) {
 	if m == nil || g.lastPx == nil || g.lastSpec.N == 0 {
 		return
 	}
-	i := cellAt(g.View.Image, fx, fy, imaging.Side, 0, g.lastSpec.N)
+	i := cellAt(g.View.Image, fx, fy, g.lastShape.Side, 0, g.lastSpec.N)
 	pts, err := g.lastSpec.Points(m.Latent())
 	if err != nil || i < 0 || i >= g.lastSpec.N*g.lastSpec.N {
 		return
@@ -150,13 +155,13 @@ func (g *GridPanel) exportPNG() {
 	if g.lastPx == nil {
 		return
 	}
-	pix, n := g.lastPx, g.lastN
+	pix, n, sh := g.lastPx, g.lastN, g.lastShape
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return
 		}
 		defer w.Close()
-		img := imaging.Tile(pix, imaging.Side, n, 0)
+		img := imaging.TileC(pix, sh.Side, sh.Channels, n, 0)
 		scale := int(math.Max(1, math.Round(800/float64(img.Bounds().Dx()))))
 		if err := png.Encode(w, upscale(img, scale)); err != nil {
 			g.env.onErr(fmt.Errorf("export %s: %w", w.URI().Path(), err))
@@ -167,17 +172,24 @@ func (g *GridPanel) exportPNG() {
 	d.Show()
 }
 
-// upscale enlarges a grey image by an integer factor, nearest neighbour.
-func upscale(src *image.Gray, k int) *image.Gray {
+// upscale enlarges an image by an integer factor, nearest neighbour: grey
+// stays grey.
+func upscale(src image.Image, k int) image.Image {
 	if k <= 1 {
 		return src
 	}
 	b := src.Bounds()
-	dst := image.NewGray(image.Rect(0, 0, b.Dx()*k, b.Dy()*k))
-	for y := 0; y < dst.Rect.Dy(); y++ {
-		for x := 0; x < dst.Rect.Dx(); x++ {
-			dst.Pix[y*dst.Stride+x] = src.Pix[(y/k)*src.Stride+x/k]
+	r := image.Rect(0, 0, b.Dx()*k, b.Dy()*k)
+	if g, ok := src.(*image.Gray); ok {
+		dst := image.NewGray(r)
+		for y := 0; y < dst.Rect.Dy(); y++ {
+			for x := 0; x < dst.Rect.Dx(); x++ {
+				dst.Pix[y*dst.Stride+x] = g.Pix[(y/k)*g.Stride+x/k]
+			}
 		}
+		return dst
 	}
+	dst := image.NewNRGBA(r)
+	xdraw.NearestNeighbor.Scale(dst, r, src, b, xdraw.Src, nil)
 	return dst
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"image"
 	"io"
 	"time"
 
@@ -33,6 +34,7 @@ type InterpPanel struct {
 	stepsLb   *widget.Label
 	env       *toolEnv
 	frames    [][]float32 // decoded path, one image per step
+	shape     vae.Shape   // the frames' image shape
 	path      []float32   // the path's codes, one per step
 	jobs      *latest
 	stopAnim  chan struct{} // non-nil while animating
@@ -121,13 +123,14 @@ func (p *InterpPanel) Update() {
 			} else {
 				p.path = path
 				p.showPath()
-				p.frames = p.frames[:0]
+				p.frames, p.shape = p.frames[:0], m.Image()
+				size := p.shape.Size()
 				for i := 0; i < steps; i++ {
-					p.frames = append(p.frames, pix[i*vae.ImageSize:(i+1)*vae.ImageSize])
+					p.frames = append(p.frames, pix[i*size:(i+1)*size])
 				}
-				p.Strip.SetImage(strip(pix, 10))
+				p.Strip.SetImage(strip(pix, p.shape, 10))
 				p.animFrame = min(p.animFrame, steps-1)
-				p.Frame.SetImage(imaging.Gray28(p.frames[p.animFrame]))
+				p.Frame.SetImage(p.frame(p.animFrame))
 				p.Info.SetText(fmt.Sprintf("%s → %s, %d steps, %s; distance %.2f", an, bn, steps, p.Mode.Selected, dist32(a, b)))
 			}
 		}
@@ -186,7 +189,7 @@ func (p *InterpPanel) ToggleAnimation() {
 					next = p.animFrame + dir
 				}
 				p.animFrame = max(0, min(next, n-1))
-				p.Frame.SetImage(imaging.Gray28(p.frames[p.animFrame]))
+				p.Frame.SetImage(p.frame(p.animFrame))
 			})
 		}
 	}()
@@ -203,6 +206,11 @@ func (p *InterpPanel) StopAnimation() {
 	p.Play.SetIcon(theme.MediaPlayIcon())
 }
 
+// frame is frame i as a picture.
+func (p *InterpPanel) frame(i int) image.Image {
+	return imaging.Picture(p.frames[i], p.shape.Side, p.shape.Channels)
+}
+
 func (p *InterpPanel) pix() []float32 {
 	var all []float32
 	for _, f := range p.frames {
@@ -215,16 +223,16 @@ func (p *InterpPanel) exportPNG() {
 	if len(p.frames) == 0 {
 		return
 	}
-	savePNGDialog(p.env, fmt.Sprintf("interpolation-%d.png", len(p.frames)), strip(p.pix(), len(p.frames)))
+	savePNGDialog(p.env, fmt.Sprintf("interpolation-%d.png", len(p.frames)), strip(p.pix(), p.shape, len(p.frames)))
 }
 
 func (p *InterpPanel) exportGIF() {
 	if len(p.frames) == 0 {
 		return
 	}
-	frames := append([][]float32(nil), p.frames...)
+	frames, sh := append([][]float32(nil), p.frames...), p.shape
 	saveDialog(p.env, fmt.Sprintf("interpolation-%d.gif", len(frames)), ".gif", func(w io.Writer) error {
-		return imaging.WriteGIF(w, frames, 8, 8, true)
+		return imaging.WriteGIFC(w, frames, sh.Side, sh.Channels, 8, 8, true)
 	})
 }
 

@@ -106,13 +106,16 @@ func (c *likelihoodCard) run(k, n int) {
 		bar.SetValue(frac)
 		what.SetText(text)
 	}, func(data *Data, err error) {
+		if err == nil {
+			err = vae.CheckImages(data.Test, m.Image(), data.Name)
+		}
 		if err != nil || ctx.Err() != nil {
 			finish(vae.Likelihood{}, "", err)
 			return
 		}
 		pix := data.Test.Floats()
-		if n > 0 && n*vae.ImageSize < len(pix) {
-			pix = pix[:n*vae.ImageSize]
+		if size := m.Image().Size(); n > 0 && n*size < len(pix) {
+			pix = pix[:n*size]
 		}
 		start, shown := time.Now(), time.Time{}
 		go func() {

@@ -6,7 +6,6 @@ import (
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
-	"vaeexplorer/vae/imaging"
 )
 
 // What the plane links to: its axes (latent dimensions or principal
@@ -110,8 +109,8 @@ func (e *Explorer) pick(i int) {
 	// The image itself, when the model's held-out set is loaded (the
 	// model stores only the codes).
 	p := e.Point
-	if d := e.data; d != nil && d.Name == m.Config().Dataset && i < d.Test.N {
-		p.PickedImage.SetImage(imaging.Gray28(d.Test.Image(i)))
+	if d := e.data; d != nil && d.Name == m.Config().Dataset && i < d.Test.N && vae.CheckImages(d.Test, m.Image(), d.Name) == nil {
+		p.PickedImage.SetImage(d.Test.Picture(i))
 		p.PickedImage.Show()
 		p.PickedLabel.SetText(fmt.Sprintf("held-out #%d, a %s; above: its reconstruction", i, name))
 	} else {

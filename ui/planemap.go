@@ -37,13 +37,14 @@ func mapPoints(lift func(x, y float64) []float32, v View, n int) []float32 {
 }
 
 // renderMap decodes the n x n cells over view v and tiles the images into
-// one grey picture, n*28 pixels square, aligned with the view.
-func renderMap(m Model, lift func(x, y float64) []float32, v View, n int) (*image.Gray, error) {
+// one picture, n*side pixels square, aligned with the view.
+func renderMap(m Model, lift func(x, y float64) []float32, v View, n int) (image.Image, error) {
 	pix, err := m.Decode(mapPoints(lift, v, n))
 	if err != nil {
 		return nil, err
 	}
-	return imaging.Tile(pix, imaging.Side, n, 0), nil
+	sh := m.Image()
+	return imaging.TileC(pix, sh.Side, sh.Channels, n, 0), nil
 }
 
 // mapControls are the choice of what the plane shows and the scatter's

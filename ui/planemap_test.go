@@ -30,7 +30,7 @@ func TestMapTilesAreTheDecodesOfTheirCellCentres(t *testing.T) {
 		want := imaging.Gray28(pix)
 		for py := 0; py < 28; py++ {
 			for px := 0; px < 28; px++ {
-				if img.GrayAt(c*28+px, r*28+py) != want.GrayAt(px, py) {
+				if img.At(c*28+px, r*28+py) != want.GrayAt(px, py) {
 					t.Fatalf("tile (%d, %d) is not the decode of its centre (%.2f, %.2f)", r, c, x, y)
 				}
 			}

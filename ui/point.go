@@ -232,7 +232,7 @@ func (e *Explorer) hover(x, y float64, in bool) {
 }
 
 // showDecoded runs on the UI goroutine with the worker's image.
-func (e *Explorer) showDecoded(img *image.Gray, z []float32) {
+func (e *Explorer) showDecoded(img image.Image, z []float32) {
 	e.Point.Decoded.SetImage(img)
 	text := "z = " + fmtVec(z)
 	if e.hoverZ != nil && slices.Equal(z, e.hoverZ) {

@@ -29,13 +29,14 @@ type SamplePanel struct {
 	Resample  *widget.Button
 	ExportBtn *widget.Button
 
-	env      *toolEnv
-	tempLb   *widget.Label
-	jobs     *latest
-	lastPix  []float32
-	lastZ    []float32 // the sheet's codes
-	lastCols int
-	box      fyne.CanvasObject
+	env       *toolEnv
+	tempLb    *widget.Label
+	jobs      *latest
+	lastPix   []float32
+	lastZ     []float32 // the sheet's codes
+	lastCols  int
+	lastShape vae.Shape
+	box       fyne.CanvasObject
 }
 
 func newSamplePanel(env *toolEnv) *SamplePanel {
@@ -105,8 +106,8 @@ func (p *SamplePanel) Update() {
 			if err != nil {
 				p.env.onErr(fmt.Errorf("samples: %w", err))
 			} else {
-				p.lastPix, p.lastZ, p.lastCols = pix, z, cols
-				p.View.SetImage(strip(pix, cols))
+				p.lastPix, p.lastZ, p.lastCols, p.lastShape = pix, z, cols, m.Image()
+				p.View.SetImage(strip(pix, p.lastShape, cols))
 			}
 		}
 	})
@@ -115,7 +116,7 @@ func (p *SamplePanel) Update() {
 // tapped moves the point to the code of the sample the user clicked.
 func (p *SamplePanel) tapped(fx, fy float64) {
 	L := p.env.session.Latent()
-	i := cellAt(p.View.Image, fx, fy, 28, 2, p.lastCols)
+	i := cellAt(p.View.Image, fx, fy, p.lastShape.Side, 2, p.lastCols)
 	if L == 0 || i < 0 || (i+1)*L > len(p.lastZ) {
 		return
 	}
@@ -127,5 +128,5 @@ func (p *SamplePanel) export() {
 		return
 	}
 	seed, temp, _, _ := p.settings()
-	savePNGDialog(p.env, fmt.Sprintf("samples-seed%d-T%.2f.png", seed, temp), strip(p.lastPix, p.lastCols))
+	savePNGDialog(p.env, fmt.Sprintf("samples-seed%d-T%.2f.png", seed, temp), strip(p.lastPix, p.lastShape, p.lastCols))
 }

@@ -187,7 +187,7 @@ func (p *sourcePicker) Code() ([]float32, string, error) {
 
 // savePNGDialog asks where to save img (scaled up to about 800 pixels
 // wide, nearest neighbour) and writes it there.
-func savePNGDialog(env *toolEnv, name string, img *image.Gray) {
+func savePNGDialog(env *toolEnv, name string, img image.Image) {
 	scale := int(math.Max(1, math.Round(800/float64(img.Bounds().Dx()))))
 	saveDialog(env, name, ".png", func(w io.Writer) error { return png.Encode(w, upscale(img, scale)) })
 }
@@ -213,11 +213,11 @@ func saveDialog(env *toolEnv, name, ext string, write func(io.Writer) error) {
 	d.Show()
 }
 
-// strip tiles decoded images (784 values each) in rows of at most cols,
-// 2 pixels apart.
-func strip(pix []float32, cols int) *image.Gray {
-	n := len(pix) / vae.ImageSize
-	return imaging.Tile(pix, imaging.Side, max(1, min(n, cols)), 2)
+// strip tiles decoded images of shape sh in rows of at most cols, 2
+// pixels apart.
+func strip(pix []float32, sh vae.Shape, cols int) image.Image {
+	n := len(pix) / sh.Size()
+	return imaging.TileC(pix, sh.Side, sh.Channels, max(1, min(n, cols)), 2)
 }
 
 // caption is a small centred label.

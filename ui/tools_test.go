@@ -41,7 +41,7 @@ func TestSampleSheetFollowsSeedTemperatureAndCount(t *testing.T) {
 	// The sheet is the decode of Sample(seed 1, 36, T=1), tiled 6x6.
 	z := vae.Sample(rand.New(rand.NewSource(1)), 36, 2, 1)
 	pix, _ := m.Decode(z)
-	want := strip(pix, 6)
+	want := strip(pix, m.Image(), 6)
 	loop.until(t, "the seed's sheet", func() bool { return p.View.Image != nil && sameImage(grey(p.View.Image), want) }, 5*time.Second)
 	loop.drain()
 	first := grey(p.View.Image)
@@ -98,7 +98,7 @@ func TestInterpolationStripEndpointsAndAnimation(t *testing.T) {
 	loop.drain()
 	a, b := h.Means[:2], []float32{3, -2}
 	ends, _ := m.Decode(append(append([]float32(nil), a...), b...))
-	if !slices.Equal(p.frames[0], ends[:vae.ImageSize]) || !slices.Equal(p.frames[6], ends[vae.ImageSize:]) {
+	if !slices.Equal(p.frames[0], ends[:m.Image().Size()]) || !slices.Equal(p.frames[6], ends[m.Image().Size():]) {
 		t.Error("the strip does not start and end at its endpoints' decodes")
 	}
 	path, _ := vae.Path(a, b, 7, true)

@@ -256,10 +256,11 @@ func (p *VectorPanel) Update() {
 				p.fail(err)
 				return
 			}
-			n := vae.ImageSize
-			p.Original.SetImage(imaging.Gray28(pix[:n]))
-			p.Edited.SetImage(imaging.Gray28(pix[n : 2*n]))
-			p.Row.SetImage(strip(pix[2*n:], 7))
+			sh := m.Image()
+			n := sh.Size()
+			p.Original.SetImage(imaging.Picture(pix[:n], sh.Side, sh.Channels))
+			p.Edited.SetImage(imaging.Picture(pix[n:2*n], sh.Side, sh.Channels))
+			p.Row.SetImage(strip(pix[2*n:], sh, 7))
 			p.Info.SetText(fmt.Sprintf("%s (|v| %.2f): %s\napplied to %s at strength %+.1f", v.Name, vae.Norm(v.Z), v.Description, name, s))
 		}
 	})
@@ -333,7 +334,7 @@ func (p *VectorPanel) ComputeFromFolders(name, from, to string) {
 				return
 			}
 			p.env.session.MarkDirty()
-			p.env.status(fmt.Sprintf("Stored vector %q (%d and %d images); save the model to keep it", name, len(a)/vae.ImageSize, len(b)/vae.ImageSize))
+			p.env.status(fmt.Sprintf("Stored vector %q (%d and %d images); save the model to keep it", name, len(a)/m.Image().Size(), len(b)/m.Image().Size()))
 			if p.env.session.Model() != m {
 				return
 			}

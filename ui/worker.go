@@ -25,7 +25,7 @@ import (
 // training step: the snapshot takes the trainer's newest published weights
 // when they are free, and runs on the worker's goroutine alone.
 type decodeWorker struct {
-	deliver func(img *image.Gray, z []float32) // runs on the UI goroutine
+	deliver func(img image.Image, z []float32) // runs on the UI goroutine
 	do      func(func())                       // runs a function there (fyne.Do)
 
 	mu      sync.Mutex
@@ -48,13 +48,13 @@ type decodeWorker struct {
 
 type decodedResult struct {
 	seq         uint64 // the request's number
-	img         *image.Gray
+	img         image.Image
 	z           []float32
 	asked       time.Time
 	interactive bool // asked for by the mouse or a slider: timed
 }
 
-func newDecodeWorker(do func(func()), deliver func(*image.Gray, []float32)) *decodeWorker {
+func newDecodeWorker(do func(func()), deliver func(image.Image, []float32)) *decodeWorker {
 	w := &decodeWorker{do: do, deliver: deliver, wake: make(chan struct{}, 1), quit: make(chan struct{}), exited: make(chan struct{})}
 	go w.loop()
 	return w
@@ -189,12 +189,13 @@ func (w *decodeWorker) loop() {
 		}
 		var r decodedResult
 		if dec != nil && len(z) == dec.Latent() {
-			if len(buf) != imaging.Side*imaging.Side {
-				buf = make([]float32, imaging.Side*imaging.Side)
+			sh := dec.Image()
+			if len(buf) != sh.Size() {
+				buf = make([]float32, sh.Size())
 			}
 			if err := dec.DecodeInto(buf, z); err == nil {
 				// A fresh image each time: Fyne keys textures by it.
-				r = decodedResult{seq: seq, img: imaging.Gray28(buf), z: z, asked: asked, interactive: inter}
+				r = decodedResult{seq: seq, img: imaging.Picture(buf, sh.Side, sh.Channels), z: z, asked: asked, interactive: inter}
 			}
 		}
 		if snap != nil && snap.Stale() {

@@ -18,11 +18,12 @@ type Analysis struct {
 	Percentile   float64
 }
 
-// Analyse encodes one image (784 values in [0, 1]) and reconstructs it.
+// Analyse encodes one image (the model's ImageSize values in [0, 1]) and
+// reconstructs it.
 // The app's dropped images and the CLI's reconstruct command use it.
 func (m *Model) Analyse(image []float32) (*Analysis, error) {
-	if len(image) != ImageSize {
-		return nil, fmt.Errorf("analyse: %d values, want one %dx%d image", len(image), ImageSide, ImageSide)
+	if len(image) != m.size {
+		return nil, fmt.Errorf("analyse: %d values, want one %s image", len(image), m.shape)
 	}
 	mean, logvar, err := m.Encode(image)
 	if err != nil {
@@ -49,9 +50,11 @@ type Ranking struct {
 	Sorted []float32 // the same errors, ascending
 	Worst  []int     // indices of the worst images, worst first
 	// Images and Recons hold the worst images and their reconstructions
-	// (from their latent means), in Worst's order, 784 values each; Means
+	// (from their latent means), in Worst's order, Size values each; Means
 	// their latent means (Latent values each).
 	Images, Recons, Means []float32
+	// Size is the number of values in one image.
+	Size int
 }
 
 // RankByError measures every image's reconstruction error and keeps the
@@ -67,10 +70,10 @@ func (m *Model) RankByError(images []float32, top int) (*Ranking, error) {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return errs[order[a]] > errs[order[b]] })
-	r := &Ranking{Errors: errs, Sorted: slices.Clone(errs), Worst: order[:min(max(top, 0), len(order))]}
+	r := &Ranking{Errors: errs, Sorted: slices.Clone(errs), Worst: order[:min(max(top, 0), len(order))], Size: m.size}
 	slices.Sort(r.Sorted)
 	for _, i := range r.Worst {
-		r.Images = append(r.Images, images[i*ImageSize:(i+1)*ImageSize]...)
+		r.Images = append(r.Images, images[i*m.size:(i+1)*m.size]...)
 	}
 	if len(r.Worst) > 0 {
 		mean, _, err := m.Encode(r.Images)
@@ -101,8 +104,8 @@ func (r *Ranking) Sheet(cols int) []float32 {
 	for k := 0; k < n; k += cols {
 		c := min(cols, n-k)
 		for _, src := range [][]float32{r.Images, r.Recons} {
-			sheet = append(sheet, src[k*ImageSize:(k+c)*ImageSize]...)
-			sheet = append(sheet, make([]float32, (cols-c)*ImageSize)...)
+			sheet = append(sheet, src[k*r.Size:(k+c)*r.Size]...)
+			sheet = append(sheet, make([]float32, (cols-c)*r.Size)...)
 		}
 	}
 	return sheet

@@ -20,7 +20,7 @@ func TestAnalyseAndRankAgreeWithTheModel(t *testing.T) {
 	if err := m.MeasureHeldOut(set); err != nil {
 		t.Fatal(err)
 	}
-	img := pix[5*ImageSize : 6*ImageSize]
+	img := pix[5*mnistSize : 6*mnistSize]
 	a, err := m.Analyse(img)
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +34,7 @@ func TestAnalyseAndRankAgreeWithTheModel(t *testing.T) {
 	if a.Percentile != m.HeldOut().Percentile(errs[0]) || math.IsNaN(a.Percentile) {
 		t.Fatalf("percentile %v", a.Percentile)
 	}
-	if _, err := m.Analyse(pix[:2*ImageSize]); err == nil {
+	if _, err := m.Analyse(pix[:2*mnistSize]); err == nil {
 		t.Fatal("two images analysed as one")
 	}
 
@@ -50,7 +50,7 @@ func TestAnalyseAndRankAgreeWithTheModel(t *testing.T) {
 		if k > 0 && all[i] > all[r.Worst[k-1]] {
 			t.Fatal("the worst are not in decreasing order")
 		}
-		if !slices.Equal(r.Images[k*ImageSize:(k+1)*ImageSize], pix[i*ImageSize:(i+1)*ImageSize]) {
+		if !slices.Equal(r.Images[k*mnistSize:(k+1)*mnistSize], pix[i*mnistSize:(i+1)*mnistSize]) {
 			t.Fatalf("worst image %d is not image %d", k, i)
 		}
 	}
@@ -60,10 +60,10 @@ func TestAnalyseAndRankAgreeWithTheModel(t *testing.T) {
 	// The sheet: rows of 5 originals over their reconstructions, the short
 	// last row padded.
 	sheet := r.Sheet(5)
-	if len(sheet) != 4*5*ImageSize {
-		t.Fatalf("sheet of %d images, want 20", len(sheet)/ImageSize)
+	if len(sheet) != 4*5*mnistSize {
+		t.Fatalf("sheet of %d images, want 20", len(sheet)/mnistSize)
 	}
-	if !slices.Equal(sheet[5*ImageSize:6*ImageSize], r.Recons[:ImageSize]) || slices.Max(sheet[len(sheet)-ImageSize:]) != 0 {
+	if !slices.Equal(sheet[5*mnistSize:6*mnistSize], r.Recons[:mnistSize]) || slices.Max(sheet[len(sheet)-mnistSize:]) != 0 {
 		t.Fatal("the sheet's second row is not the first reconstructions, or the padding is not blank")
 	}
 }

@@ -53,8 +53,8 @@ func (m *Model) Augment(ctx context.Context, set *dataset.Set, opt AugmentOption
 	if set == nil || set.N == 0 {
 		return nil, errors.New("augmentation needs labelled images to start from")
 	}
-	if set.Rows != ImageSide || set.Cols != ImageSide {
-		return nil, fmt.Errorf("images are %dx%d; the model works on %dx%d", set.Rows, set.Cols, ImageSide, ImageSide)
+	if err := CheckImages(set, m.shape, "the images to start from"); err != nil {
+		return nil, err
 	}
 	var seen [256]bool
 	classes := 0
@@ -75,19 +75,20 @@ func (m *Model) Augment(ctx context.Context, set *dataset.Set, opt AugmentOption
 	}
 	z, labels := augmentCodes(means, set.Labels, L, opt)
 	total := len(labels)
-	out := &dataset.Images{N: total, Rows: ImageSide, Cols: ImageSide, Pix: make([]uint8, total*ImageSize)}
+	sh, size := m.shape, m.size
+	out := &dataset.Images{N: total, Rows: sh.Side, Cols: sh.Side, Channels: sh.Channels, Pix: make([]uint8, total*size)}
 	const chunk = 256
-	buf := make([]float32, chunk*ImageSize)
+	buf := make([]float32, chunk*size)
 	for k := 0; k < total; k += chunk {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		n := min(chunk, total-k)
-		if err := m.DecodeInto(buf[:n*ImageSize], z[k*L:(k+n)*L]); err != nil {
+		if err := m.DecodeInto(buf[:n*size], z[k*L:(k+n)*L]); err != nil {
 			return nil, err
 		}
-		for i, v := range buf[:n*ImageSize] {
-			out.Pix[k*ImageSize+i] = uint8(math.Round(float64(min(max(v, 0), 1)) * 255))
+		for i, v := range buf[:n*size] {
+			out.Pix[k*size+i] = uint8(math.Round(float64(min(max(v, 0), 1)) * 255))
 		}
 		if progress != nil {
 			progress(k+n, total)

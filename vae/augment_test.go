@@ -132,9 +132,9 @@ func TestAugmentJitterZeroSigmaReconstructs(t *testing.T) {
 				continue
 			}
 			found = true
-			for j := 0; j < ImageSize; j++ {
-				want := uint8(math.Round(float64(recon[i*ImageSize+j]) * 255))
-				if d := int(gen.Pix[k*ImageSize+j]) - int(want); d < -1 || d > 1 {
+			for j := 0; j < mnistSize; j++ {
+				want := uint8(math.Round(float64(recon[i*mnistSize+j]) * 255))
+				if d := int(gen.Pix[k*mnistSize+j]) - int(want); d < -1 || d > 1 {
 					found = false
 					break
 				}

@@ -70,7 +70,7 @@ func BenchmarkDecodeOne(b *testing.B) {
 
 func benchDecodeOne(b *testing.B, arch string) {
 	m := benchModel(b, arch)
-	dst := make([]float32, ImageSize)
+	dst := make([]float32, mnistSize)
 	z := []float32{0.5, -0.25}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -100,7 +100,7 @@ func benchGrid30(b *testing.B, arch string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		imaging.Tile(pix, ImageSide, 30, 0)
+		imaging.Tile(pix, mnistSide, 30, 0)
 	}
 	b.ReportMetric(float64(b.Elapsed())/float64(b.N)/1e6, "ms/grid")
 }

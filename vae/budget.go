@@ -25,10 +25,13 @@ func (c Config) TrainingBytes() int64 {
 		}
 		params += n
 	}
-	perImage := int64(4 * (8*c.Hidden + 5*ImageSize))
+	size := int64(c.Image().Size())
+	perImage := 4 * (8*int64(c.Hidden) + 5*size)
 	const factor = 13
 	if c.Arch == ArchConv {
-		perImage = 580<<10 + int64(4*8*c.Hidden)
+		// Measured at 28x28x1 (784 values); the activations grow with the
+		// image.
+		perImage = (580<<10)*size/784 + int64(4*8*c.Hidden)
 	}
 	return 60<<20 + params*4*factor + int64(c.Batch)*perImage
 }

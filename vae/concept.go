@@ -83,14 +83,28 @@ const (
 	AttrWidth     = "width"     // horizontal spread of the ink
 )
 
-// Attribute measures attr on a 28x28 image.
+// Attribute measures attr on a 28x28 grey image.
 func Attribute(attr string, pix []float32) (float64, error) {
+	return AttributeOf(attr, pix, DefaultShape)
+}
+
+// AttributeOf measures attr on an image of shape sh; in a colour image a
+// pixel's "ink" is the mean of its channels.
+func AttributeOf(attr string, pix []float32, sh Shape) (float64, error) {
+	S, C := sh.Side, sh.Channels
+	ink := func(p int) float64 {
+		v := 0.0
+		for _, c := range pix[p*C : (p+1)*C] {
+			v += float64(c)
+		}
+		return v / float64(C)
+	}
 	var m, mx, my float64
-	for i, v := range pix {
-		x, y := float64(i%ImageSide), float64(i/ImageSide)
-		m += float64(v)
-		mx += float64(v) * x
-		my += float64(v) * y
+	for p := range S * S {
+		v, x, y := ink(p), float64(p%S), float64(p/S)
+		m += v
+		mx += v * x
+		my += v * y
 	}
 	if attr == AttrThickness {
 		return m, nil
@@ -100,11 +114,11 @@ func Attribute(attr string, pix []float32) (float64, error) {
 	}
 	mx, my = mx/m, my/m
 	var mu20, mu11, mu02 float64
-	for i, v := range pix {
-		dx, dy := float64(i%ImageSide)-mx, float64(i/ImageSide)-my
-		mu20 += float64(v) * dx * dx
-		mu11 += float64(v) * dx * dy
-		mu02 += float64(v) * dy * dy
+	for p := range S * S {
+		v, dx, dy := ink(p), float64(p%S)-mx, float64(p/S)-my
+		mu20 += v * dx * dx
+		mu11 += v * dx * dy
+		mu02 += v * dy * dy
 	}
 	switch attr {
 	case AttrSlant:
@@ -122,7 +136,7 @@ func Attribute(attr string, pix []float32) (float64, error) {
 // AttributeVector measures attr on every image of set and returns the
 // mean latent code of the top quarter minus that of the bottom quarter.
 func (m *Model) AttributeVector(attr string, set *dataset.Set) (Vector, error) {
-	if err := CheckImages(set, "the dataset"); err != nil {
+	if err := CheckImages(set, m.shape, "the dataset"); err != nil {
 		return Vector{}, err
 	}
 	if set.N < 8 {
@@ -133,10 +147,10 @@ func (m *Model) AttributeVector(attr string, set *dataset.Set) (Vector, error) {
 		v float64
 	}
 	s := make([]scored, set.N)
-	pix := make([]float32, ImageSize)
+	pix := make([]float32, m.size)
 	for i := range s {
 		set.ImageInto(i, pix)
-		v, err := Attribute(attr, pix)
+		v, err := AttributeOf(attr, pix, m.shape)
 		if err != nil {
 			return Vector{}, err
 		}
@@ -145,7 +159,7 @@ func (m *Model) AttributeVector(attr string, set *dataset.Set) (Vector, error) {
 	sort.Slice(s, func(a, b int) bool { return s[a].v < s[b].v })
 	q := set.N / 4
 	codes := func(part []scored) ([]float32, error) {
-		imgs := make([]float32, 0, len(part)*ImageSize)
+		imgs := make([]float32, 0, len(part)*m.size)
 		for _, p := range part {
 			imgs = append(imgs, set.Image(p.i)...)
 		}
@@ -168,7 +182,7 @@ func (m *Model) AttributeVector(attr string, set *dataset.Set) (Vector, error) {
 }
 
 // FolderVector is the difference of the mean codes of two sets of images
-// (each 784 values per image): from the "from" images towards the "to"
+// (each the model's ImageSize values per image): from the "from" images towards the "to"
 // images, named name.
 func (m *Model) FolderVector(name string, from, to []float32) (Vector, error) {
 	a, _, err := m.Encode(to)
@@ -183,5 +197,5 @@ func (m *Model) FolderVector(name string, from, to []float32) (Vector, error) {
 	if err != nil {
 		return Vector{}, err
 	}
-	return Vector{Name: name, Description: fmt.Sprintf("mean code of %d images minus that of %d", len(to)/ImageSize, len(from)/ImageSize), Z: z}, nil
+	return Vector{Name: name, Description: fmt.Sprintf("mean code of %d images minus that of %d", len(to)/m.size, len(from)/m.size), Z: z}, nil
 }

@@ -10,11 +10,11 @@ import (
 
 func TestAttributesMeasureWhatTheySay(t *testing.T) {
 	line := func(thick int, lean float64) []float32 {
-		pix := make([]float32, ImageSize)
+		pix := make([]float32, mnistSize)
 		for y := 4; y < 24; y++ {
 			cx := 14 + lean*float64(14-y) // lean > 0: the top is to the right
 			for x := int(cx) - thick/2; x <= int(cx)+thick/2; x++ {
-				pix[y*ImageSide+x] = 1
+				pix[y*mnistSide+x] = 1
 			}
 		}
 		return pix

@@ -6,20 +6,40 @@ import (
 	"math"
 )
 
-// Image geometry: every model reads and writes 28x28 grey images, flattened
-// row by row into 784 values in [0,1].
+// Image shapes. A model reads and writes square images of Side x Side
+// pixels with Channels values each (1: grey, 3: RGB), flattened row by row
+// with the channels of a pixel together (channels last), values in [0,1].
+// MNIST's 28x28 grey is the default and what configurations and
+// checkpoints without a shape mean.
 const (
-	ImageSide = 28
-	ImageSize = ImageSide * ImageSide
+	DefaultSide     = 28
+	DefaultChannels = 1
+	MinSide         = 8
+	MaxSide         = 128
 )
+
+// Shape is an image shape: side and channels.
+type Shape struct {
+	Side, Channels int
+}
+
+// Size is the number of values in one image.
+func (s Shape) Size() int { return s.Side * s.Side * s.Channels }
+
+// String is "28x28x1".
+func (s Shape) String() string { return fmt.Sprintf("%dx%dx%d", s.Side, s.Side, s.Channels) }
+
+// DefaultShape is MNIST's 28x28 grey.
+var DefaultShape = Shape{DefaultSide, DefaultChannels}
 
 // Architectures.
 const (
 	ArchMLP = "mlp" // 784 -> H (ReLU) -> (mean, logvar); L -> H (ReLU) -> 784
-	// ArchConv is the seed article's convolutional VAE: 28x28x1 -> conv 32
-	// (3x3, stride 2) -> conv 64 (stride 2) -> 7x7x64 -> H (ReLU) ->
-	// (mean, logvar); L -> 7x7x64 (ReLU) -> transposed conv 32 -> transposed
-	// conv 1 -> 28x28 logits. ReLU after every hidden layer.
+	// ArchConv is the seed article's convolutional VAE, for any side S
+	// divisible by 4 and C channels: SxSxC -> conv 32 (3x3, stride 2) ->
+	// conv 64 (stride 2) -> S/4xS/4x64 -> H (ReLU) -> (mean, logvar);
+	// L -> S/4xS/4x64 (ReLU) -> transposed conv 32 -> transposed conv C ->
+	// SxSxC logits. ReLU after every hidden layer.
 	ArchConv = "conv"
 )
 
@@ -29,14 +49,15 @@ const (
 	convC2 = 64
 )
 
-// convGeoms are the conv architecture's layer geometries: the encoder's two
-// convolutions, the 7x7 map between them and the fully connected layers
-// (as e2's output), and the decoder's two transposed convolutions.
-func convGeoms() (e1, e2 convGeom, mid int, d1, d2 convGeom) {
-	e1 = newConvGeom(ImageSide, ImageSide, 1, 3, 2, 1)     // 28x28x1 -> 14x14x32
-	e2 = newConvGeom(e1.Ho, e1.Wo, convC1, 3, 2, 1)        // 14x14x32 -> 7x7x64
-	d1, _ = newConvTGeom(e2.Ho, e2.Wo, convC1, 3, 2, 1, 1) // 7x7x64 -> 14x14x32
-	d2, _ = newConvTGeom(d1.H, d1.W, 1, 3, 2, 1, 1)        // 14x14x32 -> 28x28x1
+// convGeoms are the conv architecture's layer geometries for images of
+// shape sh (side divisible by 4): the encoder's two convolutions, the
+// S/4 x S/4 map between them and the fully connected layers (as e2's
+// output), and the decoder's two transposed convolutions.
+func convGeoms(sh Shape) (e1, e2 convGeom, mid int, d1, d2 convGeom) {
+	e1 = newConvGeom(sh.Side, sh.Side, sh.Channels, 3, 2, 1)  // 28x28x1 -> 14x14x32
+	e2 = newConvGeom(e1.Ho, e1.Wo, convC1, 3, 2, 1)           // 14x14x32 -> 7x7x64
+	d1, _ = newConvTGeom(e2.Ho, e2.Wo, convC1, 3, 2, 1, 1)    // 7x7x64 -> 14x14x32
+	d2, _ = newConvTGeom(d1.H, d1.W, sh.Channels, 3, 2, 1, 1) // 14x14x32 -> 28x28x1
 	return e1, e2, e2.patches() * convC2, d1, d2
 }
 
@@ -81,6 +102,33 @@ type Config struct {
 	// Dataset names what the model was trained on ("mnist", a folder, ...);
 	// informational.
 	Dataset string `json:"dataset,omitempty"`
+	// Side and Channels are the image shape (0: DefaultSide,
+	// DefaultChannels, as in files written before shapes existed).
+	Side     int `json:"side,omitempty"`
+	Channels int `json:"channels,omitempty"`
+}
+
+// Image is the image shape the model reads and writes.
+func (c Config) Image() Shape {
+	s := Shape{c.Side, c.Channels}
+	if s.Side == 0 {
+		s.Side = DefaultSide
+	}
+	if s.Channels == 0 {
+		s.Channels = DefaultChannels
+	}
+	return s
+}
+
+// WithImage returns c set to read and write images of shape s (the
+// default shape is stored as zeros, so configurations that never chose one
+// compare equal).
+func (c Config) WithImage(s Shape) Config {
+	c.Side, c.Channels = s.Side, s.Channels
+	if s == DefaultShape {
+		c.Side, c.Channels = 0, 0
+	}
+	return c
 }
 
 // DefaultConfig is the default model: mlp 784-512-2, BCE, beta 1, Adam 1e-3,
@@ -120,7 +168,23 @@ func (c Config) Validate() error {
 	if c.Epochs < 0 {
 		errs = append(errs, fmt.Errorf("epochs %d is negative", c.Epochs))
 	}
+	if err := c.Image().check(c.Arch); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// check says what is wrong with s as the image shape of an architecture.
+func (s Shape) check(arch string) error {
+	switch {
+	case s.Side < MinSide || s.Side > MaxSide:
+		return fmt.Errorf("image side %d out of range %d..%d", s.Side, MinSide, MaxSide)
+	case s.Channels != 1 && s.Channels != 3:
+		return fmt.Errorf("%d channels: images have 1 (grey) or 3 (colour)", s.Channels)
+	case arch == ArchConv && s.Side%4 != 0:
+		return fmt.Errorf("image side %d: the conv architecture needs a side divisible by 4 (e.g. %d or %d)", s.Side, s.Side/4*4, s.Side/4*4+4)
+	}
+	return nil
 }
 
 // betaAt is the KL weight during epoch (0-based) with linear warm-up: it
@@ -141,10 +205,16 @@ func (c Config) lrAt(step, total int) float64 {
 }
 
 // Shape describes the layers in a few characters: "mlp 784-512-2",
-// "conv 32c-64c-128-2" (convolution channels, hidden width, latent size).
+// "conv 32c-64c-128-2" (convolution channels, hidden width, latent size),
+// with the image shape after them when it is not 28x28x1
+// ("conv 32c-64c-128-2 on 32x32x3").
 func (c Config) Shape() string {
+	s := fmt.Sprintf("%s %d-%d-%d", c.Arch, c.Image().Size(), c.Hidden, c.Latent)
 	if c.Arch == ArchConv {
-		return fmt.Sprintf("conv %dc-%dc-%d-%d", convC1, convC2, c.Hidden, c.Latent)
+		s = fmt.Sprintf("conv %dc-%dc-%d-%d", convC1, convC2, c.Hidden, c.Latent)
 	}
-	return fmt.Sprintf("%s %d-%d-%d", c.Arch, ImageSize, c.Hidden, c.Latent)
+	if c.Image() != DefaultShape {
+		s += " on " + c.Image().String()
+	}
+	return s
 }

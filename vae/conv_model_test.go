@@ -69,7 +69,7 @@ func TestConvTrainingLearnsCodes(t *testing.T) {
 		t.Errorf("held-out -ELBO %.1f, %.1f, %.1f: want a fall of 20 nats or more (real MNIST: %v)", h[0].TestELBO, h[1].TestELBO, h[2].TestELBO, real)
 	}
 	const n = 200
-	x := test.Images.Floats()[:n*ImageSize]
+	x := test.Images.Floats()[:n*mnistSize]
 	mu, _, err := m.Encode(x)
 	if err != nil {
 		t.Fatal(err)
@@ -80,9 +80,9 @@ func TestConvTrainingLearnsCodes(t *testing.T) {
 	}
 	bce := func(i, j int) float64 { // image i against the reconstruction of j
 		var s float64
-		for k := 0; k < ImageSize; k++ {
-			p := min(max(float64(rec[j*ImageSize+k]), 1e-6), 1-1e-6)
-			v := float64(x[i*ImageSize+k])
+		for k := 0; k < mnistSize; k++ {
+			p := min(max(float64(rec[j*mnistSize+k]), 1e-6), 1-1e-6)
+			v := float64(x[i*mnistSize+k])
 			s -= v*math.Log(p) + (1-v)*math.Log(1-p)
 		}
 		return s
@@ -133,17 +133,17 @@ func TestConvSaveLoadEncodeDecode(t *testing.T) {
 	for i := 0; i < 11; i++ {
 		one, _ := l.Decode(z[3*i : 3*i+3])
 		for j, v := range one {
-			if d := math.Abs(float64(v - x1[i*ImageSize+j])); d > 1e-5 {
-				t.Fatalf("point %d pixel %d: alone %v, in a batch %v", i, j, v, x1[i*ImageSize+j])
+			if d := math.Abs(float64(v - x1[i*mnistSize+j])); d > 1e-5 {
+				t.Fatalf("point %d pixel %d: alone %v, in a batch %v", i, j, v, x1[i*mnistSize+j])
 			}
 		}
 	}
-	imgs := test.Images.Floats()[:9*ImageSize]
+	imgs := test.Images.Floats()[:9*mnistSize]
 	mu, lv, err := l.Encode(imgs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mu1, lv1, _ := l.Encode(imgs[:ImageSize])
+	mu1, lv1, _ := l.Encode(imgs[:mnistSize])
 	if len(mu) != 27 || len(lv) != 27 || math.Abs(float64(mu[0]-mu1[0])) > 1e-5 || math.Abs(float64(lv[2]-lv1[2])) > 1e-5 {
 		t.Errorf("encode: batch %v / %v, alone %v / %v", mu[:3], lv[:3], mu1, lv1)
 	}

@@ -45,6 +45,10 @@ func randomConvCases(rng *rand.Rand, count int) []convCase {
 	return cs
 }
 
+func tensorOf(data []float32, shape ...int) *tensor.Dense {
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data))
+}
+
 func randSlice(rng *rand.Rand, n int) []float32 {
 	s := make([]float32, n)
 	for i := range s {
@@ -203,6 +207,13 @@ func TestConvGradientsMatchFiniteDifferences(t *testing.T) {
 
 func checkConvGrad(t *testing.T, rng *rand.Rand, c convCase, transposed, relu bool) {
 	t.Helper()
+	checkConvGradSampled(t, rng, c, transposed, relu, 0)
+}
+
+// checkConvGradSampled is checkConvGrad on sample random entries of each
+// gradient (all of them when sample is 0).
+func checkConvGradSampled(t *testing.T, rng *rand.Rand, c convCase, transposed, relu bool, sample int) {
+	t.Helper()
 	op, xLen, wr, wc := layerOp(t, c, transposed, relu)
 	x, wt, b := randSlice(rng, c.n*xLen), randSlice(rng, wr*wc), randSlice(rng, c.cout)
 	ref := refConv
@@ -246,7 +257,15 @@ func checkConvGrad(t *testing.T, rng *rand.Rand, c convCase, transposed, relu bo
 		data []float32
 	}{{"x", x}, {"w", wt}, {"b", b}} {
 		an := f32(grads[k].Value())
-		for i := range p.data {
+		entries := make([]int, len(p.data))
+		for i := range entries {
+			entries[i] = i
+		}
+		if sample > 0 && sample < len(entries) {
+			rng.Shuffle(len(entries), func(a, b int) { entries[a], entries[b] = entries[b], entries[a] })
+			entries = entries[:sample]
+		}
+		for _, i := range entries {
 			old := p.data[i]
 			const h = 1e-2
 			p.data[i] = old + h

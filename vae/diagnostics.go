@@ -67,15 +67,25 @@ func ActiveUnits(activity []float64) int {
 	return k
 }
 
-// CheckImages says, naming the data, when a dataset's images are not the
-// 28x28 the models read (other sizes would be taken as several images
-// each).
-func CheckImages(s *dataset.Set, what string) error {
+// CheckImages says, naming the data, when a dataset's images are not of
+// the shape a model reads (other shapes would be taken as several images
+// each, or parts of one).
+func CheckImages(s *dataset.Set, sh Shape, what string) error {
 	if s == nil || s.N == 0 {
 		return fmt.Errorf("%s holds no images", what)
 	}
-	if s.Rows != ImageSide || s.Cols != ImageSide {
-		return fmt.Errorf("%s: images are %dx%d; the models read %dx%d images", what, s.Rows, s.Cols, ImageSide, ImageSide)
+	if s.Rows != sh.Side || s.Cols != sh.Side || s.Depth() != sh.Channels {
+		return fmt.Errorf("%s: images are %s; the model reads %s images (train a model for this shape, or choose data of that shape)",
+			what, s.Shape(), ShapeName(sh))
 	}
 	return nil
+}
+
+// ShapeName is a shape as dataset.Images.Shape writes it: "28x28" for
+// grey, "32x32x3" for colour.
+func ShapeName(sh Shape) string {
+	if sh.Channels == 1 {
+		return fmt.Sprintf("%dx%d", sh.Side, sh.Side)
+	}
+	return sh.String()
 }

@@ -95,7 +95,8 @@ func buildNetBLAS(kind netKind, cfg Config, p *Params, batch int, bl blas.Float3
 		op.bl = bl
 		return apply(name, op, x)
 	}
-	e1, e2, _, d1, d2 := convGeoms()
+	sh := cfg.Image()
+	e1, e2, _, d1, d2 := convGeoms(sh)
 	encode := func(x *G.Node) (err error) {
 		h := x
 		if cfg.Arch == ArchConv {
@@ -134,7 +135,7 @@ func buildNetBLAS(kind netKind, cfg Config, p *Params, batch int, bl blas.Float3
 	var err error
 	switch kind {
 	case netEncode:
-		n.x = input("x", &n.xBuf, ImageSize)
+		n.x = input("x", &n.xBuf, sh.Size())
 		err = encode(n.x)
 	case netDecode:
 		n.z = input("z", &n.zBuf, cfg.Latent)
@@ -142,7 +143,7 @@ func buildNetBLAS(kind netKind, cfg Config, p *Params, batch int, bl blas.Float3
 			n.image, err = G.ApplyOp(imageOp{newBase("vae.image"), cfg.Loss == LossBCE}, n.logits)
 		}
 	case netTrain, netEval:
-		n.x = input("x", &n.xBuf, ImageSize)
+		n.x = input("x", &n.xBuf, sh.Size())
 		n.eps = input("eps", &n.epsBuf, cfg.Latent)
 		if err = encode(n.x); err != nil {
 			break

@@ -132,8 +132,8 @@ func TestDecodeBatchMatchesOneByOne(t *testing.T) {
 	for i := 0; i < 75; i++ {
 		one, _ := m.Decode(z[2*i : 2*i+2])
 		for j, v := range one {
-			if d := math.Abs(float64(v - all[i*ImageSize+j])); d > 1e-5 {
-				t.Fatalf("point %d pixel %d: alone %v, in a batch %v", i, j, v, all[i*ImageSize+j])
+			if d := math.Abs(float64(v - all[i*mnistSize+j])); d > 1e-5 {
+				t.Fatalf("point %d pixel %d: alone %v, in a batch %v", i, j, v, all[i*mnistSize+j])
 			}
 		}
 	}

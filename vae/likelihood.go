@@ -39,18 +39,18 @@ func (m *Model) LogLikelihood(ctx context.Context, images []float32, k int, seed
 	if k < 1 {
 		return Likelihood{}, fmt.Errorf("log-likelihood: %d samples per image; it takes at least 1", k)
 	}
-	if len(images)%ImageSize != 0 || len(images) == 0 {
+	if len(images)%m.size != 0 || len(images) == 0 {
 		return Likelihood{}, fmt.Errorf("log-likelihood: %w (%d values)", errShape, len(images))
 	}
 	mean, logvar, err := m.Encode(images)
 	if err != nil {
 		return Likelihood{}, err
 	}
-	n, L := len(images)/ImageSize, m.cfg.Latent
+	n, L := len(images)/m.size, m.cfg.Latent
 	est := iwEstimator{k: k, per: make([]float64, n)}
 	rng := rand.New(rand.NewSource(seed))
-	x := make([]float32, likelihoodRows*ImageSize)
-	scratch := make([]float32, likelihoodRows*ImageSize)
+	x := make([]float32, likelihoodRows*m.size)
+	scratch := make([]float32, likelihoodRows*m.size)
 	rec := make([]float32, likelihoodRows)
 	z := make([]float32, likelihoodRows*L)
 	prior := make([]float64, likelihoodRows) // log p(z) - log q(z|x) per row
@@ -62,7 +62,7 @@ func (m *Model) LogLikelihood(ctx context.Context, images []float32, k int, seed
 		b := min(likelihoodRows, total-row)
 		for r := 0; r < b; r++ {
 			img := (row + r) / k
-			copy(x[r*ImageSize:(r+1)*ImageSize], images[img*ImageSize:(img+1)*ImageSize])
+			copy(x[r*m.size:(r+1)*m.size], images[img*m.size:(img+1)*m.size])
 			var lw float64
 			for d := 0; d < L; d++ {
 				eps := rng.NormFloat64()
@@ -104,13 +104,13 @@ func (m *Model) decodeRec(z, x, scratch, rec []float32, b int) error {
 	}
 	logits := nodeData(nt.logits)
 	if m.cfg.Loss == LossBCE {
-		bceRows(logits, x, scratch, rec, b, ImageSize)
+		bceRows(logits, x, scratch, rec, b, m.size)
 		return nil
 	}
 	for r := 0; r < b; r++ {
 		var s float32
-		for j, l := range logits[r*ImageSize : (r+1)*ImageSize] {
-			d := l - x[r*ImageSize+j]
+		for j, l := range logits[r*m.size : (r+1)*m.size] {
+			d := l - x[r*m.size+j]
 			s += d * d
 		}
 		rec[r] = s

@@ -14,7 +14,7 @@ func likelihoodModel(t *testing.T) (*Model, []float32) {
 	cfg := DefaultConfig()
 	cfg.Hidden, cfg.Epochs = 24, 3
 	m, _ := trainModel(t, cfg, train, test)
-	return m, test.Floats()[:60*ImageSize]
+	return m, test.Floats()[:60*mnistSize]
 }
 
 // bruteForceNLL is -log (1/k) sum_k w_k for each image, the weights
@@ -26,11 +26,11 @@ func bruteForceNLL(t *testing.T, m *Model, images []float32, k int, seed int64) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	L, n := m.Latent(), len(images)/ImageSize
+	L, n := m.Latent(), len(images)/mnistSize
 	rng := rand.New(rand.NewSource(seed))
 	out := make([]float64, n)
 	for i := range n {
-		x := images[i*ImageSize : (i+1)*ImageSize]
+		x := images[i*mnistSize : (i+1)*mnistSize]
 		var sum float64
 		for range k {
 			z := make([]float32, L)
@@ -61,7 +61,7 @@ func bruteForceNLL(t *testing.T, m *Model, images []float32, k int, seed int64) 
 
 func TestLogLikelihoodEqualsBruteForce(t *testing.T) {
 	m, images := likelihoodModel(t)
-	images = images[:12*ImageSize]
+	images = images[:12*mnistSize]
 	for _, k := range []int{1, 3, 30} {
 		got, err := m.LogLikelihood(context.Background(), images, k, 7, nil)
 		if err != nil {

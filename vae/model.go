@@ -21,6 +21,10 @@ import (
 // decodes from a DecoderSnapshot, which waits for none of this.
 type Model struct {
 	cfg Config
+	// shape is cfg's image shape (fixed for the model's life); size the
+	// values in one image.
+	shape Shape
+	size  int
 
 	mu     sync.Mutex
 	params *Params
@@ -85,8 +89,15 @@ func NewModel(cfg Config) (*Model, error) {
 }
 
 func newModel(cfg Config, p *Params) *Model {
-	return &Model{cfg: cfg, params: p, nets: map[netKey]*net{}}
+	sh := cfg.Image()
+	return &Model{cfg: cfg, shape: sh, size: sh.Size(), params: p, nets: map[netKey]*net{}}
 }
+
+// Image is the shape of the images the model reads and writes.
+func (m *Model) Image() Shape { return m.shape }
+
+// ImageSize is the number of values in one of the model's images.
+func (m *Model) ImageSize() int { return m.size }
 
 // Config returns the model's configuration.
 func (m *Model) Config() Config {
@@ -106,7 +117,7 @@ const maxHeldOutPoints = 5000
 // the anomaly score need: up to maxHeldOutPoints latent means with labels,
 // and the sorted reconstruction errors of the whole set.
 func (m *Model) MeasureHeldOut(test *dataset.Set) error {
-	if err := CheckImages(test, "the held-out set"); err != nil {
+	if err := CheckImages(test, m.shape, "the held-out set"); err != nil {
 		return err
 	}
 	return m.measureHeldOut(test.Floats(), test.Labels)
@@ -119,7 +130,7 @@ func (m *Model) measureHeldOut(pix []float32, labels []uint8) error {
 	}
 	slices.Sort(errs)
 	k := min(len(labels), maxHeldOutPoints)
-	mean, logvar, err := m.Encode(pix[:k*ImageSize])
+	mean, logvar, err := m.Encode(pix[:k*m.size])
 	if err != nil {
 		return err
 	}
@@ -224,10 +235,10 @@ var errShape = errors.New("input length is not a whole number of rows")
 // Encode maps images (n x 784, values in [0,1]) to the means and
 // log-variances of their latent Gaussians (n x Latent each).
 func (m *Model) Encode(images []float32) (mean, logvar []float32, err error) {
-	if len(images)%ImageSize != 0 {
-		return nil, nil, fmt.Errorf("encode: %w (%d values, rows of %d)", errShape, len(images), ImageSize)
+	if len(images)%m.size != 0 {
+		return nil, nil, fmt.Errorf("encode: %w (%d values, rows of %d)", errShape, len(images), m.size)
 	}
-	n, L := len(images)/ImageSize, m.cfg.Latent
+	n, L := len(images)/m.size, m.cfg.Latent
 	mean, logvar = make([]float32, n*L), make([]float32, n*L)
 	err = forChunks(n, func(off, b int) error {
 		m.mu.Lock()
@@ -236,7 +247,7 @@ func (m *Model) Encode(images []float32) (mean, logvar []float32, err error) {
 		if err != nil {
 			return err
 		}
-		copy(nt.xBuf, images[off*ImageSize:(off+b)*ImageSize])
+		copy(nt.xBuf, images[off*m.size:(off+b)*m.size])
 		if err := nt.run(); err != nil {
 			return fmt.Errorf("encode: %w", err)
 		}
@@ -254,13 +265,13 @@ func (m *Model) EncodeSet(set *dataset.Set) (mean, logvar []float32, err error) 
 	const block = 4096 // a multiple of every batch size: the same chunks as Encode
 	L := m.cfg.Latent
 	mean, logvar = make([]float32, set.N*L), make([]float32, set.N*L)
-	buf := make([]float32, min(block, set.N)*ImageSize)
+	buf := make([]float32, min(block, set.N)*m.size)
 	for i := 0; i < set.N; i += block {
 		n := min(block, set.N-i)
 		for k := range n {
-			set.ImageInto(i+k, buf[k*ImageSize:(k+1)*ImageSize])
+			set.ImageInto(i+k, buf[k*m.size:(k+1)*m.size])
 		}
-		mu, lv, err := m.Encode(buf[:n*ImageSize])
+		mu, lv, err := m.Encode(buf[:n*m.size])
 		if err != nil {
 			return nil, nil, err
 		}
@@ -275,7 +286,7 @@ func (m *Model) Decode(z []float32) ([]float32, error) {
 	if len(z)%m.cfg.Latent != 0 {
 		return nil, fmt.Errorf("decode: %w (%d values, rows of %d)", errShape, len(z), m.cfg.Latent)
 	}
-	out := make([]float32, len(z)/m.cfg.Latent*ImageSize)
+	out := make([]float32, len(z)/m.cfg.Latent*m.size)
 	return out, m.DecodeInto(out, z)
 }
 
@@ -283,7 +294,7 @@ func (m *Model) Decode(z []float32) ([]float32, error) {
 // callers that reuse a buffer.
 func (m *Model) DecodeInto(dst, z []float32) error {
 	L := m.cfg.Latent
-	if len(z)%L != 0 || len(dst) != len(z)/L*ImageSize {
+	if len(z)%L != 0 || len(dst) != len(z)/L*m.size {
 		return fmt.Errorf("decode: %w (%d latent values, %d outputs)", errShape, len(z), len(dst))
 	}
 	return forChunks(len(z)/L, func(off, b int) error {
@@ -299,7 +310,7 @@ func (m *Model) DecodeInto(dst, z []float32) error {
 		if err := nt.run(); err != nil {
 			return fmt.Errorf("decode: %w", err)
 		}
-		copy(dst[off*ImageSize:], nodeData(nt.image))
+		copy(dst[off*m.size:], nodeData(nt.image))
 		return nil
 	})
 }
@@ -326,16 +337,16 @@ func (m *Model) Evaluate(images []float32, seed int64, errors []float32) (Eval, 
 // ReconErrors returns each image's reconstruction error (BCE or squared
 // error summed over pixels) decoding its latent mean, without sampling.
 func (m *Model) ReconErrors(images []float32) ([]float32, error) {
-	errs := make([]float32, len(images)/ImageSize)
+	errs := make([]float32, len(images)/m.size)
 	_, err := m.evaluate(images, func(eps []float32) { clear(eps) }, errs)
 	return errs, err
 }
 
 func (m *Model) evaluate(images []float32, fillEps func([]float32), errs []float32) (Eval, error) {
-	if len(images)%ImageSize != 0 || len(images) == 0 {
+	if len(images)%m.size != 0 || len(images) == 0 {
 		return Eval{}, fmt.Errorf("evaluate: %w (%d values)", errShape, len(images))
 	}
-	n := len(images) / ImageSize
+	n := len(images) / m.size
 	var ev Eval
 	err := forChunks(n, func(off, b int) error {
 		m.mu.Lock()
@@ -344,7 +355,7 @@ func (m *Model) evaluate(images []float32, fillEps func([]float32), errs []float
 		if err != nil {
 			return err
 		}
-		copy(nt.xBuf, images[off*ImageSize:(off+b)*ImageSize])
+		copy(nt.xBuf, images[off*m.size:(off+b)*m.size])
 		fillEps(nt.epsBuf)
 		nt.st.n = b
 		if err := nt.run(); err != nil {

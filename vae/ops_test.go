@@ -57,7 +57,7 @@ func refLoss(n *net, p *Params, cfg Config, valid int) (loss, rec, kl float64) {
 		}
 		return y
 	}
-	x := make([]float64, valid*ImageSize)
+	x := make([]float64, valid*mnistSize)
 	for i := range x {
 		x[i] = float64(n.xBuf[i])
 	}
@@ -106,7 +106,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 		const batch, valid = 5, 3
 		n, p, cfg := tinyNet(t, loss, batch, valid)
 		// Garbage in the padding rows must not change anything.
-		for i := valid * ImageSize; i < len(n.xBuf); i++ {
+		for i := valid * mnistSize; i < len(n.xBuf); i++ {
 			n.xBuf[i] = 1 - n.xBuf[i]
 		}
 		if err := n.run(); err != nil {

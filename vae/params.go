@@ -53,7 +53,7 @@ func paramsLayout(cfg Config) *Params {
 	case ArchConv:
 		// Filters as the ops in conv.go take them; fan-ins as PyTorch
 		// counts them (a transposed convolution's is Cout*K*K).
-		e1, e2, mid, d1, d2 := convGeoms()
+		e1, e2, mid, d1, d2 := convGeoms(cfg.Image())
 		add("enc.conv1", e1.patchSize(), convC1)
 		add("enc.conv2", e2.patchSize(), convC2)
 		add("enc.hidden", mid, cfg.Hidden)
@@ -61,13 +61,13 @@ func paramsLayout(cfg Config) *Params {
 		add("enc.logvar", cfg.Hidden, cfg.Latent)
 		add("dec.hidden", cfg.Latent, mid)
 		layer("dec.convt1", convC2, d1.patchSize(), convC1, d1.patchSize())
-		layer("dec.convt2", convC1, d2.patchSize(), 1, d2.patchSize())
+		layer("dec.convt2", convC1, d2.patchSize(), d2.C, d2.patchSize())
 	case ArchMLP:
-		add("enc.hidden", ImageSize, cfg.Hidden)
+		add("enc.hidden", cfg.Image().Size(), cfg.Hidden)
 		add("enc.mean", cfg.Hidden, cfg.Latent)
 		add("enc.logvar", cfg.Hidden, cfg.Latent)
 		add("dec.hidden", cfg.Latent, cfg.Hidden)
-		add("dec.out", cfg.Hidden, ImageSize)
+		add("dec.out", cfg.Hidden, cfg.Image().Size())
 	}
 	return p
 }

@@ -41,6 +41,9 @@ func (m *Model) NewDecoderSnapshot() *DecoderSnapshot {
 // Latent is the size of z.
 func (s *DecoderSnapshot) Latent() int { return s.m.cfg.Latent }
 
+// Image is the shape of the images it decodes.
+func (s *DecoderSnapshot) Image() Shape { return s.m.shape }
+
 // refresh copies the model's newest decoder weights when there are newer
 // ones and the model's lock is free now.
 func (s *DecoderSnapshot) refresh() {
@@ -58,10 +61,10 @@ func (s *DecoderSnapshot) refresh() {
 // not taken yet (it was busy at the last decode).
 func (s *DecoderSnapshot) Stale() bool { return s.m.gen.Load() != s.gen }
 
-// DecodeInto decodes latent points z (n x Latent) into dst (n x 784).
+// DecodeInto decodes latent points z (n x Latent) into dst (n x the model's ImageSize).
 func (s *DecoderSnapshot) DecodeInto(dst, z []float32) error {
 	L := s.Latent()
-	if len(z)%L != 0 || len(dst) != len(z)/L*ImageSize {
+	if len(z)%L != 0 || len(dst) != len(z)/L*s.m.size {
 		return fmt.Errorf("decode: %w (%d latent values, %d outputs)", errShape, len(z), len(dst))
 	}
 	s.refresh()
@@ -78,7 +81,7 @@ func (s *DecoderSnapshot) DecodeInto(dst, z []float32) error {
 		if err := nt.run(); err != nil {
 			return fmt.Errorf("decode: %w", err)
 		}
-		copy(dst[off*ImageSize:], nodeData(nt.image))
+		copy(dst[off*s.m.size:], nodeData(nt.image))
 		return nil
 	})
 }

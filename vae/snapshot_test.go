@@ -29,7 +29,7 @@ func TestDecoderSnapshotFollowsPublishedWeights(t *testing.T) {
 			s := m.NewDecoderSnapshot()
 			defer s.Close()
 			z := []float32{0.5, -1, 2, 0.25, -0.75, 0, 1.5, -2, 0.1, 0.3} // 5 points
-			got := make([]float32, 5*ImageSize)
+			got := make([]float32, 5*mnistSize)
 			decode := func() []float32 {
 				if err := s.DecodeInto(got, z); err != nil {
 					t.Fatal(err)

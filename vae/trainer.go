@@ -87,16 +87,16 @@ func NewTrainer(m *Model, cfg Config, train, test *dataset.Set) (*Trainer, error
 		return nil, err
 	}
 	mc := m.Config()
-	if cfg.Arch != mc.Arch || cfg.Latent != mc.Latent || cfg.Hidden != mc.Hidden || cfg.Loss != mc.Loss {
-		return nil, fmt.Errorf("training settings %s/L=%d/H=%d/%s do not match the model's %s/L=%d/H=%d/%s",
-			cfg.Arch, cfg.Latent, cfg.Hidden, cfg.Loss, mc.Arch, mc.Latent, mc.Hidden, mc.Loss)
+	if cfg.Arch != mc.Arch || cfg.Latent != mc.Latent || cfg.Hidden != mc.Hidden || cfg.Loss != mc.Loss || cfg.Image() != mc.Image() {
+		return nil, fmt.Errorf("training settings %s/L=%d/H=%d/%s/%s do not match the model's %s/L=%d/H=%d/%s/%s",
+			cfg.Arch, cfg.Latent, cfg.Hidden, cfg.Loss, cfg.Image(), mc.Arch, mc.Latent, mc.Hidden, mc.Loss, mc.Image())
 	}
 	for _, s := range []*dataset.Set{train, test} {
 		if s == nil || s.N == 0 {
 			return nil, errors.New("training needs a training set and a test set with images in them")
 		}
-		if s.Rows != ImageSide || s.Cols != ImageSide {
-			return nil, fmt.Errorf("images are %dx%d; this model needs %dx%d", s.Rows, s.Cols, ImageSide, ImageSide)
+		if err := CheckImages(s, m.shape, "the training data"); err != nil {
+			return nil, err
 		}
 	}
 	return &Trainer{model: m, cfg: cfg, train: train, test: test,
@@ -189,6 +189,7 @@ func (t *Trainer) emit(ev Event, important bool) {
 
 func (t *Trainer) run(ctx context.Context) (err error) {
 	cfg := t.cfg
+	size := t.model.size
 	m := t.model
 	params := m.Params()
 	rng := rand.New(rand.NewSource(cfg.Seed))
@@ -258,12 +259,12 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 			lo, hi := s*cfg.Batch, min((s+1)*cfg.Batch, n)
 			rows := hi - lo
 			for r, idx := range perm[lo:hi] {
-				t.train.ImageInto(idx, nt.xBuf[r*ImageSize:(r+1)*ImageSize])
+				t.train.ImageInto(idx, nt.xBuf[r*size:(r+1)*size])
 			}
 			// Padding rows of a short last batch repeat the first image;
 			// the loss masks them out.
 			for r := rows; r < cfg.Batch; r++ {
-				copy(nt.xBuf[r*ImageSize:(r+1)*ImageSize], nt.xBuf[:ImageSize])
+				copy(nt.xBuf[r*size:(r+1)*size], nt.xBuf[:size])
 			}
 			for i := range nt.epsBuf {
 				nt.epsBuf[i] = float32(rng.NormFloat64())

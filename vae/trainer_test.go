@@ -18,7 +18,7 @@ import (
 // code: every image decoded to the training set's mean image. A VAE whose
 // -ELBO beats it has learnt something its latent space carries.
 func meanImageNats(train, test *dataset.Set) float64 {
-	mean := make([]float64, ImageSize)
+	mean := make([]float64, mnistSize)
 	for i := 0; i < train.N; i++ {
 		for j, v := range train.Image(i) {
 			mean[j] += float64(v)
@@ -270,7 +270,7 @@ func TestStartStopHundredTimes(t *testing.T) {
 	decoded := make(chan int)
 	go func() { // a UI decoding while training starts and stops
 		n := 0
-		dst := make([]float32, ImageSize)
+		dst := make([]float32, mnistSize)
 		for {
 			select {
 			case <-stopDecoding:

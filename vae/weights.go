@@ -55,9 +55,9 @@ func NewModelWithWeights(cfg Config, weights map[string][]float32) (*Model, erro
 }
 
 // ConvMap is the conv architecture's feature map between its convolutions
-// and its fully connected layers: height, width and channels, stored
-// channels-last (index (y*W + x)*C + c).
-func ConvMap() (h, w, c int) {
-	_, e2, _, _, _ := convGeoms()
+// and its fully connected layers for images of shape sh: height, width and
+// channels, stored channels-last (index (y*W + x)*C + c).
+func ConvMap(sh Shape) (h, w, c int) {
+	_, e2, _, _, _ := convGeoms(sh)
 	return e2.Ho, e2.Wo, convC2
 }

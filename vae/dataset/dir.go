@@ -3,7 +3,6 @@ package dataset
 import (
 	"errors"
 	"fmt"
-	"image"
 	"image/png"
 	"io"
 	"os"
@@ -102,8 +101,7 @@ func (s *Set) Subset(n int) *Set {
 	if n <= 0 || n >= s.N {
 		return s
 	}
-	px := s.Rows * s.Cols
-	return &Set{Images: &Images{N: n, Rows: s.Rows, Cols: s.Cols, Pix: s.Pix[:n*px]}, Labels: s.Labels[:n]}
+	return &Set{Images: &Images{N: n, Rows: s.Rows, Cols: s.Cols, Channels: s.Channels, Pix: s.Pix[:n*s.ImageLen()]}, Labels: s.Labels[:n]}
 }
 
 // SaveDir writes train and test as the four gzip-compressed idx files into
@@ -130,7 +128,6 @@ func SaveDir(dir string, train, test *Set) error {
 // missing.
 func SavePNGDir(dir string, s *Set, progress func(done, total int)) error {
 	made := map[uint8]bool{}
-	px := s.Rows * s.Cols
 	for i := 0; i < s.N; i++ {
 		l := s.Labels[i]
 		sub := filepath.Join(dir, strconv.Itoa(int(l)))
@@ -140,7 +137,7 @@ func SavePNGDir(dir string, s *Set, progress func(done, total int)) error {
 			}
 			made[l] = true
 		}
-		img := &image.Gray{Pix: s.Pix[i*px : (i+1)*px], Stride: s.Cols, Rect: image.Rect(0, 0, s.Cols, s.Rows)}
+		img := s.Picture(i)
 		name := filepath.Join(sub, fmt.Sprintf("%d-%d.png", l, i))
 		if err := atomicfile.Write(name, func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
 			return err

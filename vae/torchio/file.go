@@ -61,7 +61,7 @@ func Export(m *vae.Model) ([]byte, error) {
 		views[t.theirs] = v
 	}
 	meta := map[string]string{
-		"format": "pt", "arch": cfg.Arch, "image_size": strconv.Itoa(vae.ImageSide), "channels": "1",
+		"format": "pt", "arch": cfg.Arch, "image_size": strconv.Itoa(cfg.Image().Side), "channels": strconv.Itoa(cfg.Image().Channels),
 		"latent": strconv.Itoa(cfg.Latent), "hidden": strconv.Itoa(cfg.Hidden), "loss": cfg.Loss,
 		"beta": strconv.FormatFloat(cfg.Beta, 'g', -1, 64), "producer": "vae-explorer",
 	}
@@ -136,9 +136,12 @@ func Import(data []byte) (*vae.Model, error) {
 // the tensors.
 func configOf(st safetensors.SafeTensors, meta map[string]string, names []string) (vae.Config, error) {
 	cfg := vae.DefaultConfig()
+	// Dimensions of a weight, bounded so that no size overflows; an image's
+	// values (up to 128x128x3) are the largest.
+	const maxDim = 3 * vae.MaxSide * vae.MaxSide
 	shape := func(name string, dim int) (int, bool) {
 		tv, ok := st.Tensor(name)
-		if !ok || len(tv.Shape()) <= dim || tv.Shape()[dim] > vae.MaxHidden {
+		if !ok || len(tv.Shape()) <= dim || tv.Shape()[dim] > maxDim {
 			return 0, false
 		}
 		return int(tv.Shape()[dim]), true
@@ -165,9 +168,14 @@ func configOf(st safetensors.SafeTensors, meta map[string]string, names []string
 			}
 			cfg.Beta = v
 		}
-		if s := meta["image_size"]; s != "" && s != strconv.Itoa(vae.ImageSide) || meta["channels"] != "" && meta["channels"] != "1" {
-			errs = append(errs, fmt.Errorf("images of %sx%sx%s; this app's models read 28x28x1", s, s, meta["channels"]))
+		sh := vae.DefaultShape
+		if meta["image_size"] != "" {
+			num("image_size", &sh.Side)
 		}
+		if meta["channels"] != "" {
+			num("channels", &sh.Channels)
+		}
+		cfg = cfg.WithImage(sh)
 		if err := errors.Join(errs...); err != nil {
 			return cfg, formatErr("%v", err)
 		}
@@ -178,10 +186,19 @@ func configOf(st safetensors.SafeTensors, meta map[string]string, names []string
 			cfg.Arch = vae.ArchMLP
 			cfg.Hidden, okH = shape("fc1.weight", 0)
 			cfg.Latent, okL = shape("fc21.weight", 0)
+			if in, ok := shape("fc1.weight", 1); ok {
+				cfg = cfg.WithImage(mlpShape(in))
+			}
 		case has(names, "encoder.0.weight"):
 			cfg.Arch = vae.ArchConv
 			cfg.Hidden, okH = shape("encoder.5.weight", 0)
 			cfg.Latent, okL = shape("fc_mu.weight", 0)
+			c, okC := shape("encoder.0.weight", 1)
+			in, okI := shape("encoder.5.weight", 1)
+			if okC && okI {
+				// encoder.5 reads the 64 x S/4 x S/4 map.
+				cfg = cfg.WithImage(vae.Shape{Side: 4 * isqrt(in/64), Channels: c})
+			}
 		default:
 			first := "(none)"
 			if len(names) > 0 {
@@ -197,6 +214,28 @@ func configOf(st safetensors.SafeTensors, meta map[string]string, names []string
 		return cfg, formatErr("%v", err)
 	}
 	return cfg, nil
+}
+
+// mlpShape is the square image shape of an mlp's input of in values: grey
+// when in is a square, else colour when in/3 is.
+func mlpShape(in int) vae.Shape {
+	if r := isqrt(in); r*r == in {
+		return vae.Shape{Side: r, Channels: 1}
+	}
+	r := isqrt(in / 3)
+	return vae.Shape{Side: r, Channels: 3}
+}
+
+// isqrt is the integer square root of n >= 0.
+func isqrt(n int) int {
+	r := int(math.Sqrt(float64(n)))
+	for r*r > n {
+		r--
+	}
+	for (r+1)*(r+1) <= n {
+		r++
+	}
+	return r
 }
 
 func has(names []string, n string) bool {

@@ -51,12 +51,14 @@ func mapping(cfg vae.Config) ([]tensorMap, error) {
 	for _, n := range names {
 		prefix[n[0]] = n[1]
 	}
-	mh, mw, mc := vae.ConvMap()
-	// nchw maps a channels-last index of the conv map to channels-first.
-	nchw := func(i int) int {
-		c, yx := i%mc, i/mc
-		return c*mh*mw + yx
+	// chw maps a channels-last index of an h x w x c map to channels-first.
+	chw := func(h, w, c int) func(int) int {
+		return func(i int) int { return i%c*h*w + i/c }
 	}
+	nchw := chw(vae.ConvMap(cfg.Image()))
+	sh := cfg.Image()
+	// The mlp's input and output are images, channels-first in PyTorch.
+	image := chw(sh.Side, sh.Side, sh.Channels)
 	ident := func(i int) int { return i }
 	var out []tensorMap
 	for _, l := range vae.WeightLayout(cfg) {
@@ -69,6 +71,8 @@ func mapping(cfg vae.Config) ([]tensorMap, error) {
 		switch {
 		case kind == "b" && layer == "dec.hidden" && cfg.Arch == vae.ArchConv:
 			t.theirs, t.shape, t.to = p+".bias", l.Shape, nchw
+		case kind == "b" && layer == "dec.out":
+			t.theirs, t.shape, t.to = p+".bias", l.Shape, image
 		case kind == "b":
 			t.theirs, t.shape = p+".bias", l.Shape
 		case layer == "enc.conv1" || layer == "enc.conv2":
@@ -101,6 +105,12 @@ func mapping(cfg vae.Config) ([]tensorMap, error) {
 			}
 			if cfg.Arch == vae.ArchConv && layer == "dec.hidden" {
 				mapOut = nchw
+			}
+			if cfg.Arch == vae.ArchMLP && layer == "enc.hidden" {
+				mapIn = image
+			}
+			if cfg.Arch == vae.ArchMLP && layer == "dec.out" {
+				mapOut = image
 			}
 			t.theirs, t.shape = p+".weight", []int{outN, in}
 			t.to = func(i int) int { return mapOut(i%outN)*in + mapIn(i/outN) }

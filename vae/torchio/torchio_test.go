@@ -15,7 +15,12 @@ import (
 
 func randomModel(t *testing.T, arch string, hidden, latent int) *vae.Model {
 	t.Helper()
-	cfg := vae.DefaultConfig()
+	return randomModelOf(t, arch, hidden, latent, vae.DefaultShape)
+}
+
+func randomModelOf(t *testing.T, arch string, hidden, latent int, sh vae.Shape) *vae.Model {
+	t.Helper()
+	cfg := vae.DefaultConfig().WithImage(sh)
 	cfg.Arch, cfg.Hidden, cfg.Latent = arch, hidden, latent
 	m, err := vae.NewModel(cfg)
 	if err != nil {
@@ -130,21 +135,27 @@ func sigmoid(x []float64) []float64 {
 // torchForward runs the PyTorch modules' forward passes on the exported
 // tensors, written from PyTorch's definitions (not from our layouts):
 // the encoder's mean of image x and the decoder's image of z.
-func torchForward(p map[string][]float64, arch string, x []float64, z []float64) (mean, image []float64) {
+// Images x and image are in PyTorch's order: channels first (C, S, S).
+func torchForward(p map[string][]float64, arch string, sh vae.Shape, x []float64, z []float64) (mean, image []float64) {
 	if arch == vae.ArchMLP {
 		h := relu(linear(p["fc1.weight"], p["fc1.bias"], x))
 		mean = linear(p["fc21.weight"], p["fc21.bias"], h)
 		d := relu(linear(p["fc3.weight"], p["fc3.bias"], z))
 		return mean, sigmoid(linear(p["fc4.weight"], p["fc4.bias"], d))
 	}
-	h1, a, b := conv2d(p["encoder.0.weight"], p["encoder.0.bias"], x, 1, 28, 28, 32)
+	S, q := sh.Side, sh.Side/4
+	h1, a, b := conv2d(p["encoder.0.weight"], p["encoder.0.bias"], x, sh.Channels, S, S, 32)
 	h2, a, b := conv2d(p["encoder.2.weight"], p["encoder.2.bias"], relu(h1), 32, a, b, 64)
 	h := relu(linear(p["encoder.5.weight"], p["encoder.5.bias"], relu(h2))) // Flatten: CHW order
 	mean = linear(p["fc_mu.weight"], p["fc_mu.bias"], h)
-	d := relu(linear(p["decoder.0.weight"], p["decoder.0.bias"], z)) // Unflatten to (64, 7, 7)
-	d1 := relu(convT2d(p["decoder.3.weight"], p["decoder.3.bias"], d, 64, 7, 7, 32))
-	return mean, sigmoid(convT2d(p["decoder.5.weight"], p["decoder.5.bias"], d1, 32, 14, 14, 1))
+	d := relu(linear(p["decoder.0.weight"], p["decoder.0.bias"], z)) // Unflatten to (64, S/4, S/4)
+	d1 := relu(convT2d(p["decoder.3.weight"], p["decoder.3.bias"], d, 64, q, q, 32))
+	return mean, sigmoid(convT2d(p["decoder.5.weight"], p["decoder.5.bias"], d1, 32, 2*q, 2*q, sh.Channels))
 }
+
+// toCHW is the index in channels-first order of value i of a
+// channels-last image of shape sh.
+func toCHW(sh vae.Shape, i int) int { return i%sh.Channels*sh.Side*sh.Side + i/sh.Channels }
 
 // The exported file, run as PyTorch runs those modules, computes what our
 // model computes: the names, layouts and flattening order are right.
@@ -153,18 +164,20 @@ func TestExportMatchesPyTorchSemantics(t *testing.T) {
 	for _, c := range []struct {
 		arch           string
 		hidden, latent int
-	}{{vae.ArchMLP, 24, 2}, {vae.ArchMLP, 16, 5}, {vae.ArchConv, 20, 3}} {
-		m := randomModel(t, c.arch, c.hidden, c.latent)
+		sh             vae.Shape
+	}{{vae.ArchMLP, 24, 2, vae.DefaultShape}, {vae.ArchMLP, 16, 5, vae.DefaultShape}, {vae.ArchConv, 20, 3, vae.DefaultShape},
+		{vae.ArchMLP, 12, 3, vae.Shape{Side: 10, Channels: 3}}, {vae.ArchConv, 12, 3, vae.Shape{Side: 16, Channels: 3}}} {
+		m := randomModelOf(t, c.arch, c.hidden, c.latent, c.sh)
 		data, err := Export(m)
 		if err != nil {
 			t.Fatal(err)
 		}
 		p := torchTensors(t, data)
-		x := make([]float32, vae.ImageSize)
-		x64 := make([]float64, vae.ImageSize)
+		x := make([]float32, c.sh.Size())
+		x64 := make([]float64, c.sh.Size())
 		for i := range x {
 			x[i] = float32(rng.Float64())
-			x64[i] = float64(x[i])
+			x64[toCHW(c.sh, i)] = float64(x[i])
 		}
 		z := make([]float32, c.latent)
 		z64 := make([]float64, c.latent)
@@ -172,7 +185,7 @@ func TestExportMatchesPyTorchSemantics(t *testing.T) {
 			z[i] = float32(rng.NormFloat64())
 			z64[i] = float64(z[i])
 		}
-		wantMean, wantImg := torchForward(p, c.arch, x64, z64)
+		wantMean, wantImg := torchForward(p, c.arch, c.sh, x64, z64)
 		mean, _, err := m.Encode(x)
 		if err != nil {
 			t.Fatal(err)
@@ -187,16 +200,21 @@ func TestExportMatchesPyTorchSemantics(t *testing.T) {
 			}
 		}
 		for i, v := range img {
-			if math.Abs(float64(v)-wantImg[i]) > 1e-4 {
-				t.Fatalf("%s: pixel %d %v, PyTorch semantics %v", c.arch, i, v, wantImg[i])
+			if w := wantImg[toCHW(c.sh, i)]; math.Abs(float64(v)-w) > 1e-4 {
+				t.Fatalf("%s %v: value %d %v, PyTorch semantics %v", c.arch, c.sh, i, v, w)
 			}
 		}
 	}
 }
 
 func TestImportRoundTripAndInference(t *testing.T) {
-	for _, arch := range []string{vae.ArchMLP, vae.ArchConv} {
-		m := randomModel(t, arch, 32, 4)
+	for _, c := range []struct {
+		arch string
+		sh   vae.Shape
+	}{{vae.ArchMLP, vae.DefaultShape}, {vae.ArchConv, vae.DefaultShape}, {vae.ArchMLP, vae.Shape{Side: 32, Channels: 3}},
+		{vae.ArchMLP, vae.Shape{Side: 30, Channels: 1}}, {vae.ArchConv, vae.Shape{Side: 48, Channels: 3}}} {
+		arch := c.arch
+		m := randomModelOf(t, arch, 32, 4, c.sh)
 		data, err := Export(m)
 		if err != nil {
 			t.Fatal(err)
@@ -205,7 +223,7 @@ func TestImportRoundTripAndInference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if back.Config().Arch != arch || back.Config().Hidden != 32 || back.Latent() != 4 {
+		if back.Config().Arch != arch || back.Config().Hidden != 32 || back.Latent() != 4 || back.Image() != c.sh {
 			t.Fatalf("config %+v", back.Config())
 		}
 		for i, tn := range m.Params().List {
@@ -227,7 +245,7 @@ func TestImportRoundTripAndInference(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if inferred.Config().Arch != arch || inferred.Config().Hidden != 32 || inferred.Latent() != 4 {
+		if inferred.Config().Arch != arch || inferred.Config().Hidden != 32 || inferred.Latent() != 4 || inferred.Image() != c.sh {
 			t.Fatalf("inferred %+v", inferred.Config())
 		}
 	}

@@ -1,0 +1,7 @@
+package vae
+
+// The tests' models read MNIST's shape unless they say otherwise.
+const (
+	mnistSide = DefaultSide
+	mnistSize = DefaultSide * DefaultSide
+)
