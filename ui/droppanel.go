@@ -105,7 +105,7 @@ func (p *DropPanel) rebuild() {
 		row := container.NewVBox(
 			container.NewBorder(nil, nil, nil, goTo, title),
 			container.NewGridWithColumns(4,
-				pic(NewImageView(a.Input.Grey, 56), "original"),
+				pic(NewImageView(a.Input.Whole, 56), "original"),
 				pic(NewImageView(imaging.Gray28(a.Input.Pixels), 56), "input"),
 				pic(NewImageView(imaging.Gray28(a.Recon), 56), "recon"),
 				pic(NewImageView(imaging.Heatmap(a.Input.Pixels, a.Recon), 56), "error"),

@@ -81,8 +81,8 @@ func TestImageMemoryIsBounded(t *testing.T) {
 	if n > 120<<20 {
 		t.Errorf("a 4096x3072 RGBA PNG took %d MB (its pixels are 48)", n>>20)
 	}
-	if in.Width != 4096 || in.Height != 3072 || in.Grey.Bounds().Dx() != workSide {
-		t.Errorf("sizes %dx%d, grey %v", in.Width, in.Height, in.Grey.Bounds())
+	if in.Width != 4096 || in.Height != 3072 || in.Whole.Bounds().Dx() != workSide {
+		t.Errorf("sizes %dx%d, grey %v", in.Width, in.Height, in.Whole.Bounds())
 	}
 	// Box-averaged or not, the same digit comes out.
 	small := mustPre(t, encodePNG(drawSeven(1024, 768, 75, color.Black, color.White)))

@@ -5,7 +5,6 @@
 package imaging
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -45,19 +44,24 @@ const workSide = 1024
 
 // Errors a caller may want to tell apart.
 var (
-	ErrNotImage = errors.New("not an image this app reads (PNG, JPEG or GIF)")
+	ErrNotImage = errors.New("not an image this app reads (" + formatList + ")")
 	ErrTooLarge = errors.New("image too large")
 	ErrBlank    = errors.New("image is blank: it is all one shade, with no digit to find")
 )
 
 // Input is a preprocessed image.
 type Input struct {
-	Pixels   []float32   // 28x28, ink bright on dark, in [0,1]
-	Grey     *image.Gray // the whole image in grey, ink bright, for display
-	Inverted bool        // the image had a light background and was inverted
-	Width    int         // original size
+	// Pixels are the model input: Side x Side (28x28 unless asked
+	// otherwise), 1 or 3 values a pixel, in [0,1]; in digit mode ink
+	// bright on dark.
+	Pixels []float32
+	// Whole is the whole image for display, at most workSide a side: in
+	// digit mode grey with the ink bright (an *image.Gray), else as it is.
+	Whole    image.Image
+	Inverted bool // the image had a light background and was inverted
+	Width    int  // original size
 	Height   int
-	Format   string // "png", "jpeg", "gif"
+	Format   string // "png", "jpeg", "gif", "bmp", "tiff", "webp"
 }
 
 // PreprocessFile reads and preprocesses an image file.
@@ -89,45 +93,17 @@ func PreprocessFile(path string) (*Input, error) {
 // inverted), cropped to the ink, the longer side scaled to 20 px keeping
 // the aspect, placed in 28x28 with its centre of mass in the middle.
 func Preprocess(data []byte) (*Input, error) {
-	if len(data) == 0 {
-		return nil, fmt.Errorf("%w: the file is empty", ErrNotImage)
-	}
-	codec := sniff(data)
-	if codec == nil {
-		return nil, fmt.Errorf("%w: its first bytes are not a PNG, JPEG or GIF signature", ErrNotImage)
-	}
-	format := codec.name
-	var cfg image.Config
-	err := guard(func() (err error) {
-		cfg, err = codec.config(bytes.NewReader(data))
-		return err
-	})
+	return PreprocessAs(data, Target{Side: Side, Channels: 1, Mode: ModeDigit})
+}
+
+// PreprocessAs decodes an image and makes it an input of t's shape by t's
+// mode (see Fit).
+func PreprocessAs(data []byte, t Target) (*Input, error) {
+	img, format, err := DecodeImage(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: its %s header is damaged (%v)", ErrNotImage, format, err)
+		return nil, err
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, fmt.Errorf("%w: it declares %dx%d pixels", ErrNotImage, cfg.Width, cfg.Height)
-	}
-	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels || cfg.Width > MaxSide || cfg.Height > MaxSide {
-		return nil, fmt.Errorf("%w: %dx%d pixels (limit %d megapixels, %d a side); scale it down first",
-			ErrTooLarge, cfg.Width, cfg.Height, MaxPixels/1_000_000, MaxSide)
-	}
-	if n := decodedBytes(codec.name, data, cfg); n > MaxDecodedBytes {
-		return nil, fmt.Errorf("%w: %dx%d pixels of %s would take %d MB to decode (limit %d MB); scale it down or save it with fewer bits a pixel first",
-			ErrTooLarge, cfg.Width, cfg.Height, strings.ToUpper(format), n>>20, MaxDecodedBytes>>20)
-	}
-	var img image.Image
-	err = guard(func() (err error) {
-		img, err = codec.decode(bytes.NewReader(data))
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%w: its %s data is damaged (%v)", ErrNotImage, format, err)
-	}
-	if b := img.Bounds(); int64(b.Dx())*int64(b.Dy()) > MaxPixels || b.Dx() > cfg.Width || b.Dy() > cfg.Height {
-		return nil, fmt.Errorf("%w: its %s data is %dx%d pixels, more than its header's %dx%d", ErrNotImage, format, b.Dx(), b.Dy(), cfg.Width, cfg.Height)
-	}
-	in, err := FromImage(img)
+	in, err := t.Fit(img)
 	if err != nil {
 		return nil, err
 	}
@@ -135,16 +111,23 @@ func Preprocess(data []byte) (*Input, error) {
 	return in, nil
 }
 
-// FromImage preprocesses a decoded image. Input.Grey is at most workSide
-// pixels a side (the image box-averaged down when larger).
+// FromImage preprocesses a decoded image as an MNIST digit, 28x28 grey.
+// Input.Whole is at most workSide pixels a side (the image box-averaged
+// down when larger).
 func FromImage(img image.Image) (*Input, error) {
+	return digit(img, Side)
+}
+
+// digit is FromImage at side x side: the box the ink is scaled into and
+// the centring scale with the side.
+func digit(img image.Image, side int) (*Input, error) {
 	b := img.Bounds()
 	W, H := b.Dx(), b.Dy()
 	lum, w, h, under := greyscale(img)
 	for i, v := range lum.luma {
 		lum.luma[i] = v + under*(1-lum.alpha[i])
 	}
-	in, err := fromLuma(lum.luma, w, h)
+	in, err := fromLuma(lum.luma, w, h, side)
 	if err != nil {
 		return nil, err
 	}
@@ -204,8 +187,8 @@ func greyscale(img image.Image) (la lumaAlpha, w, h int, under float64) {
 }
 
 // fromLuma is the rest of preprocessing on a grey image (w x h values in
-// [0,1], transparency already composited).
-func fromLuma(lum []float64, w, h int) (*Input, error) {
+// [0,1], transparency already composited), into side x side.
+func fromLuma(lum []float64, w, h, side int) (*Input, error) {
 	// The background is the border's typical shade. Light: invert.
 	bg := borderMedian(lum, w, h)
 	inverted := bg > 0.5
@@ -245,8 +228,9 @@ func fromLuma(lum []float64, w, h int) (*Input, error) {
 		return nil, ErrBlank
 	}
 	cw, ch := x1-x0+1, y1-y0+1
-	// Scale the longer side to Box.
-	scale := float64(Box) / float64(max(cw, ch))
+	// Scale the longer side to Box (for 28x28; in proportion otherwise).
+	box := max(1, int(math.Round(float64(Box*side)/Side)))
+	scale := float64(box) / float64(max(cw, ch))
 	sw, sh := max(1, int(math.Round(float64(cw)*scale))), max(1, int(math.Round(float64(ch)*scale)))
 	small := resample(lum[y0*w+x0:], w, cw, ch, sw, sh)
 
@@ -261,18 +245,18 @@ func fromLuma(lum []float64, w, h int) (*Input, error) {
 			m += v
 		}
 	}
-	ox := int(math.Round(Side/2 + 0.5 - mx/m))
-	oy := int(math.Round(Side/2 + 0.5 - my/m))
-	out := make([]float32, Side*Side)
+	ox := int(math.Round(float64(side)/2 + 0.5 - mx/m))
+	oy := int(math.Round(float64(side)/2 + 0.5 - my/m))
+	out := make([]float32, side*side)
 	for y := 0; y < sh; y++ {
 		for x := 0; x < sw; x++ {
 			tx, ty := x+ox, y+oy
-			if tx >= 0 && tx < Side && ty >= 0 && ty < Side {
-				out[ty*Side+tx] = float32(small[y*sw+x])
+			if tx >= 0 && tx < side && ty >= 0 && ty < side {
+				out[ty*side+tx] = float32(small[y*sw+x])
 			}
 		}
 	}
-	return &Input{Pixels: out, Grey: grey, Inverted: inverted}, nil
+	return &Input{Pixels: out, Whole: grey, Inverted: inverted}, nil
 }
 
 // borderMedian returns the median of the outermost rows and columns.

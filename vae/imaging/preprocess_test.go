@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/color/palette"
+	"image/draw"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
@@ -16,10 +17,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"vaeexplorer/vae/vaetest"
+
+	"golang.org/x/image/bmp"
+	"golang.org/x/image/tiff"
 )
 
 // drawSeven draws a "7" with thickness th on a w x h canvas: ink colour on
@@ -342,11 +347,11 @@ func TestWriteGIFRoundTrip(t *testing.T) {
 
 func TestOnlyChosenFormatsAreDecoded(t *testing.T) {
 	// An ICO of 32 bytes (one entry, a BMP inside): a decoder other
-	// dependencies register panicked on it. The app reads PNG, JPEG and
-	// GIF only, decided by content, whatever the file is called.
+	// dependencies register panicked on it. The app reads its own list of
+	// formats only, decided by content, whatever the file is called.
 	ico := []byte{0, 0, 1, 0, 1, 0, 16, 16, 0, 0, 1, 0, 32, 0, 8, 0, 0, 0, 22, 0, 0, 0, 'B', 'M', 0, 0, 0, 0, 0, 0, 0, 0}
 	// As in the app, where Fyne's dependencies register more formats with
-	// the image package: here one whose decoder panics.
+	// the image package: here ones whose decoders panic.
 	boom := func(io.Reader) (image.Image, error) { panic("a registered decoder ran") }
 	boomCfg := func(io.Reader) (image.Config, error) { panic("a registered decoder ran") }
 	image.RegisterFormat("ico-test", "\x00\x00\x01\x00", boom, boomCfg)
@@ -354,18 +359,187 @@ func TestOnlyChosenFormatsAreDecoded(t *testing.T) {
 	bmp := append([]byte("BM"), make([]byte, 60)...)
 	tiff := append([]byte("II*\x00"), make([]byte, 60)...)
 	dir := t.TempDir()
-	for name, b := range map[string][]byte{"x.ico": ico, "x.png": ico, "y.bmp": bmp, "z.tiff": tiff} {
+	for name, c := range map[string]struct {
+		b    []byte
+		want string
+	}{"x.ico": {ico, "not a PNG, JPEG, GIF, BMP, TIFF or WebP signature"}, "x.png": {ico, "signature"},
+		"y.bmp": {bmp, "bmp header is damaged"}, "z.tiff": {tiff, "tiff header is damaged"}} {
 		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, b, 0o644); err != nil {
+		if err := os.WriteFile(path, c.b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		_, err := PreprocessFile(path)
-		if !errors.Is(err, ErrNotImage) || !strings.Contains(err.Error(), "PNG, JPEG or GIF") {
-			t.Errorf("%s: %v", name, err)
+		if !errors.Is(err, ErrNotImage) || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "registered") {
+			t.Errorf("%s: %v, want %q", name, err, c.want)
 		}
 	}
 	// A panic inside a decoder is an error, not a crash.
 	if err := guard(func() error { panic("boom") }); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("guard: %v", err)
+	}
+	// PackBits TIFF: refused before its unbounded decoder runs.
+	pb, err := os.ReadFile("testdata/bw-packbits.tiff")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := DecodeImage(pb); !errors.Is(err, ErrNotImage) || !strings.Contains(err.Error(), "PackBits") {
+		t.Errorf("PackBits TIFF: %v", err)
+	}
+}
+
+// TestEveryFormatDecodes encodes one picture in each format the app reads
+// (WebP from x/image's sample files: Go has no WebP encoder) and checks
+// the decoded pixels.
+func TestEveryFormatDecodes(t *testing.T) {
+	src := image.NewNRGBA(image.Rect(0, 0, 40, 30))
+	for y := 0; y < 30; y++ {
+		for x := 0; x < 40; x++ {
+			src.Set(x, y, color.NRGBA{uint8(6 * x), uint8(8 * y), 200, 255})
+		}
+	}
+	enc := map[string]func(io.Writer, image.Image) error{
+		"png":  png.Encode,
+		"jpeg": func(w io.Writer, m image.Image) error { return jpeg.Encode(w, m, &jpeg.Options{Quality: 95}) },
+		"gif":  func(w io.Writer, m image.Image) error { return gif.Encode(w, m, nil) },
+		"bmp":  bmp.Encode,
+		"tiff": func(w io.Writer, m image.Image) error {
+			return tiff.Encode(w, m, &tiff.Options{Compression: tiff.Deflate})
+		},
+	}
+	for name, f := range enc {
+		var buf bytes.Buffer
+		if err := f(&buf, src); err != nil {
+			t.Fatal(err)
+		}
+		img, format, err := DecodeImage(buf.Bytes())
+		if err != nil || format != name {
+			t.Fatalf("%s: %v (format %q)", name, err, format)
+		}
+		tol := 2.0 // lossless
+		switch name {
+		case "jpeg":
+			tol = 40 // lossy
+		case "gif":
+			tol = 100 // a fixed 256-colour palette, dithered
+		}
+		for _, p := range []image.Point{{0, 0}, {39, 0}, {20, 15}, {39, 29}} {
+			want := src.NRGBAAt(p.X, p.Y)
+			r, g, b, _ := img.At(p.X, p.Y).RGBA()
+			if d := math.Abs(float64(r>>8)-float64(want.R)) + math.Abs(float64(g>>8)-float64(want.G)) + math.Abs(float64(b>>8)-float64(want.B)); d > tol {
+				t.Errorf("%s: pixel %v is %d,%d,%d, want %v", name, p, r>>8, g>>8, b>>8, want)
+			}
+		}
+	}
+	for _, f := range []string{"gopher-doc.1bpp.lossless.webp", "blue-purple-pink.lossy.webp"} {
+		data, err := os.ReadFile(filepath.Join("testdata", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, format, err := DecodeImage(data)
+		if err != nil || format != "webp" || img.Bounds().Dx() < 16 {
+			t.Fatalf("%s: %v, %q", f, err, format)
+		}
+		in, err := Target{Side: 32, Channels: 3, Mode: ModeResize}.Fit(img)
+		if err != nil || len(in.Pixels) != 32*32*3 {
+			t.Fatalf("%s: fit: %v", f, err)
+		}
+	}
+}
+
+// TestResizeMode: the centred square, resized, in colour or as luma, with
+// transparency over white.
+func TestResizeMode(t *testing.T) {
+	// 60x40: the left 10 and right 10 columns are cropped away. The
+	// square left: a red top half, a blue bottom half.
+	src := image.NewNRGBA(image.Rect(0, 0, 60, 40))
+	for y := 0; y < 40; y++ {
+		for x := 0; x < 60; x++ {
+			c := color.NRGBA{255, 0, 0, 255}
+			if y >= 20 {
+				c = color.NRGBA{0, 0, 255, 255}
+			}
+			if x < 10 || x >= 50 {
+				c = color.NRGBA{0, 255, 0, 255} // cropped away
+			}
+			src.SetNRGBA(x, y, c)
+		}
+	}
+	in, err := Target{Side: 8, Channels: 3, Mode: ModeResize}.Fit(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(x, y int) []float32 { return in.Pixels[3*(y*8+x) : 3*(y*8+x)+3] }
+	for _, p := range [][2]int{{0, 0}, {7, 2}} {
+		if c := at(p[0], p[1]); c[0] < 0.95 || c[1] > 0.05 || c[2] > 0.05 {
+			t.Errorf("top pixel %v: %v, want red", p, c)
+		}
+	}
+	for _, p := range [][2]int{{0, 7}, {7, 5}} {
+		if c := at(p[0], p[1]); c[2] < 0.95 || c[0] > 0.05 || c[1] > 0.05 {
+			t.Errorf("bottom pixel %v: %v, want blue", p, c)
+		}
+	}
+	grey, err := Target{Side: 8, Channels: 1, Mode: ModeResize}.Fit(src)
+	if err != nil || len(grey.Pixels) != 64 {
+		t.Fatal(err)
+	}
+	if d := math.Abs(float64(grey.Pixels[0]) - 0.299); d > 0.02 {
+		t.Errorf("luma of red %v, want 0.299", grey.Pixels[0])
+	}
+	// Fully transparent: white.
+	clear := image.NewNRGBA(image.Rect(0, 0, 10, 10))
+	w, _ := Target{Side: 4, Channels: 3, Mode: ModeResize}.Fit(clear)
+	if slices.Min(w.Pixels) < 0.99 {
+		t.Errorf("transparent image: %v, want white", w.Pixels[:6])
+	}
+	// A large image is shrunk first and still comes out right.
+	big := image.NewNRGBA(image.Rect(0, 0, 3000, 2000))
+	draw.Draw(big, big.Rect, image.NewUniform(color.NRGBA{10, 200, 30, 255}), image.Point{}, draw.Src)
+	b, err := Target{Side: 16, Channels: 3, Mode: ModeResize}.Fit(big)
+	if err != nil || math.Abs(float64(b.Pixels[0])-10.0/255) > 0.01 || math.Abs(float64(b.Pixels[1])-200.0/255) > 0.01 || b.Whole.Bounds().Dx() > workSide {
+		t.Errorf("large image: %v, first pixel %v, shown at %v", err, b.Pixels[:3], b.Whole.Bounds())
+	}
+	if _, err := (Target{Side: 8, Channels: 2, Mode: ModeResize}).Fit(src); err == nil {
+		t.Error("2 channels accepted")
+	}
+}
+
+// TestDigitModeAtOtherSides: the digit mode scales its box and centring
+// with the side, and fills every channel for colour models.
+func TestDigitModeAtOtherSides(t *testing.T) {
+	img := drawSeven(200, 200, 12, color.Black, color.White)
+	ref, err := FromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, side := range []int{28, 56} {
+		in, err := Target{Side: side, Channels: 3, Mode: ModeDigit}.Fit(img)
+		if err != nil || len(in.Pixels) != side*side*3 {
+			t.Fatalf("side %d: %v", side, err)
+		}
+		var mx, my, m float64
+		x0, x1, y0, y1 := side, -1, side, -1
+		for p := range side * side {
+			v := float64(in.Pixels[3*p])
+			if in.Pixels[3*p+1] != in.Pixels[3*p] || in.Pixels[3*p+2] != in.Pixels[3*p] {
+				t.Fatalf("side %d: channels differ at %d", side, p)
+			}
+			mx += v * (float64(p%side) + 0.5)
+			my += v * (float64(p/side) + 0.5)
+			m += v
+			if v > 0.2 {
+				x0, x1 = min(x0, p%side), max(x1, p%side)
+				y0, y1 = min(y0, p/side), max(y1, p/side)
+			}
+		}
+		if cx, cy := mx/m, my/m; math.Abs(cx-float64(side)/2-0.5) > 1 || math.Abs(cy-float64(side)/2-0.5) > 1 {
+			t.Errorf("side %d: centre of mass (%.1f, %.1f)", side, cx, cy)
+		}
+		if box := max(x1-x0, y1-y0) + 1; math.Abs(float64(box)-float64(Box*side)/Side) > 2 {
+			t.Errorf("side %d: ink's longer side %d px, want about %d", side, box, Box*side/Side)
+		}
+		if side == 28 && !slices.Equal(in.Pixels[:3], []float32{ref.Pixels[0], ref.Pixels[0], ref.Pixels[0]}) {
+			t.Errorf("28x28: not FromImage's pixels")
+		}
 	}
 }
