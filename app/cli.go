@@ -12,6 +12,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -183,24 +184,64 @@ func loadModel(path string) (*vae.Model, error) { return bundled.Open(path) }
 
 // loadData reads a dataset folder, or fetches a named dataset, with a
 // progress bar on stderr unless quiet.
-func (c *cli) loadData(dir, name string, quiet bool) (train, test *dataset.Set, label string, err error) {
+// An image folder is read with opt (its shape and preprocessing); what was
+// found and skipped is reported on stderr.
+func (c *cli) loadData(dir, name string, quiet bool, opt dataset.FolderOptions) (train, test *dataset.Set, label string, err error) {
 	switch {
 	case dir != "" && name != "":
 		return nil, nil, "", badInput("give --data or --dataset, not both")
 	case dir == "" && name == "":
-		return nil, nil, "", badInput("no data: give --data DIR (a folder of idx files) or --dataset mnist|fashion")
+		return nil, nil, "", badInput("no data: give --data DIR (a folder of idx files, or of images) or --dataset mnist|fashion")
 	}
+	images := dir != "" && dataset.IsImageFolder(dir)
 	var bar *progressBar
-	if !quiet && dir == "" {
-		bar = newProgressBar(c.stderr, "download "+name)
+	if !quiet && (dir == "" || images) {
+		what := "download " + name
+		if images {
+			what = "read " + filepath.Base(dir)
+		}
+		bar = newProgressBar(c.stderr, what)
 		defer bar.finish()
 	}
-	d := &dataset.Downloader{}
-	return d.Open(c.ctx, dir, name, func(done, total int64, file string) {
+	d := &dataset.Downloader{Folder: opt, OnFolder: func(r *dataset.FolderReport) {
 		if bar != nil {
+			bar.finish()
+		}
+		fmt.Fprintf(c.stderr, "%s: %s\n", dir, r.Summary())
+		for i, s := range r.Skipped {
+			if i == 10 {
+				fmt.Fprintf(c.stderr, "  … and %d more\n", len(r.Skipped)-10)
+				break
+			}
+			fmt.Fprintf(c.stderr, "  skipped %s: %s\n", s.Path, s.Reason)
+		}
+	}}
+	return d.Open(c.ctx, dir, name, func(done, total int64, file string) {
+		switch {
+		case bar == nil:
+		case images:
+			bar.set(float64(done)/float64(total), fmt.Sprintf("%d/%d images", done, total))
+		default:
 			bar.set(float64(done)/float64(total), fmt.Sprintf("%s %.1f/%.1f MB", file, float64(done)/1e6, float64(total)/1e6))
 		}
 	})
+}
+
+// targetFor makes image files inputs as m reads them: its shape and
+// preprocessing.
+func targetFor(m *vae.Model) imaging.Target {
+	sh := m.Image()
+	return imaging.TargetFor(sh.Side, sh.Channels, m.Config().Preprocess)
+}
+
+// folderFor reads image folders as m reads images: its shape, and its
+// preprocessing (digit, MNIST's way, for models that never chose).
+func folderFor(m *vae.Model) dataset.FolderOptions {
+	sh, mode := m.Image(), m.Config().Preprocess
+	if mode == "" {
+		mode = imaging.ModeDigit
+	}
+	return dataset.FolderOptions{Side: sh.Side, Channels: sh.Channels, Mode: mode}
 }
 
 // writePNG writes img to path atomically.

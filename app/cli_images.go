@@ -161,7 +161,7 @@ func cmdReconstruct(c *cli, args []string) error {
 	// nothing.
 	inputs := make([]*imaging.Input, len(files))
 	for i, f := range files {
-		if inputs[i], err = imaging.PreprocessFile(f); err != nil {
+		if inputs[i], err = imaging.PreprocessFileAs(f, targetFor(m)); err != nil {
 			return err
 		}
 	}
@@ -186,7 +186,7 @@ func cmdReconstruct(c *cli, args []string) error {
 		for _, o := range []struct {
 			suffix string
 			img    image.Image
-		}{{"input", imaging.Gray28(in.Pixels)}, {"recon", imaging.Gray28(a.Recon)}, {"error", imaging.Heatmap(in.Pixels, a.Recon)}} {
+		}{{"input", picture(m, in.Pixels)}, {"recon", picture(m, a.Recon)}, {"error", heatmap(m, in.Pixels, a.Recon)}} {
 			path := filepath.Join(*out, stem+"-"+o.suffix+".png")
 			if err := writePNG(path, o.img); err != nil {
 				return err
@@ -224,7 +224,7 @@ func cmdInterpolate(c *cli, args []string) error {
 	}
 	var ends [2][]float32
 	for i, f := range files {
-		in, err := imaging.PreprocessFile(f)
+		in, err := imaging.PreprocessFileAs(f, targetFor(m))
 		if err != nil {
 			return err
 		}
@@ -264,6 +264,19 @@ func writeGIF(path string, frames [][]float32, sh vae.Shape) error {
 	return vae.WriteAtomic(path, func(w io.Writer) error {
 		return imaging.WriteGIFC(w, frames, sh.Side, sh.Channels, 8, 8, true)
 	})
+}
+
+// picture is one image of m's shape.
+func picture(m *vae.Model, pix []float32) image.Image {
+	sh := m.Image()
+	return imaging.Picture(pix, sh.Side, sh.Channels)
+}
+
+// heatmap is the error heatmap of an image of m's shape and its
+// reconstruction.
+func heatmap(m *vae.Model, a, b []float32) image.Image {
+	sh := m.Image()
+	return imaging.HeatmapC(a, b, sh.Side, sh.Channels)
 }
 
 // tile lays out images of m's shape in cols columns, pad pixels apart.

@@ -109,7 +109,7 @@ func vectorCompute(c *cli, args []string) error {
 		if *data == "" {
 			return badInput("--attr needs --data DIR to measure it on")
 		}
-		_, test, err := dataset.LoadDir(*data)
+		_, test, _, err := c.loadData(*data, "", true, folderFor(m))
 		if err != nil {
 			return err
 		}
@@ -117,11 +117,11 @@ func vectorCompute(c *cli, args []string) error {
 			return usageErr{err}
 		}
 	case *from != "" && *to != "":
-		a, err := imaging.PreprocessFolder(*from)
+		a, err := imaging.PreprocessFolderAs(*from, targetFor(m))
 		if err != nil {
 			return usageErr{err}
 		}
-		b, err := imaging.PreprocessFolder(*to)
+		b, err := imaging.PreprocessFolderAs(*to, targetFor(m))
 		if err != nil {
 			return usageErr{err}
 		}
@@ -196,7 +196,7 @@ func vectorApply(c *cli, args []string) error {
 	}
 	var zs []float32
 	for _, f := range files {
-		in, err := imaging.PreprocessFile(f)
+		in, err := imaging.PreprocessFileAs(f, targetFor(m))
 		if err != nil {
 			return err
 		}
@@ -238,7 +238,7 @@ func cmdAnomalies(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, test, err := dataset.LoadDir(*data)
+	_, test, _, err := c.loadData(*data, "", true, folderFor(m))
 	if err != nil {
 		return err
 	}
@@ -302,7 +302,7 @@ func cmdAugment(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	train, test, label, err := c.loadData(*data, *name, *asJSON)
+	train, test, label, err := c.loadData(*data, *name, *asJSON, folderFor(m))
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,8 @@ import (
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/atomicfile"
+	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/imaging"
 )
 
 // The train and eval commands.
@@ -19,7 +21,7 @@ import (
 func cmdTrain(c *cli, args []string) error {
 	fs := c.newFlags("train")
 	def := vae.DefaultConfig()
-	data := fs.String("data", "", "folder holding the four MNIST-format idx files (gzip or raw)")
+	data := fs.String("data", "", "folder holding the four MNIST-format idx files (gzip or raw), or an image folder (class sub-folders, or train/ and test/ with them)")
 	name := fs.String("dataset", "", "mnist (downloaded once into the cache) or fashion")
 	arch := fs.String("arch", def.Arch, "architecture: mlp (784-H-L) or conv (two convolutions, H-wide linear layer)")
 	latent := fs.Int("latent", def.Latent, "latent size L (1..64)")
@@ -37,6 +39,9 @@ func cmdTrain(c *cli, args []string) error {
 	resume := fs.String("resume", "", "continue training this model file")
 	asJSON := fs.Bool("json", false, "print one JSON object per epoch and a summary")
 	memstats := fs.Bool("memstats", false, "add the process's resident memory and Go heap (MB) to each epoch's report")
+	size := fs.Int("size", 0, "image folders: image side S (default: from the data; conv needs S divisible by 4)")
+	channels := fs.Int("channels", 0, "image folders: 1 (grey) or 3 (colour) (default: from the data)")
+	prep := fs.String("preprocess", imaging.ModeResize, "image folders: resize (centre square, resized) or digit (MNIST-style centring, for handwriting)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -85,9 +90,45 @@ func cmdTrain(c *cli, args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return usageErr{err}
 	}
-	train, test, label, err := c.loadData(*data, *name, *asJSON)
+	folder := dataset.FolderOptions{Side: *size, Channels: *channels, Mode: *prep, Seed: *seed}
+	if m != nil {
+		folder = folderFor(m)
+		folder.Seed = *seed
+		if set["size"] && *size != folder.Side || set["channels"] && *channels != folder.Channels {
+			return badInput("--size and --channels must match the resumed model's %s images", m.Image())
+		}
+	} else {
+		switch {
+		case *size != 0 && (*size < vae.MinSide || *size > vae.MaxSide):
+			return badInput("--size %d: want %d..%d", *size, vae.MinSide, vae.MaxSide)
+		case *channels != 0 && *channels != 1 && *channels != 3:
+			return badInput("--channels %d: want 1 (grey) or 3 (colour)", *channels)
+		case *prep != imaging.ModeResize && *prep != imaging.ModeDigit:
+			return badInput("--preprocess %q: want resize or digit", *prep)
+		case *size != 0:
+			// Before reading anything: the architecture may not take it.
+			if err := cfg.WithImage(vae.Shape{Side: *size, Channels: max(*channels, 1)}).Validate(); err != nil {
+				return usageErr{err}
+			}
+		}
+	}
+	train, test, label, err := c.loadData(*data, *name, *asJSON, folder)
 	if err != nil {
 		return err
+	}
+	if m == nil {
+		// A new model reads the data's shape; an image folder's classes
+		// and preprocessing go with it.
+		cfg = cfg.WithImage(vae.Shape{Side: train.Rows, Channels: train.Depth()})
+		if train.Classes != nil {
+			cfg.Classes, cfg.Preprocess = train.Classes, folder.Mode
+		}
+		if train.Rows != train.Cols {
+			return badInput("%s: images are %s; models read square images", label, train.Shape())
+		}
+		if err := cfg.Validate(); err != nil {
+			return usageErr{err}
+		}
 	}
 	if *limit < 0 {
 		return badInput("--limit %d is negative", *limit)
@@ -210,7 +251,7 @@ func cmdEval(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, test, _, err := c.loadData(*data, *name, *asJSON)
+	_, test, _, err := c.loadData(*data, *name, *asJSON, folderFor(m))
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ func analyse(m Model, path string, in *imaging.Input) (*Analysis, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Analysis{Path: path, Input: in, Analysis: *a}, nil
+	return &Analysis{Path: path, Input: in, Shape: m.Image(), Analysis: *a}, nil
 }
 
 // AnalyseURIs analyses dropped files; only local files are read.
@@ -59,7 +59,7 @@ func (e *Explorer) AnalyseFiles(paths []string, done ...func()) {
 		var good []*Analysis
 		var errs []error
 		for _, p := range paths {
-			in, err := e.engine.Preprocess(p)
+			in, err := e.engine.Preprocess(m, p)
 			if err == nil {
 				var a *Analysis
 				if a, err = analyse(m, p, in); err == nil {
@@ -128,7 +128,7 @@ func (e *Explorer) openImages() {
 		r.Close()
 		e.AnalyseFiles([]string{r.URI().Path()})
 	}, e.Window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif"}))
+	d.SetFilter(storage.NewExtensionFileFilter(imaging.ImageExts))
 	d.Show()
 }
 

@@ -21,6 +21,7 @@ import (
 type Analysis struct {
 	Path  string
 	Input *imaging.Input
+	Shape vae.Shape // of Input.Pixels and Recon
 	vae.Analysis
 }
 
@@ -29,7 +30,7 @@ func (a *Analysis) Summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "reconstruction error %.1f nats", a.Error)
 	if !math.IsNaN(a.Percentile) {
-		fmt.Fprintf(&b, " · more unusual than %.0f%% of held-out digits", a.Percentile)
+		fmt.Fprintf(&b, " · more unusual than %.0f%% of held-out images", a.Percentile)
 	}
 	return b.String()
 }
@@ -55,7 +56,7 @@ func newDropPanel(onOpen, onClear func()) *DropPanel {
 	p := &DropPanel{}
 	p.OpenBtn = widget.NewButtonWithIcon("Open images…", theme.FolderOpenIcon(), onOpen)
 	p.ClearBtn = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), onClear)
-	p.hint = widget.NewLabel("Drop image files (PNG, JPEG, GIF) on the window, or open them: each is turned into an MNIST-style digit, encoded, placed on the plane and reconstructed.")
+	p.hint = widget.NewLabel("Drop image files (PNG, JPEG, GIF, BMP, TIFF, WebP) on the window, or open them: each is made the model's input (an MNIST-style digit, or for models of image folders resized), encoded, placed on the plane and reconstructed.")
 	p.hint.Wrapping = fyne.TextWrapWord
 	p.list = container.NewVBox(p.hint)
 	p.box = container.NewBorder(container.NewGridWithColumns(2, p.OpenBtn, p.ClearBtn), nil, nil, nil, container.NewVScroll(p.list))
@@ -106,9 +107,9 @@ func (p *DropPanel) rebuild() {
 			container.NewBorder(nil, nil, nil, goTo, title),
 			container.NewGridWithColumns(4,
 				pic(NewImageView(a.Input.Whole, 56), "original"),
-				pic(NewImageView(imaging.Gray28(a.Input.Pixels), 56), "input"),
-				pic(NewImageView(imaging.Gray28(a.Recon), 56), "recon"),
-				pic(NewImageView(imaging.Heatmap(a.Input.Pixels, a.Recon), 56), "error"),
+				pic(NewImageView(imaging.Picture(a.Input.Pixels, a.Shape.Side, a.Shape.Channels), 56), "input"),
+				pic(NewImageView(imaging.Picture(a.Recon, a.Shape.Side, a.Shape.Channels), 56), "recon"),
+				pic(NewImageView(imaging.HeatmapC(a.Input.Pixels, a.Recon, a.Shape.Side, a.Shape.Channels), 56), "error"),
 			),
 			info,
 			widget.NewSeparator(),

@@ -94,7 +94,9 @@ type Engine interface {
 	// Train starts training m on d. The trainer runs until ctx ends.
 	Train(ctx context.Context, m Model, cfg vae.Config, d *Data) (Trainer, error)
 	// Preprocess reads an image file as a model input.
-	Preprocess(path string) (*imaging.Input, error)
+	// Preprocess makes an image file an input of m's shape, the way m's
+	// training images were made.
+	Preprocess(m Model, path string) (*imaging.Input, error)
 }
 
 // VAEEngine is the Engine of package vae. Downloads go to the user's cache.
@@ -168,6 +170,12 @@ func (e *VAEEngine) Train(ctx context.Context, m Model, cfg vae.Config, d *Data)
 	return t, nil
 }
 
-func (e *VAEEngine) Preprocess(path string) (*imaging.Input, error) {
-	return imaging.PreprocessFile(path)
+func (e *VAEEngine) Preprocess(m Model, path string) (*imaging.Input, error) {
+	return imaging.PreprocessFileAs(path, targetOf(m))
+}
+
+// targetOf is how m's inputs are made from image files.
+func targetOf(m Model) imaging.Target {
+	sh := m.Image()
+	return imaging.TargetFor(sh.Side, sh.Channels, m.Config().Preprocess)
 }

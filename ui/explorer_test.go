@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -316,7 +317,7 @@ func TestOpenSaveAndRecent(t *testing.T) {
 		t.Fatalf("opening a corrupt model: status %q", e.Status())
 	}
 	e.OpenModel(path)
-	if e.Model() == Model(m) || e.Model().Config() != m.Config() {
+	if e.Model() == Model(m) || !reflect.DeepEqual(e.Model().Config(), m.Config()) {
 		t.Fatal("opening the saved model did not load it")
 	}
 	// Save keeps what another program wrote to the file since it was

@@ -190,7 +190,7 @@ func TestVectorFromFoldersAndAttributeFromData(t *testing.T) {
 	}
 	// A folder without images is a clear error, and stores nothing.
 	p.ComputeFromFolders("bad", t.TempDir(), thick)
-	loop.until(t, "the error", func() bool { return strings.Contains(e.Status(), "no PNG, JPEG or GIF files") }, 5*time.Second)
+	loop.until(t, "the error", func() bool { return strings.Contains(e.Status(), "no PNG, JPEG, GIF, BMP, TIFF or WebP files") }, 5*time.Second)
 	if _, ok := storedVector(m, "bad"); ok {
 		t.Error("a failed vector was stored")
 	}

@@ -317,10 +317,10 @@ func (p *VectorPanel) ComputeFromFolders(name, from, to string) {
 	p.env.status(fmt.Sprintf("Computing %q from %s and %s…", name, from, to))
 	go func() {
 		var v vae.Vector
-		a, err := imaging.PreprocessFolder(from)
+		a, err := imaging.PreprocessFolderAs(from, targetOf(m))
 		var b []float32
 		if err == nil {
-			b, err = imaging.PreprocessFolder(to)
+			b, err = imaging.PreprocessFolderAs(to, targetOf(m))
 		}
 		if err == nil {
 			v, err = m.FolderVector(name, a, b)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -38,7 +39,7 @@ func TestCheckpointRoundTripDecodesIdentically(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.Config() != m.Config() {
+	if !reflect.DeepEqual(l.Config(), m.Config()) {
 		t.Fatalf("config %+v, want %+v", l.Config(), m.Config())
 	}
 	if !slices.Equal(l.History(), m.History()) {

@@ -81,6 +81,9 @@ const (
 	MaxLatent = 64
 	MaxHidden = 8192
 	MaxBatch  = 4096
+	// MaxClasses and MaxClassName bound the class names a model keeps.
+	MaxClasses   = 256
+	MaxClassName = 100
 )
 
 // Config describes a model and how it is trained. The zero value is not
@@ -106,6 +109,14 @@ type Config struct {
 	// DefaultChannels, as in files written before shapes existed).
 	Side     int `json:"side,omitempty"`
 	Channels int `json:"channels,omitempty"`
+	// Preprocess is how images become inputs (imaging.ModeDigit or
+	// ModeResize; "" is digit, MNIST's way): dropped images are made the
+	// way the training images were.
+	Preprocess string `json:"preprocess,omitempty"`
+	// Classes names the labels of the data it was trained on, when the
+	// data named them (an image folder's class folders); the legend shows
+	// them.
+	Classes []string `json:"classes,omitempty"`
 }
 
 // Image is the image shape the model reads and writes.
@@ -170,6 +181,18 @@ func (c Config) Validate() error {
 	}
 	if err := c.Image().check(c.Arch); err != nil {
 		errs = append(errs, err)
+	}
+	if c.Preprocess != "" && c.Preprocess != "digit" && c.Preprocess != "resize" {
+		errs = append(errs, fmt.Errorf("preprocessing %q: want digit or resize", c.Preprocess))
+	}
+	if len(c.Classes) > MaxClasses {
+		errs = append(errs, fmt.Errorf("%d class names, more than %d", len(c.Classes), MaxClasses))
+	}
+	for _, n := range c.Classes {
+		if len(n) > MaxClassName {
+			errs = append(errs, fmt.Errorf("class name %.20q… is longer than %d bytes", n, MaxClassName))
+			break
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -121,7 +122,7 @@ func TestConvSaveLoadEncodeDecode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.Config() != a.Config() {
+	if !reflect.DeepEqual(l.Config(), a.Config()) {
 		t.Fatalf("config %+v, want %+v", l.Config(), a.Config())
 	}
 	z := Sample(rand.New(rand.NewSource(2)), 11, 3, 1) // batches of 8, 1, 1, 1

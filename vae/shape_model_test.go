@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -15,7 +16,7 @@ import (
 
 func TestShapeValidation(t *testing.T) {
 	cfg := DefaultConfig()
-	if cfg.Image() != DefaultShape || cfg.WithImage(DefaultShape) != cfg {
+	if cfg.Image() != DefaultShape || !reflect.DeepEqual(cfg.WithImage(DefaultShape), cfg) {
 		t.Fatalf("the default configuration's shape is %v", cfg.Image())
 	}
 	for _, c := range []struct {
@@ -101,6 +102,7 @@ func TestShapesTrainAndRoundTrip(t *testing.T) {
 	}{{ArchConv, Shape{32, 3}}, {ArchConv, Shape{16, 1}}, {ArchMLP, Shape{20, 3}}, {ArchMLP, Shape{30, 1}}} {
 		cfg := DefaultConfig().WithImage(c.sh)
 		cfg.Arch, cfg.Hidden, cfg.Latent, cfg.Epochs, cfg.Batch = c.arch, 32, 3, 1, 16
+		cfg.Preprocess, cfg.Classes = "resize", dataset.ShapeNames // kept in the checkpoint
 		train, test := shapeSets(c.sh, 96, 24)
 		a, _ := trainModel(t, cfg, train, test)
 		if err := a.MeasureHeldOut(test); err != nil {
@@ -114,7 +116,7 @@ func TestShapesTrainAndRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s %v: %v", c.arch, c.sh, err)
 		}
-		if l.Config() != a.Config() || l.Image() != c.sh || l.ImageSize() != c.sh.Size() {
+		if !reflect.DeepEqual(l.Config(), a.Config()) || l.Image() != c.sh || l.ImageSize() != c.sh.Size() {
 			t.Fatalf("%s %v: loaded config %+v, want %+v", c.arch, c.sh, l.Config(), a.Config())
 		}
 		z := Sample(rand.New(rand.NewSource(2)), 5, 3, 1)

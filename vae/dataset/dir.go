@@ -17,6 +17,9 @@ import (
 type Set struct {
 	*Images
 	Labels []uint8
+	// Classes names the labels, when the data says (image folders' class
+	// folders); nil for idx files.
+	Classes []string
 }
 
 // Split names the standard MNIST file pairs.

@@ -103,6 +103,10 @@ type Downloader struct {
 	// of the body) before it is given up for the next one; 0 means
 	// DefaultStall.
 	Stall time.Duration
+	// Folder says how Open reads an image folder; OnFolder, when set, is
+	// given what it found (classes, shape, skipped files).
+	Folder   FolderOptions
+	OnFolder func(*FolderReport)
 }
 
 // DefaultStall is how long a silent mirror is waited for.

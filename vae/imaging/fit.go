@@ -27,6 +27,16 @@ type Target struct {
 	Mode           string
 }
 
+// TargetFor is the target of a model of side x side images of channels
+// values trained with preprocessing mode ("" is ModeDigit: models that
+// never chose were trained on MNIST).
+func TargetFor(side, channels int, mode string) Target {
+	if mode == "" {
+		mode = ModeDigit
+	}
+	return Target{Side: side, Channels: channels, Mode: mode}
+}
+
 // Check says what is wrong with t.
 func (t Target) Check() error {
 	switch {
@@ -119,4 +129,22 @@ func shrink(img image.Image) image.Image {
 		}
 	}
 	return out
+}
+
+// HasColour reports whether any pixel of img is not grey (its red, green
+// and blue differ by more than 2 levels in 255), looking at no more than
+// about 64x64 pixels spread over it.
+func HasColour(img image.Image) bool {
+	b := img.Bounds()
+	sx, sy := max(1, b.Dx()/64), max(1, b.Dy()/64)
+	for y := b.Min.Y; y < b.Max.Y; y += sy {
+		for x := b.Min.X; x < b.Max.X; x += sx {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			r, g, bl = r>>8, g>>8, bl>>8
+			if max(r, g, bl)-min(r, g, bl) > 2 {
+				return true
+			}
+		}
+	}
+	return false
 }

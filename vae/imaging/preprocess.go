@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"vaeexplorer/vae/safefile"
@@ -64,8 +65,13 @@ type Input struct {
 	Format   string // "png", "jpeg", "gif", "bmp", "tiff", "webp"
 }
 
-// PreprocessFile reads and preprocesses an image file.
+// PreprocessFile reads and preprocesses an image file as a 28x28 digit.
 func PreprocessFile(path string) (*Input, error) {
+	return PreprocessFileAs(path, Target{Side: Side, Channels: 1, Mode: ModeDigit})
+}
+
+// PreprocessFileAs reads an image file and makes it an input of t.
+func PreprocessFileAs(path string, t Target) (*Input, error) {
 	f, st, err := safefile.Open(path)
 	if err != nil {
 		return nil, err
@@ -81,7 +87,7 @@ func PreprocessFile(path string) (*Input, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	in, err := Preprocess(data)
+	in, err := PreprocessAs(data, t)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -310,7 +316,11 @@ func resample(src []float64, stride, cw, ch, sw, sh int) []float64 {
 	return out
 }
 
-// ImageFiles lists the PNG, JPEG and GIF files in dir, sorted by name.
+// ImageExts are the file name extensions of the formats read.
+var ImageExts = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
+
+// ImageFiles lists the image files in dir (by extension, see ImageExts),
+// sorted by name.
 func ImageFiles(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -318,30 +328,32 @@ func ImageFiles(dir string) ([]string, error) {
 	}
 	var files []string
 	for _, e := range entries {
-		switch strings.ToLower(filepath.Ext(e.Name())) {
-		case ".png", ".jpg", ".jpeg", ".gif":
-			if e.Type().IsRegular() {
-				files = append(files, filepath.Join(dir, e.Name()))
-			}
+		if slices.Contains(ImageExts, strings.ToLower(filepath.Ext(e.Name()))) && e.Type().IsRegular() {
+			files = append(files, filepath.Join(dir, e.Name()))
 		}
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("%s: no PNG, JPEG or GIF files", dir)
+		return nil, fmt.Errorf("%s: no %s files", dir, formatList)
 	}
 	return files, nil
 }
 
 // PreprocessFolder preprocesses every image file in dir (see ImageFiles)
-// and returns their pixels, 784 per image, in file order. A bad file fails
-// the whole folder with an error naming it.
+// as a 28x28 digit and returns their pixels, 784 per image, in file order.
 func PreprocessFolder(dir string) ([]float32, error) {
+	return PreprocessFolderAs(dir, Target{Side: Side, Channels: 1, Mode: ModeDigit})
+}
+
+// PreprocessFolderAs is PreprocessFolder making inputs of t. A bad file
+// fails the whole folder with an error naming it.
+func PreprocessFolderAs(dir string, t Target) ([]float32, error) {
 	files, err := ImageFiles(dir)
 	if err != nil {
 		return nil, err
 	}
-	pix := make([]float32, 0, len(files)*Side*Side)
+	pix := make([]float32, 0, len(files)*t.Side*t.Side*t.Channels)
 	for _, f := range files {
-		in, err := PreprocessFile(f)
+		in, err := PreprocessFileAs(f, t)
 		if err != nil {
 			return nil, err
 		}
