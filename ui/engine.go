@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/atomicfile"
@@ -62,10 +63,12 @@ type Trainer interface {
 	Done() <-chan struct{}
 }
 
-// Data is a loaded dataset: training and held-out images and a name.
+// Data is a loaded dataset: training and held-out images and a name; for
+// an image folder, what reading it found.
 type Data struct {
 	Name        string
 	Train, Test *dataset.Set
+	Report      *dataset.FolderReport
 }
 
 // Dataset choices in the training panel.
@@ -89,11 +92,11 @@ type Engine interface {
 	// names (see package torchio).
 	ExportTorch(m Model, path string) error
 	// LoadData reads the dataset named by choice (DataMNIST, DataFashion,
-	// or DataFolder with folder), reporting progress in [0, 1].
-	LoadData(ctx context.Context, choice, folder string, progress func(frac float64, what string)) (*Data, error)
+	// or DataFolder with folder: idx files, or an image folder read with
+	// opt), reporting progress in [0, 1].
+	LoadData(ctx context.Context, choice, folder string, opt dataset.FolderOptions, progress func(frac float64, what string)) (*Data, error)
 	// Train starts training m on d. The trainer runs until ctx ends.
 	Train(ctx context.Context, m Model, cfg vae.Config, d *Data) (Trainer, error)
-	// Preprocess reads an image file as a model input.
 	// Preprocess makes an image file an input of m's shape, the way m's
 	// training images were made.
 	Preprocess(m Model, path string) (*imaging.Input, error)
@@ -138,12 +141,12 @@ func (e *VAEEngine) ExportTorch(m Model, path string) error {
 	return vae.WriteFileAtomic(path, data)
 }
 
-func (e *VAEEngine) LoadData(ctx context.Context, choice, folder string, progress func(float64, string)) (*Data, error) {
+func (e *VAEEngine) LoadData(ctx context.Context, choice, folder string, opt dataset.FolderOptions, progress func(float64, string)) (*Data, error) {
 	var name string
 	switch choice {
 	case DataFolder:
 		if folder == "" {
-			return nil, errors.New("choose a folder holding the four MNIST-format idx files first")
+			return nil, errors.New("choose a folder first: one holding the four MNIST-format idx files, or images (in class sub-folders, or train/ and test/ with them)")
 		}
 	case DataFashion:
 		name, folder = dataset.NameFashion, ""
@@ -152,13 +155,37 @@ func (e *VAEEngine) LoadData(ctx context.Context, choice, folder string, progres
 	default:
 		return nil, fmt.Errorf("unknown dataset %q", choice)
 	}
-	train, test, label, err := e.Downloader.Open(ctx, folder, name, func(done, total int64, file string) {
+	d := e.Downloader // a copy: its folder options are this call's
+	d.Folder = opt
+	var report *dataset.FolderReport
+	d.OnFolder = func(r *dataset.FolderReport) { report = r }
+	train, test, label, err := d.Open(ctx, folder, name, func(done, total int64, file string) {
+		if file == "images" {
+			progress(float64(done)/float64(total), fmt.Sprintf("Reading images: %d of %d", done, total))
+			return
+		}
 		progress(float64(done)/float64(total), fmt.Sprintf("Downloading %s: %.1f of %.1f MB", file, float64(done)/1e6, float64(total)/1e6))
 	})
 	if err != nil {
+		if report != nil && len(report.Skipped) > 0 {
+			return nil, fmt.Errorf("%w\n%s", err, skippedList(report))
+		}
 		return nil, err
 	}
-	return &Data{Name: label, Train: train, Test: test}, nil
+	return &Data{Name: label, Train: train, Test: test, Report: report}, nil
+}
+
+// skippedList names up to 10 skipped files with their reasons.
+func skippedList(r *dataset.FolderReport) string {
+	var b strings.Builder
+	for i, s := range r.Skipped {
+		if i == 10 {
+			fmt.Fprintf(&b, "… and %d more", len(r.Skipped)-10)
+			break
+		}
+		fmt.Fprintf(&b, "%s: %s\n", s.Path, s.Reason)
+	}
+	return strings.TrimSpace(b.String())
 }
 
 func (e *VAEEngine) Train(ctx context.Context, m Model, cfg vae.Config, d *Data) (Trainer, error) {

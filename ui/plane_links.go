@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"vaeexplorer/vae"
-	"vaeexplorer/vae/dataset"
 )
 
 // What the plane links to: its axes (latent dimensions or principal
@@ -103,7 +102,7 @@ func (e *Explorer) pick(i int) {
 	e.Session.SetPoint(h.Means[i*L:(i+1)*L], PointChange{Interactive: true})
 	e.picking = false
 	name := fmt.Sprint(h.Labels[i])
-	if names := dataset.ClassNames(m.Config().Dataset); int(h.Labels[i]) < len(names) {
+	if names := classNames(m.Config()); int(h.Labels[i]) < len(names) {
 		name = names[h.Labels[i]]
 	}
 	// The image itself, when the model's held-out set is loaded (the

@@ -263,7 +263,16 @@ func (e *Explorer) refreshScatter() {
 	}
 	e.Plane.SetScatter(xy, h.Labels)
 	e.Plane.AutoFit() // the codes move as the model learns: follow them unless the user chose a view
-	e.setLegend(h.Labels, dataset.ClassNames(m.Config().Dataset))
+	e.setLegend(h.Labels, classNames(m.Config()))
+}
+
+// classNames are the names of a model's labels: its own (an image
+// folder's classes), else those of the dataset it names.
+func classNames(cfg vae.Config) []string {
+	if cfg.Classes != nil {
+		return cfg.Classes
+	}
+	return dataset.ClassNames(cfg.Dataset)
 }
 
 // setLegend lists the classes present, each with its colour. Entries wrap

@@ -101,7 +101,8 @@ func (e *Explorer) restorePanels() {
 func (e *Explorer) saveForm() {
 	p := e.Train
 	e.prefs.SetStringList(prefForm, []string{p.Epochs.Text, p.Latent.Text, p.Hidden.Text, p.Batch.Text,
-		p.LR.Text, p.Beta.Text, p.Warmup.Text, p.Loss.Selected, p.Limit.Text, p.Arch.Selected, strconv.FormatBool(p.Decay.Checked)})
+		p.LR.Text, p.Beta.Text, p.Warmup.Text, p.Loss.Selected, p.Limit.Text, p.Arch.Selected, strconv.FormatBool(p.Decay.Checked),
+		p.Side.Text, p.Colour.Selected, p.Prep.Selected})
 	e.prefs.SetString(prefDataset, p.Dataset.Selected)
 	e.prefs.SetString(prefFolder, p.Folder)
 }
@@ -114,6 +115,11 @@ func (e *Explorer) restoreForm() {
 		}
 		if len(f) > 10 { // since learning-rate decay
 			p.Decay.SetChecked(f[10] == "true")
+		}
+		if len(f) > 13 { // since image folders
+			p.Side.SetText(f[11])
+			p.Colour.SetSelected(f[12])
+			p.Prep.SetSelected(f[13])
 		}
 		for i, en := range []*widget.Entry{p.Epochs, p.Latent, p.Hidden, p.Batch, p.LR, p.Beta, p.Warmup} {
 			en.SetText(f[i])

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
 )
 
 // plotFlushEvery is how often step events reach the plot, the progress and
@@ -34,16 +35,26 @@ func (e *Explorer) StartTraining() {
 		return
 	}
 	cont := e.Train.Continue.Checked
+	// An image folder is read at the panel's shape for a new model, at
+	// the model's to continue it.
+	folder, err := e.Train.FolderOptions()
+	if err != nil {
+		e.showError(err)
+		return
+	}
 	if cont {
 		mc := s.Model().Config()
 		cfg.Arch, cfg.Latent, cfg.Hidden, cfg.Loss = mc.Arch, mc.Latent, mc.Hidden, mc.Loss
+		cfg = cfg.WithImage(mc.Image())
+		cfg.Classes, cfg.Preprocess = mc.Classes, mc.Preprocess
+		folder = modelFolder(s.Model())
 	}
 	start := func() {
 		e.saveForm()
 		ctx, cancel := context.WithCancel(context.Background())
 		s.job = &trainJob{cancel: cancel}
 		s.setTraining(trainLoading)
-		e.loadTrainData(ctx, e.Bar.ShowLoading, func(d *Data, err error) {
+		e.loadTrainDataAs(ctx, folder, e.Bar.ShowLoading, func(d *Data, err error) {
 			if err != nil {
 				e.trainingEnded(err)
 				return
@@ -59,28 +70,55 @@ func (e *Explorer) StartTraining() {
 }
 
 // loadTrainData loads the dataset chosen in the training panel off the UI
-// goroutine (or takes it from the cache), reporting progress and then the
-// result on the UI goroutine.
+// goroutine (or takes it from the cache), an image folder in the current
+// model's shape, reporting progress and then the result on the UI
+// goroutine.
 func (e *Explorer) loadTrainData(ctx context.Context, progress func(frac float64, what string), done func(*Data, error)) {
+	e.loadTrainDataAs(ctx, modelFolder(e.Session.Model()), progress, done)
+}
+
+// loadTrainDataAs is loadTrainData reading an image folder with opt.
+func (e *Explorer) loadTrainDataAs(ctx context.Context, opt dataset.FolderOptions, progress func(frac float64, what string), done func(*Data, error)) {
 	choice, folder := e.Train.Dataset.Selected, e.Train.Folder
 	key := choice + "\x00" + folder
+	if choice == DataFolder {
+		key += fmt.Sprintf("\x00%d/%d/%s", opt.Side, opt.Channels, opt.Mode)
+	}
 	if e.data != nil && e.dataKey == key {
 		done(e.data, nil)
 		return
 	}
 	e.setStatus("Loading " + choice + "…")
 	go func() {
-		d, err := e.engine.LoadData(ctx, choice, folder, func(frac float64, what string) {
+		d, err := e.engine.LoadData(ctx, choice, folder, opt, func(frac float64, what string) {
 			e.do(func() { progress(frac, what) })
 		})
 		e.do(func() {
 			if err == nil {
 				e.data, e.dataKey = d, key
-				e.setStatus(fmt.Sprintf("Loaded %s: %d training and %d held-out images", d.Name, d.Train.N, d.Test.N))
+				msg := fmt.Sprintf("Loaded %s: %d training and %d held-out images", d.Name, d.Train.N, d.Test.N)
+				if r := d.Report; r != nil {
+					msg = fmt.Sprintf("Loaded %s: %s", d.Name, r.Summary())
+					if len(r.Skipped) > 0 {
+						dialog.ShowInformation(fmt.Sprintf("%d files skipped", len(r.Skipped)),
+							"These files could not be read and were left out:\n"+skippedList(r), e.Window)
+					}
+				}
+				e.setStatus(msg)
 			}
 			done(d, err)
 		})
 	}()
+}
+
+// modelFolder reads image folders as m reads images: its shape and
+// preprocessing (the default shape when there is no model).
+func modelFolder(m Model) dataset.FolderOptions {
+	if m == nil {
+		return dataset.FolderOptions{}
+	}
+	t := targetOf(m)
+	return dataset.FolderOptions{Side: t.Side, Channels: t.Channels, Mode: t.Mode, Seed: m.Config().Seed}
 }
 
 // beginTraining runs on the UI goroutine once the data is in.
@@ -94,6 +132,17 @@ func (e *Explorer) beginTraining(ctx context.Context, cfg vae.Config, limit int,
 	cfg.Dataset = d.Name
 	m := s.Model()
 	if !cont {
+		// A new model reads the data's shape; an image folder's classes
+		// and preprocessing go with it.
+		cfg = cfg.WithImage(vae.Shape{Side: d.Train.Rows, Channels: d.Train.Depth()})
+		cfg.Classes, cfg.Preprocess = nil, ""
+		if r := d.Report; r != nil {
+			cfg.Classes, cfg.Preprocess = r.Classes, r.Mode
+		}
+		if err := cfg.Validate(); err != nil {
+			e.trainingEnded(err)
+			return
+		}
 		var err error
 		if m, err = e.engine.NewModel(cfg); err != nil {
 			e.trainingEnded(err)

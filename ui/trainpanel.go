@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/imaging"
 )
 
 // trainState is where training stands; the buttons follow it.
@@ -36,6 +38,11 @@ type TrainPanel struct {
 	Folder   string // chosen with Choose folder…
 	folderLb *TipLabel
 	chooseFd *widget.Button
+	// How an image folder becomes a dataset: the side ("" or "auto":
+	// from the data), grey or colour, and the preprocessing.
+	Side         *widget.Entry
+	Colour, Prep *widget.Select
+	imageRows    *fyne.Container
 
 	Epochs, Latent, Hidden, Batch, LR, Beta, Warmup, Limit *widget.Entry
 	Arch, Loss                                             *widget.Select
@@ -65,6 +72,17 @@ func newTrainPanel(win fyne.Window, onFolder func(string)) *TrainPanel {
 		}, win)
 	})
 	p.Dataset.OnChanged = func(s string) { p.updateFolderRow() }
+	p.Side = widget.NewEntry()
+	p.Side.SetPlaceHolder("auto")
+	p.Colour = widget.NewSelect([]string{colourAuto, colourGrey, colourRGB}, nil)
+	p.Colour.SetSelected(colourAuto)
+	p.Prep = widget.NewSelect([]string{imaging.ModeResize, imaging.ModeDigit}, nil)
+	p.Prep.SetSelected(imaging.ModeResize)
+	p.imageRows = container.NewVBox(widget.NewForm(
+		widget.NewFormItem("Image side", p.Side),
+		widget.NewFormItem("Colour", p.Colour),
+		widget.NewFormItem("Preprocess", p.Prep),
+	))
 
 	def := vae.DefaultConfig()
 	entry := func(v string) *widget.Entry {
@@ -120,6 +138,7 @@ func newTrainPanel(win fyne.Window, onFolder func(string)) *TrainPanel {
 		widget.NewLabelWithStyle("Dataset", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		p.Dataset,
 		container.NewBorder(nil, nil, nil, p.chooseFd, p.folderLb),
+		p.imageRows,
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle("Hyper-parameters", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		form,
@@ -159,6 +178,43 @@ func (p *TrainPanel) updateFolderRow() {
 		p.chooseFd.Disable()
 		p.folderLb.SetText("")
 	}
+	// The image rows matter for image folders only; they stay in place
+	// (no jump in the layout) but are disabled otherwise.
+	images := p.Dataset.Selected == DataFolder && p.state == trainIdle
+	for _, w := range []fyne.Disableable{p.Side, p.Colour, p.Prep} {
+		if images {
+			w.Enable()
+		} else {
+			w.Disable()
+		}
+	}
+}
+
+// Colour choices for image folders.
+const (
+	colourAuto = "from the data"
+	colourGrey = "grey"
+	colourRGB  = "colour (RGB)"
+)
+
+// FolderOptions reads how an image folder becomes a dataset, or says
+// which field is wrong.
+func (p *TrainPanel) FolderOptions() (dataset.FolderOptions, error) {
+	opt := dataset.FolderOptions{Mode: p.Prep.Selected}
+	if s := strings.TrimSpace(p.Side.Text); s != "" && s != "auto" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < vae.MinSide || v > vae.MaxSide {
+			return opt, fmt.Errorf("Image side: %q: want a whole number %d..%d, or empty for the data's own", s, vae.MinSide, vae.MaxSide)
+		}
+		opt.Side = v
+	}
+	switch p.Colour.Selected {
+	case colourGrey:
+		opt.Channels = 1
+	case colourRGB:
+		opt.Channels = 3
+	}
+	return opt, nil
 }
 
 // SetState enables the buttons that make sense in state s.

@@ -46,7 +46,7 @@ func findFile(dir, name string) (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("%s: %w: missing %s (or %s.gz); a dataset folder holds %s",
+	return "", fmt.Errorf("%s: %w: missing %s (or %s.gz); a dataset folder holds %s, or image files (in class sub-folders, or train/ and test/ holding them)",
 		dir, ErrNoData, name, name, strings.Join(FileNames, ", "))
 }
 

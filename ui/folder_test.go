@@ -1,0 +1,93 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
+)
+
+// shapeFolder writes n generated 20x20 colour shapes as PNGs in class
+// folders.
+func shapeFolder(t *testing.T, n int) string {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), "shapes")
+	s := dataset.Shapes(n, 20, 1)
+	for i := 0; i < n; i++ {
+		dir := filepath.Join(root, dataset.ShapeNames[s.Labels[i]])
+		os.MkdirAll(dir, 0o755)
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%03d.png", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		png.Encode(f, s.Picture(i))
+		f.Close()
+	}
+	return root
+}
+
+// TestTrainOnColourFolder trains from the panel on a folder of colour
+// images at the side asked for: the new model reads 16x16 RGB, keeps the
+// classes (the legend shows them), and the decoded point is in colour.
+func TestTrainOnColourFolder(t *testing.T) {
+	e, loop := newTestExplorer(t, tinyModel(t))
+	root := shapeFolder(t, 160)
+	os.WriteFile(filepath.Join(root, "disc", "bad.png"), []byte("no"), 0o644)
+	e.Train.SetFolder(root)
+	e.Train.Side.SetText("16")
+	e.Train.Colour.SetSelected(colourRGB)
+	e.Train.Arch.SetSelected(vae.ArchConv)
+	e.Train.Hidden.SetText("16")
+	e.Train.Epochs.SetText("1")
+	e.Train.Batch.SetText("16")
+	test.Tap(e.Train.TrainBtn)
+	loop.until(t, "training to finish", func() bool { return e.Train.State() == trainIdle && e.Bar.Training.Text == "Finished" }, 60*time.Second)
+	m := e.Model()
+	cfg := m.Config()
+	if m.Image() != (vae.Shape{Side: 16, Channels: 3}) || !slices.Equal(cfg.Classes, []string{"disc", "ring", "square", "triangle"}) || cfg.Preprocess != "resize" {
+		t.Fatalf("model %v, classes %v, %q (%s)", m.Image(), cfg.Classes, cfg.Preprocess, e.Status())
+	}
+	if e.data == nil || e.data.Report == nil || len(e.data.Report.Skipped) != 1 {
+		t.Fatalf("the skipped file was not reported: %+v", e.data)
+	}
+	var legend []string
+	for _, o := range e.legend.Objects {
+		for _, c := range o.(*fyne.Container).Objects {
+			if txt, ok := c.(*canvas.Text); ok {
+				legend = append(legend, txt.Text)
+			}
+		}
+	}
+	if s := strings.Join(legend, " "); s != "disc ring square triangle" {
+		t.Errorf("legend %s", s)
+	}
+	e.Session.SetPoint([]float32{0.5, -0.5}, PointChange{})
+	loop.until(t, "a colour decode", func() bool {
+		img, ok := e.Point.Decoded.Image.(*image.NRGBA)
+		return ok && img.Bounds().Dx() == 16
+	}, 5*time.Second)
+	// The panel's image rows are off for MNIST.
+	e.Train.Dataset.SetSelected(DataMNIST)
+	if !e.Train.Side.Disabled() || !e.Train.Prep.Disabled() {
+		t.Error("image-folder settings enabled for MNIST")
+	}
+	// A bad side is a message, not a run.
+	e.Train.SetFolder(root)
+	e.Train.Side.SetText("6")
+	test.Tap(e.Train.TrainBtn)
+	if !strings.Contains(e.Status(), "Image side") || e.Train.State() != trainIdle {
+		t.Errorf("side 6: %q", e.Status())
+	}
+}
