@@ -120,21 +120,23 @@ func (m *Model) MeasureHeldOut(test *dataset.Set) error {
 	if err := CheckImages(test, m.shape, "the held-out set"); err != nil {
 		return err
 	}
-	return m.measureHeldOut(test.Floats(), test.Labels)
+	return m.measureHeldOut(test)
 }
 
-func (m *Model) measureHeldOut(pix []float32, labels []uint8) error {
-	errs, err := m.ReconErrors(pix)
+// measureHeldOut is MeasureHeldOut on images of the model's shape,
+// converted to floats a batch at a time.
+func (m *Model) measureHeldOut(test *dataset.Set) error {
+	errs, err := m.ReconErrorsSet(test)
 	if err != nil {
 		return err
 	}
 	slices.Sort(errs)
-	k := min(len(labels), maxHeldOutPoints)
-	mean, logvar, err := m.Encode(pix[:k*m.size])
+	k := min(test.N, maxHeldOutPoints)
+	mean, logvar, err := m.EncodeSet(test.Subset(k))
 	if err != nil {
 		return err
 	}
-	h := &HeldOut{Means: mean, Labels: append([]uint8(nil), labels[:k]...), Errors: errs, DimKL: DimKL(mean, logvar, m.cfg.Latent)}
+	h := &HeldOut{Means: mean, Labels: append([]uint8(nil), test.Labels[:k]...), Errors: errs, DimKL: DimKL(mean, logvar, m.cfg.Latent)}
 	m.mu.Lock()
 	m.heldOut = h
 	m.mu.Unlock()
@@ -326,27 +328,77 @@ type Eval struct {
 // drawn from a generator seeded with seed. Errors, when not nil, receives
 // each image's reconstruction term.
 func (m *Model) Evaluate(images []float32, seed int64, errors []float32) (Eval, error) {
+	n, src, err := m.floatRows(images)
+	if err != nil {
+		return Eval{}, err
+	}
+	return m.evaluate(n, src, sampler(seed), errors)
+}
+
+// EvaluateSet is Evaluate of a dataset's images, converted to floats a
+// batch at a time (a dataset is kept as bytes).
+func (m *Model) EvaluateSet(set *dataset.Set, seed int64, errors []float32) (Eval, error) {
+	if err := CheckImages(set, m.shape, "the held-out set"); err != nil {
+		return Eval{}, err
+	}
+	return m.evaluate(set.N, m.setRows(set), sampler(seed), errors)
+}
+
+// sampler fills eps with standard normal draws from a seeded source.
+func sampler(seed int64) func([]float32) {
 	rng := rand.New(rand.NewSource(seed))
-	return m.evaluate(images, func(eps []float32) {
+	return func(eps []float32) {
 		for i := range eps {
 			eps[i] = float32(rng.NormFloat64())
 		}
-	}, errors)
+	}
 }
 
 // ReconErrors returns each image's reconstruction error (BCE or squared
 // error summed over pixels) decoding its latent mean, without sampling.
 func (m *Model) ReconErrors(images []float32) ([]float32, error) {
-	errs := make([]float32, len(images)/m.size)
-	_, err := m.evaluate(images, func(eps []float32) { clear(eps) }, errs)
+	n, src, err := m.floatRows(images)
+	if err != nil {
+		return nil, err
+	}
+	errs := make([]float32, n)
+	_, err = m.evaluate(n, src, zero, errs)
 	return errs, err
 }
 
-func (m *Model) evaluate(images []float32, fillEps func([]float32), errs []float32) (Eval, error) {
-	if len(images)%m.size != 0 || len(images) == 0 {
-		return Eval{}, fmt.Errorf("evaluate: %w (%d values)", errShape, len(images))
+// ReconErrorsSet is ReconErrors of a dataset's images.
+func (m *Model) ReconErrorsSet(set *dataset.Set) ([]float32, error) {
+	if err := CheckImages(set, m.shape, "the images"); err != nil {
+		return nil, err
 	}
-	n := len(images) / m.size
+	errs := make([]float32, set.N)
+	_, err := m.evaluate(set.N, m.setRows(set), zero, errs)
+	return errs, err
+}
+
+// rows writes images off..off+b-1 into dst.
+type rows func(off, b int, dst []float32)
+
+// floatRows serves rows of images already in floats.
+func (m *Model) floatRows(images []float32) (int, rows, error) {
+	if len(images)%m.size != 0 || len(images) == 0 {
+		return 0, nil, fmt.Errorf("evaluate: %w (%d values)", errShape, len(images))
+	}
+	return len(images) / m.size, func(off, b int, dst []float32) {
+		copy(dst, images[off*m.size:(off+b)*m.size])
+	}, nil
+}
+
+// setRows serves rows of a dataset's images, converting them from bytes.
+func (m *Model) setRows(set *dataset.Set) rows {
+	return func(off, b int, dst []float32) {
+		for k := range b {
+			set.ImageInto(off+k, dst[k*m.size:(k+1)*m.size])
+		}
+	}
+}
+
+func (m *Model) evaluate(n int, src rows, fillEps func([]float32), errs []float32) (Eval, error) {
 	var ev Eval
 	err := forChunks(n, func(off, b int) error {
 		m.mu.Lock()
@@ -355,7 +407,7 @@ func (m *Model) evaluate(images []float32, fillEps func([]float32), errs []float
 		if err != nil {
 			return err
 		}
-		copy(nt.xBuf, images[off*m.size:(off+b)*m.size])
+		src(off, b, nt.xBuf)
 		fillEps(nt.epsBuf)
 		nt.st.n = b
 		if err := nt.run(); err != nil {
@@ -397,3 +449,6 @@ const interactionHold = 400 * time.Millisecond
 func (m *Model) interacting() bool {
 	return time.Since(time.Unix(0, m.lastInteraction.Load())) < interactionHold
 }
+
+// zero fills eps with zeros: decode the latent means.
+func zero(eps []float32) { clear(eps) }

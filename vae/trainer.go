@@ -207,7 +207,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 
 	n := t.train.N
 	steps := (n + cfg.Batch - 1) / cfg.Batch
-	testPix := t.test.Floats() // evaluated every epoch
+
 	firstEpoch := len(m.History())
 	start := time.Now()
 	var paused time.Duration
@@ -313,11 +313,11 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 		lastPublish = time.Now()
 		trainTime := time.Since(epochStart) - (paused - epochPaused)
 		evalStart := time.Now()
-		test, err := m.Evaluate(testPix, cfg.Seed+int64(epoch), nil)
+		test, err := m.EvaluateSet(t.test, cfg.Seed+int64(epoch), nil)
 		if err != nil {
 			return fmt.Errorf("epoch %d: %w", epoch+1, err)
 		}
-		if err := m.measureHeldOut(testPix, t.test.Labels); err != nil {
+		if err := m.measureHeldOut(t.test); err != nil {
 			return fmt.Errorf("epoch %d: %w", epoch+1, err)
 		}
 		evalTime += time.Since(evalStart)

@@ -335,6 +335,9 @@ func LoadImageFolder(ctx context.Context, root string, opt FolderOptions, progre
 		splitHeldOut(files, opt.Seed)
 	}
 	rep = &FolderReport{Layout: layout, Classes: classes, Files: len(files), Side: opt.Side, Channels: opt.Channels, Mode: opt.Mode}
+	// Training files first, then held-out ones, each in file order: the
+	// two sets are then the two ends of one array, never copied.
+	sort.SliceStable(files, func(a, b int) bool { return !files[a].test && files[b].test })
 
 	// Decode into one byte array in file order, in parallel.
 	pix := make([]uint8, len(files)*size)
@@ -366,42 +369,35 @@ func LoadImageFolder(ctx context.Context, root string, opt FolderOptions, progre
 	if err := ctx.Err(); err != nil {
 		return nil, nil, nil, err
 	}
-	// Gather each split, leaving the skipped files out.
-	var keep [2][]int
+	// Leave the skipped files out, moving the rest down in place.
+	kept, nTrain := 0, 0
+	labels := make([]uint8, 0, len(files))
 	for i, f := range files {
 		if reasons[i] != "" {
 			rep.Skipped = append(rep.Skipped, Skipped{f.path, reasons[i]})
 			continue
 		}
-		k := 0
-		if f.test {
-			k = 1
+		if kept != i {
+			copy(pix[kept*size:(kept+1)*size], pix[i*size:(i+1)*size])
 		}
-		keep[k] = append(keep[k], i)
+		labels = append(labels, f.label)
+		if !f.test {
+			nTrain++
+		}
+		kept++
 	}
-	if len(keep[0])+len(keep[1]) == 0 {
+	sort.SliceStable(rep.Skipped, func(a, b int) bool { return rep.Skipped[a].Path < rep.Skipped[b].Path })
+	if kept == 0 {
 		return nil, nil, rep, fmt.Errorf("%s: %w: none of its %d image files could be read (first: %s)", root, ErrNoImages, len(files), rep.Skipped[0].Reason)
 	}
-	if len(keep[0]) == 0 || len(keep[1]) == 0 {
-		return nil, nil, rep, fmt.Errorf("%s: %w: %d images for training and %d held out; it needs both (at least 2 images, or a test folder with images)", root, ErrNoImages, len(keep[0]), len(keep[1]))
+	if nTrain == 0 || nTrain == kept {
+		return nil, nil, rep, fmt.Errorf("%s: %w: %d images for training and %d held out; it needs both (at least 2 images, or a test folder with images)", root, ErrNoImages, nTrain, kept-nTrain)
 	}
-	sets := [2]*Set{}
-	for k, idx := range keep {
-		s := &Set{Images: &Images{N: len(idx), Rows: opt.Side, Cols: opt.Side, Channels: opt.Channels}, Labels: make([]uint8, len(idx)), Classes: slices.Clone(classes)}
-		if len(idx) == len(files) {
-			s.Pix = pix
-		} else {
-			s.Pix = make([]uint8, len(idx)*size)
-			for j, i := range idx {
-				copy(s.Pix[j*size:], pix[i*size:(i+1)*size])
-			}
-		}
-		for j, i := range idx {
-			s.Labels[j] = files[i].label
-		}
-		sets[k] = s
+	part := func(lo, hi int) *Set {
+		return &Set{Images: &Images{N: hi - lo, Rows: opt.Side, Cols: opt.Side, Channels: opt.Channels, Pix: pix[lo*size : hi*size : hi*size]},
+			Labels: labels[lo:hi:hi], Classes: slices.Clone(classes)}
 	}
-	return sets[0], sets[1], rep, nil
+	return part(0, nTrain), part(nTrain, kept), rep, nil
 }
 
 // readImage reads an image file of at most imaging.MaxFileBytes.

@@ -171,7 +171,7 @@ func TestGzipBombsAreBounded(t *testing.T) {
 	// doubling up to it).
 	const limit = 16 << 20
 	ms1.read()
-	im, err := readImages(bytes.NewReader(bomb(limit/1024, 32, 32, 16)), limit, "")
+	im, err := readImages(bytes.NewReader(bomb(limit/1024, 32, 32, 16)), limit, "", -1)
 	ms2.read()
 	if err != nil || im.N != limit/1024 {
 		t.Fatal(err)
@@ -199,5 +199,37 @@ func TestGzipBombsAreBounded(t *testing.T) {
 	}
 	if _, err := LoadSplit(dir, Test); err == nil || !strings.Contains(err.Error(), "for held-out images") {
 		t.Fatalf("a held-out file past its limit: %v", err)
+	}
+}
+
+// A file whose own size (raw) or gzip trailer says it holds exactly what
+// its header declares is read into one buffer of that size; the same
+// bytes from a plain reader grow a buffer as they arrive.
+func TestFileSizeSavesTheGrowing(t *testing.T) {
+	dir := t.TempDir()
+	set := Synthetic(8000, 1) // 6.3 MB of pixels
+	if err := SaveDir(dir, set, Synthetic(10, 2)); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "train-images-idx3-ubyte.gz")
+	var ms1, ms2 = new(runtimeMem), new(runtimeMem)
+	ms1.read()
+	im, err := ReadImagesFile(path)
+	ms2.read()
+	n := uint64(len(set.Pix))
+	if err != nil || !bytes.Equal(im.Pix, set.Pix) {
+		t.Fatal(err)
+	}
+	if grew := ms2.total - ms1.total; grew > n+n/8 {
+		t.Errorf("reading %d bytes of pixels allocated %d", n, grew)
+	}
+	data, _ := os.ReadFile(path)
+	ms1.read()
+	if _, err := ReadImages(bytes.NewReader(data)); err != nil {
+		t.Fatal(err)
+	}
+	ms2.read()
+	if grew := ms2.total - ms1.total; grew < n+n/4 {
+		t.Errorf("without the file's size: %d bytes allocated for %d; the test no longer tells the two apart", grew, n)
 	}
 }
