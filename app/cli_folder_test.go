@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -80,6 +81,22 @@ func TestTrainOnImageFolder(t *testing.T) {
 	// eval reads the folder the model's way.
 	if code, stdout, stderr := runCLI(t, "eval", "--model", model, "--data", root, "--json"); code != 0 || !strings.Contains(stdout, `"images":12`) {
 		t.Errorf("eval: %d %s %s", code, stdout, stderr)
+	}
+	// Augmented images of a colour model: PNG class folders named after
+	// the classes, which read back as an image folder; idx is refused.
+	aug := filepath.Join(tmp, "aug")
+	if code, _, stderr := runCLI(t, "augment", "--model", model, "--data", root, "--per-class", "3", "--format", "png", "--out", aug, "--json"); code != 0 {
+		t.Fatalf("augment: %s", stderr)
+	}
+	back, _, rep, err := dataset.LoadImageFolder(context.Background(), aug, dataset.FolderOptions{}, nil)
+	if err != nil || !slices.Equal(rep.Classes, []string{"disc", "ring", "square", "triangle"}) || back.Depth() != 3 || back.Rows != 24 {
+		t.Errorf("augmented folder: %v, %+v", err, rep)
+	}
+	if _, err := os.Stat(filepath.Join(aug, "ring", "ring-1.png")); err != nil {
+		t.Error(err)
+	}
+	if code, _, stderr := runCLI(t, "augment", "--model", model, "--data", root, "--format", "idx", "--out", filepath.Join(tmp, "aug2")); code != 2 || !strings.Contains(stderr, "use --format png") {
+		t.Errorf("idx of colour: %d %s", code, stderr)
 	}
 	// Asked for: grey 16x16 by the digit mode.
 	grey := filepath.Join(tmp, "grey.vae")

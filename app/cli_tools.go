@@ -270,12 +270,12 @@ func cmdAnomalies(c *cli, args []string) error {
 func cmdAugment(c *cli, args []string) error {
 	fs := c.newFlags("augment")
 	model := modelFlag(fs)
-	data := fs.String("data", "", "folder of MNIST-format idx files whose training images seed the classes")
+	data := fs.String("data", "", "folder of MNIST-format idx files, or an image folder, whose training images seed the classes")
 	name := fs.String("dataset", "", "mnist or fashion instead of --data")
 	perClass := fs.Int("per-class", 100, "images to generate per class")
 	mode := fs.String("mode", vae.AugmentMean, "mean: around each class's mean code; jitter: real images' codes moved at random")
 	sigma := fs.Float64("sigma", 1, "spread: times the class's spread (mean), or latent units (jitter, try 0.3)")
-	format := fs.String("format", "idx", "idx: train-*-ubyte.gz of the new images plus the source's t10k files (a dataset folder); png: DIR/<label>/<label>-<n>.png")
+	format := fs.String("format", "idx", "idx: train-*-ubyte.gz of the new images plus the source's t10k files (a dataset folder; grey models only); png: DIR/<class>/<class>-<n>.png")
 	out := fs.String("out", "", "folder to write (required; must not hold files this would replace)")
 	seed := fs.Int64("seed", 1, "random seed (same seed, same images)")
 	asJSON := fs.Bool("json", false, "print a JSON summary")
@@ -301,6 +301,9 @@ func cmdAugment(c *cli, args []string) error {
 	m, err := loadModel(*model)
 	if err != nil {
 		return err
+	}
+	if *format == "idx" && m.Image().Channels != 1 {
+		return badInput("--format idx: idx files hold grey images and this model makes %s ones; use --format png", m.Image())
 	}
 	train, test, label, err := c.loadData(*data, *name, *asJSON, folderFor(m))
 	if err != nil {

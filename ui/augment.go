@@ -40,6 +40,11 @@ func (e *Explorer) showAugment() {
 	mode.SetSelected(vae.AugmentMean)
 	format := widget.NewRadioGroup([]string{augIdx, augPNG}, nil)
 	format.SetSelected(augIdx)
+	if m := e.Session.Model(); m != nil && m.Image().Channels != 1 {
+		// idx files hold grey images only.
+		format.SetSelected(augPNG)
+		format.Disable()
+	}
 	folder := widget.NewLabel("")
 	folder.Truncation = fyne.TextTruncateEllipsis
 	choose := widget.NewButton("Choose…", func() {

@@ -94,7 +94,7 @@ func (m *Model) Augment(ctx context.Context, set *dataset.Set, opt AugmentOption
 			progress(k+n, total)
 		}
 	}
-	return &dataset.Set{Images: out, Labels: labels}, nil
+	return &dataset.Set{Images: out, Labels: labels, Classes: set.Classes}, nil
 }
 
 // augmentCodes draws opt.PerClass codes per class from the images' latent

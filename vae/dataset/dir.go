@@ -125,15 +125,21 @@ func SaveDir(dir string, train, test *Set) error {
 	return nil
 }
 
-// SavePNGDir writes s as one PNG per image into dir/<label>/, named
-// <label>-<index>.png with index counting from 0 in s's order, each file
-// atomically, reporting progress (images written of s.N). dir is created if
-// missing.
+// SavePNGDir writes s as one PNG per image (grey or colour) into
+// dir/<label>/, named <label>-<index>.png with index counting from 0 in
+// s's order, each file atomically, reporting progress (images written of
+// s.N); <label> is the class's name when s has them (an image folder's),
+// else its number. dir is created if missing: an image folder LoadImageFolder
+// reads back.
 func SavePNGDir(dir string, s *Set, progress func(done, total int)) error {
 	made := map[uint8]bool{}
 	for i := 0; i < s.N; i++ {
 		l := s.Labels[i]
-		sub := filepath.Join(dir, strconv.Itoa(int(l)))
+		name := strconv.Itoa(int(l))
+		if int(l) < len(s.Classes) {
+			name = safeName(s.Classes[l])
+		}
+		sub := filepath.Join(dir, name)
 		if !made[l] {
 			if err := os.MkdirAll(sub, 0o755); err != nil {
 				return err
@@ -141,8 +147,8 @@ func SavePNGDir(dir string, s *Set, progress func(done, total int)) error {
 			made[l] = true
 		}
 		img := s.Picture(i)
-		name := filepath.Join(sub, fmt.Sprintf("%d-%d.png", l, i))
-		if err := atomicfile.Write(name, func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
+		file := filepath.Join(sub, fmt.Sprintf("%s-%d.png", name, i))
+		if err := atomicfile.Write(file, func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
 			return err
 		}
 		if progress != nil && (i%64 == 63 || i == s.N-1) {
@@ -171,6 +177,11 @@ func CheckOutDir(dir string) error {
 // renamed into place complete (atomicfile.WriteDir). dir must be new or
 // empty.
 func ExportDir(dir string, train, test *Set) error {
+	for _, s := range []*Set{train, test} {
+		if s.Depth() != 1 {
+			return fmt.Errorf("idx files hold grey images, these are %s: export them as PNG folders (nothing was written)", s.Shape())
+		}
+	}
 	if err := CheckOutDir(dir); err != nil {
 		return err
 	}
@@ -183,4 +194,20 @@ func ExportPNGDir(dir string, s *Set, progress func(done, total int)) error {
 		return err
 	}
 	return atomicfile.WriteDir(dir, func(tmp string) error { return SavePNGDir(tmp, s, progress) })
+}
+
+// safeName is a class name made safe as a folder name: no separators, no
+// leading dot, not empty.
+func safeName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == 0 {
+			return '_'
+		}
+		return r
+	}, s)
+	s = strings.TrimLeft(s, ".")
+	if s == "" {
+		return "_"
+	}
+	return s
 }
