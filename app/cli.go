@@ -46,6 +46,7 @@ func init() {
 		{"anomalies", "--data DIR [--model MODEL] [--top 50] [--out FILE.png]", "held-out images ranked by reconstruction error", cmdAnomalies},
 		{"augment", "--data DIR|--dataset NAME --out DIR [--per-class 100] [--mode mean|jitter] [--format idx|png]", "generate new labelled images per class", cmdAugment},
 		{"export", "--out FILE.safetensors [--model MODEL]", "write the model's weights for PyTorch (safetensors)", cmdExport},
+		{"dataset", "--data IMAGE_FOLDER --out DIR [--size S] [--channels 1|3] [--preprocess resize|digit]", "write an image folder as idx files, as training reads it", cmdDataset},
 		{"bench", "[--json]", "measure training and inference speed", cmdBench},
 	}
 }

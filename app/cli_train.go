@@ -90,10 +90,9 @@ func cmdTrain(c *cli, args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return usageErr{err}
 	}
-	folder := dataset.FolderOptions{Side: *size, Channels: *channels, Mode: *prep, Seed: *seed}
+	folder := dataset.FolderOptions{Side: *size, Channels: *channels, Mode: *prep}
 	if m != nil {
 		folder = folderFor(m)
-		folder.Seed = *seed
 		if set["size"] && *size != folder.Side || set["channels"] && *channels != folder.Channels {
 			return badInput("--size and --channels must match the resumed model's %s images", m.Image())
 		}

@@ -90,18 +90,21 @@ class _Coder(nn.Module):
 
 
 class VAE(_Coder):
-    """pytorch/examples' vae/main.py model: 784 -> H -> (L, L); L -> H -> 784."""
+    """pytorch/examples' vae/main.py model: 784 -> H -> (L, L); L -> H -> 784
+    (for images of side S and C channels, S*S*C values, channels first)."""
 
-    def __init__(self, hidden=512, latent=2):
+    def __init__(self, hidden=512, latent=2, side=28, channels=1):
         super().__init__()
-        self.fc1 = nn.Linear(784, hidden)
+        self.side, self.channels = side, channels
+        size = side * side * channels
+        self.fc1 = nn.Linear(size, hidden)
         self.fc21 = nn.Linear(hidden, latent)
         self.fc22 = nn.Linear(hidden, latent)
         self.fc3 = nn.Linear(latent, hidden)
-        self.fc4 = nn.Linear(hidden, 784)
+        self.fc4 = nn.Linear(hidden, size)
 
     def encode(self, x):
-        h = F.relu(self.fc1(x.reshape(-1, 784)))
+        h = F.relu(self.fc1(x.reshape(x.shape[0], -1)))
         return self.fc21(h), self.fc22(h)
 
     def decode_logits(self, z):
@@ -111,23 +114,26 @@ class VAE(_Coder):
 
 class ConvVAE(_Coder):
     """The seed article's conv VAE: two stride-2 convolutions (32, 64), a
-    linear layer of H, (L, L); L -> 64x7x7 -> two transposed convolutions."""
+    linear layer of H, (L, L); L -> 64 x S/4 x S/4 -> two transposed
+    convolutions (for images of side S divisible by 4 and C channels)."""
 
-    def __init__(self, hidden=128, latent=2):
+    def __init__(self, hidden=128, latent=2, side=28, channels=1):
         super().__init__()
+        self.side, self.channels = side, channels
+        q = side // 4
         self.encoder = nn.Sequential(
-            nn.Conv2d(1, 32, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Conv2d(channels, 32, 3, stride=2, padding=1), nn.ReLU(),
             nn.Conv2d(32, 64, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Flatten(), nn.Linear(64 * 7 * 7, hidden), nn.ReLU())
+            nn.Flatten(), nn.Linear(64 * q * q, hidden), nn.ReLU())
         self.fc_mu = nn.Linear(hidden, latent)
         self.fc_logvar = nn.Linear(hidden, latent)
         self.decoder = nn.Sequential(
-            nn.Linear(latent, 64 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (64, 7, 7)),
+            nn.Linear(latent, 64 * q * q), nn.ReLU(), nn.Unflatten(1, (64, q, q)),
             nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
-            nn.ConvTranspose2d(32, 1, 3, stride=2, padding=1, output_padding=1))
+            nn.ConvTranspose2d(32, channels, 3, stride=2, padding=1, output_padding=1))
 
     def encode(self, x):
-        h = self.encoder(x.reshape(-1, 1, 28, 28))
+        h = self.encoder(x.reshape(-1, self.channels, self.side, self.side))
         return self.fc_mu(h), self.fc_logvar(h)
 
     def decode_logits(self, z):
@@ -136,25 +142,27 @@ class ConvVAE(_Coder):
 
 
 def config_of(model):
+    shape = {"image_size": model.side, "channels": model.channels}
     if isinstance(model, ConvVAE):
-        return {"arch": "conv", "hidden": model.fc_mu.in_features, "latent": model.fc_mu.out_features}
-    return {"arch": "mlp", "hidden": model.fc1.out_features, "latent": model.fc21.out_features}
+        return {"arch": "conv", "hidden": model.fc_mu.in_features, "latent": model.fc_mu.out_features, **shape}
+    return {"arch": "mlp", "hidden": model.fc1.out_features, "latent": model.fc21.out_features, **shape}
 
 
 def load_model(path):
     """A VAE or ConvVAE holding the file's weights (config from the
     metadata, else from the tensor shapes), in eval mode."""
     tensors, meta = read_safetensors(path)
+    side, channels = int(meta.get("image_size", 28)), int(meta.get("channels", 1))
     if meta.get("arch") == "conv" or "encoder.0.weight" in tensors:
-        model = ConvVAE(tensors["fc_mu.weight"].shape[1], tensors["fc_mu.weight"].shape[0])
+        model = ConvVAE(tensors["fc_mu.weight"].shape[1], tensors["fc_mu.weight"].shape[0], side, channels)
     else:
-        model = VAE(tensors["fc1.weight"].shape[0], tensors["fc21.weight"].shape[0])
+        model = VAE(tensors["fc1.weight"].shape[0], tensors["fc21.weight"].shape[0], side, channels)
     model.load_state_dict({k: v.to(torch.float32) for k, v in tensors.items()})
     return model.eval()
 
 
 def save_model(model, path, **extra):
-    meta = {"format": "pt", "image_size": 28, "channels": 1, "loss": "bce", "beta": 1, **config_of(model), **extra}
+    meta = {"format": "pt", "loss": "bce", "beta": 1, **config_of(model), **extra}
     write_safetensors(path, model.state_dict(), meta)
 
 

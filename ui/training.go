@@ -118,7 +118,7 @@ func modelFolder(m Model) dataset.FolderOptions {
 		return dataset.FolderOptions{}
 	}
 	t := targetOf(m)
-	return dataset.FolderOptions{Side: t.Side, Channels: t.Channels, Mode: t.Mode, Seed: m.Config().Seed}
+	return dataset.FolderOptions{Side: t.Side, Channels: t.Channels, Mode: t.Mode}
 }
 
 // beginTraining runs on the UI goroutine once the data is in.

@@ -59,7 +59,11 @@ func LoadSplit(dir string, split Split) (*Set, error) {
 	}
 	ip, err := findFile(dir, string(split)+"-images-idx3-ubyte")
 	if err != nil {
-		return nil, err
+		if cp, cerr := findFile(dir, string(split)+"-images-idx4-ubyte"); cerr == nil {
+			ip, err = cp, nil // colour
+		} else {
+			return nil, err
+		}
 	}
 	lp, err := findFile(dir, string(split)+"-labels-idx1-ubyte")
 	if err != nil {
@@ -91,9 +95,9 @@ func LoadDir(dir string) (train, test *Set, err error) {
 	if test, err = LoadSplit(dir, Test); err != nil {
 		return nil, nil, err
 	}
-	if train.Rows != test.Rows || train.Cols != test.Cols {
-		return nil, nil, fmt.Errorf("%s: %w: training images are %dx%d but test images %dx%d",
-			dir, ErrFormat, train.Rows, train.Cols, test.Rows, test.Cols)
+	if train.Rows != test.Rows || train.Cols != test.Cols || train.Depth() != test.Depth() {
+		return nil, nil, fmt.Errorf("%s: %w: training images are %s but test images %s",
+			dir, ErrFormat, train.Shape(), test.Shape())
 	}
 	return train, test, nil
 }
@@ -115,7 +119,11 @@ func SaveDir(dir string, train, test *Set) error {
 		return err
 	}
 	for split, s := range map[Split]*Set{Train: train, Test: test} {
-		if err := atomicfile.Write(filepath.Join(dir, string(split)+"-images-idx3-ubyte.gz"), func(w io.Writer) error { return WriteImages(w, s.Images) }); err != nil {
+		kind := "idx3"
+		if s.Depth() != 1 {
+			kind = "idx4"
+		}
+		if err := atomicfile.Write(filepath.Join(dir, string(split)+"-images-"+kind+"-ubyte.gz"), func(w io.Writer) error { return WriteImages(w, s.Images) }); err != nil {
 			return err
 		}
 		if err := atomicfile.Write(filepath.Join(dir, string(split)+"-labels-idx1-ubyte.gz"), func(w io.Writer) error { return WriteLabels(w, s.Labels) }); err != nil {

@@ -46,7 +46,9 @@ type FolderOptions struct {
 	Side, Channels int
 	// Mode is imaging.ModeResize (the default) or imaging.ModeDigit.
 	Mode string
-	// Seed draws the held-out share when there is no test folder.
+	// Seed draws the held-out share when there is no test folder. The app
+	// and the CLI leave it 0: a folder's split is the folder's, whatever
+	// the model's training seed, so models compare on the same images.
 	Seed int64
 }
 

@@ -32,6 +32,10 @@ const (
 const (
 	magicLabels = 0x00000801 // unsigned bytes, 1 dimension
 	magicImages = 0x00000803 // unsigned bytes, 3 dimensions
+	// magicColour is images with channels: N, rows, cols, channels (1 or
+	// 3), the channels of a pixel together. This app writes them for
+	// colour datasets (as train-images-idx4-ubyte).
+	magicColour = 0x00000804
 )
 
 // ErrFormat is wrapped by every error about a file's contents (as opposed
@@ -149,7 +153,7 @@ func readHeader(r io.Reader, wantMagic uint32, what string) ([]int, error) {
 	if err := binary.Read(r, binary.BigEndian, &magic); err != nil {
 		return nil, formatErr("file ends inside the header")
 	}
-	if magic != wantMagic {
+	if magic != wantMagic && !(wantMagic == magicImages && magic == magicColour) {
 		switch magic {
 		case magicImages, magicLabels:
 			return nil, formatErr("this is an idx file of %s, not %s", kindOf(magic), what)
@@ -238,23 +242,29 @@ func readImages(r io.Reader, limit int, what string, size int64) (*Images, error
 	if err != nil {
 		return nil, err
 	}
-	n, rows, cols := dims[0], dims[1], dims[2]
+	n, rows, cols, ch := dims[0], dims[1], dims[2], 1
+	if len(dims) == 4 {
+		ch = dims[3]
+	}
 	switch {
+	case ch != 1 && ch != 3:
+		return nil, formatErr("declares %d channels; images have 1 or 3", ch)
 	case n == 0:
 		return nil, formatErr("declares 0 images")
 	case n > MaxItems:
 		return nil, formatErr("declares %d images, more than the limit of %d", n, MaxItems)
 	case rows < 1 || cols < 1 || rows > MaxSide || cols > MaxSide:
 		return nil, formatErr("declares %dx%d images; sides must be 1..%d", rows, cols, MaxSide)
-	case n*rows*cols > limit:
-		return nil, formatErr("declares %d images of %dx%d, %d MB, more than the limit of %d MB%s; use fewer images",
-			n, rows, cols, (n*rows*cols)>>20, limit>>20, what)
+	case n*rows*cols*ch > limit:
+		return nil, formatErr("declares %d images of %dx%dx%d, %d MB, more than the limit of %d MB%s; use fewer images",
+			n, rows, cols, ch, (n*rows*cols*ch)>>20, limit>>20, what)
 	}
-	raw, err := readBody(rd, n*rows*cols, "images", n, size == int64(16+n*rows*cols))
+	body := n * rows * cols * ch
+	raw, err := readBody(rd, body, "images", n, size == int64(4+4*len(dims)+body))
 	if err != nil {
 		return nil, err
 	}
-	return &Images{N: n, Rows: rows, Cols: cols, Pix: raw}, nil
+	return &Images{N: n, Rows: rows, Cols: cols, Channels: ch, Pix: raw}, nil
 }
 
 // ReadLabels reads an idx1-ubyte label file, gzip-compressed or not.
@@ -344,13 +354,14 @@ func readHeldOutFile(path string) (*Images, error) {
 // ReadLabelsFile reads an idx label file.
 func ReadLabelsFile(path string) ([]uint8, error) { return readFile(path, ReadLabels) }
 
-// WriteImages writes grey images as a gzip-compressed idx3-ubyte file.
+// WriteImages writes images as a gzip-compressed idx file: idx3-ubyte
+// for grey images, idx4-ubyte (channels last) for colour ones.
 func WriteImages(w io.Writer, im *Images) error {
-	if im.Depth() != 1 {
-		return fmt.Errorf("idx files hold grey images, these are %s: export them as PNG folders", im.Shape())
-	}
 	zw := gzip.NewWriter(w)
 	hdr := []uint32{magicImages, uint32(im.N), uint32(im.Rows), uint32(im.Cols)}
+	if im.Depth() != 1 {
+		hdr = []uint32{magicColour, uint32(im.N), uint32(im.Rows), uint32(im.Cols), uint32(im.Depth())}
+	}
 	if err := binary.Write(zw, binary.BigEndian, hdr); err != nil {
 		return err
 	}
