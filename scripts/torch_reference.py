@@ -11,8 +11,11 @@ summary line, like `vae-explorer train --json`.
 Run with Debian's python3-torch: /usr/bin/python3 scripts/torch_reference.py
   --data DIR [--arch mlp|conv] [--epochs N] [--threads T] [--hidden 512|128]
   [--latent 2] [--batch 128] [--seed 1]
+DIR is an idx dataset folder; for an image folder, first
+`vae-explorer dataset --data FOLDER --size S --channels C --out DIR`
+(the images exactly as `vae-explorer train --data FOLDER` makes them).
 """
-import argparse, gzip, json, os, struct, sys, time
+import argparse, json, os, sys, time
 
 try:
     import torch
@@ -22,27 +25,12 @@ except ImportError:
     sys.exit(0)
 
 
-def read_idx(path):
-    op = gzip.open if path.endswith(".gz") else open
-    with op(path, "rb") as f:
-        data = f.read()
-    magic, = struct.unpack(">I", data[:4])
-    nd = magic & 0xFF
-    dims = struct.unpack(">" + "I" * nd, data[4:4 + 4 * nd])
-    t = torch.frombuffer(bytearray(data[4 + 4 * nd:]), dtype=torch.uint8)
-    return t.reshape(dims)
-
-
-def load(d, split):
-    x = read_idx(f"{d}/{split}-images-idx3-ubyte.gz").reshape(-1, 784).float() / 255
-    y = read_idx(f"{d}/{split}-labels-idx1-ubyte.gz").long()
-    return x, y
-
-
 # The modules, under the state_dict names `vae-explorer export` writes
-# (pytorch/examples' fc1..fc4; the seed article's encoder/decoder).
+# (pytorch/examples' fc1..fc4; the seed article's encoder/decoder), and
+# the idx reader (grey idx3, or the idx4 colour files `vae-explorer
+# dataset` writes from an image folder).
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_vae import VAE, ConvVAE  # noqa: E402
+from torch_vae import VAE, ConvVAE, load_images  # noqa: E402
 
 
 def loss_terms(logits, x, mu, lv):
@@ -64,11 +52,11 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    xtr, _ = load(a.data, "train")
-    xte, _ = load(a.data, "t10k")
+    xtr, side, channels = load_images(a.data, "train")
+    xte, _, _ = load_images(a.data, "t10k")
     if a.hidden == 0:
         a.hidden = 128 if a.arch == "conv" else 512
-    model = (ConvVAE if a.arch == "conv" else VAE)(a.hidden, a.latent)
+    model = (ConvVAE if a.arch == "conv" else VAE)(a.hidden, a.latent, side, channels)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     n = xtr.shape[0]
     total_time = 0.0

@@ -20,7 +20,7 @@ In your own code:
   model = load_model("digits.safetensors")        # a VAE or ConvVAE, eval mode
   save_model(model, "mine.safetensors")             # with its config as metadata
 """
-import argparse, json, struct, sys
+import argparse, json, os, struct, sys
 
 import torch
 import torch.nn as nn
@@ -176,11 +176,28 @@ def read_idx(path):
     return torch.frombuffer(bytearray(data[4 + 4 * nd:]), dtype=torch.uint8).reshape(dims)
 
 
+def load_images(d, split):
+    """A split of an idx dataset folder: images as floats in [0, 1], one
+    row each, channels first (as the modules take them), with their side
+    and channels. Colour folders (`vae-explorer dataset`) hold idx4 files,
+    channels last."""
+    for kind in ("idx3", "idx4"):
+        path = f"{d}/{split}-images-{kind}-ubyte.gz"
+        if os.path.exists(path):
+            break
+    t = read_idx(path)
+    if t.dim() == 3:
+        t = t.unsqueeze(3)
+    n, side, _, channels = t.shape
+    x = t.permute(0, 3, 1, 2).reshape(n, -1).float() / 255
+    return x, side, channels
+
+
 def train(a):
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
-    x = read_idx(f"{a.data}/train-images-idx3-ubyte.gz").reshape(-1, 784).float() / 255
-    model = (ConvVAE if a.arch == "conv" else VAE)(a.hidden or (128 if a.arch == "conv" else 512), a.latent)
+    x, side, channels = load_images(a.data, "train")
+    model = (ConvVAE if a.arch == "conv" else VAE)(a.hidden or (128 if a.arch == "conv" else 512), a.latent, side, channels)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     for epoch in range(1, a.epochs + 1):
         perm, total = torch.randperm(x.shape[0]), 0.0
