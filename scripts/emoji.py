@@ -14,6 +14,7 @@ not commit them.
 """
 import os
 import re
+import shutil
 import sys
 
 from fontTools.ttLib import TTFont
@@ -56,7 +57,11 @@ def emoji(test_path):
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: emoji.py OUT_DIR")
-    out = sys.argv[1]
+    final = sys.argv[1]
+    if os.path.exists(final):
+        sys.exit(f"emoji: {final} exists; remove it or choose another folder")
+    out = final + ".partial"  # renamed into place when complete
+    shutil.rmtree(out, ignore_errors=True)
     for path in (FONT, TEST):
         if not os.path.exists(path):
             sys.exit(f"emoji: {path} is missing; install fonts-noto-color-emoji, python3-fonttools and unicode-data")
@@ -82,12 +87,13 @@ def main():
         cls = re.sub(r"[^a-z0-9]+", "-", group.lower()).strip("-")
         os.makedirs(os.path.join(out, cls), exist_ok=True)
         name = "-".join(f"{c:04x}" for c in cps)
-        tmp = os.path.join(out, cls, f".{name}.png.tmp")
-        with open(tmp, "wb") as f:
+        with open(os.path.join(out, cls, f"{name}.png"), "wb") as f:
             f.write(data.imageData)
-        os.replace(tmp, os.path.join(out, cls, f"{name}.png"))
         n += 1
-    print(f"emoji: {n} images in {len(os.listdir(out))} classes under {out} ({missing} without a bitmap of their own)")
+    classes = len(os.listdir(out))
+    os.makedirs(os.path.dirname(os.path.abspath(final)), exist_ok=True)
+    os.rename(out, final)
+    print(f"emoji: {n} images in {classes} classes under {final} ({missing} without a bitmap of their own)")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@
 # model (scripts/torch_reference.py), SEEDS seeds each, mlp and conv, mean
 # and sample standard deviation. Usage:
 #   scripts/quality.sh BIN DATA [EPOCHS=30] [SEEDS="1 2 3"] [ARCHS="mlp conv"]
-# Each run's JSON lines are kept in $OUT (default /tmp/vae-quality).
+# Each run's JSON lines are kept in $OUT (default /tmp/vae-quality). PyTorch
+# runs on TORCH_THREADS threads (default 1: quality, not speed, is measured
+# here, and one thread does not collapse when the machine is busy).
 set -euo pipefail
 bin=$(realpath "$1"); data=$2; epochs=${3:-30}; seeds=${4:-1 2 3}; archs=${5:-mlp conv}
 out=${OUT:-/tmp/vae-quality}
@@ -20,7 +22,7 @@ for arch in $archs; do
     [ -s "$ours" ] || "$bin" train --arch "$arch" --data "$data" --epochs "$epochs" --seed "$seed" \
       --out "$out/ours-$arch-$seed.vae" --json >"$ours"
     [ -s "$torch" ] || /usr/bin/python3 "$here/torch_reference.py" --arch "$arch" --data "$data" \
-      --epochs "$epochs" --seed "$seed" --threads 2 >"$torch"
+      --epochs "$epochs" --seed "$seed" --threads "${TORCH_THREADS:-1}" >"$torch"
   done
 done
 /usr/bin/python3 - "$out" "$epochs" "$seeds" "$archs" <<'PY'

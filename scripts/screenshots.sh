@@ -8,10 +8,14 @@
 #   docs/small.png           the same window on a 1024x768 screen
 #   docs/map.png             the decoded map under the scatter, 2-D model
 #   docs/pca.png             the bundled 8-D model on its principal components
+#   docs/emoji.png           a colour model of the emoji image folder (when
+#                            EMOJI_DIR names it: make emoji), map and scatter,
+#                            two emoji dropped
 # Needs xvfb, xdotool, imagemagick (make deps-test) and a data folder
 # (default ../shared/data/mnist-8k). Run from the repository root.
 set -euo pipefail
 data=${1:-../shared/data/mnist-8k}
+emoji=${EMOJI_DIR:-}
 bin=./bin/vae-explorer
 tmp=$(mktemp -d)
 app=; xvfb=
@@ -30,13 +34,14 @@ shoot() { # shoot SIZE [PREFS-JSON [ARGS...]]: starts Xvfb and the app at SIZE, 
     mkdir -p "$HOME/.config/fyne/io.github.vaeexplorer"
     echo "$2" > "$HOME/.config/fyne/io.github.vaeexplorer/preferences.json"
   fi
-  "$bin" --data "$data" "${@:3}" "$tmp/three.png" "$tmp/seven.jpg" & app=$!
+  "$bin" --data "$data" "${@:3}" "${drops[@]}" & app=$!
   for _ in $(seq 50); do xdotool search --name "^VAE Explorer" >/dev/null 2>&1 && break; sleep 0.2; done
   win=$(xdotool search --name "^VAE Explorer" | head -1)
   sleep 2
 }
 stop() { kill -TERM $app; wait $app || true; kill $xvfb; wait $xvfb 2>/dev/null || true; }
 
+drops=("$tmp/three.png" "$tmp/seven.jpg")
 convert -size 200x200 xc:white -font "$font/NotoSans-Bold.ttf" -pointsize 160 -fill black -gravity center -annotate 0 "3" "$tmp/three.png"
 convert -size 240x240 xc:navy -font "$font/DejaVuSansMono-Powerline.ttf" -pointsize 200 -fill yellow -gravity center -annotate 0 "7" "$tmp/seven.jpg"
 
@@ -74,3 +79,15 @@ sleep 1
 import -window "$win" docs/pca.png
 stop
 echo "wrote docs/screenshot.png, docs/vectors.png, docs/training.png, docs/small.png, docs/map.png and docs/pca.png"
+
+if [ -n "$emoji" ]; then
+  "$bin" train --data "$emoji" --arch conv --size 32 --channels 3 --epochs 60 --out "$tmp/emoji.vae" --json >/dev/null
+  data=$emoji
+  drops=("$emoji"/animals-nature/1f98a.png "$emoji"/food-drink/1f355.png)
+  shoot 1280x800 '{"view.show":"Map and scatter"}' --model "$tmp/emoji.vae"
+  xdotool mousemove 560 250
+  sleep 1
+  import -window "$win" docs/emoji.png
+  stop
+  echo "wrote docs/emoji.png"
+fi
