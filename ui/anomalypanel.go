@@ -45,7 +45,9 @@ type AnomalyPanel struct {
 	busy   bool
 	// worstMeans are the ranked images' latent codes, worst first.
 	worstMeans []float32
-	box        fyne.CanvasObject
+	// sheetSide is the side of the sheet's images.
+	sheetSide int
+	box       fyne.CanvasObject
 }
 
 func newAnomalyPanel(env *toolEnv) *AnomalyPanel {
@@ -54,7 +56,7 @@ func newAnomalyPanel(env *toolEnv) *AnomalyPanel {
 	p.Sheet = NewImageView(nil, 200)
 	p.Sheet.OnTapped = func(fx, fy float64) { // an image or its reconstruction: move the point to its code
 		L := p.env.session.Latent()
-		i := cellAt(p.Sheet.Image, fx, fy, 28, 2, 10)
+		i := cellAt(p.Sheet.Image, fx, fy, p.sheetSide, 2, 10)
 		if i < 0 || L == 0 {
 			return
 		}
@@ -227,6 +229,7 @@ func (p *AnomalyPanel) Rank() {
 					return
 				}
 				p.Sheet.SetImage(strip(sheet, m.Image(), 10))
+				p.sheetSide = m.Image().Side
 				p.worstMeans = means
 				p.setErrors(errs, d.Name)
 				p.Info.SetText(fmt.Sprintf("The %d worst of %d held-out images of %s, worst first, originals above reconstructions. Worst: #%d (a %d), %.1f nats.",

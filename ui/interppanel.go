@@ -65,7 +65,7 @@ func newInterpPanel(env *toolEnv) *InterpPanel {
 	p.Strip = NewImageView(nil, 60)
 	p.Strip.OnTapped = func(fx, fy float64) { // a frame: move the point to its code
 		L := p.env.session.Latent()
-		i := cellAt(p.Strip.Image, fx, fy, 28, 2, 10)
+		i := cellAt(p.Strip.Image, fx, fy, p.shape.Side, 2, 10)
 		if L > 0 && i >= 0 && (i+1)*L <= len(p.path) {
 			p.env.session.SetPoint(p.path[i*L:(i+1)*L], PointChange{Interactive: true})
 		}

@@ -65,6 +65,12 @@ func Export(m *vae.Model) ([]byte, error) {
 		"latent": strconv.Itoa(cfg.Latent), "hidden": strconv.Itoa(cfg.Hidden), "loss": cfg.Loss,
 		"beta": strconv.FormatFloat(cfg.Beta, 'g', -1, 64), "producer": "vae-explorer",
 	}
+	if cfg.Preprocess != "" {
+		meta["preprocess"] = cfg.Preprocess
+	}
+	if len(cfg.Classes) > 0 {
+		meta["classes"] = strings.Join(cfg.Classes, "\n")
+	}
 	return safetensors.Serialize(views, meta)
 }
 
@@ -176,6 +182,10 @@ func configOf(st safetensors.SafeTensors, meta map[string]string, names []string
 			num("channels", &sh.Channels)
 		}
 		cfg = cfg.WithImage(sh)
+		cfg.Preprocess = meta["preprocess"]
+		if c := meta["classes"]; c != "" {
+			cfg.Classes = strings.Split(c, "\n")
+		}
 		if err := errors.Join(errs...); err != nil {
 			return cfg, formatErr("%v", err)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -215,6 +216,18 @@ func TestImportRoundTripAndInference(t *testing.T) {
 		{vae.ArchMLP, vae.Shape{Side: 30, Channels: 1}}, {vae.ArchConv, vae.Shape{Side: 48, Channels: 3}}} {
 		arch := c.arch
 		m := randomModelOf(t, arch, 32, 4, c.sh)
+		if c.sh.Channels == 3 { // an image folder's model: its preprocessing and classes go along
+			cfg := m.Config()
+			cfg.Preprocess, cfg.Classes = "resize", []string{"cats", "dogs"}
+			w := map[string][]float32{}
+			for _, tn := range m.Params().List {
+				w[tn.Name] = tn.Data
+			}
+			var err error
+			if m, err = vae.NewModelWithWeights(cfg, w); err != nil {
+				t.Fatal(err)
+			}
+		}
 		data, err := Export(m)
 		if err != nil {
 			t.Fatal(err)
@@ -222,6 +235,9 @@ func TestImportRoundTripAndInference(t *testing.T) {
 		back, err := Import(data)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(back.Config(), m.Config()) {
+			t.Fatalf("config %+v, want %+v", back.Config(), m.Config())
 		}
 		if back.Config().Arch != arch || back.Config().Hidden != 32 || back.Latent() != 4 || back.Image() != c.sh {
 			t.Fatalf("config %+v", back.Config())
