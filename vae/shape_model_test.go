@@ -43,12 +43,13 @@ func TestShapeValidation(t *testing.T) {
 }
 
 // TestColourConvLayers checks the four layers of conv models of other
-// shapes (32x32x3, 48x48x3, 16x16x1) like the random layers of
-// conv_test.go: the forward pass against the direct formulation, and
-// sampled gradient entries against finite differences.
+// shapes (32x32x3, 16x16x1) like the random layers of conv_test.go: the
+// forward pass against the direct formulation, and sampled gradient
+// entries against finite differences (the float64 reference runs the
+// whole layer for each, so a sample).
 func TestColourConvLayers(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
-	for _, sh := range []Shape{{32, 3}, {48, 3}, {16, 1}} {
+	for _, sh := range []Shape{{32, 3}, {16, 1}} {
 		e1, e2, mid, d1, d2 := convGeoms(sh)
 		q := sh.Side / 4
 		if mid != q*q*convC2 || e1.Ho != sh.Side/2 || d2.H != sh.Side || d2.C != sh.Channels {
@@ -58,14 +59,14 @@ func TestColourConvLayers(t *testing.T) {
 			c          convCase
 			transposed bool
 		}{
-			{convCase{n: 2, h: sh.Side, w: sh.Side, cin: sh.Channels, cout: convC1, k: 3, s: 2, p: 1}, false},
-			{convCase{n: 2, h: e2.H, w: e2.W, cin: convC1, cout: convC2, k: 3, s: 2, p: 1}, false},
-			{convCase{n: 2, h: q, w: q, cin: convC2, cout: convC1, k: 3, s: 2, p: 1, op: 1}, true},
-			{convCase{n: 2, h: d1.H, w: d1.W, cin: convC1, cout: sh.Channels, k: 3, s: 2, p: 1, op: 1}, true},
+			{convCase{n: 1, h: sh.Side, w: sh.Side, cin: sh.Channels, cout: convC1, k: 3, s: 2, p: 1}, false},
+			{convCase{n: 1, h: e2.H, w: e2.W, cin: convC1, cout: convC2, k: 3, s: 2, p: 1}, false},
+			{convCase{n: 1, h: q, w: q, cin: convC2, cout: convC1, k: 3, s: 2, p: 1, op: 1}, true},
+			{convCase{n: 1, h: d1.H, w: d1.W, cin: convC1, cout: sh.Channels, k: 3, s: 2, p: 1, op: 1}, true},
 		}
 		for _, c := range cases {
 			checkConvForward(t, rng, c.c, c.transposed, true)
-			checkConvGradSampled(t, rng, c.c, c.transposed, true, 24)
+			checkConvGradSampled(t, rng, c.c, c.transposed, true, 8)
 		}
 	}
 }
