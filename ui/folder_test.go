@@ -83,11 +83,18 @@ func TestTrainOnColourFolder(t *testing.T) {
 	if !e.Train.Side.Disabled() || !e.Train.Prep.Disabled() {
 		t.Error("image-folder settings enabled for MNIST")
 	}
-	// A bad side is a message, not a run.
+	// A bad side is a message, not a run; so is a side the conv
+	// architecture cannot take, before any image is read.
 	e.Train.SetFolder(root)
+	e.Train.Continue.SetChecked(false)
 	e.Train.Side.SetText("6")
 	test.Tap(e.Train.TrainBtn)
 	if !strings.Contains(e.Status(), "Image side") || e.Train.State() != trainIdle {
 		t.Errorf("side 6: %q", e.Status())
+	}
+	e.Train.Side.SetText("30")
+	test.Tap(e.Train.TrainBtn)
+	if !strings.Contains(e.Status(), "divisible by 4") || e.Train.State() != trainIdle {
+		t.Errorf("side 30, conv: %q", e.Status())
 	}
 }

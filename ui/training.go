@@ -38,6 +38,10 @@ func (e *Explorer) StartTraining() {
 	// An image folder is read at the panel's shape for a new model, at
 	// the model's to continue it.
 	folder, err := e.Train.FolderOptions()
+	if err == nil && !cont && folder.Side != 0 && e.Train.Dataset.Selected == DataFolder {
+		// Before reading anything: the architecture may not take it.
+		err = cfg.WithImage(vae.Shape{Side: folder.Side, Channels: max(folder.Channels, 1)}).Validate()
+	}
 	if err != nil {
 		e.showError(err)
 		return
