@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"vaeexplorer/vae"
 	"vaeexplorer/vae/bundled"
 )
 
@@ -31,8 +32,19 @@ func python(t *testing.T, args ...string) []byte {
 // weights, and a model PyTorch trained evaluates here.
 func TestPyTorchRoundTrip(t *testing.T) {
 	tmp := t.TempDir()
-	for _, name := range []string{"bundled", "bundled-conv"} {
-		file := filepath.Join(tmp, name+".safetensors")
+	// A colour conv model of 16x16 images besides the bundled ones.
+	colour := vae.DefaultConfig().WithImage(vae.Shape{Side: 16, Channels: 3})
+	colour.Arch, colour.Hidden = vae.ArchConv, 24
+	cm, err := vae.NewModel(colour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	colourFile := filepath.Join(tmp, "colour.vae")
+	if err := cm.Save(colourFile); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"bundled-mlp", "bundled-conv", colourFile} {
+		file := filepath.Join(tmp, filepath.Base(name)+".safetensors")
 		if code, _, stderr := runCLI(t, "export", "--model", name, "--out", file); code != 0 {
 			t.Fatalf("export: %d %s", code, stderr)
 		}
@@ -45,14 +57,18 @@ func TestPyTorchRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		sh := m.Image() // PyTorch's images are channels first, ours last
+		if len(theirs) != sh.Size() {
+			t.Fatalf("%s: PyTorch decoded %d values, want %d", name, len(theirs), sh.Size())
+		}
 		for i, v := range ours {
-			if math.Abs(float64(v)-theirs[i]) > 1e-5 {
-				t.Fatalf("%s pixel %d: ours %v, PyTorch's %v", name, i, v, theirs[i])
+			if w := theirs[i%sh.Channels*sh.Side*sh.Side+i/sh.Channels]; math.Abs(float64(v)-w) > 1e-5 {
+				t.Fatalf("%s value %d: ours %v, PyTorch's %v", name, i, v, w)
 			}
 		}
 		// Saved by PyTorch (its own writer, from the module's
 		// state_dict), opened here: the same weights.
-		back := filepath.Join(tmp, name+"-torch.safetensors")
+		back := filepath.Join(tmp, filepath.Base(name)+"-torch.safetensors")
 		python(t, "roundtrip", file, back)
 		m2, err := bundled.Open(back)
 		if err != nil {
