@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -20,16 +19,8 @@ import (
 // class folders under root, and one unreadable file.
 func writeShapeFolder(t *testing.T, root string, n int) {
 	t.Helper()
-	s := dataset.Shapes(n, 24, 1)
-	for i := 0; i < n; i++ {
-		dir := filepath.Join(root, dataset.ShapeNames[s.Labels[i]])
-		os.MkdirAll(dir, 0o755)
-		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%03d.png", i)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		png.Encode(f, s.Picture(i))
-		f.Close()
+	if err := dataset.SavePNGDir(root, dataset.Shapes(n, 24, 1), nil); err != nil {
+		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(root, "ring", "broken.png"), []byte("not a png"), 0o644)
 }
@@ -69,7 +60,7 @@ func TestTrainOnImageFolder(t *testing.T) {
 	}
 	// A dropped-in file is made the model's shape: reconstruct.
 	out := filepath.Join(tmp, "rec")
-	code, stdout, stderr := runCLI(t, "reconstruct", "--model", model, "--out", out, filepath.Join(root, "disc", "000.png"))
+	code, stdout, stderr := runCLI(t, "reconstruct", "--model", model, "--out", out, filepath.Join(root, "disc", "disc-0.png"))
 	if code != 0 {
 		t.Fatalf("reconstruct: %s", stderr)
 	}

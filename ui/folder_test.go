@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"fmt"
 	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,16 +22,8 @@ import (
 func shapeFolder(t *testing.T, n int) string {
 	t.Helper()
 	root := filepath.Join(t.TempDir(), "shapes")
-	s := dataset.Shapes(n, 20, 1)
-	for i := 0; i < n; i++ {
-		dir := filepath.Join(root, dataset.ShapeNames[s.Labels[i]])
-		os.MkdirAll(dir, 0o755)
-		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%03d.png", i)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		png.Encode(f, s.Picture(i))
-		f.Close()
+	if err := dataset.SavePNGDir(root, dataset.Shapes(n, 20, 1), nil); err != nil {
+		t.Fatal(err)
 	}
 	return root
 }

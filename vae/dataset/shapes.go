@@ -3,6 +3,7 @@ package dataset
 import (
 	"math"
 	"math/rand"
+	"slices"
 )
 
 // ShapeNames are the classes of Shapes, in label order.
@@ -17,7 +18,7 @@ func Shapes(n, side int, seed int64) *Set {
 	rng := rand.New(rand.NewSource(seed))
 	size := side * side * 3
 	s := &Set{Images: &Images{N: n, Rows: side, Cols: side, Channels: 3, Pix: make([]uint8, n*size)},
-		Labels: make([]uint8, n)}
+		Labels: make([]uint8, n), Classes: slices.Clone(ShapeNames)}
 	S := float64(side)
 	for i := 0; i < n; i++ {
 		k := i % len(ShapeNames)
