@@ -55,7 +55,7 @@ type trainRow struct {
 
 func cmdBench(c *cli, args []string) error {
 	fs := c.newFlags("bench")
-	data := fs.String("data", os.Getenv("VAE_MNIST_DIR"), "folder of MNIST idx files (default: $VAE_MNIST_DIR, else generated digits)")
+	data := fs.String("data", os.Getenv("VAE_MNIST_DIR"), "folder of idx files (MNIST, or colour ones from `vae-explorer dataset`) (default: $VAE_MNIST_DIR, else generated digits)")
 	epochs := fs.Int("epochs", 3, "epochs of the training measurement (and of PyTorch's)")
 	rounds := fs.Int("rounds", 3, "rounds of ours-then-PyTorch; medians are reported")
 	archs := fs.String("arch", "mlp,conv", "architectures to train, comma-separated")
@@ -96,6 +96,7 @@ func cmdBench(c *cli, args []string) error {
 	for _, arch := range strings.Split(*archs, ",") {
 		cfg := vae.DefaultConfig()
 		cfg.Arch, cfg.Hidden, cfg.Epochs = arch, vae.DefaultHidden(arch), *epochs
+		cfg = cfg.WithImage(vae.Shape{Side: train.Rows, Channels: train.Depth()})
 		if err := cfg.Validate(); err != nil {
 			return usageErr{err}
 		}
