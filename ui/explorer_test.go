@@ -375,6 +375,9 @@ func TestBundledModelAtFirstLaunch(t *testing.T) {
 	if e.Model() == nil || e.Session.Name() != "bundled conv model" || e.Plane.ScatterLen() == 0 {
 		t.Fatal("first launch: no bundled model with its scatter")
 	}
+	if e.Train.Arch.Selected != "conv" || e.Train.Hidden.Text != "128" {
+		t.Errorf("first launch: the form shows %s H=%s, not the model's conv H=128", e.Train.Arch.Selected, e.Train.Hidden.Text)
+	}
 	loop.until(t, "the grid", func() bool { return e.Grid.View.Image != nil }, 10*time.Second)
 	if b := e.Grid.View.Image.Bounds(); b.Dx() != 20*28 {
 		t.Fatalf("grid is %v, want 20x20 digits", b)

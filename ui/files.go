@@ -53,6 +53,7 @@ func (e *Explorer) loadFirstModel(path string) {
 		}
 	}
 	e.SetModel(m, "")
+	e.Train.SetConfig(m.Config()) // the form follows the model shown
 }
 
 func (e *Explorer) recent() []string {
