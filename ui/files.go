@@ -53,7 +53,9 @@ func (e *Explorer) loadFirstModel(path string) {
 		}
 	}
 	e.SetModel(m, "")
-	e.Train.SetConfig(m.Config()) // the form follows the model shown
+	if len(e.prefs.StringList(prefForm)) == 0 { // else the remembered form
+		e.Train.SetConfig(m.Config())
+	}
 }
 
 func (e *Explorer) recent() []string {

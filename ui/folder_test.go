@@ -63,6 +63,14 @@ func TestTrainOnColourFolder(t *testing.T) {
 	if s := strings.Join(legend, " "); s != "disc ring square triangle" {
 		t.Errorf("legend %s", s)
 	}
+	// The class vector offers the folder's classes, and the code pickers
+	// name them.
+	if !slices.Equal(e.Vectors.From.Options, cfg.Classes) || e.Vectors.From.Selected != "disc" || e.Vectors.To.Selected != "ring" {
+		t.Errorf("class vector choices %v, %q -> %q", e.Vectors.From.Options, e.Vectors.From.Selected, e.Vectors.To.Selected)
+	}
+	if opts := strings.Join(e.Interp.A.Select.Options, "|"); !strings.Contains(opts, "Held-out image of class 3 (triangle)") {
+		t.Errorf("picker options %s", opts)
+	}
 	e.Session.SetPoint([]float32{0.5, -0.5}, PointChange{})
 	loop.until(t, "a colour decode", func() bool {
 		img, ok := e.Point.Decoded.Image.(*image.NRGBA)

@@ -43,8 +43,8 @@ type toolEnv struct {
 // Latent code sources a picker offers.
 const (
 	srcPoint      = "Plane point"
-	srcHeldIndex  = "Held-out digit #"
-	srcHeldPrefix = "Held-out digit of class "
+	srcHeldIndex  = "Held-out image #"
+	srcHeldPrefix = "Held-out image of class "
 	srcImgPrefix  = "Image: "
 )
 
@@ -110,10 +110,16 @@ func (p *sourcePicker) Refresh() {
 		for _, l := range m.HeldOut().Labels {
 			seen[l] = true
 		}
+		names := classNames(m.Config())
 		for l := 0; l < 256; l++ {
-			if seen[uint8(l)] {
-				opts = append(opts, fmt.Sprintf("%s%d", srcHeldPrefix, l))
+			if !seen[uint8(l)] {
+				continue
 			}
+			o := fmt.Sprintf("%s%d", srcHeldPrefix, l)
+			if l < len(names) && names[l] != fmt.Sprint(l) {
+				o += " (" + names[l] + ")"
+			}
+			opts = append(opts, o)
 		}
 		opts = append(opts, srcHeldIndex)
 	}
@@ -160,17 +166,18 @@ func (p *sourcePicker) Code() ([]float32, string, error) {
 		if sel == srcHeldIndex {
 			i, err := strconv.Atoi(strings.TrimSpace(p.Index.Text))
 			if err != nil || i < 0 || i >= n {
-				return nil, "", fmt.Errorf("held-out digit %q: give an index from 0 to %d", p.Index.Text, n-1)
+				return nil, "", fmt.Errorf("held-out image %q: give an index from 0 to %d", p.Index.Text, n-1)
 			}
 			return append([]float32(nil), h.Means[i*L:(i+1)*L]...), fmt.Sprintf("held-out #%d (a %d)", i, h.Labels[i]), nil
 		}
-		c, _ := strconv.Atoi(strings.TrimPrefix(sel, srcHeldPrefix))
+		var c int
+		fmt.Sscanf(strings.TrimPrefix(sel, srcHeldPrefix), "%d", &c)
 		for i, l := range h.Labels {
 			if int(l) == c {
 				return append([]float32(nil), h.Means[i*L:(i+1)*L]...), fmt.Sprintf("held-out #%d (a %d)", i, l), nil
 			}
 		}
-		return nil, "", fmt.Errorf("no held-out digit of class %d", c)
+		return nil, "", fmt.Errorf("no held-out image of class %d", c)
 	case strings.HasPrefix(sel, srcImgPrefix):
 		name := strings.TrimPrefix(sel, srcImgPrefix)
 		for _, a := range p.env.drops() {

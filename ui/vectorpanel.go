@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -141,7 +143,34 @@ func (p *VectorPanel) RefreshSources() {
 		p.Stored.SetSelected(names[0])
 	}
 	p.Stored.Refresh()
+	p.refreshClasses()
 	p.resolve()
+}
+
+// refreshClasses offers the model's classes (digits for MNIST, an image
+// folder's class names), keeping the choice when it is still one.
+func (p *VectorPanel) refreshClasses() {
+	m := p.env.session.Model()
+	if m == nil {
+		return
+	}
+	names := classNames(m.Config())
+	if slices.Equal(names, p.From.Options) {
+		return
+	}
+	from, to := "", ""
+	if len(names) > 1 {
+		from, to = names[0], names[1]
+	}
+	if len(names) > 9 && names[4] == "4" { // MNIST: the 4 -> 9 of the examples
+		from, to = "4", "9"
+	}
+	for _, s := range []*widget.Select{p.From, p.To} {
+		s.Options = names
+		s.Refresh()
+	}
+	p.From.SetSelected(from)
+	p.To.SetSelected(to)
 }
 
 func storedVector(m Model, name string) (vae.Vector, bool) {
@@ -163,8 +192,11 @@ func (p *VectorPanel) resolve() {
 	p.vec = nil
 	switch p.Kind.Selected {
 	case vecClasses:
-		from, _ := strconv.Atoi(p.From.Selected)
-		to, _ := strconv.Atoi(p.To.Selected)
+		from, to := slices.Index(p.From.Options, p.From.Selected), slices.Index(p.To.Options, p.To.Selected)
+		if from < 0 || to < 0 {
+			p.fail(errors.New("choose the two classes"))
+			return
+		}
 		v, err := m.ClassVector(uint8(from), uint8(to))
 		if err != nil {
 			p.fail(err)
