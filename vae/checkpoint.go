@@ -54,7 +54,7 @@ const (
 // Bounds on the JSON sections, checked before they are decoded: with the
 // entry counts they keep a hostile file's JSON to a few tens of MB decoded.
 const (
-	maxConfigJSON  = 64 << 10
+	maxConfigJSON  = 256 << 10 // room for 256 class names of 100 bytes, escaped
 	maxHistoryJSON = 32 << 20
 	maxVectorsJSON = 4 << 20
 )

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"vaeexplorer/vae/dataset"
 )
 
 // Image shapes. A model reads and writes square images of Side x Side
@@ -81,9 +82,10 @@ const (
 	MaxLatent = 64
 	MaxHidden = 8192
 	MaxBatch  = 4096
-	// MaxClasses and MaxClassName bound the class names a model keeps.
-	MaxClasses   = 256
-	MaxClassName = 100
+	// MaxClasses and MaxClassName bound the class names a model keeps
+	// (an image folder's, shortened to fit when read).
+	MaxClasses   = dataset.MaxClasses
+	MaxClassName = dataset.MaxClassName
 )
 
 // Config describes a model and how it is trained. The zero value is not

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"vaeexplorer/vae/imaging"
 	"vaeexplorer/vae/safefile"
@@ -29,6 +30,7 @@ import (
 const (
 	MaxFolderImages = 1_000_000
 	MaxClasses      = 256     // labels are bytes
+	MaxClassName    = 100     // bytes of a class name; longer folder names are shortened
 	MaxFolderBytes  = 1 << 30 // the images' bytes at the chosen shape
 	// HeldOutShare of each class is held out when there is no test folder.
 	HeldOutShare = 0.1
@@ -60,7 +62,7 @@ type Skipped struct {
 // FolderReport says what LoadImageFolder found.
 type FolderReport struct {
 	Layout         string   // "train/test", "classes" or "flat"
-	Classes        []string // in label order
+	Classes        []string // in label order (folder names, shortened to MaxClassName bytes)
 	Files          int      // image files found
 	Side, Channels int      // the shape made
 	Mode           string
@@ -183,6 +185,25 @@ func classDirs(dir string) ([]string, error) {
 		return nil, fmt.Errorf("%s: %d class folders, more than the %d a dataset may have", dir, len(out), MaxClasses)
 	}
 	return out, nil
+}
+
+// className is a class folder's name as the model keeps it: at most
+// MaxClassName bytes, cut at a character boundary and marked with "…",
+// numbered when the cut makes it equal to one before it.
+func className(name string, taken map[string]bool) string {
+	if len(name) > MaxClassName {
+		cut := MaxClassName - len("…~999")
+		for cut > 0 && !utf8.RuneStart(name[cut]) {
+			cut--
+		}
+		name = name[:cut] + "…"
+	}
+	base := name
+	for i := 2; taken[name]; i++ {
+		name = fmt.Sprintf("%s~%d", base, i)
+	}
+	taken[name] = true
+	return name
 }
 
 // imagesIn lists the image files directly in dir, sorted.
@@ -336,6 +357,12 @@ func LoadImageFolder(ctx context.Context, root string, opt FolderOptions, progre
 	if layout != "train/test" {
 		splitHeldOut(files, opt.Seed)
 	}
+	taken := map[string]bool{}
+	names := make([]string, len(classes))
+	for i, c := range classes {
+		names[i] = className(c, taken)
+	}
+	classes = names
 	rep = &FolderReport{Layout: layout, Classes: classes, Files: len(files), Side: opt.Side, Channels: opt.Channels, Mode: opt.Mode}
 	// Training files first, then held-out ones, each in file order: the
 	// two sets are then the two ends of one array, never copied.

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // writeShapes writes n generated colour shapes of side px into dir as
@@ -182,5 +183,23 @@ func TestGuessShape(t *testing.T) {
 	}
 	if s, _ := GuessShape(append(paths, cp...)); s != 32 {
 		t.Errorf("mixed sizes: guessed side %d", s)
+	}
+}
+
+// Class folders with names longer than a model keeps are shortened, still
+// distinct.
+func TestLongClassNames(t *testing.T) {
+	root := t.TempDir()
+	long := strings.Repeat("é", 70) // 140 bytes
+	for _, c := range []string{long + "a", long + "b"} {
+		writeShapes(t, filepath.Join(root, c), 4, 16, 1, false)
+	}
+	_, _, rep, err := LoadImageFolder(context.Background(), root, FolderOptions{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := rep.Classes[0], rep.Classes[1]
+	if a == b || len(a) > MaxClassName || len(b) > MaxClassName || !utf8.ValidString(a) || !strings.HasSuffix(b, "~2") {
+		t.Errorf("classes %q, %q", a, b)
 	}
 }
