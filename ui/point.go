@@ -244,6 +244,9 @@ func (e *Explorer) showDecoded(img image.Image, z []float32) {
 // DecodeLatencies returns recent request-to-screen decode latencies.
 func (e *Explorer) DecodeLatencies() []time.Duration { return e.worker.stats.snapshot() }
 
+// DecodeTimings returns recent interactive decodes with when each was asked.
+func (e *Explorer) DecodeTimings() []DecodeTiming { return e.worker.stats.timings() }
+
 // refreshScatter shows the held-out codes on the plane and their classes
 // in the legend.
 func (e *Explorer) refreshScatter() {

@@ -281,6 +281,14 @@ func (s *Session) Saved(path string) {
 	s.notifyFile()
 }
 
+// Downloaded records that the browser has the model as it is now (the
+// browser build saves by downloading): nothing is unsaved, and the model
+// keeps its name.
+func (s *Session) Downloaded() {
+	s.dirty = false
+	s.notifyFile()
+}
+
 // FileVersion is the model file as it was when opened or last saved here.
 func (s *Session) FileVersion() atomicfile.Version { return s.version }
 

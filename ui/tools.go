@@ -36,6 +36,7 @@ type toolEnv struct {
 	status   func(string)
 	setArrow func(from, to []float32) // nil from hides it
 	setPath  func(codes []float32)    // a polyline of codes on the plane, nil hides it
+	browser  *Browser                 // set in the browser build: saving downloads
 }
 
 // ---- choosing a latent code ----------------------------------------------------
@@ -199,8 +200,17 @@ func savePNGDialog(env *toolEnv, name string, img image.Image) {
 	saveDialog(env, name, ".png", func(w io.Writer) error { return png.Encode(w, upscale(img, scale)) })
 }
 
-// saveDialog asks for a file name with ext and writes it with write.
+// saveDialog asks for a file name with ext and writes it with write; in
+// the browser it downloads the file as name.
 func saveDialog(env *toolEnv, name, ext string, write func(io.Writer) error) {
+	if env.browser != nil {
+		if err := env.browser.download(name, write); err != nil {
+			env.onErr(err)
+			return
+		}
+		env.status("Downloaded " + name)
+		return
+	}
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return

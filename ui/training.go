@@ -243,7 +243,11 @@ func (e *Explorer) trainingEnded(err error) {
 	switch {
 	case err == nil:
 		e.Bar.Ended("Finished", true)
-		e.setStatus("Training finished. Save the model with Ctrl+S.")
+		if e.browser != nil {
+			e.setStatus("Training finished. Download the model with Ctrl+S.")
+		} else {
+			e.setStatus("Training finished. Save the model with Ctrl+S.")
+		}
 	case stopped:
 		e.Bar.Ended("Stopped", false)
 		e.setStatus("Training stopped; the model keeps what it learnt so far.")

@@ -54,11 +54,17 @@ type TrainPanel struct {
 
 	state trainState
 	box   fyne.CanvasObject
+	// browser: the datasets are the server's; image folders need the
+	// desktop app.
+	browser bool
 }
 
-func newTrainPanel(win fyne.Window, onFolder func(string)) *TrainPanel {
-	p := &TrainPanel{}
+func newTrainPanel(win fyne.Window, onFolder func(string), browser bool) *TrainPanel {
+	p := &TrainPanel{browser: browser}
 	p.Dataset = widget.NewSelect([]string{DataMNIST, DataFashion, DataFolder}, nil)
+	if browser {
+		p.Dataset.Options = []string{DataServerMNIST, DataServerFashion}
+	}
 	p.folderLb = NewTipLabel("") // a long path is elided, whole in its tooltip
 	p.chooseFd = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
 		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
@@ -144,7 +150,11 @@ func newTrainPanel(win fyne.Window, onFolder func(string)) *TrainPanel {
 		form,
 		p.Continue,
 	)
-	p.Dataset.SetSelected(DataMNIST)
+	p.Dataset.SetSelected(p.Dataset.Options[0])
+	if browser {
+		p.chooseFd.Hide()
+		p.imageRows.Hide()
+	}
 	p.SetState(trainIdle)
 	p.ExtendBaseWidget(p)
 	return p
@@ -163,6 +173,10 @@ func (p *TrainPanel) SetFolder(dir string) {
 }
 
 func (p *TrainPanel) updateFolderRow() {
+	if p.browser {
+		p.folderLb.SetText(desktopOnly("Image folders:"))
+		return
+	}
 	if p.Dataset.Selected == DataFolder {
 		if p.state == trainIdle {
 			p.chooseFd.Enable()

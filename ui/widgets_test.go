@@ -142,7 +142,7 @@ func TestLossPlotTicksAndLogScale(t *testing.T) {
 func TestTrainPanelReadsAndChecksTheForm(t *testing.T) {
 	a := test.NewTempApp(t)
 	w := a.NewWindow("t")
-	p := newTrainPanel(w, nil)
+	p := newTrainPanel(w, nil, false)
 	cfg, limit, err := p.Config()
 	if err != nil || cfg.Latent != 2 || cfg.Hidden != 512 || cfg.Epochs != 10 || limit != 0 {
 		t.Fatalf("defaults: %+v %d %v", cfg, limit, err)

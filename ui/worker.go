@@ -136,7 +136,7 @@ func (w *decodeWorker) hand(r decodedResult) {
 	w.shown = r.seq
 	w.deliver(r.img, r.z)
 	if r.interactive {
-		w.stats.add(time.Since(r.asked))
+		w.stats.add(r.asked, time.Since(r.asked))
 	}
 }
 
@@ -237,17 +237,19 @@ func (w *decodeWorker) retryStale(m Decoder, z []float32, seq uint64) {
 
 // latencyStats keeps recent request-to-screen latencies.
 type latencyStats struct {
-	mu sync.Mutex
-	ds []time.Duration
+	mu    sync.Mutex
+	ds    []time.Duration
+	asked []time.Time // when each was asked for
 }
 
-func (s *latencyStats) add(d time.Duration) {
+func (s *latencyStats) add(asked time.Time, d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.ds) >= 4096 {
-		s.ds = s.ds[1:]
+		s.ds, s.asked = s.ds[1:], s.asked[1:]
 	}
 	s.ds = append(s.ds, d)
+	s.asked = append(s.asked, asked)
 }
 
 // snapshot returns a copy of the recorded latencies.
@@ -255,4 +257,21 @@ func (s *latencyStats) snapshot() []time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]time.Duration(nil), s.ds...)
+}
+
+// DecodeTiming is one interactive decode: when it was asked for (the drag
+// or slider callback) and how long until its image was on the UI.
+type DecodeTiming struct {
+	Asked   time.Time
+	Latency time.Duration
+}
+
+func (s *latencyStats) timings() []DecodeTiming {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]DecodeTiming, len(s.ds))
+	for i := range s.ds {
+		out[i] = DecodeTiming{s.asked[i], s.ds[i]}
+	}
+	return out
 }

@@ -288,6 +288,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 			opt.lr = cfg.lrAt(e*steps+s, totalSteps)
 			opt.step(weights, grads)
 			m.compute.Unlock()
+			yield()
 			sumLoss += loss * float64(rows)
 
 			now := time.Now()

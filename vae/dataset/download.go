@@ -107,6 +107,11 @@ type Downloader struct {
 	// given what it found (classes, shape, skipped files).
 	Folder   FolderOptions
 	OnFolder func(*FolderReport)
+	// Server, when set (a URL ending in /), is where Open reads MNIST and
+	// Fashion-MNIST from, into memory, instead of the cache and mirrors:
+	// the browser build, which has no disk, reads them from the server
+	// that served the page (see ServerIndex).
+	Server string
 }
 
 // DefaultStall is how long a silent mirror is waited for.

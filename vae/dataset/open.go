@@ -44,13 +44,20 @@ func (d *Downloader) Open(ctx context.Context, dir, name string, progress Progre
 	case NameMNIST:
 		src = MNIST
 	case NameFashion, "fashion-mnist":
+		src = Fashion
+		if d.Server != "" {
+			break
+		}
 		if f := FindFashion(); f != "" {
 			train, test, err = LoadDir(f)
 			return train, test, NameFashion, err
 		}
-		src = Fashion
 	default:
 		return nil, nil, "", fmt.Errorf("%w %q (want %s or %s)", ErrUnknown, name, NameMNIST, NameFashion)
+	}
+	if d.Server != "" {
+		train, test, err = d.fromServer(ctx, src, progress)
+		return train, test, src.Name, err
 	}
 	fetched, err := d.Fetch(ctx, src, progress)
 	if err != nil {

@@ -1,0 +1,93 @@
+//go:build js
+
+// The browser build of VAE Explorer (make web): the same window in a
+// canvas, drawn by Fyne's web driver. There is no CLI and no file system in
+// a browser: saving is a download, and the data to train on comes from the
+// server that served the page (vae-explorer serve).
+package main
+
+import (
+	"encoding/json"
+	"syscall/js"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"vaeexplorer/assets"
+	"vaeexplorer/ui"
+	"vaeexplorer/vae/dataset"
+)
+
+// appID must match FyneApp.toml; Fyne keys preferences by it.
+const appID = "io.github.vaeexplorer"
+
+func main() {
+	// Fyne would look for FyneApp.toml next to an executable; a page has
+	// none.
+	fyneapp.SetMetadata(fyne.AppMetadata{ID: appID, Name: "VAE Explorer", Version: version})
+	a := fyneapp.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
+	engine := &ui.VAEEngine{Downloader: dataset.Downloader{
+		Server: js.Global().Get("location").Get("origin").String() + "/data/",
+	}}
+	e := ui.NewExplorer(a, engine, ui.Options{
+		Browser:   &ui.Browser{Download: download},
+		OnStarted: started,
+	})
+	expose(e)
+	e.Window.ShowAndRun()
+}
+
+// expose gives the page two functions, for the browser tests and
+// benchmark: vaeExplorerProbe() is the window's state as JSON (ui.Probe);
+// vaeExplorerDecodes() lists the interactive decodes as {asked, shown} in
+// the page's performance.now() milliseconds. They run on the page's one
+// thread, between the app's steps.
+func expose(e *ui.Explorer) {
+	js.Global().Set("vaeExplorerProbe", js.FuncOf(func(js.Value, []js.Value) any {
+		b, _ := json.Marshal(e.Probe())
+		return string(b)
+	}))
+	js.Global().Set("vaeExplorerDecodes", js.FuncOf(func(js.Value, []js.Value) any {
+		now := js.Global().Get("performance").Call("now").Float()
+		t := time.Now()
+		var out []any
+		for _, d := range e.DecodeTimings() {
+			asked := now - float64(t.Sub(d.Asked))/1e6
+			out = append(out, map[string]any{"asked": asked, "shown": asked + float64(d.Latency)/1e6})
+		}
+		return js.ValueOf(out)
+	}))
+}
+
+// started tells the page the window is up (it removes its loading
+// message; the browser tests time the first frame from it).
+func started() {
+	if f := js.Global().Get("vaeExplorerStarted"); f.Type() == js.TypeFunction {
+		f.Invoke()
+	}
+}
+
+// download hands data to the browser as a file: a Blob, an object URL and
+// a click on a temporary link, the browser's own way to save a file.
+func download(name, mimeType string, data []byte) error {
+	arr := js.Global().Get("Uint8Array").New(len(data))
+	js.CopyBytesToJS(arr, data)
+	blob := js.Global().Get("Blob").New([]any{arr}, map[string]any{"type": mimeType})
+	url := js.Global().Get("URL").Call("createObjectURL", blob)
+	doc := js.Global().Get("document")
+	a := doc.Call("createElement", "a")
+	a.Set("href", url)
+	a.Set("download", name)
+	a.Get("style").Set("display", "none")
+	doc.Get("body").Call("appendChild", a)
+	a.Call("click")
+	a.Call("remove")
+	// The download has the data once it started; the URL can go later.
+	js.Global().Call("setTimeout", js.FuncOf(func(js.Value, []js.Value) any {
+		js.Global().Get("URL").Call("revokeObjectURL", url)
+		return nil
+	}), 60000)
+	return nil
+}

@@ -1,0 +1,41 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"mime"
+	"path"
+	"strings"
+)
+
+// Browser is what a web page offers in place of the desktop's files. The
+// browser build sets Options.Browser (see app/web.go); it has no file
+// system, no file dialogs and no drops, so:
+//   - saving (models, PNGs, GIFs) becomes a download through Download;
+//   - controls that need files or folders say so in their place (the
+//     desktop app, or the CLI, does that);
+//   - datasets to train on come from the server that served the page.
+type Browser struct {
+	// Download hands data to the browser as a file download named name.
+	Download func(name, mimeType string, data []byte) error
+}
+
+// desktopOnly names a control the browser lacks, in its place.
+func desktopOnly(label string) string { return label + " (desktop app only)" }
+
+// download writes data with write and hands it to the browser as name.
+func (b *Browser) download(name string, write func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	typ := mime.TypeByExtension(strings.ToLower(path.Ext(name)))
+	if typ == "" {
+		typ = "application/octet-stream"
+	}
+	if err := b.Download(name, typ, buf.Bytes()); err != nil {
+		return fmt.Errorf("download %s: %w", name, err)
+	}
+	return nil
+}

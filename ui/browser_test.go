@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/binary"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"vaeexplorer/vae"
+)
+
+// TestBrowserMode: in a page (Options.Browser) no control needs files:
+// every menu item either does something or says in its label that it
+// needs the desktop app; saving is a download of a file that opens again;
+// the datasets are the server's.
+func TestBrowserMode(t *testing.T) {
+	a := test.NewTempApp(t)
+	type got struct {
+		name, mime string
+		data       []byte
+	}
+	var downloads []got
+	b := &Browser{Download: func(name, mime string, data []byte) error {
+		downloads = append(downloads, got{name, mime, data})
+		return nil
+	}}
+	loop := newUILoop()
+	e := newExplorer(a, &VAEEngine{}, Options{Browser: b}, loop.do)
+	defer closeExplorer(t, e, loop)
+	e.SetModel(tinyModel(t), "")
+
+	var labels []string
+	var walk func(items []*fyne.MenuItem)
+	walk = func(items []*fyne.MenuItem) {
+		for _, it := range items {
+			if it.IsSeparator {
+				continue
+			}
+			labels = append(labels, it.Label)
+			if it.ChildMenu != nil {
+				walk(it.ChildMenu.Items)
+				continue
+			}
+			if it.Disabled != strings.Contains(it.Label, "desktop app") {
+				t.Errorf("menu item %q: disabled %v; a disabled item must say it needs the desktop app, and only those", it.Label, it.Disabled)
+			}
+			if !it.Disabled && it.Action == nil {
+				t.Errorf("menu item %q does nothing", it.Label)
+			}
+		}
+	}
+	for _, m := range e.Window.MainMenu().Items {
+		walk(m.Items)
+	}
+	all := strings.Join(labels, "|")
+	for _, gone := range []string{"|Open…|", "Save As…", "Open Recent", "Quit", "|Open images…|", "Export for PyTorch (safetensors)…"} {
+		if strings.Contains("|"+all+"|", gone) {
+			t.Errorf("the browser's menu has %q: %s", gone, all)
+		}
+	}
+	if got := e.Train.Dataset.Options; len(got) != 2 || got[0] != DataServerMNIST || e.Train.chooseFd.Visible() {
+		t.Errorf("datasets %v, folder button shown %v", got, e.Train.chooseFd.Visible())
+	}
+
+	e.Session.MarkDirty()
+	e.runMenu("Download model (.vae)")
+	e.runMenu("Download for PyTorch (.safetensors)")
+	if len(downloads) != 2 {
+		t.Fatalf("%d downloads, want 2", len(downloads))
+	}
+	m, err := vae.UnmarshalModel(downloads[0].data)
+	if err != nil || m.Latent() != tinyModel(t).Latent() || !strings.HasSuffix(downloads[0].name, ".vae") {
+		t.Errorf("downloaded %s: %v", downloads[0].name, err)
+	}
+	if e.Session.Dirty() {
+		t.Error("still unsaved after downloading the model")
+	}
+	st := downloads[1].data
+	if n := binary.LittleEndian.Uint64(st); !strings.HasSuffix(downloads[1].name, ".safetensors") || n > uint64(len(st)) || st[8] != '{' {
+		t.Errorf("downloaded %s: not safetensors", downloads[1].name)
+	}
+
+	// A tool's export: the grid as a PNG download.
+	loop.until(t, "the grid", func() bool { return e.Grid.View.Image != nil }, 10*time.Second)
+	e.Grid.exportPNG()
+	if len(downloads) != 3 || !bytes.HasPrefix(downloads[2].data, []byte("\x89PNG")) || downloads[2].mime != "image/png" {
+		t.Fatalf("grid export: %d downloads", len(downloads))
+	}
+	if !strings.HasPrefix(e.Status(), "Downloaded latent-grid-") {
+		t.Errorf("status %q", e.Status())
+	}
+}

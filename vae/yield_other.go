@@ -1,0 +1,7 @@
+//go:build !js
+
+package vae
+
+// yield is a no-op where goroutines run in parallel and are preempted
+// (see yield_js.go for the browser).
+func yield() {}

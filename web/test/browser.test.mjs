@@ -1,0 +1,124 @@
+// The browser version in a real browser (make test, make web-test): Debian's
+// headless Chromium opens the page `vae-explorer serve` serves, waits for the
+// app, drags the point across the latent plane and checks, from
+// screenshots, that the decoded image changed and the point moved; downloads
+// the model (Ctrl+S); trains on the server's MNIST until the loss plot has
+// steps, then stops; and finds no error in the browser's console.
+//
+// Environment: VAE_BIN (the native vae-explorer, for `serve`), WEB_DIR
+// (what make web built).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { serve, launch, open } from './lib.mjs';
+
+const bin = process.env.VAE_BIN, dir = process.env.WEB_DIR;
+if (!bin || !dir) throw new Error('set VAE_BIN and WEB_DIR (make web-test does)');
+
+const probe = (page) => page.evaluate(() => JSON.parse(window.vaeExplorerProbe()));
+
+// waitProbe polls the app's state until ok(state) holds.
+async function waitProbe(page, what, ok, timeout = 60000) {
+  const t0 = Date.now();
+  let last;
+  while (Date.now() - t0 < timeout) {
+    last = await probe(page);
+    if (ok(last)) return last;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}; last state: ${JSON.stringify(last)}`);
+}
+
+// shot is a screenshot of a rectangle in the app's coordinates.
+async function shot(page, st, [x, y, w, h]) {
+  const k = st.scale / await page.evaluate(() => devicePixelRatio);
+  return page.screenshot({ clip: { x: x * k, y: y * k, width: Math.max(1, w * k), height: Math.max(1, h * k) } });
+}
+
+// diff is the mean absolute difference of two same-sized PNGs (0-255),
+// computed by the page's own image decoder.
+async function diff(page, a, b) {
+  return page.evaluate(async ([a, b]) => {
+    const px = async (b64) => {
+      const img = await createImageBitmap(await (await fetch('data:image/png;base64,' + b64)).blob());
+      const c = new OffscreenCanvas(img.width, img.height).getContext('2d');
+      c.drawImage(img, 0, 0);
+      return c.getImageData(0, 0, img.width, img.height).data;
+    };
+    const [p, q] = [await px(a), await px(b)];
+    if (p.length !== q.length) return 255;
+    let s = 0;
+    for (let i = 0; i < p.length; i++) if (i % 4 !== 3) s += Math.abs(p[i] - q[i]);
+    return s / (p.length * 3 / 4);
+  }, [a.toString('base64'), b.toString('base64')]);
+}
+
+const server = await serve(bin, dir);
+const browser = await launch();
+let failed = false;
+try {
+  const { page, errors, firstFrameMs } = await open(browser.ctx, server.url);
+  console.log(`first frame ${firstFrameMs} ms after opening the page`);
+
+  // The bundled model arrives after the first frame.
+  let st = await waitProbe(page, 'the bundled model and its scatter', (s) => s.model !== '' && s.scatter > 0);
+  assert.match(st.model, /bundled/);
+  assert.ok(st.plot[2] > 100, `the plane is drawn (side ${st.plot[2]})`);
+  await page.waitForTimeout(500); // the first decode and the map
+
+  // Drag the point a quarter of the plane up and left, in 30 moves.
+  st = await probe(page);
+  const k = st.scale / await page.evaluate(() => devicePixelRatio);
+  const from = st.pointAt, side = st.plot[2];
+  const to = [from[0] - side / 4, from[1] - side / 4];
+  const box = (p) => [p[0] - 14, p[1] - 14, 28, 28];
+  const decodedBefore = await shot(page, st, st.decoded);
+  const atFromBefore = await shot(page, st, box(from));
+  const atToBefore = await shot(page, st, box(to));
+  await page.mouse.move(from[0] * k, from[1] * k);
+  await page.mouse.down();
+  for (let i = 1; i <= 30; i++) {
+    await page.mouse.move((from[0] + (to[0] - from[0]) * i / 30) * k, (from[1] + (to[1] - from[1]) * i / 30) * k);
+    await page.waitForTimeout(16);
+  }
+  await page.mouse.up();
+  const moved = await waitProbe(page, 'the point to follow the drag',
+    (s) => Math.hypot(s.pointAt[0] - to[0], s.pointAt[1] - to[1]) < 6 && s.decodes > st.decodes, 10000);
+  await page.waitForTimeout(300);
+  const after = await probe(page);
+  const dz = Math.hypot(after.point[0] - st.point[0], after.point[1] - st.point[1]);
+  assert.ok(dz > 0.3, `the point's code moved (by ${dz.toFixed(2)})`);
+  const dDecoded = await diff(page, decodedBefore, await shot(page, after, after.decoded));
+  const dFrom = await diff(page, atFromBefore, await shot(page, after, box(from)));
+  const dTo = await diff(page, atToBefore, await shot(page, after, box(to)));
+  console.log(`drag: ${moved.decodes - st.decodes} decodes shown; code moved ${dz.toFixed(2)}; screenshot change: decoded image ${dDecoded.toFixed(1)}, where the point was ${dFrom.toFixed(1)}, where it went ${dTo.toFixed(1)} (mean of 255)`);
+  assert.ok(dDecoded > 5, `the decoded image changed on screen (mean difference ${dDecoded.toFixed(1)})`);
+  assert.ok(dFrom > 5, `the marker left its old place on screen (${dFrom.toFixed(1)})`);
+  assert.ok(dTo > 5, `the marker is drawn at its new place (${dTo.toFixed(1)})`);
+
+  // Saving is the browser's download: Ctrl+S hands over the model file.
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), page.keyboard.press('Control+s')]);
+  const saved = readFileSync(await dl.path());
+  assert.match(dl.suggestedFilename(), /\.vae$/);
+  assert.ok(saved.length > 100000, `the downloaded model has its weights (${saved.length} bytes)`);
+  console.log(`download: ${dl.suggestedFilename()}, ${saved.length} bytes`);
+
+  // Training on the server's MNIST: Ctrl+T, steps on the loss plot, Stop.
+  await page.keyboard.press('Control+t');
+  const training = await waitProbe(page, 'training steps on the loss plot', (s) => s.state === 'running' && s.steps >= 2, 180000);
+  console.log(`training: ${training.training}`);
+  assert.match(training.training, /img\/s/);
+  const stop = training.buttons.Stop;
+  await page.mouse.click(stop[0] * k, stop[1] * k);
+  await waitProbe(page, 'training to stop', (s) => s.state === 'idle', 60000);
+
+  assert.deepEqual(errors, [], 'no errors in the browser console');
+  console.log('browser test: ok');
+} catch (err) {
+  failed = true;
+  console.error('browser test FAILED:', err.message);
+  console.error('server log:', server.log());
+} finally {
+  await browser.close();
+  server.stop();
+}
+process.exit(failed ? 1 : 0);
