@@ -19,6 +19,10 @@ import (
 type Browser struct {
 	// Download hands data to the browser as a file download named name.
 	Download func(name, mimeType string, data []byte) error
+	// AfterFrame runs f (on some goroutine) once the page has shown a frame
+	// drawn after the call: work that would hold the page's one thread
+	// waits until the user sees the window.
+	AfterFrame func(f func())
 }
 
 // desktopOnly names a control the browser lacks, in its place.

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
 )
@@ -64,6 +65,12 @@ func TestBrowserMode(t *testing.T) {
 	}
 	if got := e.Train.Dataset.Options; len(got) != 2 || got[0] != DataServerMNIST || e.Train.chooseFd.Visible() {
 		t.Errorf("datasets %v, folder button shown %v", got, e.Train.chooseFd.Visible())
+	}
+
+	for _, btn := range []*widget.Button{e.Drops.OpenBtn, e.Vectors.FoldersBtn} {
+		if !btn.Disabled() || !strings.Contains(btn.Text, "desktop app") {
+			t.Errorf("button %q: disabled %v; in a page it must say it needs the desktop app", btn.Text, btn.Disabled())
+		}
 	}
 
 	e.Session.MarkDirty()

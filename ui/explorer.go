@@ -6,7 +6,6 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -116,19 +115,23 @@ func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Expl
 	if e.browser != nil {
 		// A page: the window is the page's size, and the first frame comes
 		// before the model (loading it takes a second of the browser's one
-		// thread). The pause lets the browser show that frame first.
+		// thread).
 		e.setStatus("Loading the bundled model…")
 		e.App.Lifecycle().SetOnStarted(func() {
 			if opts.OnStarted != nil {
 				opts.OnStarted()
 			}
-			go func() {
-				time.Sleep(50 * time.Millisecond)
+			load := func() {
 				e.do(func() {
 					e.loadFirstModel(opts.ModelPath)
 					e.setStatus("")
 				})
-			}()
+			}
+			if e.browser.AfterFrame != nil {
+				e.browser.AfterFrame(load)
+			} else {
+				go load()
+			}
 		})
 		return e
 	}
@@ -182,7 +185,7 @@ func (e *Explorer) build() {
 		browser:  e.browser,
 	}
 	e.Grid = newGridPanel(env)
-	e.Drops = newDropPanel(e.openImages, e.clearDrops)
+	e.Drops = newDropPanel(e.openImages, e.clearDrops, e.browser != nil)
 	e.Drops.OnGoTo = func(a *Analysis) { s.SetPoint(a.Mean, PointChange{}) }
 	e.Samples = newSamplePanel(env)
 	e.Interp = newInterpPanel(env)

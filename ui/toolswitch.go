@@ -36,7 +36,7 @@ func newToolSwitcher(items []toolItem) *ToolSwitcher {
 		panels = append(panels, it.panel)
 	}
 	t.bar = container.NewGridWithColumns(3, buttons...)
-	t.content = container.NewStack(panels...)
+	t.content = container.New(visibleStack{}, panels...)
 	t.show(0)
 	return t
 }
@@ -73,4 +73,30 @@ func (t *ToolSwitcher) show(i int) {
 		}
 		b.Refresh()
 	}
+	t.content.Refresh() // lays out the panel now shown
+}
+
+// visibleStack stacks its objects like Fyne's stack layout but sizes only
+// the visible ones: the hidden tools are not laid out at start-up or on
+// every resize (their text measured for nothing; in a browser, on its one
+// thread, that cost a second at start-up).
+type visibleStack struct{}
+
+func (visibleStack) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		if o.Visible() {
+			o.Resize(size)
+			o.Move(fyne.NewPos(0, 0))
+		}
+	}
+}
+
+func (visibleStack) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objects {
+		if o.Visible() {
+			m = m.Max(o.MinSize())
+		}
+	}
+	return m
 }

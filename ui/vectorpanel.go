@@ -83,6 +83,10 @@ func newVectorPanel(env *toolEnv) *VectorPanel {
 	p.Row = NewImageView(nil, 40)
 	p.Info = caption("")
 	p.FoldersBtn = widget.NewButtonWithIcon("From two folders…", theme.FolderOpenIcon(), p.fromFolders)
+	if env.browser != nil {
+		p.FoldersBtn.SetText(desktopOnly("From two folders"))
+		p.FoldersBtn.Disable()
+	}
 	p.StoreBtn = widget.NewButtonWithIcon("Store in model", theme.DocumentSaveIcon(), p.store)
 
 	// Rows of label and control rather than a form, so the panel fits a

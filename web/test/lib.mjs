@@ -41,9 +41,9 @@ export async function launch() {
 }
 
 // open loads the page in a new tab, collecting console errors, and waits
-// for the app's first frame: the loading message gone (the app calls
-// vaeExplorerStarted once its window is up) and a screenshot showing the
-// window. Resolves to { page, errors, firstFrameMs, bytes }.
+// for the app's first frame: the animation frame after the app's window is
+// up (the page marks it "vae-first-frame"), timed from the start of the
+// navigation. Resolves to { page, errors, firstFrameMs, bytes }.
 export async function open(ctx, url, { timeout = 60000 } = {}) {
   const page = await ctx.newPage();
   const errors = [];
@@ -51,15 +51,11 @@ export async function open(ctx, url, { timeout = 60000 } = {}) {
   page.on('pageerror', (e) => errors.push(String(e)));
   let bytes = 0;
   page.on('response', async (r) => {
-    const len = Number((await r.allHeaders())['content-length'] || 0);
-    bytes += len;
+    bytes += Number((await r.allHeaders())['content-length'] || 0);
   });
-  const t0 = Date.now();
   await page.goto(url);
-  await page.waitForFunction(() => !document.getElementById('loading') && document.querySelector('canvas'), null, { timeout, polling: 50 });
-  // The first screenshot after that is the first frame the page shows.
-  await page.screenshot();
-  const firstFrameMs = Date.now() - t0;
+  await page.waitForFunction(() => performance.getEntriesByName('vae-first-frame').length > 0, null, { timeout, polling: 100 });
+  const firstFrameMs = Math.round(await page.evaluate(() => performance.getEntriesByName('vae-first-frame')[0].startTime));
   return { page, errors, firstFrameMs, bytes: () => bytes };
 }
 
