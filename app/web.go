@@ -8,7 +8,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"runtime/debug"
+	"strings"
 	"syscall/js"
 	"time"
 
@@ -17,7 +19,9 @@ import (
 
 	"vaeexplorer/assets"
 	"vaeexplorer/ui"
+	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/imaging"
 )
 
 // appID must match FyneApp.toml; Fyne keys preferences by it.
@@ -38,7 +42,7 @@ func main() {
 		Server: js.Global().Get("location").Get("origin").String() + "/data/",
 	}}
 	e := ui.NewExplorer(a, engine, ui.Options{
-		Browser:   &ui.Browser{Download: download, AfterFrame: afterFrame},
+		Browser:   &ui.Browser{Download: download, AfterFrame: afterFrame, PickFiles: pickFiles, OnDrop: onDrop},
 		OnStarted: started,
 	})
 	mark("explorer-built")
@@ -121,4 +125,89 @@ func download(name, mimeType string, data []byte) error {
 		return nil
 	}), 60000)
 	return nil
+}
+
+// maxPicked bounds a file read from the page: the larger of the image and
+// model limits (the engine checks each kind's own).
+const maxPicked = max(imaging.MaxFileBytes, vae.MaxCheckpointBytes)
+
+// pickFiles shows the browser's file picker (a hidden file input, clicked
+// while the user's click still counts) and reads the chosen files.
+func pickFiles(exts []string, got func([]ui.PickedFile)) {
+	doc := js.Global().Get("document")
+	in := doc.Call("createElement", "input")
+	in.Set("type", "file")
+	in.Set("multiple", true)
+	in.Set("accept", strings.Join(exts, ","))
+	in.Get("style").Set("display", "none")
+	var onChange js.Func
+	onChange = js.FuncOf(func(js.Value, []js.Value) any {
+		onChange.Release()
+		readFiles(in.Get("files"), got)
+		in.Call("remove")
+		return nil
+	})
+	in.Call("addEventListener", "change", onChange)
+	doc.Get("body").Call("appendChild", in)
+	in.Call("click")
+}
+
+// onDrop has files dropped anywhere on the page read and handed to got.
+func onDrop(got func([]ui.PickedFile)) {
+	win := js.Global()
+	win.Call("addEventListener", "dragover", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		args[0].Call("preventDefault") // else the browser opens the file itself
+		return nil
+	}))
+	win.Call("addEventListener", "drop", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		ev := args[0]
+		ev.Call("preventDefault")
+		if dt := ev.Get("dataTransfer"); !dt.IsNull() && !dt.IsUndefined() {
+			readFiles(dt.Get("files"), got)
+		}
+		return nil
+	}))
+}
+
+// readFiles reads a FileList's files (each's arrayBuffer promise) and
+// hands them to got, on a new goroutine, once all have arrived.
+func readFiles(list js.Value, got func([]ui.PickedFile)) {
+	n := list.Get("length").Int()
+	if n == 0 {
+		return
+	}
+	files := make([]ui.PickedFile, n)
+	left := n
+	arrived := func() {
+		if left--; left == 0 {
+			go got(files)
+		}
+	}
+	for i := range n {
+		f := list.Call("item", i)
+		files[i].Name = f.Get("name").String()
+		if size := f.Get("size").Float(); size > maxPicked {
+			files[i].Err = fmt.Errorf("%.0f MB, more than the limit of %d MB for a file opened here", size/1e6, maxPicked>>20)
+			arrived()
+			continue
+		}
+		var ok, fail js.Func
+		ok = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			arr := js.Global().Get("Uint8Array").New(args[0])
+			files[i].Data = make([]byte, arr.Get("length").Int())
+			js.CopyBytesToGo(files[i].Data, arr)
+			ok.Release()
+			fail.Release()
+			arrived()
+			return nil
+		})
+		fail = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			files[i].Err = fmt.Errorf("the browser could not read it: %s", args[0].Call("toString").String())
+			ok.Release()
+			fail.Release()
+			arrived()
+			return nil
+		})
+		f.Call("arrayBuffer").Call("then", ok, fail)
+	}
 }

@@ -55,14 +55,24 @@ func isModelFile(path string) bool {
 // goroutine when all files are handled.
 func (e *Explorer) AnalyseFiles(paths []string, done ...func()) {
 	m := e.Session.Model()
+	e.analyseEach(m, len(paths), func(i int) (string, *imaging.Input, error) {
+		in, err := e.engine.Preprocess(m, paths[i])
+		return paths[i], in, err
+	}, done...)
+}
+
+// analyseEach makes n inputs with prep (a name, the input or why not) and
+// analyses them with m off the UI goroutine, then lists them and marks
+// them on the plane (see AnalyseFiles).
+func (e *Explorer) analyseEach(m Model, n int, prep func(i int) (string, *imaging.Input, error), done ...func()) {
 	go func() {
 		var good []*Analysis
 		var errs []error
-		for _, p := range paths {
-			in, err := e.engine.Preprocess(m, p)
+		for i := range n {
+			name, in, err := prep(i)
 			if err == nil {
 				var a *Analysis
-				if a, err = analyse(m, p, in); err == nil {
+				if a, err = analyse(m, name, in); err == nil {
 					good = append(good, a)
 					continue
 				}
@@ -121,6 +131,10 @@ func (e *Explorer) reanalyse() {
 }
 
 func (e *Explorer) openImages() {
+	if e.browser != nil {
+		e.pickImages()
+		return
+	}
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return

@@ -3,6 +3,9 @@ package ui
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
+	"image"
+	"image/png"
 	"strings"
 	"testing"
 	"time"
@@ -58,7 +61,7 @@ func TestBrowserMode(t *testing.T) {
 		walk(m.Items)
 	}
 	all := strings.Join(labels, "|")
-	for _, gone := range []string{"|Open…|", "Save As…", "Open Recent", "Quit", "|Open images…|", "Export for PyTorch (safetensors)…"} {
+	for _, gone := range []string{"|Open…|", "Save As…", "Open Recent", "Quit", "Export for PyTorch (safetensors)…"} {
 		if strings.Contains("|"+all+"|", gone) {
 			t.Errorf("the browser's menu has %q: %s", gone, all)
 		}
@@ -67,7 +70,7 @@ func TestBrowserMode(t *testing.T) {
 		t.Errorf("datasets %v, folder button shown %v", got, e.Train.chooseFd.Visible())
 	}
 
-	for _, btn := range []*widget.Button{e.Drops.OpenBtn, e.Vectors.FoldersBtn} {
+	for _, btn := range []*widget.Button{e.Vectors.FoldersBtn} {
 		if !btn.Disabled() || !strings.Contains(btn.Text, "desktop app") {
 			t.Errorf("button %q: disabled %v; in a page it must say it needs the desktop app", btn.Text, btn.Disabled())
 		}
@@ -89,6 +92,29 @@ func TestBrowserMode(t *testing.T) {
 	st := downloads[1].data
 	if n := binary.LittleEndian.Uint64(st); !strings.HasSuffix(downloads[1].name, ".safetensors") || n > uint64(len(st)) || st[8] != '{' {
 		t.Errorf("downloaded %s: not safetensors", downloads[1].name)
+	}
+
+	// Open… and Open images… use the browser's picker: a model file
+	// becomes the model (named after the file), an image is analysed, a
+	// file the page refused is a message.
+	b.PickFiles = func(exts []string, got func([]PickedFile)) {
+		got([]PickedFile{{Name: "mine.vae", Data: downloads[0].data}})
+	}
+	e.runMenu("Open model file…")
+	loop.until(t, "the picked model", func() bool { return e.Session.Name() == "mine.vae" }, 10*time.Second)
+	var buf bytes.Buffer
+	digit := image.NewGray(image.Rect(0, 0, 28, 28))
+	for y := 6; y < 22; y++ {
+		digit.Pix[y*28+14] = 255 // a "1"
+	}
+	png.Encode(&buf, digit)
+	b.PickFiles = func(exts []string, got func([]PickedFile)) {
+		got([]PickedFile{{Name: "blank.png", Data: buf.Bytes()}, {Name: "huge.png", Err: errors.New("200 MB, more than the limit")}})
+	}
+	e.openImages()
+	loop.until(t, "the picked image", func() bool { return len(e.Drops.Items()) == 1 }, 10*time.Second)
+	if !strings.Contains(e.Status(), "huge.png: 200 MB") {
+		t.Errorf("status %q does not name the refused file", e.Status())
 	}
 
 	// A tool's export: the grid as a PNG download.

@@ -59,9 +59,7 @@ func newDropPanel(onOpen, onClear func(), browser bool) *DropPanel {
 	p.hint = widget.NewLabel("Drop image files (PNG, JPEG, GIF, BMP, TIFF, WebP) on the window, or open them: each is made the model's input (an MNIST-style digit, or for models of image folders resized), encoded, placed on the plane and reconstructed.")
 	p.hint.Wrapping = fyne.TextWrapWord
 	if browser {
-		p.OpenBtn.SetText(desktopOnly("Open images"))
-		p.OpenBtn.Disable()
-		p.hint.SetText("Opening or dropping image files needs the desktop app (make run): each is made the model's input, encoded, placed on the plane, reconstructed and scored for how unusual it is.")
+		p.hint.SetText("Drop image files (PNG, JPEG, GIF, BMP, TIFF, WebP) on the page, or open them: each is made the model's input (an MNIST-style digit, or for models of image folders resized), encoded, placed on the plane and reconstructed.")
 	}
 	p.list = container.NewVBox(p.hint)
 	p.box = container.NewBorder(container.NewGridWithColumns(2, p.OpenBtn, p.ClearBtn), nil, nil, nil, container.NewVScroll(p.list))

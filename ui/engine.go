@@ -107,6 +107,12 @@ type Engine interface {
 	// Preprocess makes an image file an input of m's shape, the way m's
 	// training images were made.
 	Preprocess(m Model, path string) (*imaging.Input, error)
+	// PreprocessData is Preprocess for an image file's contents (the
+	// browser's picked and dropped files), name naming it in errors.
+	PreprocessData(m Model, name string, data []byte) (*imaging.Input, error)
+	// ModelFromBytes reads a model file's contents (ours, or safetensors
+	// when name ends so).
+	ModelFromBytes(name string, data []byte) (Model, error)
 }
 
 // VAEEngine is the Engine of package vae. Downloads go to the user's cache.
@@ -220,6 +226,25 @@ func (e *VAEEngine) Train(ctx context.Context, m Model, cfg vae.Config, d *Data)
 
 func (e *VAEEngine) Preprocess(m Model, path string) (*imaging.Input, error) {
 	return imaging.PreprocessFileAs(path, targetOf(m))
+}
+
+func (e *VAEEngine) PreprocessData(m Model, name string, data []byte) (*imaging.Input, error) {
+	if len(data) > imaging.MaxFileBytes {
+		return nil, fmt.Errorf("%s: %w: %d MB file (limit %d MB)", name, imaging.ErrTooLarge, len(data)>>20, imaging.MaxFileBytes>>20)
+	}
+	in, err := imaging.PreprocessAs(data, targetOf(m))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return in, nil
+}
+
+func (e *VAEEngine) ModelFromBytes(name string, data []byte) (Model, error) {
+	m, err := bundled.FromBytes(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // targetOf is how m's inputs are made from image files.

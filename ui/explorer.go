@@ -108,6 +108,9 @@ func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Expl
 	e.Window.SetMainMenu(e.menu())
 	e.shortcuts()
 	e.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { e.AnalyseURIs(uris) })
+	if e.browser != nil && e.browser.OnDrop != nil {
+		e.browser.OnDrop(func(files []PickedFile) { e.do(func() { e.openPicked(files) }) })
+	}
 	e.Window.SetCloseIntercept(e.requestClose)
 	if opts.Trace != nil {
 		e.trace(opts.Trace)

@@ -161,6 +161,10 @@ func (e *Explorer) OpenBundledArch(arch string) {
 }
 
 func (e *Explorer) openDialog() {
+	if e.browser != nil {
+		e.pickModel()
+		return
+	}
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return

@@ -45,7 +45,7 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		// and saving is a download.
 		model = fyne.NewMenu("Model",
 			item("New", ctrl(fyne.KeyN), e.NewModel),
-			unavailable(desktopOnly("Open…")),
+			item("Open model file…", ctrl(fyne.KeyO), e.openDialog),
 			item("Bundled model (conv, default)", nil, e.OpenBundled),
 			item("Bundled model (mlp)", nil, func() { e.OpenBundledArch(vae.ArchMLP) }),
 			item("Bundled model (8-D)", nil, func() { e.OpenBundledArch(assets.Kind8D) }),
@@ -88,7 +88,6 @@ func (e *Explorer) menu() *fyne.MainMenu {
 	images := fyne.NewMenu("Images", item("Open images…", ctrl(fyne.KeyI), e.openImages))
 	augment := item("Export augmented images…", nil, e.showAugment)
 	if e.browser != nil {
-		images = fyne.NewMenu("Images", unavailable(desktopOnly("Open images or drop them…")))
 		augment = unavailable(desktopOnly("Export augmented images…"))
 	}
 	tools := fyne.NewMenu("Tools")
@@ -206,16 +205,17 @@ func (e *Explorer) showShortcuts() {
 	}
 	if e.browser != nil {
 		lines = []string{
-			"Ctrl+N  new model        Ctrl+S  download the model",
+			"Ctrl+N  new model        Ctrl+O  open a model file",
+			"Ctrl+S  download the model",
 			"Ctrl+T  train            Space   pause / resume",
-			"Ctrl+.  stop training",
+			"Ctrl+.  stop training    Ctrl+I  open images",
 			"Ctrl+1 … Ctrl+6  grid, images, samples, interpolation, vectors, anomalies",
 			"Ctrl+[  training panel   Ctrl+]  point and tools panel",
 			"Ctrl+R  resample the sample sheet",
 			"",
 			"Drag the point on the latent plane, or click to jump; hover to preview.",
 			"Wheel or + / - zoom, Shift+drag or middle-drag pans, 0 fits the codes.",
-			"Opening or dropping image files needs the desktop app.",
+			"Drop image files on the page (or open them) to place them on the plane.",
 		}
 	}
 	dialog.ShowInformation("Keyboard shortcuts", strings.Join(lines, "\n"), e.Window)

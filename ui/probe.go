@@ -23,6 +23,7 @@ type Probe struct {
 	Steps    int        `json:"steps"`   // loss plot: training steps and epochs drawn
 	Epochs   int        `json:"epochs"`
 	Decodes  int        `json:"decodes"` // interactive decodes shown
+	Images   int        `json:"images"`  // opened or dropped images analysed
 	// Buttons: the training buttons' centres (window coordinates), by
 	// label, for a test to click.
 	Buttons map[string][2]float32 `json:"buttons"`
@@ -38,6 +39,7 @@ func (e *Explorer) Probe() Probe {
 		Point:    e.Session.Point(),
 		Scatter:  e.Plane.ScatterLen(),
 		Decodes:  len(e.worker.stats.snapshot()),
+		Images:   len(e.Drops.Items()),
 	}
 	if e.Session.Model() == nil {
 		p.Model = ""

@@ -7,6 +7,7 @@ package bundled
 
 import (
 	"fmt"
+	"strings"
 
 	"vaeexplorer/assets"
 	"vaeexplorer/vae"
@@ -40,4 +41,23 @@ func Open(name string) (*vae.Model, error) {
 		return torchio.Load(name)
 	}
 	return vae.Load(name)
+}
+
+// FromBytes reads a model file's contents: a safetensors file when name
+// ends in .safetensors, else a checkpoint; name names it in errors.
+func FromBytes(name string, data []byte) (*vae.Model, error) {
+	if len(data) > vae.MaxCheckpointBytes {
+		return nil, fmt.Errorf("%s: %d MB, more than the limit of %d MB for a model file", name, len(data)>>20, vae.MaxCheckpointBytes>>20)
+	}
+	var m *vae.Model
+	var err error
+	if strings.HasSuffix(strings.ToLower(name), ".safetensors") || torchio.LooksSafetensors(data) {
+		m, err = torchio.Import(data)
+	} else {
+		m, err = vae.UnmarshalModel(data)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return m, nil
 }

@@ -304,6 +304,15 @@ func IsSafetensors(path string) bool {
 	if _, err := io.ReadFull(f, head[:]); err != nil {
 		return false
 	}
-	n := binary.LittleEndian.Uint64(head[:8])
-	return n > 1 && n <= maxHeader && head[8] == '{'
+	return LooksSafetensors(head[:])
+}
+
+// LooksSafetensors reports whether data starts like a safetensors file: a
+// header length and a JSON object.
+func LooksSafetensors(data []byte) bool {
+	if len(data) < 9 {
+		return false
+	}
+	n := binary.LittleEndian.Uint64(data[:8])
+	return n > 1 && n <= maxHeader && data[8] == '{'
 }

@@ -102,6 +102,30 @@ try {
   assert.ok(saved.length > 100000, `the downloaded model has its weights (${saved.length} bytes)`);
   console.log(`download: ${dl.suggestedFilename()}, ${saved.length} bytes`);
 
+  // Opening images is the browser's file picker (Ctrl+I); dropping them on
+  // the page works too. Each is analysed and listed.
+  const png = Buffer.from(await page.evaluate(async () => {
+    const c = new OffscreenCanvas(28, 28), g = c.getContext('2d');
+    g.fillStyle = 'black'; g.fillRect(0, 0, 28, 28);
+    g.fillStyle = 'white'; g.font = 'bold 24px sans-serif'; g.fillText('3', 7, 23);
+    const b = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+    return btoa(String.fromCharCode(...b));
+  }), 'base64');
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 20000 }), page.keyboard.press('Control+i')]);
+  await chooser.setFiles([{ name: 'three.png', mimeType: 'image/png', buffer: png }]);
+  st = await waitProbe(page, 'the picked image analysed', (s) => s.images === 1, 20000);
+  assert.match(st.status, /three\.png/);
+  await page.evaluate((b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+    dt.items.add(new File(['not an image'], 'notes.txt', { type: 'text/plain' }));
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, png.toString('base64'));
+  st = await waitProbe(page, 'the dropped image analysed', (s) => s.images === 2, 20000);
+  assert.match(st.status, /notes\.txt/, 'the file that is no image gets a message');
+  console.log(`images: picked and dropped, analysed; status: ${st.status}`);
+
   // Training on the server's MNIST: Ctrl+T, steps on the loss plot, Stop.
   await page.keyboard.press('Control+t');
   const training = await waitProbe(page, 'training steps on the loss plot', (s) => s.state === 'running' && s.steps >= 2, 180000);
