@@ -2,8 +2,10 @@
 
 // The browser build of VAE Explorer (make web): the same window in a
 // canvas, drawn by Fyne's web driver. There is no CLI and no file system in
-// a browser: saving is a download, and the data to train on comes from the
-// server that served the page (vae-explorer serve).
+// a page: saving is a download, opening is the browser's file picker or a
+// drop on the page, and the data to train on comes from the server that
+// served it (vae-explorer serve). This file is the page's side of
+// ui.Browser.
 package main
 
 import (

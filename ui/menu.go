@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -26,33 +27,36 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		none.Disabled = true
 		recent.ChildMenu.Items = append(recent.ChildMenu.Items, none)
 	}
-	model := fyne.NewMenu("Model",
-		item("New", ctrl(fyne.KeyN), e.NewModel),
-		item("Open…", ctrl(fyne.KeyO), e.openDialog),
-		recent,
+	bundled := []*fyne.MenuItem{
 		item("Bundled model (conv, default)", nil, e.OpenBundled),
 		item("Bundled model (mlp)", nil, func() { e.OpenBundledArch(vae.ArchMLP) }),
 		item("Bundled model (8-D)", nil, func() { e.OpenBundledArch(assets.Kind8D) }),
-		fyne.NewMenuItemSeparator(),
-		item("Save", ctrl(fyne.KeyS), e.Save),
-		item("Save As…", ctrlShift(fyne.KeyS), e.saveAsDialog),
-		item("Export for PyTorch (safetensors)…", nil, e.exportTorchDialog),
-		fyne.NewMenuItemSeparator(),
-		item("Quit", ctrl(fyne.KeyQ), e.requestClose),
-	)
-	if e.browser != nil {
-		// No files to open or save in a page: the models come with it,
-		// and saving is a download.
-		model = fyne.NewMenu("Model",
+	}
+	var model *fyne.Menu
+	if e.browser == nil {
+		model = fyne.NewMenu("Model", slices.Concat([]*fyne.MenuItem{
+			item("New", ctrl(fyne.KeyN), e.NewModel),
+			item("Open…", ctrl(fyne.KeyO), e.openDialog),
+			recent,
+		}, bundled, []*fyne.MenuItem{
+			fyne.NewMenuItemSeparator(),
+			item("Save", ctrl(fyne.KeyS), e.Save),
+			item("Save As…", ctrlShift(fyne.KeyS), e.saveAsDialog),
+			item("Export for PyTorch (safetensors)…", nil, e.exportTorchDialog),
+			fyne.NewMenuItemSeparator(),
+			item("Quit", ctrl(fyne.KeyQ), e.requestClose),
+		})...)
+	} else {
+		// A page: model files come from the browser's file picker, saving
+		// is a download, and closing the tab is quitting.
+		model = fyne.NewMenu("Model", slices.Concat([]*fyne.MenuItem{
 			item("New", ctrl(fyne.KeyN), e.NewModel),
 			item("Open model file…", ctrl(fyne.KeyO), e.openDialog),
-			item("Bundled model (conv, default)", nil, e.OpenBundled),
-			item("Bundled model (mlp)", nil, func() { e.OpenBundledArch(vae.ArchMLP) }),
-			item("Bundled model (8-D)", nil, func() { e.OpenBundledArch(assets.Kind8D) }),
+		}, bundled, []*fyne.MenuItem{
 			fyne.NewMenuItemSeparator(),
 			item("Download model (.vae)", ctrl(fyne.KeyS), func() { e.downloadModel(".vae") }),
 			item("Download for PyTorch (.safetensors)", nil, func() { e.downloadModel(".safetensors") }),
-		)
+		})...)
 	}
 	themeItem := func(name string) *fyne.MenuItem {
 		it := fyne.NewMenuItem(strings.ToUpper(name[:1])+name[1:]+" theme", func() { e.applyTheme(name) })
