@@ -10,6 +10,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -135,7 +136,12 @@ const maxPicked = max(imaging.MaxFileBytes, vae.MaxCheckpointBytes)
 
 // pickFiles shows the browser's file picker (a hidden file input, clicked
 // while the user's click still counts) and reads the chosen files.
-func pickFiles(exts []string, got func([]ui.PickedFile)) {
+func pickFiles(exts []string, got func([]ui.PickedFile)) error {
+	if ua := js.Global().Get("navigator").Get("userActivation"); ua.Truthy() && !ua.Get("isActive").Bool() {
+		// The browser shows a picker only right after a click or key
+		// press (a few seconds); later it would silently do nothing.
+		return errors.New("the browser opens its file picker only right after a click or key press, and the app was busy too long: choose Open again")
+	}
 	doc := js.Global().Get("document")
 	in := doc.Call("createElement", "input")
 	in.Set("type", "file")
@@ -152,6 +158,7 @@ func pickFiles(exts []string, got func([]ui.PickedFile)) {
 	in.Call("addEventListener", "change", onChange)
 	doc.Get("body").Call("appendChild", in)
 	in.Call("click")
+	return nil
 }
 
 // onDrop has files dropped anywhere on the page read and handed to got.

@@ -28,8 +28,9 @@ type Browser struct {
 	AfterFrame func(f func())
 	// PickFiles shows the browser's file picker for files whose names end
 	// in one of exts; got receives what the user chose (nothing when
-	// cancelled), on some goroutine.
-	PickFiles func(exts []string, got func([]PickedFile))
+	// cancelled), on some goroutine. It fails when the browser would not
+	// show the picker (only right after a click or key press).
+	PickFiles func(exts []string, got func([]PickedFile)) error
 	// OnDrop registers got to receive files dropped on the page.
 	OnDrop func(got func([]PickedFile))
 }
@@ -114,10 +115,16 @@ func (e *Explorer) openModelData(name string, data []byte) {
 // pickImages is the browser's Open images…: images or a model file.
 func (e *Explorer) pickImages() {
 	exts := append(append([]string{}, imaging.ImageExts...), ".vae", ".safetensors")
-	e.browser.PickFiles(exts, func(files []PickedFile) { e.do(func() { e.openPicked(files) }) })
+	e.pickWith(exts)
 }
 
 // pickModel is the browser's Open…: a model file.
 func (e *Explorer) pickModel() {
-	e.browser.PickFiles([]string{".vae", ".safetensors"}, func(files []PickedFile) { e.do(func() { e.openPicked(files) }) })
+	e.pickWith([]string{".vae", ".safetensors"})
+}
+
+func (e *Explorer) pickWith(exts []string) {
+	if err := e.browser.PickFiles(exts, func(files []PickedFile) { e.do(func() { e.openPicked(files) }) }); err != nil {
+		e.showError(err)
+	}
 }

@@ -97,8 +97,9 @@ func TestBrowserMode(t *testing.T) {
 	// Open… and Open images… use the browser's picker: a model file
 	// becomes the model (named after the file), an image is analysed, a
 	// file the page refused is a message.
-	b.PickFiles = func(exts []string, got func([]PickedFile)) {
+	b.PickFiles = func(exts []string, got func([]PickedFile)) error {
 		got([]PickedFile{{Name: "mine.vae", Data: downloads[0].data}})
+		return nil
 	}
 	e.runMenu("Open model file…")
 	loop.until(t, "the picked model", func() bool { return e.Session.Name() == "mine.vae" }, 10*time.Second)
@@ -108,8 +109,9 @@ func TestBrowserMode(t *testing.T) {
 		digit.Pix[y*28+14] = 255 // a "1"
 	}
 	png.Encode(&buf, digit)
-	b.PickFiles = func(exts []string, got func([]PickedFile)) {
+	b.PickFiles = func(exts []string, got func([]PickedFile)) error {
 		got([]PickedFile{{Name: "blank.png", Data: buf.Bytes()}, {Name: "huge.png", Err: errors.New("200 MB, more than the limit")}})
+		return nil
 	}
 	e.openImages()
 	loop.until(t, "the picked image", func() bool { return len(e.Drops.Items()) == 1 }, 10*time.Second)

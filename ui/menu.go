@@ -84,10 +84,14 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		panel("Point and tools panel", sideRight, fyne.KeyRightBracket),
 		fyne.NewMenuItemSeparator(),
 		themeItem("system"), themeItem("light"), themeItem("dark"))
+	stopKey := ctrl(fyne.KeyPeriod)
+	if e.browser != nil {
+		stopKey = nil // Fyne's web driver never delivers Ctrl+. (seen in Chromium)
+	}
 	train := fyne.NewMenu("Training",
 		item("Train", ctrl(fyne.KeyT), e.StartTraining),
 		item("Pause / Resume   (Space)", nil, e.TogglePause),
-		item("Stop", ctrl(fyne.KeyPeriod), e.StopTraining),
+		item("Stop", stopKey, e.StopTraining),
 	)
 	images := fyne.NewMenu("Images", item("Open images…", ctrl(fyne.KeyI), e.openImages))
 	augment := item("Export augmented images…", nil, e.showAugment)
@@ -212,7 +216,7 @@ func (e *Explorer) showShortcuts() {
 			"Ctrl+N  new model        Ctrl+O  open a model file",
 			"Ctrl+S  download the model",
 			"Ctrl+T  train            Space   pause / resume",
-			"Ctrl+.  stop training    Ctrl+I  open images",
+			"Stop button  stop training    Ctrl+I  open images",
 			"Ctrl+1 … Ctrl+6  grid, images, samples, interpolation, vectors, anomalies",
 			"Ctrl+[  training panel   Ctrl+]  point and tools panel",
 			"Ctrl+R  resample the sample sheet",
