@@ -9,10 +9,14 @@ set -euo pipefail
 out=${1:?usage: scripts/web.sh OUT [LDFLAGS]}
 ldflags=${2:-}
 go=${GO:-go}
+# Tags: Fyne's caches without locks, as on the desktop (every UI change
+# goes through fyne.Do); and without Fyne's colour-emoji font (4.2 MB,
+# parsed for every text style at start-up; no text here uses emoji).
+WEB_TAGS="migrated_fynedo no_emoji"
 mkdir -p "$out"
 tmp=$(mktemp "$out/.app.wasm.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
-GOOS=js GOARCH=wasm "$go" build -trimpath -ldflags "-s -w $ldflags" -o "$tmp" ./app
+GOOS=js GOARCH=wasm "$go" build -tags "$WEB_TAGS" -trimpath -ldflags "-s -w $ldflags" -o "$tmp" ./app
 if ! cmp -s "$tmp" "$out/app.wasm" || [ ! -s "$out/app.wasm.br" ] || [ ! -s "$out/app.wasm.gz" ]; then
   echo "web: compressing app.wasm ($(( $(stat -c %s "$tmp") / 1000000 )) MB; brotli takes a few minutes)"
   brotli -q 11 -f -o "$tmp.br" "$tmp"

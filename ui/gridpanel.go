@@ -173,7 +173,7 @@ func upscale(src image.Image, k int) image.Image {
 		}
 		return dst
 	}
-	dst := image.NewNRGBA(r)
+	dst := image.NewRGBA(r) // as the GPU takes it: no conversion per upload
 	xdraw.NearestNeighbor.Scale(dst, r, src, b, xdraw.Src, nil)
 	return dst
 }

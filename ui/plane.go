@@ -76,7 +76,7 @@ type LatentPlane struct {
 	hoverX     float64
 	hoverY     float64
 	hoverPos   fyne.Position // where the mouse hovers
-	scatterImg *image.NRGBA  // cached scatter layer, rebuilt when stale
+	scatterImg *image.RGBA   // cached scatter layer, rebuilt when stale
 	scatterFor fyne.Size
 	imgView    View // view scatterImg was drawn for
 	scatterGen int  // bumped when the scatter changes

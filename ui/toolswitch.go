@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 )
@@ -73,7 +74,13 @@ func (t *ToolSwitcher) show(i int) {
 		}
 		b.Refresh()
 	}
-	t.content.Refresh() // lays out the panel now shown
+	// Lay out and draw the panel now shown, and only it: refreshing the
+	// container would refresh every hidden panel too (building their
+	// renderers and measuring their text, a second of the browser's one
+	// thread at start-up).
+	t.content.Layout.Layout(t.content.Objects, t.content.Size())
+	t.items[i].panel.Refresh()
+	canvas.Refresh(t.content)
 }
 
 // visibleStack stacks its objects like Fyne's stack layout but sizes only
