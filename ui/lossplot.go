@@ -239,6 +239,12 @@ func (r *lossPlotRenderer) Refresh() {
 	if w <= 10 || h <= 10 {
 		return
 	}
+	if len(p.steps)+len(p.elbo) == 0 {
+		// Nothing to plot: no empty axes and legend (in a browser, drawn
+		// before the model arrives, they cost a tenth of a second).
+		r.text("no training yet", fyne.NewPos(x0+8, y0+6), fg, false)
+		return
+	}
 	xMax := math.Max(1, math.Ceil(p.maxEp))
 	lo, hi := p.yRange()
 	ty := func(y float64) float32 {

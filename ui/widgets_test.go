@@ -105,6 +105,9 @@ func TestLossPlotTicksAndLogScale(t *testing.T) {
 	}
 	p := NewLossPlot()
 	p.Resize(fyne.NewSize(500, 200))
+	if got := texts(p); got != "no training yet" {
+		t.Errorf("empty plot shows %q, want only its hint", got)
+	}
 	for i := 1; i <= 100; i++ {
 		p.AddStep(float64(i)/50, 500/float64(i)+150)
 	}
@@ -113,21 +116,12 @@ func TestLossPlotTicksAndLogScale(t *testing.T) {
 	if s, e := p.Len(); s != 100 || e != 2 {
 		t.Fatalf("plot holds %d steps, %d epochs", s, e)
 	}
-	texts := func() string {
-		var ts []string
-		for _, o := range test.WidgetRenderer(p).Objects() {
-			if tx, ok := o.(*canvas.Text); ok {
-				ts = append(ts, tx.Text)
-			}
-		}
-		return strings.Join(ts, " ")
-	}
 	p.SetLogScale(true)
 	if lo, hi := p.yRange(); lo != 1 || hi != 1000 {
 		t.Errorf("log range %v..%v, want 1..1000 (KL 5 to loss 650)", lo, hi)
 	}
-	if !strings.Contains(texts(), "100") || !strings.Contains(texts(), "held-out -ELBO") {
-		t.Errorf("log plot texts: %s", texts())
+	if !strings.Contains(texts(p), "100") || !strings.Contains(texts(p), "held-out -ELBO") {
+		t.Errorf("log plot texts: %s", texts(p))
 	}
 	p.SetLogScale(false)
 	if lo, hi := p.yRange(); lo != 0 || hi < 650 {
@@ -137,6 +131,20 @@ func TestLossPlotTicksAndLogScale(t *testing.T) {
 	if s, e := p.Len(); s+e != 0 {
 		t.Error("Clear left data")
 	}
+	if got := texts(p); got != "no training yet" {
+		t.Errorf("cleared plot shows %q, want only its hint", got)
+	}
+}
+
+// texts lists the texts a widget draws.
+func texts(w fyne.Widget) string {
+	var ts []string
+	for _, o := range test.WidgetRenderer(w).Objects() {
+		if tx, ok := o.(*canvas.Text); ok {
+			ts = append(ts, tx.Text)
+		}
+	}
+	return strings.Join(ts, " ")
 }
 
 func TestTrainPanelReadsAndChecksTheForm(t *testing.T) {
