@@ -56,11 +56,12 @@ func newDropPanel(onOpen, onClear func(), browser bool) *DropPanel {
 	p := &DropPanel{}
 	p.OpenBtn = widget.NewButtonWithIcon("Open images…", theme.FolderOpenIcon(), onOpen)
 	p.ClearBtn = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), onClear)
-	p.hint = widget.NewLabel("Drop image files (PNG, JPEG, GIF, BMP, TIFF, WebP) on the window, or open them: each is made the model's input (an MNIST-style digit, or for models of image folders resized), encoded, placed on the plane and reconstructed.")
-	p.hint.Wrapping = fyne.TextWrapWord
+	where := "window"
 	if browser {
-		p.hint.SetText("Drop image files (PNG, JPEG, GIF, BMP, TIFF, WebP) on the page, or open them: each is made the model's input (an MNIST-style digit, or for models of image folders resized), encoded, placed on the plane and reconstructed.")
+		where = "page"
 	}
+	p.hint = widget.NewLabel("Drop image files (PNG, JPEG, GIF, BMP, TIFF, WebP) on the " + where + ", or open them: each is made the model's input (an MNIST-style digit, or for models of image folders resized), encoded, placed on the plane and reconstructed.")
+	p.hint.Wrapping = fyne.TextWrapWord
 	p.list = container.NewVBox(p.hint)
 	p.box = container.NewBorder(container.NewGridWithColumns(2, p.OpenBtn, p.ClearBtn), nil, nil, nil, container.NewVScroll(p.list))
 	p.ExtendBaseWidget(p)

@@ -47,14 +47,14 @@ func newGridPanel(env *toolEnv) *GridPanel {
 	g.View.OnTapped = g.tapped
 	g.N = widget.NewSlider(5, 40)
 	g.N.Step = 1
-	g.N.SetValue(20)
+	g.N.Value = 20 // set directly: the renderer is built once, when shown
 	g.nLabel = widget.NewLabel("20 x 20")
 	g.N.OnChanged = func(v float64) {
 		g.nLabel.SetText(fmt.Sprintf("%d x %d", int(v), int(v)))
 	}
 	g.N.OnChangeEnded = func(float64) { g.Update() }
 	g.Spacing = widget.NewRadioGroup([]string{"Linear ±3", "Normal quantiles"}, func(string) { g.Update() })
-	g.Spacing.SetSelected("Linear ±3")
+	g.Spacing.Selected = "Linear ±3"
 	g.RefreshBtn = widget.NewButton("Refresh", g.Update)
 	g.Export = widget.NewButton("Export PNG…", g.exportPNG)
 	g.box = container.NewBorder(

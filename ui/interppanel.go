@@ -55,13 +55,13 @@ func newInterpPanel(env *toolEnv) *InterpPanel {
 	p.A.OnChanged, p.B.OnChanged = p.Update, p.Update
 	p.Steps = widget.NewSlider(5, 30)
 	p.Steps.Step = 1
-	p.Steps.SetValue(10)
+	p.Steps.Value = 10 // set directly: no renderer built for a hidden panel
 	p.stepsLb = widget.NewLabel("10")
 	p.Steps.OnChanged = func(v float64) { p.stepsLb.SetText(fmt.Sprint(int(v))) }
 	p.Steps.OnChangeEnded = func(float64) { p.Update() }
 	p.Mode = widget.NewRadioGroup([]string{modeLerp, modeSlerp}, func(string) { p.Update() })
 	p.Mode.Horizontal = false
-	p.Mode.SetSelected(modeLerp)
+	p.Mode.Selected = modeLerp
 	p.Strip = NewImageView(nil, 60)
 	p.Strip.OnTapped = func(fx, fy float64) { // a frame: move the point to its code
 		L := p.env.session.Latent()

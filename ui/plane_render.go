@@ -30,6 +30,9 @@ func (p *LatentPlane) scatterImage() *image.RGBA {
 		scale = c.Scale()
 	}
 	n := max(1, int(side*scale))
+	if len(p.scatterXY) == 0 || p.scatterOpacity == 0 {
+		n = 1 // nothing to draw: no full-size transparent texture to upload
+	}
 	img := image.NewRGBA(image.Rect(0, 0, n, n))
 	r := 1.6 * float64(scale)
 	for i := 0; i+1 < len(p.scatterXY); i += 2 {

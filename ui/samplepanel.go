@@ -43,17 +43,18 @@ func newSamplePanel(env *toolEnv) *SamplePanel {
 	p := &SamplePanel{env: env, jobs: newLatest(env.do)}
 	p.View = NewImageView(nil, 240)
 	p.View.OnTapped = p.tapped
-	p.Seed = widget.NewEntry()
-	p.Seed.SetText("1")
+	// Initial values set directly (no renderer built for a hidden panel).
+	p.Seed = &widget.Entry{Text: "1"}
+	p.Seed.ExtendBaseWidget(p.Seed)
 	p.Seed.OnSubmitted = func(string) { p.Update() }
 	p.Temp = widget.NewSlider(0.1, 2)
 	p.Temp.Step = 0.05
-	p.Temp.SetValue(1)
+	p.Temp.Value = 1
 	p.tempLb = widget.NewLabel("1.00")
 	p.Temp.OnChanged = func(v float64) { p.tempLb.SetText(fmt.Sprintf("%.2f", v)) }
 	p.Temp.OnChangeEnded = func(float64) { p.Update() }
 	p.Count = widget.NewSelect([]string{"16", "36", "64", "100"}, func(string) { p.Update() })
-	p.Count.SetSelected("36")
+	p.Count.Selected = "36"
 	p.Resample = widget.NewButtonWithIcon("Resample", theme.ViewRefreshIcon(), p.NewSeed)
 	p.ExportBtn = widget.NewButtonWithIcon("Export PNG…", theme.DocumentSaveIcon(), p.export)
 	form := widget.NewForm(

@@ -78,12 +78,16 @@ func newTrainPanel(win fyne.Window, onFolder func(string), browser bool) *TrainP
 		}, win)
 	})
 	p.Dataset.OnChanged = func(s string) { p.updateFolderRow() }
-	p.Side = widget.NewEntry()
-	p.Side.SetPlaceHolder("auto")
+	// Fields set directly, not through SetText or SetSelected, while the
+	// panel is built: those build and lay out each widget's renderer at
+	// once, and again when the window lays it out (in a browser, a tenth
+	// of a second of start-up).
+	p.Side = &widget.Entry{PlaceHolder: "auto"}
+	p.Side.ExtendBaseWidget(p.Side)
 	p.Colour = widget.NewSelect([]string{colourAuto, colourGrey, colourRGB}, nil)
-	p.Colour.SetSelected(colourAuto)
+	p.Colour.Selected = colourAuto
 	p.Prep = widget.NewSelect([]string{imaging.ModeResize, imaging.ModeDigit}, nil)
-	p.Prep.SetSelected(imaging.ModeResize)
+	p.Prep.Selected = imaging.ModeResize
 	p.imageRows = container.NewVBox(widget.NewForm(
 		widget.NewFormItem("Image side", p.Side),
 		widget.NewFormItem("Colour", p.Colour),
@@ -92,8 +96,8 @@ func newTrainPanel(win fyne.Window, onFolder func(string), browser bool) *TrainP
 
 	def := vae.DefaultConfig()
 	entry := func(v string) *widget.Entry {
-		e := widget.NewEntry()
-		e.SetText(v)
+		e := &widget.Entry{Text: v}
+		e.ExtendBaseWidget(e)
 		return e
 	}
 	p.Epochs = entry("10")
@@ -104,9 +108,9 @@ func newTrainPanel(win fyne.Window, onFolder func(string), browser bool) *TrainP
 	p.Beta = entry("1")
 	p.Warmup = entry("0")
 	p.Limit = entry("0")
-	p.Limit.SetPlaceHolder("0: all")
+	p.Limit.PlaceHolder = "0: all"
 	p.Arch = widget.NewSelect([]string{vae.ArchMLP, vae.ArchConv}, nil)
-	p.Arch.SetSelected(def.Arch)
+	p.Arch.Selected = def.Arch
 	p.Arch.OnChanged = func(arch string) {
 		// Follow the architecture's default width unless the user chose
 		// another.
@@ -117,7 +121,7 @@ func newTrainPanel(win fyne.Window, onFolder func(string), browser bool) *TrainP
 		}
 	}
 	p.Loss = widget.NewSelect([]string{vae.LossBCE, vae.LossMSE}, nil)
-	p.Loss.SetSelected(def.Loss)
+	p.Loss.Selected = def.Loss
 	p.Continue = widget.NewCheck("Continue this model", nil)
 	p.Decay = widget.NewCheck("cosine, to 0", nil)
 

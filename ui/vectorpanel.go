@@ -107,11 +107,14 @@ func newVectorPanel(env *toolEnv) *VectorPanel {
 		container.NewVBox(p.Info, p.FoldersBtn, p.StoreBtn),
 		nil, nil,
 		container.NewBorder(nil, container.NewBorder(nil, caption("strength -3 … +3"), nil, nil, p.Row), nil, nil, pics))
-	p.From.SetSelected("4")
-	p.To.SetSelected("9")
-	p.Attr.SetSelected(vae.AttrThickness)
-	p.Strength.SetValue(1)
-	p.Kind.SetSelected(vecClasses)
+	// Set directly: SetSelected would build each select's renderer now
+	// (the panel is hidden at start-up), and run the callbacks before
+	// there is a model.
+	p.From.Selected, p.To.Selected = "4", "9"
+	p.Attr.Selected = vae.AttrThickness
+	p.Strength.Value = 1
+	p.Kind.Selected = vecClasses
+	p.showKind()
 	p.ExtendBaseWidget(p)
 	return p
 }
