@@ -6,12 +6,12 @@
 // things work; these are figures).
 //
 // Environment: VAE_BIN, WEB_DIR (as for browser.test.mjs); OPENS (page
-// opens timed, default 5), TRAIN_SECONDS (per architecture, default 60).
+// opens timed, default 9), TRAIN_SECONDS (per architecture, default 60).
 import { serve, launch, open, median } from './lib.mjs';
 
 const bin = process.env.VAE_BIN, dir = process.env.WEB_DIR;
 if (!bin || !dir) throw new Error('set VAE_BIN and WEB_DIR (make web-bench does)');
-const opens = Number(process.env.OPENS || 5), trainSeconds = Number(process.env.TRAIN_SECONDS || 60);
+const opens = Number(process.env.OPENS || 9), trainSeconds = Number(process.env.TRAIN_SECONDS || 60);
 const probe = (page) => page.evaluate(() => JSON.parse(window.vaeExplorerProbe()));
 async function until(page, ok, timeout = 120000) {
   const t0 = Date.now();
