@@ -242,7 +242,7 @@ func (r *lossPlotRenderer) Refresh() {
 	if len(p.steps)+len(p.elbo) == 0 {
 		// Nothing to plot: no empty axes and legend (in a browser, drawn
 		// before the model arrives, they cost a tenth of a second).
-		r.text("no training yet", fyne.NewPos(x0+8, y0+6), fg, false)
+		r.text("no loss recorded yet", fyne.NewPos(x0+8, y0+6), fg, false)
 		return
 	}
 	xMax := math.Max(1, math.Ceil(p.maxEp))

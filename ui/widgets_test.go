@@ -105,7 +105,7 @@ func TestLossPlotTicksAndLogScale(t *testing.T) {
 	}
 	p := NewLossPlot()
 	p.Resize(fyne.NewSize(500, 200))
-	if got := texts(p); got != "no training yet" {
+	if got := texts(p); got != "no loss recorded yet" {
 		t.Errorf("empty plot shows %q, want only its hint", got)
 	}
 	for i := 1; i <= 100; i++ {
@@ -131,7 +131,7 @@ func TestLossPlotTicksAndLogScale(t *testing.T) {
 	if s, e := p.Len(); s+e != 0 {
 		t.Error("Clear left data")
 	}
-	if got := texts(p); got != "no training yet" {
+	if got := texts(p); got != "no loss recorded yet" {
 		t.Errorf("cleared plot shows %q, want only its hint", got)
 	}
 }
