@@ -38,7 +38,7 @@ func newToolSwitcher(items []toolItem) *ToolSwitcher {
 	}
 	t.bar = container.NewGridWithColumns(3, buttons...)
 	t.content = container.New(visibleStack{}, panels...)
-	t.show(0)
+	t.mark(0) // the window lays it out when it shows
 	return t
 }
 
@@ -56,22 +56,8 @@ func (t *ToolSwitcher) Select(i int) {
 	if i < 0 || i >= len(t.items) {
 		return
 	}
-	t.show(i)
-	if t.OnSelected != nil {
-		t.OnSelected(i)
-	}
-}
-
-func (t *ToolSwitcher) show(i int) {
-	t.current = i
-	for k, b := range t.Buttons {
-		if k == i {
-			b.Importance = widget.HighImportance
-			t.items[k].panel.Show()
-		} else {
-			b.Importance = widget.MediumImportance
-			t.items[k].panel.Hide()
-		}
+	t.mark(i)
+	for _, b := range t.Buttons {
 		b.Refresh()
 	}
 	// Lay out and draw the panel now shown, and only it: refreshing the
@@ -81,6 +67,24 @@ func (t *ToolSwitcher) show(i int) {
 	t.content.Layout.Layout(t.content.Objects, t.content.Size())
 	t.items[i].panel.Refresh()
 	canvas.Refresh(t.content)
+	if t.OnSelected != nil {
+		t.OnSelected(i)
+	}
+}
+
+// mark makes tool i the current one: its button marked, its panel the
+// only one visible.
+func (t *ToolSwitcher) mark(i int) {
+	t.current = i
+	for k, b := range t.Buttons {
+		if k == i {
+			b.Importance = widget.HighImportance
+			t.items[k].panel.Show()
+		} else {
+			b.Importance = widget.MediumImportance
+			t.items[k].panel.Hide()
+		}
+	}
 }
 
 // visibleStack stacks its objects like Fyne's stack layout but sizes only

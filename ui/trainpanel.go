@@ -154,7 +154,7 @@ func newTrainPanel(win fyne.Window, onFolder func(string), browser bool) *TrainP
 		form,
 		p.Continue,
 	)
-	p.Dataset.SetSelected(p.Dataset.Options[0])
+	p.Dataset.Selected = p.Dataset.Options[0] // SetState below shows its folder row
 	if browser {
 		p.chooseFd.Hide()
 		p.imageRows.Hide()
