@@ -67,8 +67,8 @@ type sourcePicker struct {
 
 func newSourcePicker(env *toolEnv, initial string) *sourcePicker {
 	p := &sourcePicker{env: env, initial: initial}
-	p.Index = widget.NewEntry()
-	p.Index.SetPlaceHolder("index")
+	p.Index = &widget.Entry{PlaceHolder: "index"}
+	p.Index.ExtendBaseWidget(p.Index)
 	p.Index.OnChanged = func(string) { p.changed() }
 	p.Index.Hide()
 	p.Capture = widget.NewButtonWithIcon("", theme.ContentPasteIcon(), func() { // capture the plane point
@@ -91,7 +91,7 @@ func newSourcePicker(env *toolEnv, initial string) *sourcePicker {
 		p.changed()
 	})
 	p.Select.PlaceHolder = "choose…" // a select is as wide as its placeholder
-	p.Refresh()
+	p.setOptions()                   // not Refresh: the window lays the select out when it shows
 	p.box = container.NewBorder(nil, nil, nil, container.NewHBox(p.Index, p.Capture), p.Select)
 	return p
 }
@@ -105,6 +105,13 @@ func (p *sourcePicker) changed() {
 // Refresh rebuilds the choices (after drops or a new model), keeping the
 // current one when it still exists.
 func (p *sourcePicker) Refresh() {
+	p.setOptions()
+	p.Select.Refresh()
+}
+
+// setOptions rebuilds the choices, keeping the current one when it still
+// exists.
+func (p *sourcePicker) setOptions() {
 	opts := []string{srcPoint}
 	if m := p.env.session.Model(); m != nil && m.HeldOut() != nil {
 		seen := map[uint8]bool{}
@@ -137,9 +144,8 @@ func (p *sourcePicker) Refresh() {
 			p.Select.ClearSelected()
 		}
 	}
-	p.Select.Refresh()
 	if p.Select.Selected == "" {
-		p.Select.SetSelected(p.initial)
+		p.Select.SetSelected(p.initial) // a no-op until it is a choice
 	}
 }
 

@@ -82,11 +82,12 @@ func newVectorPanel(env *toolEnv) *VectorPanel {
 	p.Edited = NewImageView(nil, 72)
 	p.Row = NewImageView(nil, 40)
 	p.Info = caption("")
-	p.FoldersBtn = widget.NewButtonWithIcon("From two folders…", theme.FolderOpenIcon(), p.fromFolders)
+	p.FoldersBtn = &widget.Button{Text: "From two folders…", Icon: theme.FolderOpenIcon(), OnTapped: p.fromFolders}
 	if env.browser != nil {
-		p.FoldersBtn.SetText(desktopOnly("From two folders"))
-		p.FoldersBtn.Disable()
+		p.FoldersBtn.Text = desktopOnly("From two folders")
+		p.FoldersBtn.Disable() // before ExtendBaseWidget: no renderer built for a hidden panel
 	}
+	p.FoldersBtn.ExtendBaseWidget(p.FoldersBtn)
 	p.StoreBtn = widget.NewButtonWithIcon("Store in model", theme.DocumentSaveIcon(), p.store)
 
 	// Rows of label and control rather than a form, so the panel fits a
