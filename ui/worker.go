@@ -235,28 +235,11 @@ func (w *decodeWorker) retryStale(m Decoder, z []float32, seq uint64) {
 	})
 }
 
-// latencyStats keeps recent request-to-screen latencies.
+// latencyStats keeps recent interactive decodes: when each was asked for
+// and how long until its image was on the UI.
 type latencyStats struct {
-	mu    sync.Mutex
-	ds    []time.Duration
-	asked []time.Time // when each was asked for
-}
-
-func (s *latencyStats) add(asked time.Time, d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.ds) >= 4096 {
-		s.ds, s.asked = s.ds[1:], s.asked[1:]
-	}
-	s.ds = append(s.ds, d)
-	s.asked = append(s.asked, asked)
-}
-
-// snapshot returns a copy of the recorded latencies.
-func (s *latencyStats) snapshot() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.ds...)
+	mu sync.Mutex
+	ts []DecodeTiming
 }
 
 // DecodeTiming is one interactive decode: when it was asked for (the drag
@@ -266,12 +249,29 @@ type DecodeTiming struct {
 	Latency time.Duration
 }
 
+func (s *latencyStats) add(asked time.Time, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.ts) >= 4096 {
+		s.ts = s.ts[1:]
+	}
+	s.ts = append(s.ts, DecodeTiming{asked, d})
+}
+
+// snapshot returns a copy of the recorded latencies.
+func (s *latencyStats) snapshot() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]time.Duration, len(s.ts))
+	for i, t := range s.ts {
+		out[i] = t.Latency
+	}
+	return out
+}
+
+// timings returns a copy of the recorded decodes.
 func (s *latencyStats) timings() []DecodeTiming {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]DecodeTiming, len(s.ds))
-	for i := range s.ds {
-		out[i] = DecodeTiming{s.asked[i], s.ds[i]}
-	}
-	return out
+	return append([]DecodeTiming(nil), s.ts...)
 }
