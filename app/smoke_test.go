@@ -100,7 +100,14 @@ func TestSmokeRealWindow(t *testing.T) {
 			t.Fatalf("app did not exit cleanly on SIGTERM: %v\n%s", err, logs.String())
 		}
 	case <-time.After(15 * time.Second):
-		t.Fatalf("app still running 15 s after SIGTERM\n%s", logs.String())
+		// Go's SIGQUIT handler prints every goroutine's stack: where the
+		// app is stuck goes into the failure message.
+		app.Process.Signal(syscall.SIGQUIT)
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+		}
+		t.Fatalf("app still running 15 s after SIGTERM (goroutines after SIGQUIT below)\n%s", logs.String())
 	}
 	if strings.Contains(logs.String(), "panic") {
 		t.Fatalf("app logged a panic:\n%s", logs.String())
