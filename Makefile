@@ -57,7 +57,7 @@ test: deps deps-test vet mnist
 	$(MAKE) --no-print-directory web-test
 
 vet:
-	@unformatted=$$(gofmt -l .); \
+	@unformatted=$$(gofmt -l $$(find . -path ./build -prune -o -name '*.go' -print)); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on: $$unformatted"; exit 1; fi
 	$(GO) vet -tags '$(TAGS)' ./...
 
