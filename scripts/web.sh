@@ -30,6 +30,7 @@ mkdir -p "$out"
 mods=build/web-modules
 rm -rf "$mods"; mkdir -p "$mods"
 copy_module() { # module name -> path of a writable copy
+  "$go" mod download "$1"
   local src; src=$("$go" list -m -f '{{.Dir}}' "$1")
   cp -r "$src" "$mods/$2"; chmod -R u+w "$mods/$2"
 }
