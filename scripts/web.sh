@@ -52,8 +52,9 @@ awk '
 cp go.mod "$mods/go.mod"; cp go.sum "$mods/go.sum"
 "$go" mod edit -replace "fyne.io/fyne/v2=$PWD/$mods/fyne" -replace "gorgonia.org/tensor=$PWD/$mods/tensor" "$mods/go.mod"
 
+deps=$(GOOS=js GOARCH=wasm "$go" list -modfile "$mods/go.mod" -tags "$WEB_TAGS" -deps ./app)
 for pkg in github.com/nicksnyder/go-i18n/v2/i18n google.golang.org/protobuf/proto; do
-  if GOOS=js GOARCH=wasm "$go" list -modfile "$mods/go.mod" -tags "$WEB_TAGS" -deps ./app | grep -qx "$pkg"; then
+  if grep -qx "$pkg" <<<"$deps"; then
     echo "web: $pkg is still linked into the browser build: a module changed what scripts/web.sh patches; update the script" >&2
     exit 1
   fi
