@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -63,8 +64,17 @@ func runGUI(args []string, stderr io.Writer) int {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	start := time.Now()
 	opts := ui.Options{ModelPath: *model, DataFolder: *data, ScreenSize: screenSize}
-	if os.Getenv("VAE_EXPLORER_TIMING") != "" {
-		opts.OnStarted = func() {
+	// SIGINT and SIGTERM close the app as closing its window does. Fyne's
+	// driver has a handler of its own, started by Run, that ends the event
+	// loop at once: whichever ran first, our close (window size and form
+	// remembered, training stopped) ran second or never. Once the window is
+	// up the signals are ours alone.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	opts.OnStarted = func() {
+		signal.Reset(os.Interrupt, syscall.SIGTERM)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		if os.Getenv("VAE_EXPLORER_TIMING") != "" {
 			fmt.Fprintf(stderr, "timing: window shown %.0f ms after start-up began\n", float64(time.Since(start))/1e6)
 		}
 	}
@@ -84,17 +94,30 @@ func runGUI(args []string, stderr io.Writer) int {
 	}
 	e := ui.NewExplorer(a, &ui.VAEEngine{}, opts)
 
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	// The watchdog counts from when our part of quitting is done: for a
+	// signal, once training has stopped (Close waits for it); for the
+	// window's close button, once the window closes.
+	watchdog := &shutdownWatchdog{after: 10 * time.Second, stderr: stderr, exit: os.Exit}
+	var signalled atomic.Bool
 	go func() {
 		if _, ok := <-sig; ok {
-			fyne.Do(e.Close)
+			signalled.Store(true)
+			fyne.Do(func() {
+				e.Close()
+				watchdog.arm()
+			})
 		}
 	}()
+	e.Window.SetOnClosed(func() {
+		if !signalled.Load() {
+			watchdog.arm()
+		}
+	})
 	if len(images) > 0 {
 		e.AnalyseFiles(images)
 	}
 	e.Window.ShowAndRun()
+	watchdog.stop()
 	signal.Stop(sig)
 	close(sig)
 	if os.Getenv("VAE_EXPLORER_TIMING") != "" {
