@@ -91,6 +91,13 @@ func TestSmokeRealWindow(t *testing.T) {
 		t.Fatalf("the app died of an X protocol error: %v\n%s", err, logs.String())
 	case <-time.After(500 * time.Millisecond):
 	}
+	// SIGTERM closes the app as its window's close button does: the size
+	// the user gave the window is remembered (Fyne's own SIGTERM handler
+	// used to end the app before that was saved, half the time).
+	if out, err := xcmd(display, "xdotool", "windowsize", win, "1111", "777").CombinedOutput(); err != nil {
+		t.Fatalf("xdotool windowsize: %v\n%s", err, out)
+	}
+	time.Sleep(time.Second)
 	if err := app.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +105,17 @@ func TestSmokeRealWindow(t *testing.T) {
 	case err := <-exited:
 		if err != nil {
 			t.Fatalf("app did not exit cleanly on SIGTERM: %v\n%s", err, logs.String())
+		}
+		prefs, err := filepath.Glob(filepath.Join(home, ".config", "fyne", "*", "preferences.json"))
+		if err != nil || len(prefs) != 1 {
+			t.Fatalf("no preferences file after quitting (%v, %v)", prefs, err)
+		}
+		data, err := os.ReadFile(prefs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), `"window.width":1111`) {
+			t.Errorf("the window's size was not remembered on SIGTERM: %s", data)
 		}
 	case <-time.After(15 * time.Second):
 		// Go's SIGQUIT handler prints every goroutine's stack: where the
