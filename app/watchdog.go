@@ -28,7 +28,8 @@ type shutdownWatchdog struct {
 	stopped bool
 }
 
-// arm starts the countdown (the window has closed); later calls do nothing.
+// arm starts the countdown (our part of quitting is done); later calls do
+// nothing.
 func (w *shutdownWatchdog) arm() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
