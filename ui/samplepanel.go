@@ -44,8 +44,7 @@ func newSamplePanel(env *toolEnv) *SamplePanel {
 	p.View = NewImageView(nil, 240)
 	p.View.OnTapped = p.tapped
 	// Initial values set directly (no renderer built for a hidden panel).
-	p.Seed = &widget.Entry{Text: "1"}
-	p.Seed.ExtendBaseWidget(p.Seed)
+	p.Seed = newEntry("1", "")
 	p.Seed.OnSubmitted = func(string) { p.Update() }
 	p.Temp = widget.NewSlider(0.1, 2)
 	p.Temp.Step = 0.05

@@ -67,8 +67,7 @@ type sourcePicker struct {
 
 func newSourcePicker(env *toolEnv, initial string) *sourcePicker {
 	p := &sourcePicker{env: env, initial: initial}
-	p.Index = &widget.Entry{PlaceHolder: "index"}
-	p.Index.ExtendBaseWidget(p.Index)
+	p.Index = newEntry("", "index")
 	p.Index.OnChanged = func(string) { p.changed() }
 	p.Index.Hide()
 	p.Capture = widget.NewButtonWithIcon("", theme.ContentPasteIcon(), func() { // capture the plane point
@@ -241,6 +240,15 @@ func saveDialog(env *toolEnv, name, ext string, write func(io.Writer) error) {
 func strip(pix []float32, sh vae.Shape, cols int) image.Image {
 	n := len(pix) / sh.Size()
 	return imaging.TileC(pix, sh.Side, sh.Channels, max(1, min(n, cols)), 2)
+}
+
+// newEntry is an entry with its first text and placeholder set as fields,
+// not with SetText/SetPlaceHolder, which build and lay out its renderer at
+// once (again when the window lays it out; for hidden panels for nothing).
+func newEntry(text, placeholder string) *widget.Entry {
+	e := &widget.Entry{Text: text, PlaceHolder: placeholder}
+	e.ExtendBaseWidget(e)
+	return e
 }
 
 // caption is a small centred label.

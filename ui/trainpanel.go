@@ -82,8 +82,7 @@ func newTrainPanel(win fyne.Window, onFolder func(string), browser bool) *TrainP
 	// panel is built: those build and lay out each widget's renderer at
 	// once, and again when the window lays it out (in a browser, a tenth
 	// of a second of start-up).
-	p.Side = &widget.Entry{PlaceHolder: "auto"}
-	p.Side.ExtendBaseWidget(p.Side)
+	p.Side = newEntry("", "auto")
 	p.Colour = widget.NewSelect([]string{colourAuto, colourGrey, colourRGB}, nil)
 	p.Colour.Selected = colourAuto
 	p.Prep = widget.NewSelect([]string{imaging.ModeResize, imaging.ModeDigit}, nil)
@@ -95,11 +94,7 @@ func newTrainPanel(win fyne.Window, onFolder func(string), browser bool) *TrainP
 	))
 
 	def := vae.DefaultConfig()
-	entry := func(v string) *widget.Entry {
-		e := &widget.Entry{Text: v}
-		e.ExtendBaseWidget(e)
-		return e
-	}
+	entry := func(v string) *widget.Entry { return newEntry(v, "") }
 	p.Epochs = entry("10")
 	p.Latent = entry(strconv.Itoa(def.Latent))
 	p.Hidden = entry(strconv.Itoa(def.Hidden))
@@ -107,8 +102,7 @@ func newTrainPanel(win fyne.Window, onFolder func(string), browser bool) *TrainP
 	p.LR = entry("0.001")
 	p.Beta = entry("1")
 	p.Warmup = entry("0")
-	p.Limit = entry("0")
-	p.Limit.PlaceHolder = "0: all"
+	p.Limit = newEntry("0", "0: all")
 	p.Arch = widget.NewSelect([]string{vae.ArchMLP, vae.ArchConv}, nil)
 	p.Arch.Selected = def.Arch
 	p.Arch.OnChanged = func(arch string) {
