@@ -212,12 +212,8 @@ func (c *cli) loadData(dir, name string, quiet bool, opt dataset.FolderOptions) 
 			bar.finish()
 		}
 		fmt.Fprintf(c.stderr, "%s: %s\n", dir, r.Summary())
-		for i, s := range r.Skipped {
-			if i == 10 {
-				fmt.Fprintf(c.stderr, "  … and %d more\n", len(r.Skipped)-10)
-				break
-			}
-			fmt.Fprintf(c.stderr, "  skipped %s: %s\n", s.Path, s.Reason)
+		for _, line := range r.SkippedLines(10) {
+			fmt.Fprintf(c.stderr, "  skipped %s\n", line)
 		}
 	}}
 	return d.Open(c.ctx, dir, name, func(done, total int64, file string) {
@@ -229,23 +225,6 @@ func (c *cli) loadData(dir, name string, quiet bool, opt dataset.FolderOptions) 
 			bar.set(float64(done)/float64(total), fmt.Sprintf("%s %.1f/%.1f MB", file, float64(done)/1e6, float64(total)/1e6))
 		}
 	})
-}
-
-// targetFor makes image files inputs as m reads them: its shape and
-// preprocessing.
-func targetFor(m *vae.Model) imaging.Target {
-	sh := m.Image()
-	return imaging.TargetFor(sh.Side, sh.Channels, m.Config().Preprocess)
-}
-
-// folderFor reads image folders as m reads images: its shape, and its
-// preprocessing (digit, MNIST's way, for models that never chose).
-func folderFor(m *vae.Model) dataset.FolderOptions {
-	sh, mode := m.Image(), m.Config().Preprocess
-	if mode == "" {
-		mode = imaging.ModeDigit
-	}
-	return dataset.FolderOptions{Side: sh.Side, Channels: sh.Channels, Mode: mode}
 }
 
 // writePNG writes img to path atomically.

@@ -86,7 +86,7 @@ func TestTrainOnImageFolder(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(aug, "ring", "ring-1.png")); err != nil {
 		t.Error(err)
 	}
-	if code, _, stderr := runCLI(t, "augment", "--model", model, "--data", root, "--format", "idx", "--out", filepath.Join(tmp, "aug2")); code != 2 || !strings.Contains(stderr, "use --format png") {
+	if code, _, stderr := runCLI(t, "augment", "--model", model, "--data", root, "--format", "idx", "--out", filepath.Join(tmp, "aug2")); code != 2 || !strings.Contains(stderr, "write PNG class folders instead") {
 		t.Errorf("idx of colour: %d %s", code, stderr)
 	}
 	// Asked for: grey 16x16 by the digit mode.
@@ -102,9 +102,9 @@ func TestTrainOnImageFolder(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--channels", "2"}, "--channels 2: want 1 (grey) or 3"},
-		{[]string{"--size", "500"}, "--size 500: want 8..128"},
-		{[]string{"--preprocess", "blur"}, `--preprocess "blur"`},
+		{[]string{"--channels", "2"}, "2 channels: images have 1 (grey) or 3 (colour)"},
+		{[]string{"--size", "500"}, "image side 500 out of range 8..128"},
+		{[]string{"--preprocess", "blur"}, `preprocessing "blur": want resize or digit`},
 		{[]string{"--size", "30", "--arch", "conv"}, "divisible by 4"},
 		{[]string{"--resume", model, "--size", "32"}, "must match the resumed model's 24x24x3"},
 	} {

@@ -163,7 +163,7 @@ func cmdReconstruct(c *cli, args []string) error {
 	// nothing.
 	inputs := make([]*imaging.Input, len(files))
 	for i, f := range files {
-		if inputs[i], err = imaging.PreprocessFileAs(f, targetFor(m)); err != nil {
+		if inputs[i], err = imaging.PreprocessFileAs(f, vae.InputTarget(m)); err != nil {
 			return err
 		}
 	}
@@ -226,7 +226,7 @@ func cmdInterpolate(c *cli, args []string) error {
 	}
 	var ends [2][]float32
 	for i, f := range files {
-		in, err := imaging.PreprocessFileAs(f, targetFor(m))
+		in, err := imaging.PreprocessFileAs(f, vae.InputTarget(m))
 		if err != nil {
 			return err
 		}

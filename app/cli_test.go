@@ -499,8 +499,8 @@ func TestAugmentCommand(t *testing.T) {
 		{[]string{"augment", "--model", model, "--data", data}, "--out DIR is required"},
 		{[]string{"augment", "--model", model, "--data", data, "--out", out}, "already holds"},
 		{[]string{"augment", "--model", model, "--data", data, "--format", "png", "--out", pngs}, "is not empty"},
-		{[]string{"augment", "--model", model, "--data", data, "--format", "jpeg", "--out", filepath.Join(tmp, "x")}, `--format "jpeg"`},
-		{[]string{"augment", "--model", model, "--data", data, "--per-class", "0", "--out", filepath.Join(tmp, "x")}, "--per-class 0"},
+		{[]string{"augment", "--model", model, "--data", data, "--format", "jpeg", "--out", filepath.Join(tmp, "x")}, `augmentation format "jpeg": want idx or png`},
+		{[]string{"augment", "--model", model, "--data", data, "--per-class", "0", "--out", filepath.Join(tmp, "x")}, "images per class 0: want 1..100000"},
 		{[]string{"augment", "--model", model, "--data", data, "--mode", "blur", "--out", filepath.Join(tmp, "x")}, `mode "blur"`},
 		{[]string{"augment", "--model", model, "--data", data, "--out", model}, "is a file"},
 	} {

@@ -4,13 +4,11 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/atomicfile"
-	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
 	"vaeexplorer/vae/torchio"
 )
@@ -111,7 +109,7 @@ func vectorCompute(c *cli, args []string) error {
 		if *data == "" {
 			return badInput("--attr needs --data DIR to measure it on")
 		}
-		_, test, _, err := c.loadData(*data, "", true, folderFor(m))
+		_, test, _, err := c.loadData(*data, "", true, vae.FolderOptionsFor(m))
 		if err != nil {
 			return err
 		}
@@ -119,15 +117,7 @@ func vectorCompute(c *cli, args []string) error {
 			return usageErr{err}
 		}
 	case *from != "" && *to != "":
-		a, err := imaging.PreprocessFolderAs(*from, targetFor(m))
-		if err != nil {
-			return usageErr{err}
-		}
-		b, err := imaging.PreprocessFolderAs(*to, targetFor(m))
-		if err != nil {
-			return usageErr{err}
-		}
-		if v, err = m.FolderVector(filepath.Base(*from)+"->"+filepath.Base(*to), a, b); err != nil {
+		if v, _, _, err = m.FolderVectorFrom("", *from, *to); err != nil {
 			return usageErr{err}
 		}
 	default:
@@ -198,7 +188,7 @@ func vectorApply(c *cli, args []string) error {
 	}
 	var zs []float32
 	for _, f := range files {
-		in, err := imaging.PreprocessFileAs(f, targetFor(m))
+		in, err := imaging.PreprocessFileAs(f, vae.InputTarget(m))
 		if err != nil {
 			return err
 		}
@@ -240,7 +230,7 @@ func cmdAnomalies(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, test, _, err := c.loadData(*data, "", true, folderFor(m))
+	_, test, _, err := c.loadData(*data, "", true, vae.FolderOptionsFor(m))
 	if err != nil {
 		return err
 	}
@@ -291,23 +281,17 @@ func cmdAugment(c *cli, args []string) error {
 	if *out == "" {
 		return badInput("--out DIR is required")
 	}
-	if *format != "idx" && *format != "png" {
-		return badInput("--format %q: want idx or png", *format)
-	}
-	if *perClass < 1 || *perClass > vae.MaxAugmentPerClass {
-		return badInput("--per-class %d: want 1..%d", *perClass, vae.MaxAugmentPerClass)
-	}
-	if err := dataset.CheckOutDir(*out); err != nil {
-		return usageErr{err}
-	}
 	m, err := loadModel(*model)
 	if err != nil {
 		return err
 	}
-	if *format == "idx" && m.Image().Channels != 1 {
-		return badInput("--format idx: idx files hold grey images and this model makes %s ones; use --format png", m.Image())
+	opt := vae.AugmentOptions{PerClass: *perClass, Mode: *mode, Sigma: *sigma, Seed: *seed}
+	// The app's export checks the same (vae.CheckAugment), before
+	// anything is read.
+	if err := vae.CheckAugment(m.Image(), opt, *format, *out); err != nil {
+		return usageErr{err}
 	}
-	train, test, label, err := c.loadData(*data, *name, *asJSON, folderFor(m))
+	train, test, label, err := c.loadData(*data, *name, *asJSON, vae.FolderOptionsFor(m))
 	if err != nil {
 		return err
 	}
@@ -315,60 +299,27 @@ func cmdAugment(c *cli, args []string) error {
 	if !*asJSON {
 		bar = newProgressBar(c.stderr, "augment")
 	}
-	report := func(what string, w float64) func(done, total int) {
-		return func(done, total int) {
-			if bar != nil {
-				bar.set(w*float64(done)/float64(total)+(1-w)*b2f(what == "write"), fmt.Sprintf("%s %d/%d", what, done, total))
-			}
+	res, err := m.AugmentInto(c.ctx, train, test, opt, *format, *out, func(frac float64, what string) {
+		if bar != nil {
+			bar.set(frac, what)
 		}
-	}
-	opt := vae.AugmentOptions{PerClass: *perClass, Mode: *mode, Sigma: *sigma, Seed: *seed}
-	decodeShare := 1.0 // of the progress bar; writing PNGs takes the rest
-	if *format == "png" {
-		decodeShare = 0.5
-	}
-	gen, err := m.Augment(c.ctx, train, opt, report("decode", decodeShare))
+	})
 	if err != nil {
 		if c.ctx.Err() != nil {
 			return err
 		}
 		return usageErr{err}
 	}
-	var files []string
-	switch *format {
-	case "idx":
-		if err := dataset.ExportDir(*out, gen, test); err != nil {
-			return err
-		}
-		for _, f := range dataset.FileNames {
-			files = append(files, filepath.Join(*out, f+".gz"))
-		}
-	case "png":
-		if err := dataset.ExportPNGDir(*out, gen, report("write", 0.5)); err != nil {
-			return err
-		}
-	}
-	counts := map[string]int{}
-	for _, l := range gen.Labels {
-		counts[strconv.Itoa(int(l))]++
-	}
 	if bar != nil {
 		bar.finish()
 	}
 	if *asJSON {
-		c.printJSON(map[string]any{"out": *out, "format": *format, "images": gen.N, "per_class": counts,
-			"mode": *mode, "sigma": *sigma, "seed": *seed, "source": label, "files": files})
+		c.printJSON(map[string]any{"out": *out, "format": *format, "images": res.Images, "per_class": res.PerClass,
+			"mode": *mode, "sigma": *sigma, "seed": *seed, "source": label, "files": res.Files})
 		return nil
 	}
-	fmt.Fprintf(c.stdout, "wrote %d images (%d classes x %d, %s, sigma %g) from %s to %s\n", gen.N, len(counts), *perClass, *mode, *sigma, label, *out)
+	fmt.Fprintf(c.stdout, "wrote %d images (%d classes x %d, %s, sigma %g) from %s to %s\n", res.Images, len(res.PerClass), *perClass, *mode, *sigma, label, *out)
 	return nil
-}
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // ---- export ------------------------------------------------------------------

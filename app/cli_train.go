@@ -89,29 +89,19 @@ func cmdTrain(c *cli, args []string) error {
 	}
 	cfg.Epochs, cfg.Batch, cfg.LR, cfg.Beta, cfg.Warmup, cfg.Seed = *epochs, *batch, *lr, *beta, *warmup, *seed
 	cfg.LRDecay = *decay
-	if err := cfg.Validate(); err != nil {
-		return usageErr{err}
-	}
+	// The run's rules are the training panel's (vae.CheckRun).
 	folder := dataset.FolderOptions{Side: *size, Channels: *channels, Mode: *prep}
 	if m != nil {
-		folder = folderFor(m)
-		if set["size"] && *size != folder.Side || set["channels"] && *channels != folder.Channels {
+		if set["size"] && *size != m.Image().Side || set["channels"] && *channels != m.Image().Channels {
 			return badInput("--size and --channels must match the resumed model's %s images", m.Image())
 		}
-	} else {
-		switch {
-		case *size != 0 && (*size < vae.MinSide || *size > vae.MaxSide):
-			return badInput("--size %d: want %d..%d", *size, vae.MinSide, vae.MaxSide)
-		case *channels != 0 && *channels != 1 && *channels != 3:
-			return badInput("--channels %d: want 1 (grey) or 3 (colour)", *channels)
-		case *prep != imaging.ModeResize && *prep != imaging.ModeDigit:
-			return badInput("--preprocess %q: want resize or digit", *prep)
-		case *size != 0:
-			// Before reading anything: the architecture may not take it.
-			if err := cfg.WithImage(vae.Shape{Side: *size, Channels: max(*channels, 1)}).Validate(); err != nil {
-				return usageErr{err}
-			}
+		cfg = cfg.Continuing(m.Config())
+		folder = vae.FolderOptionsFor(m)
+		if err := vae.CheckRun(cfg, *limit, dataset.FolderOptions{}); err != nil {
+			return usageErr{err}
 		}
+	} else if err := vae.CheckRun(cfg, *limit, folder); err != nil {
+		return usageErr{err}
 	}
 	train, test, label, err := c.loadData(*data, *name, *asJSON, folder)
 	if err != nil {
@@ -120,19 +110,9 @@ func cmdTrain(c *cli, args []string) error {
 	if m == nil {
 		// A new model reads the data's shape; an image folder's classes
 		// and preprocessing go with it.
-		cfg = cfg.WithImage(vae.Shape{Side: train.Rows, Channels: train.Depth()})
-		if train.Classes != nil {
-			cfg.Classes, cfg.Preprocess = train.Classes, folder.Mode
-		}
-		if train.Rows != train.Cols {
-			return badInput("%s: images are %s; models read square images", label, train.Shape())
-		}
-		if err := cfg.Validate(); err != nil {
+		if cfg, err = cfg.ForData(train, label, folder.Mode); err != nil {
 			return usageErr{err}
 		}
-	}
-	if *limit < 0 {
-		return badInput("--limit %d is negative", *limit)
 	}
 	train = train.Subset(*limit)
 	cfg.Dataset = label
@@ -252,7 +232,7 @@ func cmdEval(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, test, _, err := c.loadData(*data, *name, *asJSON, folderFor(m))
+	_, test, _, err := c.loadData(*data, *name, *asJSON, vae.FolderOptionsFor(m))
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 
 	"vaeexplorer/assets"
 	"vaeexplorer/ui"
+	"vaeexplorer/vae/engine"
 )
 
 // appID must match FyneApp.toml; Fyne keys preferences by it.
@@ -92,7 +93,7 @@ func runGUI(args []string, stderr io.Writer) int {
 	if os.Getenv("VAE_EXPLORER_TRACE") != "" {
 		opts.Trace = stderr
 	}
-	e := ui.NewExplorer(a, &ui.VAEEngine{}, opts)
+	e := ui.NewExplorer(a, &engine.Engine{}, opts)
 
 	// The watchdog counts from when our part of quitting is done: for a
 	// signal, once training has stopped (Close waits for it); for the

@@ -24,6 +24,7 @@ import (
 	"vaeexplorer/ui"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/engine"
 	"vaeexplorer/vae/imaging"
 )
 
@@ -41,10 +42,10 @@ func main() {
 	fyneapp.SetMetadata(fyne.AppMetadata{ID: appID, Name: "VAE Explorer", Version: version})
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
-	engine := &ui.VAEEngine{Downloader: dataset.Downloader{
+	eng := &engine.Engine{Downloader: dataset.Downloader{
 		Server: js.Global().Get("location").Get("origin").String() + "/data/",
 	}}
-	e := ui.NewExplorer(a, engine, ui.Options{
+	e := ui.NewExplorer(a, eng, ui.Options{
 		Browser:   &ui.Browser{Download: download, AfterFrame: afterFrame, PickFiles: pickFiles, OnDrop: onDrop},
 		OnStarted: started,
 	})

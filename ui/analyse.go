@@ -7,16 +7,19 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 
+	"vaeexplorer/vae"
 	"vaeexplorer/vae/imaging"
 )
 
 // analyse encodes a preprocessed image with m: latent Gaussian,
 // reconstruction from the mean, its error and percentile.
 func analyse(m Model, path string, in *imaging.Input) (*Analysis, error) {
-	a, err := m.Analyse(in.Pixels)
+	am, ok := m.(analyser)
+	if !ok {
+		return nil, fmt.Errorf("%s: this model has no encoder, so images cannot be placed on its plane", filepath.Base(path))
+	}
+	a, err := am.Analyse(in.Pixels)
 	if err != nil {
 		return nil, err
 	}
@@ -47,6 +50,11 @@ func (e *Explorer) AnalyseURIs(uris []fyne.URI) {
 func isModelFile(path string) bool {
 	ext := strings.ToLower(filepath.Ext(path))
 	return ext == ".vae" || ext == ".safetensors"
+}
+
+// analyser is a model that can encode and reconstruct one image.
+type analyser interface {
+	Analyse(image []float32) (*vae.Analysis, error)
 }
 
 // AnalyseFiles reads, encodes and reconstructs image files off the UI
@@ -128,22 +136,6 @@ func (e *Explorer) reanalyse() {
 			e.dropsChanged()
 		})
 	}()
-}
-
-func (e *Explorer) openImages() {
-	if e.browser != nil {
-		e.pickImages()
-		return
-	}
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		r.Close()
-		e.AnalyseFiles([]string{r.URI().Path()})
-	}, e.Window)
-	d.SetFilter(storage.NewExtensionFileFilter(imaging.ImageExts))
-	d.Show()
 }
 
 // clearDrops empties the list of analysed images and their marks.

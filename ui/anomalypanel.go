@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -8,12 +9,14 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"vaeexplorer/vae"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
 )
 
 // worstShown is how many of the worst reconstructed held-out images the
@@ -209,7 +212,7 @@ func (p *AnomalyPanel) Rank() {
 		p.Busy.Stop()
 		p.Busy.Hide()
 	}
-	p.env.data(func(d *Data, err error) {
+	p.env.data(func(d *dataset.Data, err error) {
 		if err != nil {
 			done()
 			p.Info.SetText("")
@@ -239,14 +242,27 @@ func (p *AnomalyPanel) Rank() {
 	})
 }
 
+// ranker is a model that can order images by reconstruction error.
+type ranker interface {
+	RankByError(images []float32, top int) (*vae.Ranking, error)
+}
+
+// errNoEncoder is what tools that encode say of a model without an
+// encoder (a generator).
+var errNoEncoder = errors.New("this model has no encoder: it cannot reconstruct images")
+
 // rankWorst returns the sheet of the worst images (rows of 10 originals
 // over rows of their reconstructions), all errors ascending, and the
 // worst images' indices, worst first.
-func rankWorst(m Model, d *Data) (sheet, errs []float32, worst []int, means []float32, err error) {
+func rankWorst(m Model, d *dataset.Data) (sheet, errs []float32, worst []int, means []float32, err error) {
 	if err := vae.CheckImages(d.Test, m.Image(), d.Name); err != nil {
 		return nil, nil, nil, nil, err
 	}
-	r, err := m.RankByError(d.Test.Floats(), worstShown)
+	rm, ok := m.(ranker)
+	if !ok {
+		return nil, nil, nil, nil, errNoEncoder
+	}
+	r, err := rm.RankByError(d.Test.Floats(), worstShown)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -81,8 +80,6 @@ func (e *Explorer) showAugment() {
 			e.showError(fmt.Errorf("images per class: %q is not a whole number", per.Text))
 		case err2 != nil:
 			e.showError(fmt.Errorf("sigma: %q is not a number", sigma.Text))
-		case folder.Text == "":
-			e.showError(errors.New("augmentation: choose the folder to write into"))
 		default:
 			e.runAugmentDialog(vae.AugmentOptions{PerClass: n, Mode: mode.Selected, Sigma: s, Seed: 1}, format.Selected == augPNG, folder.Text)
 		}
@@ -119,6 +116,13 @@ func (e *Explorer) runAugmentDialog(opt vae.AugmentOptions, pngs bool, dir strin
 	})
 }
 
+// augmenter is a model that can generate labelled images around a
+// dataset's class codes and write them into a folder (vae.Model's
+// AugmentInto, which the CLI's augment runs too).
+type augmenter interface {
+	AugmentInto(ctx context.Context, train, test *dataset.Set, opt vae.AugmentOptions, format, dir string, progress func(frac float64, what string)) (*vae.AugmentResult, error)
+}
+
 // Augment generates opt.PerClass images per class from the training
 // panel's dataset with the current model and writes them into dir (an
 // idx dataset folder, or PNG class folders), off the UI goroutine.
@@ -127,39 +131,32 @@ func (e *Explorer) runAugmentDialog(opt vae.AugmentOptions, pngs bool, dir strin
 // before anything runs.
 func (e *Explorer) Augment(opt vae.AugmentOptions, pngs bool, dir string, progress func(frac float64, what string), done func(n int, err error)) (cancel func()) {
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := dataset.CheckOutDir(dir); err != nil {
+	m := e.Session.Model()
+	am, ok := m.(augmenter)
+	if !ok {
+		done(0, errNoEncoder)
+		return cancel
+	}
+	format := vae.AugmentIdx
+	if pngs {
+		format = vae.AugmentPNG
+	}
+	if err := vae.CheckAugment(m.Image(), opt, format, dir); err != nil {
 		done(0, err)
 		return cancel
 	}
-	m := e.Session.Model()
-	e.loadTrainData(ctx, progress, func(d *Data, err error) {
+	e.loadData(ctx, progress, func(d *dataset.Data, err error) {
 		if err != nil {
 			done(0, err)
 			return
 		}
-		decodeShare := 0.9
-		if pngs {
-			decodeShare = 0.5
-		}
-		report := func(what string, lo, share float64) func(done, total int) {
-			return func(n, total int) {
-				e.do(func() {
-					progress(lo+share*float64(n)/float64(total), fmt.Sprintf("%s %d of %d images", what, n, total))
-				})
-			}
-		}
 		go func() {
-			gen, err := m.Augment(ctx, d.Train, opt, report("Decoded", 0, decodeShare))
-			if err == nil {
-				if pngs {
-					err = dataset.ExportPNGDir(dir, gen, report("Wrote", decodeShare, 1-decodeShare))
-				} else {
-					err = dataset.ExportDir(dir, gen, d.Test)
-				}
-			}
+			res, err := am.AugmentInto(ctx, d.Train, d.Test, opt, format, dir, func(frac float64, what string) {
+				e.do(func() { progress(frac, what) })
+			})
 			n := 0
-			if gen != nil {
-				n = gen.N
+			if res != nil {
+				n = res.Images
 			}
 			e.do(func() { done(n, err) })
 		}()

@@ -7,7 +7,6 @@ import (
 	"mime"
 	"path"
 	"strings"
-	"vaeexplorer/vae/imaging"
 )
 
 // Browser is what a web page offers in place of the desktop's files. The
@@ -60,71 +59,4 @@ func (b *Browser) download(name string, write func(io.Writer) error) error {
 		return fmt.Errorf("download %s: %w", name, err)
 	}
 	return nil
-}
-
-// openPicked opens what the user picked or dropped in the page: a model
-// file becomes the model, images are analysed as dropped ones are (a file
-// the page could not read gets its message with theirs).
-func (e *Explorer) openPicked(files []PickedFile) {
-	var images []PickedFile
-	for _, f := range files {
-		switch {
-		case f.Err == nil && isModelFile(f.Name):
-			e.openModelData(f.Name, f.Data)
-		default:
-			images = append(images, f)
-		}
-	}
-	if len(images) == 0 {
-		return
-	}
-	m := e.Session.Model()
-	e.analyseEach(m, len(images), func(i int) (string, *imaging.Input, error) {
-		if err := images[i].Err; err != nil {
-			return images[i].Name, nil, fmt.Errorf("%s: %w", images[i].Name, err)
-		}
-		in, err := e.engine.PreprocessData(m, images[i].Name, images[i].Data)
-		return images[i].Name, in, err
-	})
-}
-
-// openModelData makes a model file's contents the model (the browser's
-// Open…), named after the file.
-func (e *Explorer) openModelData(name string, data []byte) {
-	if e.busyTraining() {
-		return
-	}
-	e.confirmDiscard(func() {
-		m, err := e.engine.ModelFromBytes(name, data)
-		if err != nil {
-			e.showError(err)
-			return
-		}
-		if strings.EqualFold(path.Ext(name), ".safetensors") {
-			name += " (PyTorch)"
-		}
-		e.Session.SetModel(m, "", name)
-		if m.HeldOut() == nil {
-			e.measureHeldOut(m)
-		}
-		e.Train.SetConfig(m.Config())
-		e.setStatus("Opened " + name)
-	})
-}
-
-// pickImages is the browser's Open images…: images or a model file.
-func (e *Explorer) pickImages() {
-	exts := append(append([]string{}, imaging.ImageExts...), ".vae", ".safetensors")
-	e.pickWith(exts)
-}
-
-// pickModel is the browser's Open…: a model file.
-func (e *Explorer) pickModel() {
-	e.pickWith([]string{".vae", ".safetensors"})
-}
-
-func (e *Explorer) pickWith(exts []string) {
-	if err := e.browser.PickFiles(exts, func(files []PickedFile) { e.do(func() { e.openPicked(files) }) }); err != nil {
-		e.showError(err)
-	}
 }

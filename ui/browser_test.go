@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/engine"
 )
 
 // TestBrowserMode: in a page (Options.Browser) no control needs files:
@@ -33,7 +34,7 @@ func TestBrowserMode(t *testing.T) {
 		return nil
 	}}
 	loop := newUILoop()
-	e := newExplorer(a, &VAEEngine{}, Options{Browser: b}, loop.do)
+	e := newExplorer(a, &engine.Engine{}, Options{Browser: b}, loop.do)
 	defer closeExplorer(t, e, loop)
 	e.SetModel(tinyModel(t), "")
 
@@ -113,7 +114,7 @@ func TestBrowserMode(t *testing.T) {
 		got([]PickedFile{{Name: "blank.png", Data: buf.Bytes()}, {Name: "huge.png", Err: errors.New("200 MB, more than the limit")}})
 		return nil
 	}
-	e.openImages()
+	e.docs.openImages()
 	loop.until(t, "the picked image", func() bool { return len(e.Drops.Items()) == 1 }, 10*time.Second)
 	if !strings.Contains(e.Status(), "huge.png: 200 MB") {
 		t.Errorf("status %q does not name the refused file", e.Status())

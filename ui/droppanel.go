@@ -52,14 +52,10 @@ type DropPanel struct {
 	box   fyne.CanvasObject
 }
 
-func newDropPanel(onOpen, onClear func(), browser bool) *DropPanel {
+func newDropPanel(onOpen, onClear func(), where string) *DropPanel {
 	p := &DropPanel{}
 	p.OpenBtn = widget.NewButtonWithIcon("Open images…", theme.FolderOpenIcon(), onOpen)
 	p.ClearBtn = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), onClear)
-	where := "window"
-	if browser {
-		where = "page"
-	}
 	p.hint = widget.NewLabel("Drop image files (PNG, JPEG, GIF, BMP, TIFF, WebP) on the " + where + ", or open them: each is made the model's input (an MNIST-style digit, or for models of image folders resized), encoded, placed on the plane and reconstructed.")
 	p.hint.Wrapping = fyne.TextWrapWord
 	p.list = container.NewVBox(p.hint)

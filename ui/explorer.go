@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
 )
 
 // Title is the main window's title (followed by the model's name).
@@ -46,8 +47,10 @@ type Explorer struct {
 	App     fyne.App
 	Window  fyne.Window
 	Session *Session
-	engine  Engine
-	prefs   fyne.Preferences
+	// Training runs training; it alone changes training's state.
+	Training *Training
+	engine   Engine
+	prefs    fyne.Preferences
 	// do runs a function on the UI goroutine: fyne.Do, or in tests a loop
 	// the test drives, so tests see the same one-goroutine discipline.
 	do func(func())
@@ -81,10 +84,12 @@ type Explorer struct {
 	mapBase []float32 // the point the map was drawn at (its other dimensions matter when L > 2)
 	pcaMode bool      // the user chose principal components for the plane's axes
 	picking bool      // the point is moving to a picked held-out code
-	data    *Data
-	browser *Browser // the web page the app runs in, nil on the desktop
-	dataKey string
+	browser *Browser  // the web page the app runs in, nil on the desktop
+	docs    documents
 	closing bool
+	// trainingDone is closed once training's goroutines are done, after
+	// the window closed.
+	trainingDone <-chan struct{}
 }
 
 // NewExplorer builds the main window for app a and loads the first model.
@@ -95,6 +100,8 @@ func NewExplorer(a fyne.App, engine Engine, opts Options) *Explorer {
 
 func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Explorer {
 	e := &Explorer{App: a, engine: engine, prefs: a.Preferences(), do: do, Session: NewSession(), browser: opts.Browser}
+	e.Training = newTraining(engine, e.Session, do)
+	e.docs = newDocuments(e, opts.Browser)
 	e.pcaMode = e.prefs.Bool(prefPCA)
 	e.Window = a.NewWindow(Title)
 	e.applyTheme(e.prefs.StringWithFallback(prefTheme, "system"))
@@ -108,8 +115,8 @@ func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Expl
 	e.Window.SetMainMenu(e.menu())
 	e.shortcuts()
 	e.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { e.AnalyseURIs(uris) })
-	if e.browser != nil && e.browser.OnDrop != nil {
-		e.browser.OnDrop(func(files []PickedFile) { e.do(func() { e.openPicked(files) }) })
+	if d, ok := e.docs.(*browserDocs); ok {
+		d.dropped()
 	}
 	e.Window.SetCloseIntercept(e.requestClose)
 	if opts.Trace != nil {
@@ -160,7 +167,7 @@ func (e *Explorer) build() {
 		e.prefs.SetBool(prefLogScale, on)
 	})
 	e.LogScale.SetChecked(e.prefs.Bool(prefLogScale))
-	e.Train = newTrainPanel(e.Window, func(dir string) { e.prefs.SetString(prefFolder, dir) }, e.browser != nil)
+	e.Train = newTrainPanel(e.Window, e.Training.State, func(dir string) { e.prefs.SetString(prefFolder, dir) }, !e.docs.folders())
 	e.Train.TrainBtn.OnTapped = e.StartTraining
 	e.Train.PauseBtn.OnTapped = e.PauseTraining
 	e.Train.ResumeBtn.OnTapped = e.ResumeTraining
@@ -176,8 +183,8 @@ func (e *Explorer) build() {
 		do:      e.do,
 		session: s,
 		drops:   func() []*Analysis { return e.Drops.Items() },
-		data: func(done func(*Data, error)) {
-			e.loadTrainData(context.Background(), func(frac float64, what string) {
+		data: func(done func(*dataset.Data, error)) {
+			e.loadData(context.Background(), func(frac float64, what string) {
 				e.setStatus(fmt.Sprintf("%s (%.0f%%)", what, 100*frac))
 			}, done)
 		},
@@ -185,10 +192,10 @@ func (e *Explorer) build() {
 		status:   e.setStatus,
 		setArrow: e.setArrow,
 		setPath:  e.setPath,
-		browser:  e.browser,
+		docs:     e.docs,
 	}
 	e.Grid = newGridPanel(env)
-	e.Drops = newDropPanel(e.openImages, e.clearDrops, e.browser != nil)
+	e.Drops = newDropPanel(e.docs.openImages, e.clearDrops, e.docs.where())
 	e.Drops.OnGoTo = func(a *Analysis) { s.SetPoint(a.Mean, PointChange{}) }
 	e.Samples = newSamplePanel(env)
 	e.Interp = newInterpPanel(env)
@@ -266,10 +273,7 @@ func (e *Explorer) observe() {
 		e.updateMap()
 	})
 	s.OnFile(e.updateTitle)
-	s.OnTraining(func(st trainState) {
-		e.Train.SetState(st)
-		e.Bar.SetTraining(st)
-	})
+	e.observeTraining()
 }
 
 // showDims shows the plane's axes (latent dimensions or principal
@@ -328,10 +332,7 @@ func (e *Explorer) SetModel(m Model, path string) {
 	name := ""
 	switch {
 	case path == "":
-		name = "bundled " + m.Config().Arch + " model"
-		if m.Latent() != 2 {
-			name = fmt.Sprintf("bundled %d-D %s model", m.Latent(), m.Config().Arch)
-		}
+		name = bundledTitle(m)
 	case strings.EqualFold(filepath.Ext(path), ".safetensors"):
 		// Imported weights: Save asks for a .vae file rather than writing
 		// our format over PyTorch's.
@@ -346,6 +347,14 @@ func (e *Explorer) SetModel(m Model, path string) {
 	if m.HeldOut() == nil {
 		e.measureHeldOut(m)
 	}
+}
+
+// bundledTitle is what the window calls a bundled model.
+func bundledTitle(m Model) string {
+	if m.Latent() != 2 {
+		return fmt.Sprintf("bundled %d-D %s model", m.Latent(), m.Config().Arch)
+	}
+	return "bundled " + m.Config().Arch + " model"
 }
 
 func (e *Explorer) updateTitle() {
@@ -377,7 +386,7 @@ func (e *Explorer) trace(w io.Writer) {
 	e.Session.OnWeights(func() {
 		fmt.Fprintf(w, "trace: weights %s point %s\n", e.Bar.Training.Text, fmtVec(e.Session.Point()))
 	})
-	e.Session.OnTraining(func(st trainState) {
+	e.Training.OnState(func(st trainState) {
 		fmt.Fprintf(w, "trace: training %d point %s\n", st, fmtVec(e.Session.Point()))
 	})
 }

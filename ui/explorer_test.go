@@ -19,6 +19,7 @@ import (
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/engine"
 	"vaeexplorer/vae/imaging"
 	"vaeexplorer/vae/torchio"
 )
@@ -131,11 +132,11 @@ func TestTrainButtonTrainsAndButtonsFollow(t *testing.T) {
 	e.Train.Epochs.SetText("2")
 	e.Train.Hidden.SetText("24")
 	test.Tap(e.Train.TrainBtn)
-	loop.until(t, "training to start", func() bool { return e.Train.State() == trainRunning }, 20*time.Second)
+	loop.until(t, "training to start", func() bool { return e.Training.State() == trainRunning }, 20*time.Second)
 	if !e.Train.TrainBtn.Disabled() || e.Train.PauseBtn.Disabled() || e.Train.StopBtn.Disabled() || !e.Train.ResumeBtn.Disabled() {
 		t.Error("while training: Train should be off, Pause and Stop on, Resume off")
 	}
-	loop.until(t, "training to finish", func() bool { return e.Train.State() == trainIdle }, 60*time.Second)
+	loop.until(t, "training to finish", func() bool { return e.Training.State() == trainIdle }, 60*time.Second)
 	if e.Bar.Training.Text != "Finished" {
 		t.Fatalf("status %q (%s)", e.Bar.Training.Text, e.Status())
 	}
@@ -163,21 +164,21 @@ func TestPauseResumeStopAndSpace(t *testing.T) {
 	e.Train.Hidden.SetText("16")
 	e.Train.Batch.SetText("8")
 	e.StartTraining()
-	loop.until(t, "training to start", func() bool { return e.Train.State() == trainRunning }, 20*time.Second)
+	loop.until(t, "training to start", func() bool { return e.Training.State() == trainRunning }, 20*time.Second)
 	test.Tap(e.Train.PauseBtn)
-	if e.Train.State() != trainPaused || e.Train.ResumeBtn.Disabled() || !e.Train.PauseBtn.Disabled() {
+	if e.Training.State() != trainPaused || e.Train.ResumeBtn.Disabled() || !e.Train.PauseBtn.Disabled() {
 		t.Fatal("Pause did not pause")
 	}
 	e.Window.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeySpace})
-	if e.Train.State() != trainRunning {
+	if e.Training.State() != trainRunning {
 		t.Fatal("Space did not resume")
 	}
 	e.Window.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeySpace})
-	if e.Train.State() != trainPaused {
+	if e.Training.State() != trainPaused {
 		t.Fatal("Space did not pause")
 	}
 	test.Tap(e.Train.StopBtn)
-	loop.until(t, "training to stop", func() bool { return e.Train.State() == trainIdle }, 20*time.Second)
+	loop.until(t, "training to stop", func() bool { return e.Training.State() == trainIdle }, 20*time.Second)
 	if e.Bar.Training.Text != "Stopped" || !strings.Contains(e.Status(), "stopped") {
 		t.Fatalf("after Stop: %q, %q", e.Bar.Training.Text, e.Status())
 	}
@@ -187,13 +188,13 @@ func TestBadTrainingInputShowsMessage(t *testing.T) {
 	e, loop := newTestExplorer(t, tinyModel(t))
 	e.Train.Latent.SetText("two")
 	test.Tap(e.Train.TrainBtn)
-	if !strings.Contains(e.Status(), `Latent size: "two" is not a whole number`) || e.Train.State() != trainIdle {
+	if !strings.Contains(e.Status(), `Latent size: "two" is not a whole number`) || e.Training.State() != trainIdle {
 		t.Fatalf("bad latent size: status %q", e.Status())
 	}
 	e.Train.Latent.SetText("2")
 	e.Train.SetFolder(t.TempDir()) // empty: no idx files
 	test.Tap(e.Train.TrainBtn)
-	loop.until(t, "the data error", func() bool { return e.Train.State() == trainIdle && strings.Contains(e.Status(), "missing") }, 10*time.Second)
+	loop.until(t, "the data error", func() bool { return e.Training.State() == trainIdle && strings.Contains(e.Status(), "missing") }, 10*time.Second)
 	if !strings.Contains(e.Status(), "train-images-idx3-ubyte") {
 		t.Fatalf("empty folder: status %q", e.Status())
 	}
@@ -205,14 +206,14 @@ func TestDragWhileTraining(t *testing.T) {
 	e.Train.Epochs.SetText("1000")
 	e.Train.Hidden.SetText("32")
 	e.StartTraining()
-	loop.until(t, "training to start", func() bool { return e.Train.State() == trainRunning }, 20*time.Second)
+	loop.until(t, "training to start", func() bool { return e.Training.State() == trainRunning }, 20*time.Second)
 	for i := 0; i < 60; i++ {
 		a := float64(i) / 5
 		dragPlane(e, 0, 0, 2*math.Cos(a), 2*math.Sin(a), 5)
 		loop.drain()
 	}
 	e.StopTraining()
-	loop.until(t, "training to stop", func() bool { return e.Train.State() == trainIdle }, 20*time.Second)
+	loop.until(t, "training to stop", func() bool { return e.Training.State() == trainIdle }, 20*time.Second)
 	m := e.Model()
 	e.requestDecode(false)
 	loop.until(t, "a decode consistent with the final weights", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
@@ -224,13 +225,13 @@ func TestCloseMidEpochLeavesNoGoroutines(t *testing.T) {
 	runtime.GC()
 	before := runtime.NumGoroutine()
 	loop := newUILoop()
-	e := newExplorer(a, &VAEEngine{}, Options{}, loop.do)
+	e := newExplorer(a, &engine.Engine{}, Options{}, loop.do)
 	e.SetModel(tinyModel(t), "")
 	e.Train.SetFolder(dir)
 	e.Train.Epochs.SetText("1000")
 	e.Train.Hidden.SetText("32")
 	e.StartTraining()
-	loop.until(t, "training to start", func() bool { return e.Train.State() == trainRunning }, 20*time.Second)
+	loop.until(t, "training to start", func() bool { return e.Training.State() == trainRunning }, 20*time.Second)
 	closeExplorer(t, e, loop)
 	loop.drain()
 	var after int
@@ -349,14 +350,14 @@ func TestOpenSaveAndRecent(t *testing.T) {
 func TestSettingsRemembered(t *testing.T) {
 	a := test.NewTempApp(t)
 	loop := newUILoop()
-	e := newExplorer(a, &VAEEngine{}, Options{}, loop.do)
+	e := newExplorer(a, &engine.Engine{}, Options{}, loop.do)
 	e.Train.Epochs.SetText("7")
 	e.Train.LR.SetText("0.002")
 	e.Train.Decay.SetChecked(true)
 	e.Train.SetFolder("/data/digits")
 	e.LogScale.SetChecked(true)
 	e.Close()
-	f := newExplorer(a, &VAEEngine{}, Options{}, loop.do)
+	f := newExplorer(a, &engine.Engine{}, Options{}, loop.do)
 	defer f.Close()
 	if f.Train.Epochs.Text != "7" || f.Train.LR.Text != "0.002" || f.Train.Folder != "/data/digits" ||
 		f.Train.Dataset.Selected != DataFolder || !f.LogScale.Checked || !f.Train.Decay.Checked {

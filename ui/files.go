@@ -4,15 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
-	"unicode"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 
-	"vaeexplorer/assets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/atomicfile"
 )
@@ -29,7 +23,7 @@ func (e *Explorer) loadFirstModel(path string) {
 			}
 		}
 	}
-	if arch, ok := assets.BundledName(path); ok {
+	if arch, ok := e.engine.BundledKind(path); ok {
 		if m, err := e.engine.Bundled(arch); err == nil {
 			e.SetModel(m, "")
 			e.Train.SetConfig(m.Config())
@@ -45,7 +39,7 @@ func (e *Explorer) loadFirstModel(path string) {
 		}
 		e.showError(fmt.Errorf("could not open the last model, so the bundled one is loaded: %w", err))
 	}
-	m, err := e.engine.Bundled(assets.KindDefault)
+	m, err := e.engine.Bundled(e.engine.Bundles()[0].Kind)
 	if err != nil {
 		e.showError(err)
 		if m, err = e.engine.NewModel(vae.DefaultConfig()); err != nil {
@@ -95,7 +89,7 @@ func (e *Explorer) confirmDiscard(then func()) {
 }
 
 func (e *Explorer) busyTraining() bool {
-	if e.Session.Training() != trainIdle {
+	if e.Training.State() != trainIdle {
 		e.showError(errors.New("stop training first"))
 		return true
 	}
@@ -108,6 +102,9 @@ func (e *Explorer) NewModel() {
 		return
 	}
 	cfg, _, err := e.Train.Config()
+	if err == nil {
+		err = cfg.Validate()
+	}
 	if err != nil {
 		e.showError(err)
 		return
@@ -142,7 +139,7 @@ func (e *Explorer) OpenModel(path string) {
 }
 
 // OpenBundled goes back to the default bundled model.
-func (e *Explorer) OpenBundled() { e.OpenBundledArch(assets.KindDefault) }
+func (e *Explorer) OpenBundled() { e.OpenBundledArch(e.engine.Bundles()[0].Kind) }
 
 // OpenBundledArch goes to the bundled model of an architecture.
 func (e *Explorer) OpenBundledArch(arch string) {
@@ -160,30 +157,14 @@ func (e *Explorer) OpenBundledArch(arch string) {
 	})
 }
 
-func (e *Explorer) openDialog() {
-	if e.browser != nil {
-		e.pickModel()
-		return
-	}
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		r.Close()
-		e.OpenModel(r.URI().Path())
-	}, e.Window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".vae", ".safetensors"}))
-	d.Show()
-}
-
 // Save writes the model to its file, or asks for one.
 func (e *Explorer) Save() {
 	path := e.Session.Path()
 	if path == "" {
-		e.saveAsDialog()
+		e.docs.saveAs()
 		return
 	}
-	if err := e.Session.Model().SaveIfUnchanged(path, e.Session.FileVersion()); err != nil {
+	if err := e.engine.SaveIfUnchanged(e.Session.Model(), path, e.Session.FileVersion()); err != nil {
 		if errors.Is(err, atomicfile.ErrChanged) {
 			err = fmt.Errorf("%s changed on disk since it was opened or saved here (another program wrote it); nothing was written: use Save As… to keep this model under another name, or reopen the file", path)
 		}
@@ -208,87 +189,6 @@ func (e *Explorer) savedAs(path string) {
 	e.addRecent(path)
 	e.Session.Saved(path)
 	e.setStatus("Saved " + path)
-}
-
-func (e *Explorer) saveAsDialog() {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close() // the engine writes atomically through its own temp file
-		if !strings.HasSuffix(path, ".vae") {
-			os.Remove(path)
-			path += ".vae"
-		}
-		e.SaveAs(path)
-	}, e.Window)
-	d.SetFileName("model.vae")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".vae"}))
-	d.Show()
-}
-
-// exportTorchDialog asks where to write the model for PyTorch.
-func (e *Explorer) exportTorchDialog() {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close() // written atomically through its own temporary file
-		if !strings.HasSuffix(strings.ToLower(path), ".safetensors") {
-			os.Remove(path)
-			path += ".safetensors"
-		}
-		e.ExportTorch(path)
-	}, e.Window)
-	d.SetFileName(strings.TrimSuffix(filepath.Base(nameOr(e.Session.Path(), "model.vae")), ".vae") + ".safetensors")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".safetensors"}))
-	d.Show()
-}
-
-// downloadModel hands the model to the browser as a file of ext (.vae or
-// .safetensors), named after the model.
-func (e *Explorer) downloadModel(ext string) {
-	m := e.Session.Model()
-	if m == nil || e.browser == nil {
-		return
-	}
-	data, err := e.engine.ModelBytes(m, ext)
-	if err != nil {
-		e.showError(err)
-		return
-	}
-	name := downloadName(e.Session.Name()) + ext
-	if err := e.browser.Download(name, "application/octet-stream", data); err != nil {
-		e.showError(fmt.Errorf("download %s: %w", name, err))
-		return
-	}
-	if ext == ".vae" {
-		e.Session.Downloaded()
-	}
-	msg := fmt.Sprintf("Downloaded %s (%.1f MB)", name, float64(len(data))/1e6)
-	if ext == ".safetensors" {
-		msg += ": load it in PyTorch with scripts/torch_vae.py"
-	}
-	e.setStatus(msg)
-}
-
-// downloadName makes a model's display name a file name.
-func downloadName(name string) string {
-	var b strings.Builder
-	for _, r := range strings.TrimSuffix(strings.TrimSpace(name), ".vae") {
-		switch {
-		case r == ' ' || r == '-' || r == '_' || r == '.':
-			b.WriteByte('-')
-		case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			b.WriteRune(r)
-		}
-	}
-	if b.Len() == 0 {
-		return "model"
-	}
-	return b.String()
 }
 
 // ExportTorch writes the model to path as safetensors for PyTorch.

@@ -43,14 +43,14 @@ func TestTrainOnColourFolder(t *testing.T) {
 	e.Train.Epochs.SetText("1")
 	e.Train.Batch.SetText("16")
 	test.Tap(e.Train.TrainBtn)
-	loop.until(t, "training to finish", func() bool { return e.Train.State() == trainIdle && e.Bar.Training.Text == "Finished" }, 60*time.Second)
+	loop.until(t, "training to finish", func() bool { return e.Training.State() == trainIdle && e.Bar.Training.Text == "Finished" }, 60*time.Second)
 	m := e.Model()
 	cfg := m.Config()
 	if m.Image() != (vae.Shape{Side: 16, Channels: 3}) || !slices.Equal(cfg.Classes, []string{"disc", "ring", "square", "triangle"}) || cfg.Preprocess != "resize" {
 		t.Fatalf("model %v, classes %v, %q (%s)", m.Image(), cfg.Classes, cfg.Preprocess, e.Status())
 	}
-	if e.data == nil || e.data.Report == nil || len(e.data.Report.Skipped) != 1 {
-		t.Fatalf("the skipped file was not reported: %+v", e.data)
+	if e.Training.Data() == nil || e.Training.Data().Report == nil || len(e.Training.Data().Report.Skipped) != 1 {
+		t.Fatalf("the skipped file was not reported: %+v", e.Training.Data())
 	}
 	var legend []string
 	for _, o := range e.legend.Objects {
@@ -87,12 +87,12 @@ func TestTrainOnColourFolder(t *testing.T) {
 	e.Train.Continue.SetChecked(false)
 	e.Train.Side.SetText("6")
 	test.Tap(e.Train.TrainBtn)
-	if !strings.Contains(e.Status(), "Image side") || e.Train.State() != trainIdle {
+	if !strings.Contains(e.Status(), "image side 6") || e.Training.State() != trainIdle {
 		t.Errorf("side 6: %q", e.Status())
 	}
 	e.Train.Side.SetText("30")
 	test.Tap(e.Train.TrainBtn)
-	if !strings.Contains(e.Status(), "divisible by 4") || e.Train.State() != trainIdle {
+	if !strings.Contains(e.Status(), "divisible by 4") || e.Training.State() != trainIdle {
 		t.Errorf("side 30, conv: %q", e.Status())
 	}
 }

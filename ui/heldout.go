@@ -4,28 +4,23 @@ import (
 	"context"
 	"fmt"
 
+	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
 )
-
-// heldOutMeasurer is a model that can measure its held-out statistics
-// (every *vae.Model).
-type heldOutMeasurer interface {
-	MeasureHeldOut(test *dataset.Set) error
-}
 
 // measureHeldOut gives a model that has no held-out statistics (one
 // imported from PyTorch) those of the training panel's dataset: the
 // scatter, the anomaly percentiles and the model card need them. Without
 // a dataset it says what is missing and how to get it.
 func (e *Explorer) measureHeldOut(m Model) {
-	hm, ok := m.(heldOutMeasurer)
+	hm, ok := m.(vae.HeldOutMeasurer)
 	if !ok {
 		return
 	}
 	name := e.Session.Name()
-	e.loadTrainData(context.Background(), func(frac float64, what string) {
+	e.loadData(context.Background(), func(frac float64, what string) {
 		e.setStatus(fmt.Sprintf("%s has no held-out statistics yet: %s (%.0f%%)", name, what, 100*frac))
-	}, func(d *Data, err error) {
+	}, func(d *dataset.Data, err error) {
 		if err != nil {
 			e.showError(fmt.Errorf("%s has no held-out statistics (the scatter and anomaly percentiles need them) and the dataset could not be loaded: %w; choose a dataset in the Training panel, then open the model again", name, err))
 			return

@@ -17,6 +17,7 @@ import (
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/engine"
 	"vaeexplorer/vae/imaging"
 )
 
@@ -105,7 +106,7 @@ func newTestExplorer(t *testing.T, m Model) (*Explorer, *uiLoop) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	loop := newUILoop()
-	eng := &VAEEngine{Downloader: dataset.Downloader{Dir: t.TempDir()}}
+	eng := &engine.Engine{Downloader: dataset.Downloader{Dir: t.TempDir()}}
 	e := newExplorer(a, eng, Options{}, loop.do)
 	if m != nil {
 		e.SetModel(m, "")

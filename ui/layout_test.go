@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/engine"
 )
 
 // menuBar is the height the desktop driver's menu bar takes from the
@@ -91,9 +92,9 @@ func TestPanelWidthsOnlyFollowTheUser(t *testing.T) {
 	e.ShowTool(4)
 	e.Vectors.Kind.SetSelected(vecAttribute)
 	e.Vectors.Kind.SetSelected(vecStored)
-	e.Session.setTraining(trainRunning)
+	e.Training.setState(trainRunning)
 	e.Bar.ShowLoading(0.5, strings.Repeat("Downloading a very long file name ", 10))
-	e.Session.setTraining(trainIdle)
+	e.Training.setState(trainIdle)
 	e.showError(errLong{strings.Repeat("long ", 200)})
 	loop.drain()
 	if w := widths(); w != w0 {
@@ -127,7 +128,7 @@ func TestRememberedGeometryIsClamped(t *testing.T) {
 	a.Preferences().SetFloatList(prefPanels, []float64{1e30, math.NaN(), 1, 1})
 	a.Preferences().SetFloat(prefWidth, 1e30)
 	loop := newUILoop()
-	e := newExplorer(a, &VAEEngine{}, Options{}, loop.do)
+	e := newExplorer(a, &engine.Engine{}, Options{}, loop.do)
 	defer closeExplorer(t, e, loop)
 	if e.shell.width != [2]float32{} {
 		t.Fatalf("absurd remembered panel widths were used: %v", e.shell.width)

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
 )
 
 // likelihoodCard is the model card's importance-weighted estimate of
@@ -102,15 +103,20 @@ func (c *likelihoodCard) run(k, n int) {
 			c.show(l, data)
 		}
 	}
-	e.loadTrainData(ctx, func(frac float64, text string) {
+	e.loadData(ctx, func(frac float64, text string) {
 		bar.SetValue(frac)
 		what.SetText(text)
-	}, func(data *Data, err error) {
+	}, func(data *dataset.Data, err error) {
 		if err == nil {
 			err = vae.CheckImages(data.Test, m.Image(), data.Name)
 		}
 		if err != nil || ctx.Err() != nil {
 			finish(vae.Likelihood{}, "", err)
+			return
+		}
+		lm, ok := m.(likelihoodModel)
+		if !ok {
+			finish(vae.Likelihood{}, "", errNoEncoder)
 			return
 		}
 		pix := data.Test.Floats()
@@ -119,7 +125,7 @@ func (c *likelihoodCard) run(k, n int) {
 		}
 		start, shown := time.Now(), time.Time{}
 		go func() {
-			l, err := m.LogLikelihood(ctx, pix, k, 1, func(done, total int) {
+			l, err := lm.LogLikelihood(ctx, pix, k, 1, func(done, total int) {
 				if time.Since(shown) < 100*time.Millisecond {
 					return
 				}
@@ -133,6 +139,12 @@ func (c *likelihoodCard) run(k, n int) {
 			e.do(func() { finish(l, data.Name, err) })
 		}()
 	})
+}
+
+// likelihoodModel is a model that can estimate -log p(x) (it has an
+// encoder).
+type likelihoodModel interface {
+	LogLikelihood(ctx context.Context, images []float32, k int, seed int64, progress func(done, total int)) (vae.Likelihood, error)
 }
 
 func (c *likelihoodCard) show(l vae.Likelihood, data string) {

@@ -8,56 +8,18 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
-
-	"vaeexplorer/assets"
-	"vaeexplorer/vae"
 )
 
 // menu builds the main menu. It is also the shortcut table: shortcuts()
 // registers every menu item's shortcut on the canvas, so a key and its
 // menu entry can never disagree.
 func (e *Explorer) menu() *fyne.MainMenu {
-	recent := fyne.NewMenuItem("Open Recent", nil)
-	recent.ChildMenu = fyne.NewMenu("")
-	for _, p := range e.recent() {
-		recent.ChildMenu.Items = append(recent.ChildMenu.Items, fyne.NewMenuItem(p, func() { e.OpenModel(p) }))
+	var bundled []*fyne.MenuItem
+	for _, b := range e.engine.Bundles() {
+		bundled = append(bundled, item(b.Label, nil, func() { e.OpenBundledArch(b.Kind) }))
 	}
-	if len(recent.ChildMenu.Items) == 0 {
-		none := fyne.NewMenuItem("(none yet)", nil)
-		none.Disabled = true
-		recent.ChildMenu.Items = append(recent.ChildMenu.Items, none)
-	}
-	bundled := []*fyne.MenuItem{
-		item("Bundled model (conv, default)", nil, e.OpenBundled),
-		item("Bundled model (mlp)", nil, func() { e.OpenBundledArch(vae.ArchMLP) }),
-		item("Bundled model (8-D)", nil, func() { e.OpenBundledArch(assets.Kind8D) }),
-	}
-	var model *fyne.Menu
-	if e.browser == nil {
-		model = fyne.NewMenu("Model", slices.Concat([]*fyne.MenuItem{
-			item("New", ctrl(fyne.KeyN), e.NewModel),
-			item("Open…", ctrl(fyne.KeyO), e.openDialog),
-			recent,
-		}, bundled, []*fyne.MenuItem{
-			fyne.NewMenuItemSeparator(),
-			item("Save", ctrl(fyne.KeyS), e.Save),
-			item("Save As…", ctrlShift(fyne.KeyS), e.saveAsDialog),
-			item("Export for PyTorch (safetensors)…", nil, e.exportTorchDialog),
-			fyne.NewMenuItemSeparator(),
-			item("Quit", ctrl(fyne.KeyQ), e.requestClose),
-		})...)
-	} else {
-		// A page: model files come from the browser's file picker, saving
-		// is a download, and closing the tab is quitting.
-		model = fyne.NewMenu("Model", slices.Concat([]*fyne.MenuItem{
-			item("New", ctrl(fyne.KeyN), e.NewModel),
-			item("Open model file…", ctrl(fyne.KeyO), e.openDialog),
-		}, bundled, []*fyne.MenuItem{
-			fyne.NewMenuItemSeparator(),
-			item("Download model (.vae)", ctrl(fyne.KeyS), func() { e.downloadModel(".vae") }),
-			item("Download for PyTorch (.safetensors)", nil, func() { e.downloadModel(".safetensors") }),
-		})...)
-	}
+	before, after := e.docs.fileItems()
+	model := fyne.NewMenu("Model", slices.Concat(before, bundled, []*fyne.MenuItem{fyne.NewMenuItemSeparator()}, after)...)
 	themeItem := func(name string) *fyne.MenuItem {
 		it := fyne.NewMenuItem(strings.ToUpper(name[:1])+name[1:]+" theme", func() { e.applyTheme(name) })
 		it.Checked = e.prefs.StringWithFallback(prefTheme, "system") == name
@@ -84,18 +46,14 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		panel("Point and tools panel", sideRight, fyne.KeyRightBracket),
 		fyne.NewMenuItemSeparator(),
 		themeItem("system"), themeItem("light"), themeItem("dark"))
-	stopKey := ctrl(fyne.KeyPeriod)
-	if e.browser != nil {
-		stopKey = nil // Fyne's web driver never delivers Ctrl+. (seen in Chromium)
-	}
 	train := fyne.NewMenu("Training",
 		item("Train", ctrl(fyne.KeyT), e.StartTraining),
 		item("Pause / Resume   (Space)", nil, e.TogglePause),
-		item("Stop", stopKey, e.StopTraining),
+		item("Stop", e.docs.stopKey(), e.StopTraining),
 	)
-	images := fyne.NewMenu("Images", item("Open images…", ctrl(fyne.KeyI), e.openImages))
+	images := fyne.NewMenu("Images", item("Open images…", ctrl(fyne.KeyI), e.docs.openImages))
 	augment := item("Export augmented images…", nil, e.showAugment)
-	if e.browser != nil {
+	if !e.docs.folders() {
 		augment = unavailable(desktopOnly("Export augmented images…"))
 	}
 	tools := fyne.NewMenu("Tools")
@@ -198,33 +156,14 @@ func (e *Explorer) refreshMenu() {
 }
 
 func (e *Explorer) showShortcuts() {
-	lines := []string{
-		"Ctrl+N  new model        Ctrl+O  open model",
-		"Ctrl+S  save             Ctrl+Shift+S  save as",
-		"Ctrl+T  train            Space   pause / resume",
-		"Ctrl+.  stop training    Ctrl+I  open images",
+	lines := append(e.docs.shortcutLines(),
 		"Ctrl+1 … Ctrl+6  grid, images, samples, interpolation, vectors, anomalies",
 		"Ctrl+[  training panel   Ctrl+]  point and tools panel",
-		"Ctrl+R  resample the sample sheet    Ctrl+Q  quit",
+		"Ctrl+R  resample the sample sheet",
 		"",
 		"Drag the point on the latent plane, or click to jump; hover to preview.",
 		"Wheel or + / - zoom, Shift+drag or middle-drag pans, 0 fits the codes.",
-		"Drop image files on the window to place them on the plane.",
-	}
-	if e.browser != nil {
-		lines = []string{
-			"Ctrl+N  new model        Ctrl+O  open a model file",
-			"Ctrl+S  download the model",
-			"Ctrl+T  train            Space   pause / resume",
-			"Stop button  stop training    Ctrl+I  open images",
-			"Ctrl+1 … Ctrl+6  grid, images, samples, interpolation, vectors, anomalies",
-			"Ctrl+[  training panel   Ctrl+]  point and tools panel",
-			"Ctrl+R  resample the sample sheet",
-			"",
-			"Drag the point on the latent plane, or click to jump; hover to preview.",
-			"Wheel or + / - zoom, Shift+drag or middle-drag pans, 0 fits the codes.",
-			"Drop image files on the page (or open them) to place them on the plane.",
-		}
-	}
+		"Drop image files on the "+e.docs.where()+" (or open them) to place them on the plane.",
+	)
 	dialog.ShowInformation("Keyboard shortcuts", strings.Join(lines, "\n"), e.Window)
 }

@@ -108,7 +108,7 @@ func (e *Explorer) pick(i int) {
 	// The image itself, when the model's held-out set is loaded (the
 	// model stores only the codes).
 	p := e.Point
-	if d := e.data; d != nil && d.Name == m.Config().Dataset && i < d.Test.N && vae.CheckImages(d.Test, m.Image(), d.Name) == nil {
+	if d := e.Training.Data(); d != nil && d.Name == m.Config().Dataset && i < d.Test.N && vae.CheckImages(d.Test, m.Image(), d.Name) == nil {
 		p.PickedImage.SetImage(d.Test.Picture(i))
 		p.PickedImage.Show()
 		p.PickedLabel.SetText(fmt.Sprintf("held-out #%d, a %s; above: its reconstruction", i, name))

@@ -168,7 +168,7 @@ func (e *Explorer) requestClose() {
 		return
 	}
 	msg := "The model has training that is not saved. Quit anyway?"
-	if e.Session.Training() != trainIdle {
+	if e.Training.State() != trainIdle {
 		msg = "Training is running and the model is not saved. Stop and quit anyway?"
 	}
 	dialog.ShowConfirm("Quit VAE Explorer", msg, func(ok bool) {
@@ -188,9 +188,7 @@ func (e *Explorer) close() {
 	e.prefs.SetFloat(prefWidth, float64(s.Width))
 	e.prefs.SetFloat(prefHeight, float64(s.Height))
 	e.saveForm()
-	if j := e.Session.job; j != nil {
-		j.cancel()
-	}
+	e.trainingDone = e.Training.Close()
 	e.worker.Close()
 	e.Interp.StopAnimation()
 	e.Window.Close()
@@ -199,9 +197,6 @@ func (e *Explorer) close() {
 // Close shuts the explorer down as closing its window does, and waits for
 // the training goroutines to finish.
 func (e *Explorer) Close() {
-	job := e.Session.job
 	e.close()
-	if job != nil && job.pumpDone != nil {
-		<-job.pumpDone
-	}
+	<-e.trainingDone
 }

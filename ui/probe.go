@@ -35,7 +35,7 @@ func (e *Explorer) Probe() Probe {
 		Model:    e.Session.Name(),
 		Status:   e.Status(),
 		Training: e.Bar.Training.Text,
-		State:    [...]string{"idle", "loading", "running", "paused"}[e.Train.State()],
+		State:    e.Training.State().String(),
 		Point:    e.Session.Point(),
 		Scatter:  e.Plane.ScatterLen(),
 		Decodes:  len(e.worker.stats.snapshot()),

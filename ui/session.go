@@ -11,8 +11,8 @@ import (
 )
 
 // Session owns the state that several views show: the model and its file,
-// the latent point, the two displayed dimensions, the unsaved flag and where
-// training stands. Every change goes through one of its methods, which
+// the latent point, the two displayed dimensions or the projection, and the
+// unsaved flag (training's state is the Training controller's). Every change goes through one of its methods, which
 // notifies each observer once, synchronously; views never keep copies in
 // step with each other. It lives on the UI goroutine: call it only from
 // there (Fyne callbacks, or functions handed to fyne.Do).
@@ -28,23 +28,12 @@ type Session struct {
 	z          []float32
 	dimX, dimY int
 	pca        *vae.PCA // when set, the plane shows these principal components instead of dimX, dimY
-	train      trainState
-	job        *trainJob // the training run, nil when idle
 
 	pointObs   []func(PointChange)
 	modelObs   []func()
 	weightsObs []func()
 	dimsObs    []func()
 	fileObs    []func()
-	trainObs   []func(trainState)
-}
-
-// trainJob is a training run: its trainer (nil while the data loads), how
-// to stop it, and the goroutine that carries its events to the UI.
-type trainJob struct {
-	trainer  Trainer
-	cancel   func()
-	pumpDone chan struct{} // closed when the event pump exits (nil before it starts)
 }
 
 // PointChange tells point observers what moved the point.
@@ -76,9 +65,6 @@ func (s *Session) OnDims(f func()) { s.dimsObs = append(s.dimsObs, f) }
 // changes.
 func (s *Session) OnFile(f func()) { s.fileObs = append(s.fileObs, f) }
 
-// OnTraining registers f to run when training changes state.
-func (s *Session) OnTraining(f func(trainState)) { s.trainObs = append(s.trainObs, f) }
-
 // ---- reading -----------------------------------------------------------------
 
 // Model is the model being explored (nil before the first is set).
@@ -104,9 +90,6 @@ func (s *Session) Dims() (x, y int) { return s.dimX, s.dimY }
 
 // Latent is the model's latent size (0 without a model).
 func (s *Session) Latent() int { return len(s.z) }
-
-// Training is where training stands.
-func (s *Session) Training() trainState { return s.train }
 
 // ---- changing ------------------------------------------------------------------
 
@@ -303,16 +286,5 @@ func fileVersion(path string) atomicfile.Version {
 func (s *Session) notifyFile() {
 	for _, f := range s.fileObs {
 		f()
-	}
-}
-
-// setTraining records where training stands.
-func (s *Session) setTraining(st trainState) {
-	if s.train == st {
-		return
-	}
-	s.train = st
-	for _, f := range s.trainObs {
-		f(st)
 	}
 }

@@ -12,12 +12,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
 )
 
@@ -31,12 +30,12 @@ type toolEnv struct {
 	drops   func() []*Analysis // analysed images, newest first
 	// data returns the loaded dataset, loading the one chosen in the
 	// training panel first when needed; done runs on the UI goroutine.
-	data     func(done func(*Data, error))
+	data     func(done func(*dataset.Data, error))
 	onErr    func(error)
 	status   func(string)
 	setArrow func(from, to []float32) // nil from hides it
 	setPath  func(codes []float32)    // a polyline of codes on the plane, nil hides it
-	browser  *Browser                 // set in the browser build: saving downloads
+	docs     documents                // where exports go, whether folders can be chosen
 }
 
 // ---- choosing a latent code ----------------------------------------------------
@@ -205,34 +204,10 @@ func savePNGDialog(env *toolEnv, name string, img image.Image) {
 	saveDialog(env, name, ".png", func(w io.Writer) error { return png.Encode(w, upscale(img, scale)) })
 }
 
-// saveDialog asks for a file name with ext and writes it with write; in
-// the browser it downloads the file as name.
+// saveDialog asks where to keep a file of ext (a download in a page)
+// and writes it with write.
 func saveDialog(env *toolEnv, name, ext string, write func(io.Writer) error) {
-	if env.browser != nil {
-		if err := env.browser.download(name, write); err != nil {
-			env.onErr(err)
-			return
-		}
-		env.status("Downloaded " + name)
-		return
-	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		werr := write(w)
-		if cerr := w.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			env.onErr(fmt.Errorf("export %s: %w", w.URI().Path(), werr))
-			return
-		}
-		env.status("Saved " + w.URI().Path())
-	}, env.win)
-	d.SetFileName(name)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
-	d.Show()
+	env.docs.export(name, ext, write)
 }
 
 // strip tiles decoded images of shape sh in rows of at most cols, 2

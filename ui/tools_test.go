@@ -340,7 +340,7 @@ func TestLikelihoodEstimateFromTheModelCard(t *testing.T) {
 	}
 	// Cancel stops a long run and says so; no figure appears.
 	c.run(5000, 0)
-	loop.until(t, "the run to start", func() bool { return strings.Contains(e.Status(), "Loaded") || e.data != nil }, 10*time.Second)
+	loop.until(t, "the run to start", func() bool { return strings.Contains(e.Status(), "Loaded") || e.Training.Data() != nil }, 10*time.Second)
 	c.cancel()
 	loop.until(t, "the cancel", func() bool { return strings.Contains(e.Status(), "cancelled") }, 10*time.Second)
 	if c.result.Visible() {

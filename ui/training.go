@@ -4,14 +4,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
-
-	"fyne.io/fyne/v2/dialog"
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
 )
+
+// trainState is where training stands; the buttons follow it.
+type trainState int
+
+const (
+	trainIdle trainState = iota
+	trainLoading
+	trainRunning
+	trainPaused
+)
+
+func (st trainState) String() string {
+	return [...]string{"idle", "loading", "running", "paused"}[st]
+}
 
 // plotFlushEvery is how often step events reach the plot, the progress and
 // the decoded image while training: often enough to look live, rarely
@@ -20,157 +31,209 @@ import (
 // app trained at 0.6 of the headless speed, at 400 ms 0.86.
 const plotFlushEvery = 400 * time.Millisecond
 
-// StartTraining trains a model with the form's settings: a new one, or
-// the current one when "Continue" is ticked. Data loads (or downloads)
-// first, with its own progress; training then runs on its own goroutine.
-// The user's point stays where it is.
-func (e *Explorer) StartTraining() {
-	s := e.Session
-	if s.Training() != trainIdle {
+// Training runs training and owns everything about it: where it stands,
+// the running job, the goroutine that carries its events to the UI, and
+// the dataset it loaded (kept for the tools that need the same images).
+// Only its methods change that state; the training panel, the status bar,
+// the loss plot and the session observe it through the On… hooks. Use it
+// on the UI goroutine.
+type Training struct {
+	eng dataTrainer
+	do  func(func())
+	s   *Session
+
+	state trainState
+	job   *trainJob // the run, nil when idle
+	data  *dataset.Data
+	key   string // what data was loaded from (dataset, folder, how it was read)
+	// the run's images and dataset, for its status line
+	images   int
+	dataName string
+	closed   bool // the window is closing: ends change nothing more
+
+	stateObs []func(trainState)
+	stepObs  []func([]vae.Event)
+	epochObs []func(vae.Event)
+	loadObs  []func(frac float64, what string)
+	endObs   []func(err error)
+	dataObs  []func(*dataset.Data)
+}
+
+// trainJob is a training run: its trainer (nil while the data loads), how
+// to stop it, and the goroutine that carries its events to the UI.
+type trainJob struct {
+	run      vae.TrainingRun
+	cancel   func()
+	pumpDone chan struct{} // closed when the event pump exits (nil before it starts)
+}
+
+// TrainRequest is what the training panel asks for: the run's settings,
+// how many images to train on (0: all), where the data comes from and,
+// for a new model, how an image folder is read.
+type TrainRequest struct {
+	Config   vae.Config
+	Limit    int
+	Name     string // dataset.NameMNIST …, or "" for Folder
+	Folder   string
+	Read     dataset.FolderOptions
+	Continue bool // train the session's model on; else a new one
+}
+
+func newTraining(eng dataTrainer, s *Session, do func(func())) *Training {
+	return &Training{eng: eng, s: s, do: do}
+}
+
+// OnState registers f to run when training changes state.
+func (t *Training) OnState(f func(trainState)) { t.stateObs = append(t.stateObs, f) }
+
+// OnLoading registers f to receive the data's loading progress.
+func (t *Training) OnLoading(f func(frac float64, what string)) { t.loadObs = append(t.loadObs, f) }
+
+// OnSteps registers f to receive training steps, batched.
+func (t *Training) OnSteps(f func([]vae.Event)) { t.stepObs = append(t.stepObs, f) }
+
+// OnEpoch registers f to run after each epoch.
+func (t *Training) OnEpoch(f func(vae.Event)) { t.epochObs = append(t.epochObs, f) }
+
+// OnEnded registers f to run when a run (or the loading before it) ends:
+// err is nil when it finished, context.Canceled when stopped.
+func (t *Training) OnEnded(f func(err error)) { t.endObs = append(t.endObs, f) }
+
+// OnData registers f to run when a dataset was loaded.
+func (t *Training) OnData(f func(*dataset.Data)) { t.dataObs = append(t.dataObs, f) }
+
+// Images is how many images of which dataset the run trains on.
+func (t *Training) Images() (n int, data string) { return t.images, t.dataName }
+
+// State is where training stands.
+func (t *Training) State() trainState { return t.state }
+
+// Data is the dataset loaded last (nil before any).
+func (t *Training) Data() *dataset.Data { return t.data }
+
+func (t *Training) setState(st trainState) {
+	if t.state == st {
 		return
 	}
-	cfg, limit, err := e.Train.Config()
-	if err != nil {
-		e.showError(err)
-		return
-	}
-	cont := e.Train.Continue.Checked
-	// An image folder is read at the panel's shape for a new model, at
-	// the model's to continue it.
-	folder, err := e.Train.FolderOptions()
-	if err == nil && !cont && folder.Side != 0 && e.Train.Dataset.Selected == DataFolder {
-		// Before reading anything: the architecture may not take it.
-		err = cfg.WithImage(vae.Shape{Side: folder.Side, Channels: max(folder.Channels, 1)}).Validate()
-	}
-	if err != nil {
-		e.showError(err)
-		return
-	}
-	if cont {
-		mc := s.Model().Config()
-		cfg.Arch, cfg.Latent, cfg.Hidden, cfg.Loss = mc.Arch, mc.Latent, mc.Hidden, mc.Loss
-		cfg = cfg.WithImage(mc.Image())
-		cfg.Classes, cfg.Preprocess = mc.Classes, mc.Preprocess
-		folder = modelFolder(s.Model())
-	}
-	start := func() {
-		e.saveForm()
-		ctx, cancel := context.WithCancel(context.Background())
-		s.job = &trainJob{cancel: cancel}
-		s.setTraining(trainLoading)
-		e.loadTrainDataAs(ctx, folder, e.Bar.ShowLoading, func(d *Data, err error) {
-			if err != nil {
-				e.trainingEnded(err)
-				return
-			}
-			e.beginTraining(ctx, cfg, limit, cont, d)
-		})
-	}
-	if cont {
-		start()
-	} else {
-		e.confirmDiscard(start)
+	t.state = st
+	for _, f := range t.stateObs {
+		f(st)
 	}
 }
 
-// loadTrainData loads the dataset chosen in the training panel off the UI
-// goroutine (or takes it from the cache), an image folder in the current
-// model's shape, reporting progress and then the result on the UI
-// goroutine.
-func (e *Explorer) loadTrainData(ctx context.Context, progress func(frac float64, what string), done func(*Data, error)) {
-	e.loadTrainDataAs(ctx, modelFolder(e.Session.Model()), progress, done)
+// Check says what is wrong with r before anything is read.
+func (t *Training) Check(r TrainRequest) (TrainRequest, error) {
+	if r.Continue {
+		m := t.s.Model()
+		if m == nil {
+			return r, errors.New("no model to continue")
+		}
+		r.Config = r.Config.Continuing(m.Config())
+		r.Read = vae.FolderOptionsFor(m)
+		return r, vae.CheckRun(r.Config, r.Limit, dataset.FolderOptions{})
+	}
+	read := r.Read
+	if r.Name != "" {
+		read = dataset.FolderOptions{} // no image folder: its settings do not apply
+	}
+	return r, vae.CheckRun(r.Config, r.Limit, read)
 }
 
-// loadTrainDataAs is loadTrainData reading an image folder with opt.
-func (e *Explorer) loadTrainDataAs(ctx context.Context, opt dataset.FolderOptions, progress func(frac float64, what string), done func(*Data, error)) {
-	choice, folder := e.Train.Dataset.Selected, e.Train.Folder
-	key := choice + "\x00" + folder
-	if choice == DataFolder {
+// Start loads the data (or takes it from the cache), then trains: a new
+// model of r's settings, or the session's model when r.Continue. The run
+// goes on its own goroutine; its events come back through the hooks.
+func (t *Training) Start(r TrainRequest) error {
+	if t.state != trainIdle {
+		return errors.New("training is running: stop it first")
+	}
+	r, err := t.Check(r)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.job = &trainJob{cancel: cancel}
+	t.setState(trainLoading)
+	t.Load(ctx, r.Name, r.Folder, r.Read, func(frac float64, what string) {
+		for _, f := range t.loadObs {
+			f(frac, what)
+		}
+	}, func(d *dataset.Data, err error) {
+		if err != nil {
+			t.ended(err)
+			return
+		}
+		t.begin(ctx, r, d)
+	})
+	return nil
+}
+
+// Load loads a dataset off the UI goroutine (or takes it from the cache),
+// an image folder read with opt, reporting progress and then the result
+// on the UI goroutine.
+func (t *Training) Load(ctx context.Context, name, folder string, opt dataset.FolderOptions, progress func(frac float64, what string), done func(*dataset.Data, error)) {
+	key := name + "\x00" + folder
+	if name == "" {
 		key += fmt.Sprintf("\x00%d/%d/%s", opt.Side, opt.Channels, opt.Mode)
 	}
-	if e.data != nil && e.dataKey == key {
-		done(e.data, nil)
+	if t.data != nil && t.key == key {
+		done(t.data, nil)
 		return
 	}
-	e.setStatus("Loading " + choice + "…")
 	go func() {
-		d, err := e.engine.LoadData(ctx, choice, folder, opt, func(frac float64, what string) {
-			e.do(func() { progress(frac, what) })
+		d, err := t.eng.LoadData(ctx, name, folder, opt, func(frac float64, what string) {
+			t.do(func() { progress(frac, what) })
 		})
-		e.do(func() {
+		t.do(func() {
 			if err == nil {
-				e.data, e.dataKey = d, key
-				msg := fmt.Sprintf("Loaded %s: %d training and %d held-out images", d.Name, d.Train.N, d.Test.N)
-				if r := d.Report; r != nil {
-					msg = fmt.Sprintf("Loaded %s: %s", d.Name, r.Summary())
-					if len(r.Skipped) > 0 {
-						dialog.ShowInformation(fmt.Sprintf("%d files skipped", len(r.Skipped)),
-							"These files could not be read and were left out:\n"+skippedList(r), e.Window)
-					}
+				t.data, t.key = d, key
+				for _, f := range t.dataObs {
+					f(d)
 				}
-				e.setStatus(msg)
 			}
 			done(d, err)
 		})
 	}()
 }
 
-// modelFolder reads image folders as m reads images: its shape and
-// preprocessing (the default shape when there is no model).
-func modelFolder(m Model) dataset.FolderOptions {
-	if m == nil {
-		return dataset.FolderOptions{}
-	}
-	t := targetOf(m)
-	return dataset.FolderOptions{Side: t.Side, Channels: t.Channels, Mode: t.Mode}
-}
-
-// beginTraining runs on the UI goroutine once the data is in.
-func (e *Explorer) beginTraining(ctx context.Context, cfg vae.Config, limit int, cont bool, d *Data) {
-	s := e.Session
-	if ctx.Err() != nil || s.job == nil {
-		e.trainingEnded(context.Canceled)
+// begin runs on the UI goroutine once the data is in.
+func (t *Training) begin(ctx context.Context, r TrainRequest, d *dataset.Data) {
+	if ctx.Err() != nil || t.job == nil {
+		t.ended(context.Canceled)
 		return
 	}
-	train := d.Train.Subset(limit)
+	cfg := r.Config
 	cfg.Dataset = d.Name
-	m := s.Model()
-	if !cont {
-		// A new model reads the data's shape; an image folder's classes
-		// and preprocessing go with it.
-		cfg = cfg.WithImage(vae.Shape{Side: d.Train.Rows, Channels: d.Train.Depth()})
-		cfg.Classes, cfg.Preprocess = nil, ""
-		if r := d.Report; r != nil {
-			cfg.Classes, cfg.Preprocess = r.Classes, r.Mode
-		}
-		if err := cfg.Validate(); err != nil {
-			e.trainingEnded(err)
-			return
-		}
+	m := t.s.Model()
+	if !r.Continue {
 		var err error
-		if m, err = e.engine.NewModel(cfg); err != nil {
-			e.trainingEnded(err)
+		if cfg, err = cfg.ForData(d.Train, d.Name, d.Mode()); err != nil {
+			t.ended(err)
 			return
 		}
-		s.SetModel(m, "", "unsaved model")
+		if m, err = t.eng.NewModel(cfg); err != nil {
+			t.ended(err)
+			return
+		}
+		t.s.SetModel(m, "", "unsaved model")
 	}
-	t, err := e.engine.Train(ctx, m, cfg, &Data{Name: d.Name, Train: train, Test: d.Test})
+	train := d.Train.Subset(r.Limit)
+	run, err := t.eng.Train(ctx, m, cfg, &dataset.Data{Name: d.Name, Train: train, Test: d.Test})
 	if err != nil {
-		e.trainingEnded(err)
+		t.ended(err)
 		return
 	}
-	s.job.trainer = t
-	s.job.pumpDone = make(chan struct{})
-	s.MarkDirty()
-	s.setTraining(trainRunning)
-	e.setStatus(fmt.Sprintf("Training on %d images of %s…", train.N, nameOr(d.Name, "data")))
-	go e.pump(t, s.job.pumpDone)
+	t.job.run = run
+	t.job.pumpDone = make(chan struct{})
+	t.images, t.dataName = train.N, d.Name
+	t.s.MarkDirty()
+	t.setState(trainRunning)
+	go t.pump(run, t.job.pumpDone)
 }
 
 // pump carries training events to the UI goroutine: steps batched every
-// plotFlushEvery, epochs and the end at once. It exits when the trainer's
+// plotFlushEvery, epochs and the end at once. It exits when the run's
 // event channel closes.
-func (e *Explorer) pump(t Trainer, done chan struct{}) {
+func (t *Training) pump(run vae.TrainingRun, done chan struct{}) {
 	defer close(done)
 	var steps []vae.Event
 	last := time.Now()
@@ -178,9 +241,9 @@ func (e *Explorer) pump(t Trainer, done chan struct{}) {
 		batch := steps
 		steps = nil
 		last = time.Now()
-		e.do(func() { e.showSteps(batch) })
+		t.do(func() { t.steps(batch) })
 	}
-	for ev := range t.Events() {
+	for ev := range run.Events() {
 		switch ev.Kind {
 		case vae.EventStep:
 			steps = append(steps, ev)
@@ -191,110 +254,89 @@ func (e *Explorer) pump(t Trainer, done chan struct{}) {
 			if len(steps) > 0 {
 				flush()
 			}
-			e.do(func() { e.showEpoch(ev) })
+			t.do(func() {
+				for _, f := range t.epochObs {
+					f(ev)
+				}
+				t.s.WeightsChanged()
+			})
 		case vae.EventDone:
 			if len(steps) > 0 {
 				flush()
 			}
-			e.do(func() { e.trainingEnded(ev.Err) })
+			t.do(func() { t.ended(ev.Err) })
 		}
 	}
 }
 
-func (e *Explorer) showSteps(evs []vae.Event) {
-	if len(evs) == 0 || e.Session.Training() == trainIdle {
+func (t *Training) steps(evs []vae.Event) {
+	if len(evs) == 0 || t.state == trainIdle {
 		return
 	}
-	for _, ev := range evs {
-		e.Plot.AddStep(float64(ev.Epoch-1)+float64(ev.Step)/float64(ev.Steps), ev.Loss)
-	}
-	e.Plot.Refresh()
-	if e.Session.Training() == trainRunning {
-		e.Bar.ShowStep(evs[len(evs)-1])
-	}
-	e.requestDecode(false) // the weights moved: show what the point decodes to now
-}
-
-func (e *Explorer) showEpoch(ev vae.Event) {
-	e.Plot.AddEpoch(ev.Epoch, ev.Test.ELBO, ev.Test.Rec, ev.Test.KL)
-	e.Plot.Refresh()
-	e.Bar.ShowStep(ev)
-	e.Session.WeightsChanged()
-	e.setStatus(fmt.Sprintf("Epoch %d of %d: held-out -ELBO %.1f nats (reconstruction %.1f + KL %.1f), %.0f img/s",
-		ev.Epoch, ev.Epochs, ev.Test.ELBO, ev.Test.Rec, ev.Test.KL, ev.ImgPerSec))
-	if os.Getenv("VAE_EXPLORER_TIMING") != "" {
-		fmt.Fprintf(os.Stderr, "timing: epoch %d %.0f img/s held-out -ELBO %.2f\n", ev.Epoch, ev.ImgPerSec, ev.Test.ELBO)
+	for _, f := range t.stepObs {
+		f(evs)
 	}
 }
 
-// trainingEnded runs on the UI goroutine when training (or loading its
-// data) ends for any reason.
-func (e *Explorer) trainingEnded(err error) {
-	s := e.Session
-	stopped := errors.Is(err, context.Canceled)
-	if s.job != nil {
-		s.job.cancel()
-		s.job = nil
+// ended runs on the UI goroutine when training (or loading its data) ends
+// for any reason.
+func (t *Training) ended(err error) {
+	if t.job != nil {
+		t.job.cancel()
+		t.job = nil
 	}
-	s.setTraining(trainIdle)
-	if e.closing {
+	t.setState(trainIdle)
+	if t.closed {
 		return
 	}
-	switch {
-	case err == nil:
-		e.Bar.Ended("Finished", true)
-		if e.browser != nil {
-			e.setStatus("Training finished. Download the model with Ctrl+S.")
-		} else {
-			e.setStatus("Training finished. Save the model with Ctrl+S.")
-		}
-	case stopped:
-		e.Bar.Ended("Stopped", false)
-		e.setStatus("Training stopped; the model keeps what it learnt so far.")
-	default:
-		e.Bar.Ended("Failed", false)
-		e.showError(err)
-		dialog.ShowError(err, e.Window)
+	for _, f := range t.endObs {
+		f(err)
 	}
-	s.WeightsChanged()
+	t.s.WeightsChanged()
 }
 
-// PauseTraining holds training after the current step.
-func (e *Explorer) PauseTraining() {
-	s := e.Session
-	if s.job == nil || s.job.trainer == nil || s.Training() != trainRunning {
-		return
+// Pause holds training after the current step.
+func (t *Training) Pause() bool {
+	if t.job == nil || t.job.run == nil || t.state != trainRunning {
+		return false
 	}
-	s.job.trainer.Pause()
-	s.setTraining(trainPaused)
-	e.setStatus("Training paused: press Resume or Space to go on")
+	t.job.run.Pause()
+	t.setState(trainPaused)
+	return true
 }
 
-// ResumeTraining continues paused training.
-func (e *Explorer) ResumeTraining() {
-	s := e.Session
-	if s.job == nil || s.job.trainer == nil || s.Training() != trainPaused {
-		return
+// Resume continues paused training.
+func (t *Training) Resume() bool {
+	if t.job == nil || t.job.run == nil || t.state != trainPaused {
+		return false
 	}
-	s.job.trainer.Resume()
-	s.setTraining(trainRunning)
-	e.setStatus("Training resumed")
+	t.job.run.Resume()
+	t.setState(trainRunning)
+	return true
 }
 
-// TogglePause pauses running training or resumes paused training.
-func (e *Explorer) TogglePause() {
-	switch e.Session.Training() {
-	case trainRunning:
-		e.PauseTraining()
-	case trainPaused:
-		e.ResumeTraining()
+// Stop stops training (or the data loading before it); it reports
+// whether there was anything to stop. The end arrives through OnEnded.
+func (t *Training) Stop() bool {
+	if t.job == nil {
+		return false
 	}
+	t.job.cancel()
+	return true
 }
 
-// StopTraining stops training (or the data loading before it).
-func (e *Explorer) StopTraining() {
-	if j := e.Session.job; j != nil {
+// Close stops training and returns a channel closed once its goroutines
+// are done (closed at once when none runs).
+func (t *Training) Close() <-chan struct{} {
+	t.closed = true
+	j := t.job
+	if j != nil {
 		j.cancel()
-		e.Bar.Training.SetText("Stopping…")
 	}
+	if j == nil || j.pumpDone == nil {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	return j.pumpDone
 }

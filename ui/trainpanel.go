@@ -17,20 +17,11 @@ import (
 	"vaeexplorer/vae/imaging"
 )
 
-// trainState is where training stands; the buttons follow it.
-type trainState int
-
-const (
-	trainIdle trainState = iota
-	trainLoading
-	trainRunning
-	trainPaused
-)
-
 // TrainPanel is the training form: dataset, hyper-parameters and the
 // Train/Pause/Resume/Stop buttons (which the window places above the form,
-// always in view). It holds no training logic: the Explorer reacts to its
-// buttons, and it shows the session's training state.
+// always in view). It holds no training logic and no training state: the
+// explorer wires its buttons to the Training controller, and it shows
+// where that stands (state reads it).
 type TrainPanel struct {
 	widget.BaseWidget
 
@@ -52,15 +43,15 @@ type TrainPanel struct {
 
 	TrainBtn, PauseBtn, ResumeBtn, StopBtn *widget.Button
 
-	state trainState
+	state func() trainState // the Training controller's state
 	box   fyne.CanvasObject
 	// browser: the datasets are the server's; image folders need the
 	// desktop app.
 	browser bool
 }
 
-func newTrainPanel(win fyne.Window, onFolder func(string), browser bool) *TrainPanel {
-	p := &TrainPanel{browser: browser}
+func newTrainPanel(win fyne.Window, state func() trainState, onFolder func(string), browser bool) *TrainPanel {
+	p := &TrainPanel{browser: browser, state: state}
 	p.Dataset = widget.NewSelect([]string{DataMNIST, DataFashion, DataFolder}, nil)
 	if browser {
 		p.Dataset.Options = []string{DataServerMNIST, DataServerFashion}
@@ -153,7 +144,7 @@ func newTrainPanel(win fyne.Window, onFolder func(string), browser bool) *TrainP
 		p.chooseFd.Hide()
 		p.imageRows.Hide()
 	}
-	p.SetState(trainIdle)
+	p.ShowState(trainIdle)
 	p.ExtendBaseWidget(p)
 	return p
 }
@@ -176,7 +167,7 @@ func (p *TrainPanel) updateFolderRow() {
 		return
 	}
 	if p.Dataset.Selected == DataFolder {
-		if p.state == trainIdle {
+		if p.state() == trainIdle {
 			p.chooseFd.Enable()
 		} else {
 			p.chooseFd.Disable()
@@ -192,7 +183,7 @@ func (p *TrainPanel) updateFolderRow() {
 	}
 	// The image rows matter for image folders only; they stay in place
 	// (no jump in the layout) but are disabled otherwise.
-	images := p.Dataset.Selected == DataFolder && p.state == trainIdle
+	images := p.Dataset.Selected == DataFolder && p.state() == trainIdle
 	for _, w := range []fyne.Disableable{p.Side, p.Colour, p.Prep} {
 		if images {
 			w.Enable()
@@ -202,6 +193,17 @@ func (p *TrainPanel) updateFolderRow() {
 	}
 }
 
+// Dataset choices in the training panel.
+const (
+	DataMNIST   = "MNIST (download)"
+	DataFashion = "Fashion-MNIST"
+	DataFolder  = "Folder…"
+	// In the browser: the datasets the server that served the page offers
+	// (vae-explorer serve).
+	DataServerMNIST   = "MNIST (from the server)"
+	DataServerFashion = "Fashion-MNIST (from the server)"
+)
+
 // Colour choices for image folders.
 const (
 	colourAuto = "from the data"
@@ -210,13 +212,13 @@ const (
 )
 
 // FolderOptions reads how an image folder becomes a dataset, or says
-// which field is wrong.
+// which field is not a number (vae.CheckFolderOptions judges the values).
 func (p *TrainPanel) FolderOptions() (dataset.FolderOptions, error) {
 	opt := dataset.FolderOptions{Mode: p.Prep.Selected}
 	if s := strings.TrimSpace(p.Side.Text); s != "" && s != "auto" {
 		v, err := strconv.Atoi(s)
-		if err != nil || v < vae.MinSide || v > vae.MaxSide {
-			return opt, fmt.Errorf("Image side: %q: want a whole number %d..%d, or empty for the data's own", s, vae.MinSide, vae.MaxSide)
+		if err != nil {
+			return opt, fmt.Errorf("Image side: %q is not a whole number (leave it empty for the data's own)", s)
 		}
 		opt.Side = v
 	}
@@ -229,9 +231,8 @@ func (p *TrainPanel) FolderOptions() (dataset.FolderOptions, error) {
 	return opt, nil
 }
 
-// SetState enables the buttons that make sense in state s.
-func (p *TrainPanel) SetState(s trainState) {
-	p.state = s
+// ShowState enables the buttons and fields that make sense in state s.
+func (p *TrainPanel) ShowState(s trainState) {
 	set := func(b *widget.Button, on bool) {
 		if on {
 			b.Enable()
@@ -266,11 +267,36 @@ func (p *TrainPanel) SetState(s trainState) {
 	}
 }
 
-// State is the panel's training state.
-func (p *TrainPanel) State() trainState { return p.state }
+// Request reads the form into what to train, or says which field is not
+// a number; the Training controller judges the values (vae.CheckRun, as
+// the CLI does).
+func (p *TrainPanel) Request() (TrainRequest, error) {
+	cfg, limit, err := p.Config()
+	if err != nil {
+		return TrainRequest{}, err
+	}
+	read, err := p.FolderOptions()
+	if err != nil {
+		return TrainRequest{}, err
+	}
+	r := TrainRequest{Config: cfg, Limit: limit, Read: read, Continue: p.Continue.Checked}
+	r.Name, r.Folder = p.Source()
+	return r, nil
+}
+
+// Source is the dataset chosen: a dataset's name, or "" and a folder.
+func (p *TrainPanel) Source() (name, folder string) {
+	switch p.Dataset.Selected {
+	case DataMNIST, DataServerMNIST:
+		return dataset.NameMNIST, ""
+	case DataFashion, DataServerFashion:
+		return dataset.NameFashion, ""
+	}
+	return "", p.Folder
+}
 
 // Config reads the form into a training configuration and the image
-// limit, or says which field is wrong.
+// limit, or says which field is not a number.
 func (p *TrainPanel) Config() (vae.Config, int, error) {
 	cfg := vae.DefaultConfig()
 	var errs []error
@@ -300,16 +326,7 @@ func (p *TrainPanel) Config() (vae.Config, int, error) {
 	num("KL warm-up", p.Warmup, &cfg.Warmup)
 	num("Images", p.Limit, &limit)
 	cfg.Arch, cfg.Loss, cfg.LRDecay = p.Arch.Selected, p.Loss.Selected, p.Decay.Checked
-	if err := errors.Join(errs...); err != nil {
-		return cfg, 0, err
-	}
-	if cfg.Epochs < 1 {
-		return cfg, 0, errors.New("Epochs: train at least 1 epoch")
-	}
-	if limit < 0 {
-		return cfg, 0, errors.New("Images: the limit cannot be negative")
-	}
-	return cfg, limit, cfg.Validate()
+	return cfg, limit, errors.Join(errs...)
 }
 
 // SetConfig fills the form from cfg.

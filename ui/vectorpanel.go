@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
 )
 
@@ -83,7 +84,7 @@ func newVectorPanel(env *toolEnv) *VectorPanel {
 	p.Row = NewImageView(nil, 40)
 	p.Info = caption("")
 	p.FoldersBtn = &widget.Button{Text: "From two folders…", Icon: theme.FolderOpenIcon(), OnTapped: p.fromFolders}
-	if env.browser != nil {
+	if !env.docs.folders() {
 		p.FoldersBtn.Text = desktopOnly("From two folders")
 		p.FoldersBtn.Disable() // before ExtendBaseWidget: no renderer built for a hidden panel
 	}
@@ -137,11 +138,31 @@ func (p *VectorPanel) showKind() {
 	p.choice.Refresh()
 }
 
+// vectorModel is a model that computes and stores concept vectors (it
+// has an encoder).
+type vectorModel interface {
+	Model
+	Vectors() []vae.Vector
+	SetVector(v vae.Vector) error
+	ClassVector(from, to uint8) (vae.Vector, error)
+	AttributeVector(attr string, set *dataset.Set) (vae.Vector, error)
+	// FolderVectorFrom is the vector between two folders' images (the
+	// CLI's vector compute --from --to runs it too).
+	FolderVectorFrom(name, fromDir, toDir string) (v vae.Vector, nFrom, nTo int, err error)
+}
+
+// vectors is the session's model as a vectorModel, nil when there is none
+// or it cannot.
+func (p *VectorPanel) vectors() vectorModel {
+	vm, _ := p.env.session.Model().(vectorModel)
+	return vm
+}
+
 // RefreshSources updates the choices that depend on the model and drops.
 func (p *VectorPanel) RefreshSources() {
 	p.Source.Refresh()
 	var names []string
-	if m := p.env.session.Model(); m != nil {
+	if m := p.vectors(); m != nil {
 		for _, v := range m.Vectors() {
 			names = append(names, v.Name)
 		}
@@ -181,7 +202,7 @@ func (p *VectorPanel) refreshClasses() {
 	p.To.SetSelected(to)
 }
 
-func storedVector(m Model, name string) (vae.Vector, bool) {
+func storedVector(m vectorModel, name string) (vae.Vector, bool) {
 	for _, v := range m.Vectors() {
 		if v.Name == name {
 			return v, true
@@ -193,9 +214,13 @@ func storedVector(m Model, name string) (vae.Vector, bool) {
 // resolve finds the chosen vector (computing an attribute vector on the
 // loaded dataset when the model stores none) and updates the pictures.
 func (p *VectorPanel) resolve() {
-	m := p.env.session.Model()
-	if m == nil || p.Kind == nil || p.Strength == nil || p.Row == nil {
+	if p.env.session.Model() == nil || p.Kind == nil || p.Strength == nil || p.Row == nil {
 		return // still being built
+	}
+	m := p.vectors()
+	if m == nil {
+		p.fail(errNoEncoder)
+		return
 	}
 	p.vec = nil
 	switch p.Kind.Selected {
@@ -232,13 +257,13 @@ func (p *VectorPanel) resolve() {
 
 // computeAttribute measures attr on the loaded dataset's held-out images
 // (loading the training panel's dataset if none is) off the UI goroutine.
-func (p *VectorPanel) computeAttribute(m Model, attr string) {
+func (p *VectorPanel) computeAttribute(m vectorModel, attr string) {
 	if p.computing {
 		return
 	}
 	p.computing = true
 	p.Info.SetText(fmt.Sprintf("The model stores no %s vector: measuring it on the dataset…", attr))
-	p.env.data(func(d *Data, err error) {
+	p.env.data(func(d *dataset.Data, err error) {
 		if err != nil {
 			p.computing = false
 			p.fail(fmt.Errorf("a %s vector is measured on a dataset's images and none could be loaded: %w", attr, err))
@@ -252,7 +277,7 @@ func (p *VectorPanel) computeAttribute(m Model, attr string) {
 					p.fail(err)
 					return
 				}
-				if p.env.session.Model() != m || p.Kind.Selected != vecAttribute || p.Attr.Selected != attr {
+				if p.env.session.Model() != Model(m) || p.Kind.Selected != vecAttribute || p.Attr.Selected != attr {
 					p.resolve() // the choice moved on meanwhile
 					return
 				}
@@ -308,7 +333,7 @@ func (p *VectorPanel) Update() {
 
 // store keeps the current vector in the model (saved with it).
 func (p *VectorPanel) store() {
-	m := p.env.session.Model()
+	m := p.vectors()
 	if m == nil || p.vec == nil {
 		return
 	}
@@ -350,21 +375,13 @@ func (p *VectorPanel) fromFolders() {
 // ComputeFromFolders computes the vector from the images in folder from
 // towards those in folder to, stores it as name and selects it.
 func (p *VectorPanel) ComputeFromFolders(name, from, to string) {
-	m := p.env.session.Model()
+	m := p.vectors()
 	if m == nil {
 		return
 	}
 	p.env.status(fmt.Sprintf("Computing %q from %s and %s…", name, from, to))
 	go func() {
-		var v vae.Vector
-		a, err := imaging.PreprocessFolderAs(from, targetOf(m))
-		var b []float32
-		if err == nil {
-			b, err = imaging.PreprocessFolderAs(to, targetOf(m))
-		}
-		if err == nil {
-			v, err = m.FolderVector(name, a, b)
-		}
+		v, nFrom, nTo, err := m.FolderVectorFrom(name, from, to)
 		if err == nil {
 			err = m.SetVector(v)
 		}
@@ -374,8 +391,8 @@ func (p *VectorPanel) ComputeFromFolders(name, from, to string) {
 				return
 			}
 			p.env.session.MarkDirty()
-			p.env.status(fmt.Sprintf("Stored vector %q (%d and %d images); save the model to keep it", name, len(a)/m.Image().Size(), len(b)/m.Image().Size()))
-			if p.env.session.Model() != m {
+			p.env.status(fmt.Sprintf("Stored vector %q (%d and %d images); save the model to keep it", name, nFrom, nTo))
+			if p.env.session.Model() != Model(m) {
 				return
 			}
 			p.RefreshSources()

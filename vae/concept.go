@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"sort"
 
 	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/imaging"
 )
 
 // Vector is a named direction in latent space (a "concept vector"): adding
@@ -198,4 +200,25 @@ func (m *Model) FolderVector(name string, from, to []float32) (Vector, error) {
 		return Vector{}, err
 	}
 	return Vector{Name: name, Description: fmt.Sprintf("mean code of %d images minus that of %d", len(to)/m.size, len(from)/m.size), Z: z}, nil
+}
+
+// FolderVectorFrom is the vector from the images in folder fromDir towards
+// those in toDir, each read as m reads images (see InputTarget), named
+// name ("" names it FROM->TO after the folders); it also says how many
+// images each folder gave. The CLI's vector compute --from --to and the
+// app's vector from two folders both run it.
+func (m *Model) FolderVectorFrom(name, fromDir, toDir string) (v Vector, nFrom, nTo int, err error) {
+	if name == "" {
+		name = filepath.Base(fromDir) + "->" + filepath.Base(toDir)
+	}
+	a, err := imaging.PreprocessFolderAs(fromDir, InputTarget(m))
+	if err != nil {
+		return Vector{}, 0, 0, err
+	}
+	b, err := imaging.PreprocessFolderAs(toDir, InputTarget(m))
+	if err != nil {
+		return Vector{}, 0, 0, err
+	}
+	v, err = m.FolderVector(name, a, b)
+	return v, len(a) / m.size, len(b) / m.size, err
 }

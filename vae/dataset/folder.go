@@ -56,6 +56,21 @@ func (r *FolderReport) Summary() string {
 	return s
 }
 
+// SkippedLines names the first n skipped files, each with why it was
+// skipped, and then how many more there are: the report the CLI prints
+// and the app shows.
+func (r *FolderReport) SkippedLines(n int) []string {
+	var out []string
+	for i, s := range r.Skipped {
+		if i == n {
+			out = append(out, fmt.Sprintf("… and %d more", len(r.Skipped)-n))
+			break
+		}
+		out = append(out, fmt.Sprintf("%s: %s", s.Path, s.Reason))
+	}
+	return out
+}
+
 // ErrNoImages says a folder holds no image files to learn from.
 var ErrNoImages = errors.New("no images to learn from")
 

@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+
+	"vaeexplorer/vae/imaging"
+)
+
+// browserDocs are a web page's documents: the browser's file picker and
+// drops to open, downloads to keep (see Browser).
+type browserDocs struct {
+	e *Explorer
+	b *Browser
+}
+
+func (d *browserDocs) fileItems() (before, after []*fyne.MenuItem) {
+	e := d.e
+	before = []*fyne.MenuItem{
+		item("New", ctrl(fyne.KeyN), e.NewModel),
+		item("Open model file…", ctrl(fyne.KeyO), d.openModel),
+	}
+	after = []*fyne.MenuItem{
+		item("Download model (.vae)", ctrl(fyne.KeyS), func() { d.downloadModel(".vae") }),
+		item("Download for PyTorch (.safetensors)", nil, func() { d.downloadModel(".safetensors") }),
+	}
+	return before, after
+}
+
+// openModel is the browser's Open…: a model file.
+func (d *browserDocs) openModel() { d.pick([]string{".vae", ".safetensors"}) }
+
+// openImages is the browser's Open images…: images or a model file.
+func (d *browserDocs) openImages() {
+	d.pick(append(append([]string{}, imaging.ImageExts...), ".vae", ".safetensors"))
+}
+
+func (d *browserDocs) pick(exts []string) {
+	e := d.e
+	if err := d.b.PickFiles(exts, func(files []PickedFile) { e.do(func() { d.openPicked(files) }) }); err != nil {
+		e.showError(err)
+	}
+}
+
+// dropped registers the page's drops: they open as picked files do.
+func (d *browserDocs) dropped() {
+	if d.b.OnDrop != nil {
+		d.b.OnDrop(func(files []PickedFile) { d.e.do(func() { d.openPicked(files) }) })
+	}
+}
+
+// openPicked opens what the user picked or dropped in the page: a model
+// file becomes the model, images are analysed as dropped ones are (a file
+// the page could not read gets its message with theirs).
+func (d *browserDocs) openPicked(files []PickedFile) {
+	e := d.e
+	var images []PickedFile
+	for _, f := range files {
+		switch {
+		case f.Err == nil && isModelFile(f.Name):
+			e.openModelData(f.Name, f.Data)
+		default:
+			images = append(images, f)
+		}
+	}
+	if len(images) == 0 {
+		return
+	}
+	m := e.Session.Model()
+	e.analyseEach(m, len(images), func(i int) (string, *imaging.Input, error) {
+		if err := images[i].Err; err != nil {
+			return images[i].Name, nil, fmt.Errorf("%s: %w", images[i].Name, err)
+		}
+		in, err := e.engine.PreprocessData(m, images[i].Name, images[i].Data)
+		return images[i].Name, in, err
+	})
+}
+
+// downloadModel hands the model to the browser as a file of ext (.vae or
+// .safetensors), named after the model.
+func (d *browserDocs) downloadModel(ext string) {
+	e := d.e
+	m := e.Session.Model()
+	if m == nil {
+		return
+	}
+	data, err := e.engine.Bytes(m, ext)
+	if err != nil {
+		e.showError(err)
+		return
+	}
+	name := downloadName(e.Session.Name()) + ext
+	if err := d.b.Download(name, "application/octet-stream", data); err != nil {
+		e.showError(fmt.Errorf("download %s: %w", name, err))
+		return
+	}
+	if ext == ".vae" {
+		e.Session.Downloaded()
+	}
+	msg := fmt.Sprintf("Downloaded %s (%.1f MB)", name, float64(len(data))/1e6)
+	if ext == ".safetensors" {
+		msg += ": load it in PyTorch with scripts/torch_vae.py"
+	}
+	e.setStatus(msg)
+}
+
+func (d *browserDocs) saveAs() { d.downloadModel(".vae") }
+
+func (d *browserDocs) export(name, ext string, write func(io.Writer) error) {
+	if err := d.b.download(name, write); err != nil {
+		d.e.showError(err)
+		return
+	}
+	d.e.setStatus("Downloaded " + name)
+}
+
+func (d *browserDocs) saveHint() string { return "Download the model with Ctrl+S." }
+func (d *browserDocs) folders() bool    { return false }
+func (d *browserDocs) where() string    { return "page" }
+
+// stopKey: Fyne's web driver never delivers Ctrl+. (seen in Chromium).
+func (d *browserDocs) stopKey() fyne.Shortcut { return nil }
+func (d *browserDocs) shortcutLines() []string {
+	return []string{
+		"Ctrl+N  new model        Ctrl+O  open a model file",
+		"Ctrl+S  download the model",
+		"Ctrl+T  train            Space   pause / resume",
+		"Stop button  stop training    Ctrl+I  open images",
+	}
+}
+
+// downloadName makes a model's display name a file name.
+func downloadName(name string) string {
+	var b strings.Builder
+	for _, r := range strings.TrimSuffix(strings.TrimSpace(name), ".vae") {
+		switch {
+		case r == ' ' || r == '-' || r == '_' || r == '.':
+			b.WriteByte('-')
+		case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "model"
+	}
+	return b.String()
+}
+
+// openModelData makes a model file's contents the model (the browser's
+// Open…), named after the file.
+func (e *Explorer) openModelData(name string, data []byte) {
+	if e.busyTraining() {
+		return
+	}
+	e.confirmDiscard(func() {
+		m, err := e.engine.FromBytes(name, data)
+		if err != nil {
+			e.showError(err)
+			return
+		}
+		if strings.EqualFold(path.Ext(name), ".safetensors") {
+			name += " (PyTorch)"
+		}
+		e.Session.SetModel(m, "", name)
+		if m.HeldOut() == nil {
+			e.measureHeldOut(m)
+		}
+		e.Train.SetConfig(m.Config())
+		e.setStatus("Opened " + name)
+	})
+}

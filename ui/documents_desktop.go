@@ -1,0 +1,145 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+
+	"vaeexplorer/vae/imaging"
+)
+
+// desktopDocs are the desktop's documents: file dialogs, model files
+// kept where the user says, recent files.
+type desktopDocs struct{ e *Explorer }
+
+func (d *desktopDocs) fileItems() (before, after []*fyne.MenuItem) {
+	e := d.e
+	recent := fyne.NewMenuItem("Open Recent", nil)
+	recent.ChildMenu = fyne.NewMenu("")
+	for _, p := range e.recent() {
+		recent.ChildMenu.Items = append(recent.ChildMenu.Items, fyne.NewMenuItem(p, func() { e.OpenModel(p) }))
+	}
+	if len(recent.ChildMenu.Items) == 0 {
+		recent.ChildMenu.Items = append(recent.ChildMenu.Items, unavailable("(none yet)"))
+	}
+	before = []*fyne.MenuItem{
+		item("New", ctrl(fyne.KeyN), e.NewModel),
+		item("Open…", ctrl(fyne.KeyO), d.openModel),
+		recent,
+	}
+	after = []*fyne.MenuItem{
+		item("Save", ctrl(fyne.KeyS), e.Save),
+		item("Save As…", ctrlShift(fyne.KeyS), d.saveAs),
+		item("Export for PyTorch (safetensors)…", nil, d.exportTorch),
+		fyne.NewMenuItemSeparator(),
+		item("Quit", ctrl(fyne.KeyQ), e.requestClose),
+	}
+	return before, after
+}
+
+func (d *desktopDocs) openModel() {
+	e := d.e
+	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		r.Close()
+		e.OpenModel(r.URI().Path())
+	}, e.Window)
+	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".vae", ".safetensors"}))
+	dlg.Show()
+}
+
+func (d *desktopDocs) openImages() {
+	e := d.e
+	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		r.Close()
+		e.AnalyseFiles([]string{r.URI().Path()})
+	}, e.Window)
+	dlg.SetFilter(storage.NewExtensionFileFilter(imaging.ImageExts))
+	dlg.Show()
+}
+
+// saveAs asks for a .vae file and saves the model there.
+func (d *desktopDocs) saveAs() {
+	e := d.e
+	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close() // the engine writes atomically through its own temp file
+		if !strings.HasSuffix(path, ".vae") {
+			os.Remove(path)
+			path += ".vae"
+		}
+		e.SaveAs(path)
+	}, e.Window)
+	dlg.SetFileName("model.vae")
+	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".vae"}))
+	dlg.Show()
+}
+
+// exportTorch asks where to write the model for PyTorch.
+func (d *desktopDocs) exportTorch() {
+	e := d.e
+	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close() // written atomically through its own temporary file
+		if !strings.HasSuffix(strings.ToLower(path), ".safetensors") {
+			os.Remove(path)
+			path += ".safetensors"
+		}
+		e.ExportTorch(path)
+	}, e.Window)
+	dlg.SetFileName(strings.TrimSuffix(filepath.Base(nameOr(e.Session.Path(), "model.vae")), ".vae") + ".safetensors")
+	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".safetensors"}))
+	dlg.Show()
+}
+
+func (d *desktopDocs) export(name, ext string, write func(io.Writer) error) {
+	e := d.e
+	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		werr := write(w)
+		if cerr := w.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			e.showError(fmt.Errorf("export %s: %w", w.URI().Path(), werr))
+			return
+		}
+		e.setStatus("Saved " + w.URI().Path())
+	}, e.Window)
+	dlg.SetFileName(name)
+	dlg.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
+	dlg.Show()
+}
+
+func (d *desktopDocs) saveHint() string       { return "Save the model with Ctrl+S." }
+func (d *desktopDocs) folders() bool          { return true }
+func (d *desktopDocs) where() string          { return "window" }
+func (d *desktopDocs) stopKey() fyne.Shortcut { return ctrl(fyne.KeyPeriod) }
+func (d *desktopDocs) shortcutLines() []string {
+	return []string{
+		"Ctrl+N  new model        Ctrl+O  open model",
+		"Ctrl+S  save             Ctrl+Shift+S  save as",
+		"Ctrl+T  train            Space   pause / resume",
+		"Ctrl+.  stop training    Ctrl+I  open images",
+		"Ctrl+Q  quit",
+	}
+}
