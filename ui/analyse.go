@@ -89,11 +89,7 @@ func (e *Explorer) analyseEach(m Model, n int, prep func(i int) (string, *imagin
 		}
 		e.do(func() {
 			if m == e.Session.Model() { // the model did not change meanwhile
-				for _, a := range good {
-					e.Drops.Add(a)
-				}
-				e.refreshMarks()
-				e.dropsChanged()
+				e.Session.AddDrops(good...)
 				if len(good) > 0 {
 					a := good[len(good)-1]
 					e.setStatus(fmt.Sprintf("%s: %s", filepath.Base(a.Path), a.Summary()))
@@ -112,15 +108,15 @@ func (e *Explorer) analyseEach(m Model, n int, prep func(i int) (string, *imagin
 // reanalyse re-encodes the listed images with the current weights (after
 // an epoch), keeping the list's order.
 func (e *Explorer) reanalyse() {
-	items := e.Drops.Items()
+	items := e.Session.Drops()
 	if len(items) == 0 {
 		return
 	}
 	m := e.Session.Model()
 	go func() {
 		fresh := make([]*Analysis, 0, len(items))
-		for i := len(items) - 1; i >= 0; i-- {
-			if a, err := analyse(m, items[i].Path, items[i].Input); err == nil {
+		for _, it := range items {
+			if a, err := analyse(m, it.Path, it.Input); err == nil {
 				fresh = append(fresh, a)
 			}
 		}
@@ -128,26 +124,10 @@ func (e *Explorer) reanalyse() {
 			if m != e.Session.Model() {
 				return
 			}
-			e.Drops.Clear()
-			for _, a := range fresh {
-				e.Drops.Add(a)
-			}
-			e.refreshMarks()
-			e.dropsChanged()
+			e.Session.SetDrops(fresh)
 		})
 	}()
 }
 
-// clearDrops empties the list of analysed images and their marks.
-func (e *Explorer) clearDrops() {
-	e.Drops.Clear()
-	e.Plane.SetMarks(nil)
-	e.dropsChanged()
-}
-
-// dropsChanged tells the panels that list dropped images.
-func (e *Explorer) dropsChanged() {
-	e.Interp.RefreshSources()
-	e.Vectors.RefreshSources()
-	e.Anomalies.DropsChanged()
-}
+// clearDrops empties the list of analysed images.
+func (e *Explorer) clearDrops() { e.Session.SetDrops(nil) }

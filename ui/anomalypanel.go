@@ -88,6 +88,11 @@ func newAnomalyPanel(env *toolEnv) *AnomalyPanel {
 // CreateRenderer lays out the histogram, controls and sheet.
 func (p *AnomalyPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.box) }
 
+func (p *AnomalyPanel) Name() string             { return "Anomalies" }
+func (p *AnomalyPanel) Title() string            { return "Anomalies" }
+func (p *AnomalyPanel) Panel() fyne.CanvasObject { return p }
+func (p *AnomalyPanel) Shown()                   {}
+
 // ModelChanged shows the new model's stored held-out errors and forgets
 // the previous ranking.
 func (p *AnomalyPanel) ModelChanged() {
@@ -104,7 +109,7 @@ func (p *AnomalyPanel) ModelChanged() {
 // DropsChanged marks the newest dropped image's error.
 func (p *AnomalyPanel) DropsChanged() {
 	p.marker = math.NaN()
-	if d := p.env.drops(); len(d) > 0 {
+	if d := p.env.session.Drops(); len(d) > 0 {
 		p.marker = float64(d[0].Error)
 	}
 	p.redraw()

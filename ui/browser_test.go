@@ -115,7 +115,7 @@ func TestBrowserMode(t *testing.T) {
 		return nil
 	}
 	e.docs.openImages()
-	loop.until(t, "the picked image", func() bool { return len(e.Drops.Items()) == 1 }, 10*time.Second)
+	loop.until(t, "the picked image", func() bool { return len(e.Session.Drops()) == 1 }, 10*time.Second)
 	if !strings.Contains(e.Status(), "huge.png: 200 MB") {
 		t.Errorf("status %q does not name the refused file", e.Status())
 	}

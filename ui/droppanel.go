@@ -35,9 +35,9 @@ func (a *Analysis) Summary() string {
 	return b.String()
 }
 
-// DropPanel lists analysed images, newest first: the original, the
-// MNIST-style 28x28 input, the reconstruction and an error heatmap, with
-// the error and its percentile.
+// DropPanel lists the session's analysed images, newest first: the
+// original, the model's input, the reconstruction and an error heatmap,
+// with the error and its percentile. It is a view of the session's list.
 type DropPanel struct {
 	widget.BaseWidget
 
@@ -46,14 +46,15 @@ type DropPanel struct {
 	// image's latent mean.
 	OnGoTo func(*Analysis)
 
-	items []*Analysis
-	list  *fyne.Container
-	hint  *widget.Label
-	box   fyne.CanvasObject
+	s    *Session
+	list *fyne.Container
+	hint *widget.Label
+	box  fyne.CanvasObject
 }
 
-func newDropPanel(onOpen, onClear func(), where string) *DropPanel {
-	p := &DropPanel{}
+func newDropPanel(s *Session, onOpen, onClear func(), where string) *DropPanel {
+	p := &DropPanel{s: s}
+	s.OnDrops(p.rebuild)
 	p.OpenBtn = widget.NewButtonWithIcon("Open images…", theme.FolderOpenIcon(), onOpen)
 	p.ClearBtn = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), onClear)
 	p.hint = widget.NewLabel("Drop image files (PNG, JPEG, GIF, BMP, TIFF, WebP) on the " + where + ", or open them: each is made the model's input (an MNIST-style digit, or for models of image folders resized), encoded, placed on the plane and reconstructed.")
@@ -67,27 +68,18 @@ func newDropPanel(onOpen, onClear func(), where string) *DropPanel {
 // CreateRenderer lays out the buttons above the list.
 func (p *DropPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.box) }
 
-// Items returns the analysed images, newest first.
-func (p *DropPanel) Items() []*Analysis { return p.items }
-
-// Add puts an analysed image at the top of the list.
-func (p *DropPanel) Add(a *Analysis) {
-	p.items = append([]*Analysis{a}, p.items...)
-	p.rebuild()
-}
-
-// Clear empties the list.
-func (p *DropPanel) Clear() {
-	p.items = nil
-	p.rebuild()
-}
+func (p *DropPanel) Name() string             { return "Images" }
+func (p *DropPanel) Title() string            { return "Images" }
+func (p *DropPanel) Panel() fyne.CanvasObject { return p }
+func (p *DropPanel) Shown()                   {}
 
 func (p *DropPanel) rebuild() {
 	objs := []fyne.CanvasObject{}
-	if len(p.items) == 0 {
+	items := p.s.Drops()
+	if len(items) == 0 {
 		objs = append(objs, p.hint)
 	}
-	for _, a := range p.items {
+	for _, a := range items {
 		a := a
 		pic := func(v *ImageView, caption string) fyne.CanvasObject {
 			l := widget.NewLabelWithStyle(caption, fyne.TextAlignCenter, fyne.TextStyle{})

@@ -76,8 +76,9 @@ type Explorer struct {
 	shell      *shell
 
 	worker  *decodeWorker
-	hoverZ  []float32                    // the hovered code the decoded view previews, nil when none
-	stale   map[fyne.CanvasObject]func() // tool updates waiting for their tool to show
+	hoverZ  []float32              // the hovered code the decoded view previews, nil when none
+	tools   []tool                 // in the switcher's order
+	stale   map[tool]pendingUpdate // tool updates waiting for their tool to show
 	mapShow *widget.Select
 	mapJobs *latest
 	mapGen  int       // bumped per map request; older passes are dropped
@@ -182,48 +183,30 @@ func (e *Explorer) build() {
 		win:     e.Window,
 		do:      e.do,
 		session: s,
-		drops:   func() []*Analysis { return e.Drops.Items() },
 		data: func(done func(*dataset.Data, error)) {
 			e.loadData(context.Background(), func(frac float64, what string) {
 				e.setStatus(fmt.Sprintf("%s (%.0f%%)", what, 100*frac))
 			}, done)
 		},
-		onErr:    e.showError,
-		status:   e.setStatus,
-		setArrow: e.setArrow,
-		setPath:  e.setPath,
-		docs:     e.docs,
+		onErr:          e.showError,
+		status:         e.setStatus,
+		later:          e.later,
+		overlayChanged: e.overlayChanged,
+		docs:           e.docs,
 	}
 	e.Grid = newGridPanel(env)
-	e.Drops = newDropPanel(e.docs.openImages, e.clearDrops, e.docs.where())
+	e.Drops = newDropPanel(s, e.docs.openImages, e.clearDrops, e.docs.where())
 	e.Drops.OnGoTo = func(a *Analysis) { s.SetPoint(a.Mean, PointChange{}) }
 	e.Samples = newSamplePanel(env)
 	e.Interp = newInterpPanel(env)
 	e.Vectors = newVectorPanel(env)
 	e.Anomalies = newAnomalyPanel(env)
-	e.Tools = newToolSwitcher([]toolItem{
-		{"Grid", e.Grid}, {"Images", e.Drops}, {"Samples", e.Samples},
-		{"Path", e.Interp}, {"Vectors", e.Vectors}, {"Anomalies", e.Anomalies},
-	})
-	e.Tools.OnSelected = func(i int) {
-		if update := e.stale[e.Tools.Current()]; update != nil {
-			delete(e.stale, e.Tools.Current())
-			update()
-		}
-		if e.Tools.Current() == e.Vectors {
-			e.Vectors.Update() // draws its arrow
-		} else {
-			e.Plane.SetArrow(nil)
-		}
-		if e.Tools.Current() == e.Interp {
-			e.Interp.showPath()
-		} else {
-			e.Plane.SetPath(nil)
-			e.Interp.StopAnimation()
-		}
-	}
+	// The tools, in the switcher's, the Tools menu's and Ctrl+1…'s order.
+	e.tools = []tool{e.Grid, e.Drops, e.Samples, e.Interp, e.Vectors, e.Anomalies}
+	e.Tools = newToolSwitcher(e.tools)
+	e.Tools.OnSelected = e.toolShown
 	e.Plane.OnPick = e.pick
-	e.Plane.OnMarkPick = func(int) { e.ShowTool(1) } // a dropped image: its panel
+	e.Plane.OnMarkPick = func(int) { e.ShowTool(e.Drops) } // a dropped image: its panel
 }
 
 // observe subscribes the views to the session.
@@ -236,7 +219,7 @@ func (e *Explorer) observe() {
 		}
 		e.Plane.SetPoint(s.PlanePoint())
 		e.requestDecode(ch.Interactive)
-		e.whenShown(e.Grid, e.Grid.PointMoved)
+		tell[pointWatcher](e, pointWatcher.PointMoved)
 		if e.Plane.ShowMap && e.offPlaneMoved() { // a drag in the plane leaves the map alone
 			e.updateMap()
 		}
@@ -246,10 +229,12 @@ func (e *Explorer) observe() {
 		e.refreshScatter() // which follows the codes unless the user zoomed
 		e.updateMap()
 		e.refreshMarks()
-		e.whenShown(e.Grid, e.Grid.Update)
-		if e.Tools.Current() == e.Vectors {
-			e.Vectors.Update()
-		}
+		e.showOverlay()
+		tell[dimsWatcher](e, dimsWatcher.DimsChanged)
+	})
+	s.OnDrops(func() {
+		e.refreshMarks()
+		tell[dropsWatcher](e, dropsWatcher.DropsChanged)
 	})
 	s.OnModel(func() {
 		e.hoverZ = nil
@@ -298,29 +283,7 @@ func (e *Explorer) refreshModelViews() {
 	} else {
 		e.klView.Hide()
 	}
-	e.whenShown(e.Grid, e.Grid.Update)
-	e.whenShown(e.Samples, e.Samples.Update)
-	e.Anomalies.ModelChanged() // new weights: new errors, a stale ranking
-	e.Interp.RefreshSources()
-	e.whenShown(e.Interp, e.Interp.Update)
-	e.Vectors.RefreshSources()
-}
-
-// whenShown runs a tool's update now if the tool is shown, else when it
-// is next shown: decoding a hidden grid or sample sheet after every epoch
-// would take the training's CPU for nothing.
-func (e *Explorer) whenShown(tool fyne.CanvasObject, update func()) {
-	if e.Tools.Current() == tool {
-		update()
-		return
-	}
-	if e.stale == nil {
-		e.stale = map[fyne.CanvasObject]func(){}
-	}
-	if tool == e.Grid && e.stale[tool] != nil {
-		update = e.Grid.Update // a point move does not replace a full update
-	}
-	e.stale[tool] = update
+	tell[modelWatcher](e, modelWatcher.ModelChanged)
 }
 
 // Model is the model being explored.

@@ -254,8 +254,8 @@ func TestDropRealPNGAndBadFiles(t *testing.T) {
 	dir := t.TempDir()
 	good := writeDigitPNG(t, dir, "seven.png", dataset.Synthetic(8, 5).Image(7))
 	e.AnalyseURIs([]fyne.URI{storage.NewFileURI(good)})
-	loop.until(t, "the dropped image", func() bool { return len(e.Drops.Items()) == 1 }, 10*time.Second)
-	a := e.Drops.Items()[0]
+	loop.until(t, "the dropped image", func() bool { return len(e.Session.Drops()) == 1 }, 10*time.Second)
+	a := e.Session.Drops()[0]
 	if math.IsNaN(a.Percentile) || a.Error <= 0 || len(a.Mean) != 2 {
 		t.Fatalf("analysis %+v", a)
 	}
@@ -283,7 +283,7 @@ func TestDropRealPNGAndBadFiles(t *testing.T) {
 		e.AnalyseFiles([]string{bad})
 		name := filepath.Base(bad)
 		loop.until(t, "the message about "+name, func() bool { return strings.Contains(e.Status(), name) }, 10*time.Second)
-		if len(e.Drops.Items()) != 1 || len(e.Plane.Marks()) != 1 || e.Model() != Model(m) || e.Session.Point()[0] != point[0] {
+		if len(e.Session.Drops()) != 1 || len(e.Plane.Marks()) != 1 || e.Model() != Model(m) || e.Session.Point()[0] != point[0] {
 			t.Fatalf("%s changed the explorer's state", name)
 		}
 	}

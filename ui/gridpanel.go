@@ -71,6 +71,17 @@ func newGridPanel(env *toolEnv) *GridPanel {
 // CreateRenderer lays out the view and its controls.
 func (g *GridPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(g.box) }
 
+func (g *GridPanel) Name() string             { return "Grid" }
+func (g *GridPanel) Title() string            { return "Latent grid" }
+func (g *GridPanel) Panel() fyne.CanvasObject { return g }
+func (g *GridPanel) Shown()                   {}
+
+// ModelChanged and DimsChanged decode the grid again (when shown);
+// PointMoved only when the point moved off the plane.
+func (g *GridPanel) ModelChanged() { g.env.later(g, g.Update, true) }
+func (g *GridPanel) DimsChanged()  { g.env.later(g, g.Update, true) }
+func (g *GridPanel) PointMoved()   { g.env.later(g, g.pointMoved, false) }
+
 // Spec is the grid the controls describe, over the session's dimensions
 // at its point.
 func (g *GridPanel) Spec() vae.GridSpec {
@@ -84,9 +95,9 @@ func (g *GridPanel) Spec() vae.GridSpec {
 	return s
 }
 
-// PointMoved decodes the grid again when the point's coordinates off the
+// pointMoved decodes the grid again when the point's coordinates off the
 // plane (which the grid holds fixed) moved.
-func (g *GridPanel) PointMoved() {
+func (g *GridPanel) pointMoved() {
 	x, y := g.env.session.Dims()
 	z := g.env.session.Point()
 	if len(z) != len(g.base) {

@@ -92,6 +92,27 @@ func newInterpPanel(env *toolEnv) *InterpPanel {
 // CreateRenderer lays out the controls, strip and animation frame.
 func (p *InterpPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.box) }
 
+func (p *InterpPanel) Name() string             { return "Path" }
+func (p *InterpPanel) Title() string            { return "Interpolation" }
+func (p *InterpPanel) Panel() fyne.CanvasObject { return p }
+func (p *InterpPanel) Shown()                   {}
+
+// Hidden stops the animation.
+func (p *InterpPanel) Hidden() { p.StopAnimation() }
+
+// Overlay is the path through the frames' codes.
+func (p *InterpPanel) Overlay() Overlay { return Overlay{Path: p.path} }
+
+// ModelChanged offers the model's held-out codes and decodes the path
+// again (when shown).
+func (p *InterpPanel) ModelChanged() {
+	p.RefreshSources()
+	p.env.later(p, p.Update, true)
+}
+
+// DropsChanged offers the analysed images as endpoints.
+func (p *InterpPanel) DropsChanged() { p.RefreshSources() }
+
 // RefreshSources updates the endpoint choices (new drops, a new model).
 func (p *InterpPanel) RefreshSources() {
 	p.A.Refresh()
@@ -122,7 +143,7 @@ func (p *InterpPanel) Update() {
 				p.Info.SetText("Interpolation: " + err.Error())
 			} else {
 				p.path = path
-				p.showPath()
+				p.env.overlayChanged(p)
 				p.frames, p.shape = p.frames[:0], m.Image()
 				size := p.shape.Size()
 				for i := 0; i < steps; i++ {
@@ -234,12 +255,4 @@ func (p *InterpPanel) exportGIF() {
 	saveDialog(p.env, fmt.Sprintf("interpolation-%d.gif", len(frames)), ".gif", func(w io.Writer) error {
 		return imaging.WriteGIFC(w, frames, sh.Side, sh.Channels, 8, 8, true)
 	})
-}
-
-// showPath draws the path on the plane (a line through its frames' codes)
-// while the tool is shown.
-func (p *InterpPanel) showPath() {
-	if p.env.setPath != nil {
-		p.env.setPath(p.path)
-	}
 }

@@ -89,7 +89,7 @@ func TestPanelWidthsOnlyFollowTheUser(t *testing.T) {
 	cfg.Latent, cfg.Hidden = 8, 16
 	m8, _ := vae.NewModel(cfg)
 	e.SetModel(m8, "")
-	e.ShowTool(4)
+	e.ShowTool(e.Vectors)
 	e.Vectors.Kind.SetSelected(vecAttribute)
 	e.Vectors.Kind.SetSelected(vecStored)
 	e.Training.setState(trainRunning)

@@ -33,7 +33,7 @@ func TestClickingATileSampleOrScatterPointMovesThePoint(t *testing.T) {
 		t.Fatalf("after tapping tile (1, 3) the point is %v, want %v", e.Session.Point(), want)
 	}
 	// A sample: the point moves to that sample's code.
-	e.ShowTool(2)
+	e.ShowTool(e.Samples)
 	loop.until(t, "the sample sheet", func() bool { return e.Samples.View.Image != nil && len(e.Samples.lastZ) > 0 }, 5*time.Second)
 	tapImage(e.Samples.View, 2*30+4, 1*30+4) // column 2, row 1 (tiles of 28 with 2 between)
 	i := 1*e.Samples.lastCols + 2
@@ -65,7 +65,7 @@ func TestClickingATileSampleOrScatterPointMovesThePoint(t *testing.T) {
 func TestInterpolationPathIsDrawnOnThePlane(t *testing.T) {
 	m := tinyModel(t)
 	e, loop := newTestExplorer(t, m)
-	e.ShowTool(3)
+	e.ShowTool(e.Interp)
 	p := e.Interp
 	p.A.Select.SetSelected(srcHeldIndex)
 	p.A.Index.SetText("0")
@@ -78,7 +78,7 @@ func TestInterpolationPathIsDrawnOnThePlane(t *testing.T) {
 	if want := p.path[2:4]; !slices.Equal(e.Session.Point(), want) {
 		t.Fatalf("after tapping frame 1 the point is %v, want %v", e.Session.Point(), want)
 	}
-	e.ShowTool(0)
+	e.ShowTool(e.Grid)
 	if e.Plane.path != nil {
 		t.Fatal("the path stays on the plane after leaving the tool")
 	}

@@ -57,8 +57,8 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		augment = unavailable(desktopOnly("Export augmented images…"))
 	}
 	tools := fyne.NewMenu("Tools")
-	for i, name := range toolNames {
-		tools.Items = append(tools.Items, item(name, ctrl(fyne.KeyName(fmt.Sprint(i+1))), func() { e.ShowTool(i) }))
+	for i, t := range e.tools {
+		tools.Items = append(tools.Items, item(t.Title(), ctrl(fyne.KeyName(fmt.Sprint(i+1))), func() { e.ShowTool(t) }))
 	}
 	tools.Items = append(tools.Items, fyne.NewMenuItemSeparator(), item("Resample", ctrl(fyne.KeyR), e.resample), augment)
 	help := fyne.NewMenu("Help", fyne.NewMenuItem("Keyboard shortcuts", e.showShortcuts))
@@ -78,15 +78,9 @@ func item(label string, s fyne.Shortcut, f func()) *fyne.MenuItem {
 	return it
 }
 
-// toolNames are the tools, in order, as the Tools menu names them.
-var toolNames = []string{"Latent grid", "Images", "Sample sheet", "Interpolation", "Concept vectors", "Anomalies"}
-
-// ShowTool makes the i-th tool (see toolNames) the active one.
-func (e *Explorer) ShowTool(i int) { e.Tools.Select(i) }
-
 // resample shows the sample sheet with a new seed.
 func (e *Explorer) resample() {
-	e.ShowTool(2)
+	e.ShowTool(e.Samples)
 	e.Samples.NewSeed()
 }
 
@@ -157,7 +151,7 @@ func (e *Explorer) refreshMenu() {
 
 func (e *Explorer) showShortcuts() {
 	lines := append(e.docs.shortcutLines(),
-		"Ctrl+1 … Ctrl+6  grid, images, samples, interpolation, vectors, anomalies",
+		fmt.Sprintf("Ctrl+1 … Ctrl+%d  %s", len(e.tools), toolList(e.tools)),
 		"Ctrl+[  training panel   Ctrl+]  point and tools panel",
 		"Ctrl+R  resample the sample sheet",
 		"",
@@ -166,4 +160,13 @@ func (e *Explorer) showShortcuts() {
 		"Drop image files on the "+e.docs.where()+" (or open them) to place them on the plane.",
 	)
 	dialog.ShowInformation("Keyboard shortcuts", strings.Join(lines, "\n"), e.Window)
+}
+
+// toolList names the tools in order, as the shortcuts help lists them.
+func toolList(tools []tool) string {
+	names := make([]string, len(tools))
+	for i, t := range tools {
+		names[i] = strings.ToLower(t.Title())
+	}
+	return strings.Join(names, ", ")
 }

@@ -11,18 +11,6 @@ import (
 // components), the map's dependence on the point, and the marks, arrows,
 // paths and picks that tie the tools and the held-out codes to the plane.
 
-// setArrow draws a concept vector's move on the plane while the vector
-// tool is shown (nil from hides it).
-func (e *Explorer) setArrow(from, to []float32) {
-	if from == nil || len(from) != e.Session.Latent() || e.Tools.Current() != e.Vectors {
-		e.Plane.SetArrow(nil)
-		return
-	}
-	x0, y0 := e.Session.ToPlane(from)
-	x1, y1 := e.Session.ToPlane(to)
-	e.Plane.SetArrow(&Arrow{X0: x0, Y0: y0, X1: x1, Y1: y1})
-}
-
 // offPlaneMoved reports whether the point's part off the plane (which the
 // map holds fixed) moved since the map was drawn.
 func (e *Explorer) offPlaneMoved() bool {
@@ -71,22 +59,6 @@ func (e *Explorer) updatePCA() {
 		return
 	}
 	s.SetPCA(p)
-}
-
-// setPath draws an interpolation's codes on the plane while the
-// interpolation tool is shown.
-func (e *Explorer) setPath(codes []float32) {
-	L := e.Session.Latent()
-	if codes == nil || L == 0 || e.Tools.Current() != e.Interp {
-		e.Plane.SetPath(nil)
-		return
-	}
-	xy := make([]float64, 0, 2*len(codes)/L)
-	for i := 0; (i+1)*L <= len(codes); i++ {
-		x, y := e.Session.ToPlane(codes[i*L : (i+1)*L])
-		xy = append(xy, x, y)
-	}
-	e.Plane.SetPath(xy)
 }
 
 // pick is a click on a held-out code in the scatter: the point moves to it

@@ -308,7 +308,7 @@ func (e *Explorer) setLegend(labels []uint8, names []string) {
 // refreshMarks places the dropped images' marks on the plane.
 func (e *Explorer) refreshMarks() {
 	var marks []Mark
-	for _, a := range e.Drops.Items() {
+	for _, a := range e.Session.Drops() {
 		if len(a.Mean) != e.Session.Latent() {
 			continue
 		}

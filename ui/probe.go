@@ -39,7 +39,7 @@ func (e *Explorer) Probe() Probe {
 		Point:    e.Session.Point(),
 		Scatter:  e.Plane.ScatterLen(),
 		Decodes:  len(e.worker.stats.snapshot()),
-		Images:   len(e.Drops.Items()),
+		Images:   len(e.Session.Drops()),
 	}
 	if e.Session.Model() == nil {
 		p.Model = ""

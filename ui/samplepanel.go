@@ -70,6 +70,14 @@ func newSamplePanel(env *toolEnv) *SamplePanel {
 // CreateRenderer lays out the controls around the sheet.
 func (p *SamplePanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.box) }
 
+func (p *SamplePanel) Name() string             { return "Samples" }
+func (p *SamplePanel) Title() string            { return "Sample sheet" }
+func (p *SamplePanel) Panel() fyne.CanvasObject { return p }
+func (p *SamplePanel) Shown()                   {}
+
+// ModelChanged decodes the sheet again (when shown).
+func (p *SamplePanel) ModelChanged() { p.env.later(p, p.Update, true) }
+
 // NewSeed draws a new seed and decodes its sheet.
 func (p *SamplePanel) NewSeed() {
 	p.Seed.SetText(strconv.Itoa(rand.New(rand.NewSource(time.Now().UnixNano())).Intn(1_000_000)))

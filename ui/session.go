@@ -11,8 +11,9 @@ import (
 )
 
 // Session owns the state that several views show: the model and its file,
-// the latent point, the two displayed dimensions or the projection, and the
-// unsaved flag (training's state is the Training controller's). Every change goes through one of its methods, which
+// the latent point, the two displayed dimensions or the projection, the
+// unsaved flag and the analysed (dropped or opened) images. Training's
+// state is the Training controller's. Every change goes through one of its methods, which
 // notifies each observer once, synchronously; views never keep copies in
 // step with each other. It lives on the UI goroutine: call it only from
 // there (Fyne callbacks, or functions handed to fyne.Do).
@@ -27,13 +28,15 @@ type Session struct {
 
 	z          []float32
 	dimX, dimY int
-	pca        *vae.PCA // when set, the plane shows these principal components instead of dimX, dimY
+	pca        *vae.PCA    // when set, the plane shows these principal components instead of dimX, dimY
+	drops      []*Analysis // analysed images, newest first
 
 	pointObs   []func(PointChange)
 	modelObs   []func()
 	weightsObs []func()
 	dimsObs    []func()
 	fileObs    []func()
+	dropsObs   []func()
 }
 
 // PointChange tells point observers what moved the point.
@@ -64,6 +67,9 @@ func (s *Session) OnDims(f func()) { s.dimsObs = append(s.dimsObs, f) }
 // OnFile registers f to run when the model's file, name or unsaved flag
 // changes.
 func (s *Session) OnFile(f func()) { s.fileObs = append(s.fileObs, f) }
+
+// OnDrops registers f to run when the analysed images change.
+func (s *Session) OnDrops(f func()) { s.dropsObs = append(s.dropsObs, f) }
 
 // ---- reading -----------------------------------------------------------------
 
@@ -270,6 +276,37 @@ func (s *Session) Saved(path string) {
 func (s *Session) Downloaded() {
 	s.dirty = false
 	s.notifyFile()
+}
+
+// Drops are the analysed images, newest first.
+func (s *Session) Drops() []*Analysis { return slices.Clone(s.drops) }
+
+// AddDrops puts analysed images at the top of the list, in order (the
+// last given ends first).
+func (s *Session) AddDrops(as ...*Analysis) {
+	if len(as) == 0 {
+		return
+	}
+	for _, a := range as {
+		s.drops = append([]*Analysis{a}, s.drops...)
+	}
+	s.notifyDrops()
+}
+
+// SetDrops replaces the analysed images (newest first): the same images
+// seen by new weights, or none.
+func (s *Session) SetDrops(as []*Analysis) {
+	if len(as) == 0 && len(s.drops) == 0 {
+		return
+	}
+	s.drops = slices.Clone(as)
+	s.notifyDrops()
+}
+
+func (s *Session) notifyDrops() {
+	for _, f := range s.dropsObs {
+		f()
+	}
 }
 
 // FileVersion is the model file as it was when opened or last saved here.

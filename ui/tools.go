@@ -20,22 +20,27 @@ import (
 	"vaeexplorer/vae/imaging"
 )
 
-// toolEnv is what every tool panel (grid, images, samples, interpolation,
-// vectors, anomalies) gets from the explorer: the session (model, point,
-// dimensions) and a few functions, so each panel is testable on its own.
+// toolEnv is what every tool (see tool) gets from the explorer: the
+// session (model, point, dimensions, analysed images) and a few functions,
+// so each tool is testable on its own.
 type toolEnv struct {
 	win     fyne.Window
 	do      func(func()) // runs a function on the UI goroutine
 	session *Session
-	drops   func() []*Analysis // analysed images, newest first
 	// data returns the loaded dataset, loading the one chosen in the
 	// training panel first when needed; done runs on the UI goroutine.
-	data     func(done func(*dataset.Data, error))
-	onErr    func(error)
-	status   func(string)
-	setArrow func(from, to []float32) // nil from hides it
-	setPath  func(codes []float32)    // a polyline of codes on the plane, nil hides it
-	docs     documents                // where exports go, whether folders can be chosen
+	data   func(done func(*dataset.Data, error))
+	onErr  func(error)
+	status func(string)
+	// later runs update now if t is shown, else when t is next shown:
+	// decoding a hidden grid or sample sheet after every epoch would take
+	// the training's CPU for nothing. A pending full update is not
+	// replaced by a partial one.
+	later func(t tool, update func(), full bool)
+	// overlayChanged tells the plane that t's Overlay changed (drawn while
+	// t is shown).
+	overlayChanged func(t tool)
+	docs           documents // where exports go, whether folders can be chosen
 }
 
 // ---- choosing a latent code ----------------------------------------------------
@@ -129,7 +134,7 @@ func (p *sourcePicker) setOptions() {
 		}
 		opts = append(opts, srcHeldIndex)
 	}
-	for _, a := range p.env.drops() {
+	for _, a := range p.env.session.Drops() {
 		opts = append(opts, srcImgPrefix+filepath.Base(a.Path))
 	}
 	p.Select.Options = opts
@@ -185,7 +190,7 @@ func (p *sourcePicker) Code() ([]float32, string, error) {
 		return nil, "", fmt.Errorf("no held-out image of class %d", c)
 	case strings.HasPrefix(sel, srcImgPrefix):
 		name := strings.TrimPrefix(sel, srcImgPrefix)
-		for _, a := range p.env.drops() {
+		for _, a := range p.env.session.Drops() {
 			if filepath.Base(a.Path) == name && len(a.Mean) == L {
 				return append([]float32(nil), a.Mean...), name, nil
 			}

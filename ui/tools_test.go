@@ -37,7 +37,7 @@ func TestSampleSheetFollowsSeedTemperatureAndCount(t *testing.T) {
 	if p.View.Image != nil || p.jobs.Busy() {
 		t.Fatal("the hidden sample sheet was decoded")
 	}
-	e.ShowTool(2)
+	e.ShowTool(e.Samples)
 	// The sheet is the decode of Sample(seed 1, 36, T=1), tiled 6x6.
 	z := vae.Sample(rand.New(rand.NewSource(1)), 36, 2, 1)
 	pix, _ := m.Decode(z)
@@ -84,7 +84,7 @@ func TestInterpolationStripEndpointsAndAnimation(t *testing.T) {
 	m := tinyModel(t)
 	e, loop := newTestExplorer(t, m)
 	p := e.Interp
-	e.ShowTool(3)
+	e.ShowTool(e.Interp)
 	h := m.HeldOut()
 	// From held-out digit #0 to the plane point (3, -2).
 	p.A.Select.SetSelected(srcHeldIndex)
@@ -132,7 +132,7 @@ func TestVectorPanelClassVectorArrowAndStore(t *testing.T) {
 	m := tinyModel(t)
 	e, loop := newTestExplorer(t, m)
 	p := e.Vectors
-	e.ShowTool(4)
+	e.ShowTool(e.Vectors)
 	p.From.SetSelected("1")
 	p.To.SetSelected("7")
 	p.Source.Select.SetSelected(srcPoint)
@@ -157,11 +157,11 @@ func TestVectorPanelClassVectorArrowAndStore(t *testing.T) {
 		t.Errorf("strength strip %d wide", b)
 	}
 	// Leaving the tab hides the arrow.
-	e.ShowTool(0)
+	e.ShowTool(e.Grid)
 	if e.Plane.arrow != nil {
 		t.Error("the arrow stayed after leaving the vectors tab")
 	}
-	e.ShowTool(4)
+	e.ShowTool(e.Vectors)
 	test.Tap(p.StoreBtn)
 	if _, ok := storedVector(m, "1->7"); !ok || !e.Session.Dirty() {
 		t.Error("Store did not keep the vector in the model")

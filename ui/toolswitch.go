@@ -7,10 +7,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// toolItem is one tool: its button's label and its panel.
-type toolItem struct {
-	name  string
-	panel fyne.CanvasObject
+// toolItem is one tool as the switcher shows it: its button's label and
+// its panel.
+type toolItem interface {
+	Name() string
+	Panel() fyne.CanvasObject
 }
 
 // ToolSwitcher shows every tool as a button, in rows of three, with the
@@ -26,15 +27,19 @@ type ToolSwitcher struct {
 	OnSelected func(i int)
 }
 
-func newToolSwitcher(items []toolItem) *ToolSwitcher {
+func newToolSwitcher[T toolItem](tools []T) *ToolSwitcher {
+	items := make([]toolItem, len(tools))
+	for i, it := range tools {
+		items[i] = it
+	}
 	t := &ToolSwitcher{items: items}
 	var buttons []fyne.CanvasObject
 	var panels []fyne.CanvasObject
 	for i, it := range items {
-		b := widget.NewButton(it.name, func() { t.Select(i) })
+		b := widget.NewButton(it.Name(), func() { t.Select(i) })
 		t.Buttons = append(t.Buttons, b)
 		buttons = append(buttons, b)
-		panels = append(panels, it.panel)
+		panels = append(panels, it.Panel())
 	}
 	t.bar = container.NewGridWithColumns(3, buttons...)
 	t.content = container.New(visibleStack{}, panels...)
@@ -49,7 +54,7 @@ func (t *ToolSwitcher) Bar() fyne.CanvasObject { return t.bar }
 func (t *ToolSwitcher) Content() fyne.CanvasObject { return t.content }
 
 // Current is the active tool's panel.
-func (t *ToolSwitcher) Current() fyne.CanvasObject { return t.items[t.current].panel }
+func (t *ToolSwitcher) Current() fyne.CanvasObject { return t.items[t.current].Panel() }
 
 // Select makes tool i the active one.
 func (t *ToolSwitcher) Select(i int) {
@@ -65,7 +70,7 @@ func (t *ToolSwitcher) Select(i int) {
 	// renderers and measuring their text, a second of the browser's one
 	// thread at start-up).
 	t.content.Layout.Layout(t.content.Objects, t.content.Size())
-	t.items[i].panel.Refresh()
+	t.items[i].Panel().Refresh()
 	canvas.Refresh(t.content)
 	if t.OnSelected != nil {
 		t.OnSelected(i)
@@ -79,10 +84,10 @@ func (t *ToolSwitcher) mark(i int) {
 	for k, b := range t.Buttons {
 		if k == i {
 			b.Importance = widget.HighImportance
-			t.items[k].panel.Show()
+			t.items[k].Panel().Show()
 		} else {
 			b.Importance = widget.MediumImportance
-			t.items[k].panel.Hide()
+			t.items[k].Panel().Hide()
 		}
 	}
 }

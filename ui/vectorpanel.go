@@ -52,6 +52,7 @@ type VectorPanel struct {
 	strengthLb *widget.Label
 	choice     *fyne.Container // the kind's own controls
 	vec        *vae.Vector     // the vector in use, nil until one resolves
+	from, to   []float32       // the arrow drawn on the plane while shown
 	computing  bool
 	jobs       *latest
 	box        fyne.CanvasObject
@@ -292,8 +293,30 @@ func (p *VectorPanel) computeAttribute(m vectorModel, attr string) {
 func (p *VectorPanel) fail(err error) {
 	p.vec = nil
 	p.Info.SetText(err.Error())
-	p.env.setArrow(nil, nil)
+	p.setArrow(nil, nil)
 }
+
+func (p *VectorPanel) Name() string             { return "Vectors" }
+func (p *VectorPanel) Title() string            { return "Concept vectors" }
+func (p *VectorPanel) Panel() fyne.CanvasObject { return p }
+
+// Shown draws the vector's arrow on the plane.
+func (p *VectorPanel) Shown() { p.Update() }
+
+// Overlay is the arrow from the source code to the edited one.
+func (p *VectorPanel) Overlay() Overlay { return Overlay{From: p.from, To: p.to} }
+
+func (p *VectorPanel) setArrow(from, to []float32) {
+	p.from, p.to = from, to
+	p.env.overlayChanged(p)
+}
+
+// ModelChanged and DropsChanged offer the new choices.
+func (p *VectorPanel) ModelChanged() { p.RefreshSources() }
+func (p *VectorPanel) DropsChanged() { p.RefreshSources() }
+
+// DimsChanged draws the arrow on the new axes (when shown).
+func (p *VectorPanel) DimsChanged() { p.env.later(p, p.Update, false) }
 
 // Update decodes the source code moved by the current strength, and the
 // strip of strengths -3..3, off the UI goroutine.
@@ -309,7 +332,7 @@ func (p *VectorPanel) Update() {
 	}
 	v, s := *p.vec, p.Strength.Value
 	edited := vae.AddScaled(z, v.Z, s)
-	p.env.setArrow(z, edited)
+	p.setArrow(z, edited)
 	p.jobs.Run(func() func() {
 		zs := append(append([]float32(nil), z...), edited...)
 		for k := -3; k <= 3; k++ {

@@ -1,0 +1,51 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+)
+
+// tool is one of the tools under the point (grid, images, samples, path,
+// vectors, anomalies): a name for its switcher button and one for the
+// Tools menu, a view, and what it does when it is shown. The explorer's
+// list of tools (build) drives the switcher, the Tools menu and the
+// Ctrl+digit shortcuts: adding a tool is its file and one line there.
+//
+// A tool may also implement any of:
+//   - overlayer: it draws on the plane while shown (an arrow, a path);
+//   - hider: it stops something when another tool is shown;
+//   - modelWatcher, pointWatcher, dimsWatcher, dropsWatcher: it follows
+//     the session (the explorer tells every tool that asks).
+type tool interface {
+	Name() string  // the switcher's button
+	Title() string // the Tools menu's item
+	Panel() fyne.CanvasObject
+	// Shown runs when the tool is shown, after any update that waited for
+	// it (see toolEnv.later).
+	Shown()
+}
+
+// Overlay is what a tool draws on the plane, in latent codes: an arrow
+// from From to To, and a path through consecutive codes (Path holds
+// them one after the other). The explorer projects it onto the plane.
+type Overlay struct {
+	From, To []float32
+	Path     []float32
+}
+
+// overlayer is a tool that draws on the plane while it is shown.
+type overlayer interface {
+	Overlay() Overlay
+}
+
+// hider is a tool that stops something when another tool is shown.
+type hider interface {
+	Hidden()
+}
+
+// Session changes a tool may follow.
+type (
+	modelWatcher interface{ ModelChanged() } // a new model, or new weights
+	pointWatcher interface{ PointMoved() }
+	dimsWatcher  interface{ DimsChanged() }
+	dropsWatcher interface{ DropsChanged() }
+)
