@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
@@ -56,8 +55,8 @@ type Explorer struct {
 	do func(func())
 
 	Plane     *LatentPlane
+	PlaneCtl  *PlaneControl // the plane's layers, map, projection, hover, picks, overlay
 	Point     *PointView
-	legend    *fyne.Container
 	Grid      *GridPanel
 	Drops     *DropPanel
 	Plot      *LossPlot
@@ -76,16 +75,9 @@ type Explorer struct {
 	shell      *shell
 
 	worker  *decodeWorker
-	hoverZ  []float32              // the hovered code the decoded view previews, nil when none
 	tools   []tool                 // in the switcher's order
 	stale   map[tool]pendingUpdate // tool updates waiting for their tool to show
-	mapShow *widget.Select
-	mapJobs *latest
-	mapGen  int       // bumped per map request; older passes are dropped
-	mapBase []float32 // the point the map was drawn at (its other dimensions matter when L > 2)
-	pcaMode bool      // the user chose principal components for the plane's axes
-	picking bool      // the point is moving to a picked held-out code
-	browser *Browser  // the web page the app runs in, nil on the desktop
+	browser *Browser               // the web page the app runs in, nil on the desktop
 	docs    documents
 	closing bool
 	// trainingDone is closed once training's goroutines are done, after
@@ -103,7 +95,6 @@ func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Expl
 	e := &Explorer{App: a, engine: engine, prefs: a.Preferences(), do: do, Session: NewSession(), browser: opts.Browser}
 	e.Training = newTraining(engine, e.Session, do)
 	e.docs = newDocuments(e, opts.Browser)
-	e.pcaMode = e.prefs.Bool(prefPCA)
 	e.Window = a.NewWindow(Title)
 	e.applyTheme(e.prefs.StringWithFallback(prefTheme, "system"))
 	e.build()
@@ -156,12 +147,10 @@ func (e *Explorer) build() {
 	s := e.Session
 	e.worker = newDecodeWorker(e.do, e.showDecoded)
 	e.Plane = NewLatentPlane()
-	e.Plane.OnChanged = func(x, y float64) { s.SetXY(float32(x), float32(y), PointChange{Interactive: true}) }
-	e.Plane.OnHover = e.hover
-	e.mapJobs = newLatest(e.do)
-	e.Plane.OnViewChanged = e.updateMap
-	e.Point = newPointView(s, e.ResetPoint, e.RandomPoint, e.chooseAxes)
-	e.legend = container.NewGridWrap(fyne.NewSize(60, 18))
+	e.PlaneCtl = newPlaneControl(s, e.Plane, e.prefs, e.do, e.setStatus, e.showError, e.Training.Data)
+	e.PlaneCtl.OnHoverChanged = func() { e.requestDecode(true) }
+	e.Point = newPointView(s, e.ResetPoint, e.RandomPoint, e.PlaneCtl.ChooseAxes)
+	e.PlaneCtl.OnPicked = e.Point.ShowPicked
 	e.Plot = NewLossPlot()
 	e.LogScale = widget.NewCheck("Log scale", func(on bool) {
 		e.Plot.SetLogScale(on)
@@ -205,7 +194,6 @@ func (e *Explorer) build() {
 	e.tools = []tool{e.Grid, e.Drops, e.Samples, e.Interp, e.Vectors, e.Anomalies}
 	e.Tools = newToolSwitcher(e.tools)
 	e.Tools.OnSelected = e.toolShown
-	e.Plane.OnPick = e.pick
 	e.Plane.OnMarkPick = func(int) { e.ShowTool(e.Drops) } // a dropped image: its panel
 }
 
@@ -213,34 +201,15 @@ func (e *Explorer) build() {
 func (e *Explorer) observe() {
 	s := e.Session
 	s.OnPoint(func(ch PointChange) {
-		e.hoverZ = nil // the user moved the point: show it, not a preview
-		if !e.picking {
+		if !ch.Picked {
 			e.Point.Picked.Hide()
 		}
-		e.Plane.SetPoint(s.PlanePoint())
 		e.requestDecode(ch.Interactive)
 		tell[pointWatcher](e, pointWatcher.PointMoved)
-		if e.Plane.ShowMap && e.offPlaneMoved() { // a drag in the plane leaves the map alone
-			e.updateMap()
-		}
 	})
-	s.OnDims(func() {
-		e.showDims()
-		e.refreshScatter() // which follows the codes unless the user zoomed
-		e.updateMap()
-		e.refreshMarks()
-		e.showOverlay()
-		tell[dimsWatcher](e, dimsWatcher.DimsChanged)
-	})
-	s.OnDrops(func() {
-		e.refreshMarks()
-		tell[dropsWatcher](e, dropsWatcher.DropsChanged)
-	})
+	s.OnDims(func() { tell[dimsWatcher](e, dimsWatcher.DimsChanged) })
+	s.OnDrops(func() { tell[dropsWatcher](e, dropsWatcher.DropsChanged) })
 	s.OnModel(func() {
-		e.hoverZ = nil
-		e.updatePCA()
-		e.showDims()
-		e.refreshMarks()
 		e.reanalyse() // dropped images, seen by the new model
 		e.Plot.Clear()
 		for _, h := range s.Model().History() {
@@ -248,33 +217,19 @@ func (e *Explorer) observe() {
 		}
 		e.Plot.Refresh()
 		e.refreshModelViews()
-		e.Plane.Fit()
-		e.updateMap()
 	})
 	s.OnWeights(func() {
-		e.updatePCA() // the codes moved: so did their principal components
 		e.refreshModelViews()
 		e.reanalyse()
-		e.updateMap()
 	})
 	s.OnFile(e.updateTitle)
 	e.observeTraining()
 }
 
-// showDims shows the plane's axes (latent dimensions or principal
-// components) and the point on them.
-func (e *Explorer) showDims() {
-	e.Plane.XLabel, e.Plane.YLabel = e.Session.AxisNames()
-	if e.Session.Latent() > 0 {
-		e.Plane.SetPoint(e.Session.PlanePoint())
-	}
-}
-
-// refreshModelViews redraws what depends on the weights: scatter, legend,
-// grid, decoded image, model summary, tools.
+// refreshModelViews redraws what depends on the weights beside the
+// plane: decoded image, model summary, tools.
 func (e *Explorer) refreshModelViews() {
 	m := e.Session.Model()
-	e.refreshScatter()
 	e.requestDecode(false)
 	e.modelInfo.SetText(modelSummary(e.Session.Name(), m))
 	if h := m.HeldOut(); h != nil && len(h.DimKL) > 0 {

@@ -121,8 +121,8 @@ func TestScatterAndLegendFromHeldOut(t *testing.T) {
 	if n := e.Plane.ScatterLen(); n != len(m.HeldOut().Labels) || n == 0 {
 		t.Fatalf("scatter has %d points, held-out %d", n, len(m.HeldOut().Labels))
 	}
-	if len(e.legend.Objects) != 10 {
-		t.Fatalf("legend has %d entries, want 10 classes", len(e.legend.Objects))
+	if len(e.PlaneCtl.Legend.Objects) != 10 {
+		t.Fatalf("legend has %d entries, want 10 classes", len(e.PlaneCtl.Legend.Objects))
 	}
 }
 

@@ -53,7 +53,7 @@ func TestTrainOnColourFolder(t *testing.T) {
 		t.Fatalf("the skipped file was not reported: %+v", e.Training.Data())
 	}
 	var legend []string
-	for _, o := range e.legend.Objects {
+	for _, o := range e.PlaneCtl.Legend.Objects {
 		for _, c := range o.(*fyne.Container).Objects {
 			if txt, ok := c.(*canvas.Text); ok {
 				legend = append(legend, txt.Text)

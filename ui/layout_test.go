@@ -58,8 +58,8 @@ func TestWindowMinimumFitsTheSmallScreenWhateverItShows(t *testing.T) {
 	// choosers and the long class names in the legend.
 	m := measuredModel(t, 8, "fashion", 200)
 	e.SetModel(m, "")
-	if len(e.legend.Objects) != 10 || !e.Point.DimsRow.Visible() || len(e.Point.Sliders) != 8 {
-		t.Fatalf("8-D Fashion model: %d legend entries, dims row %v, %d sliders", len(e.legend.Objects), e.Point.DimsRow.Visible(), len(e.Point.Sliders))
+	if len(e.PlaneCtl.Legend.Objects) != 10 || !e.Point.DimsRow.Visible() || len(e.Point.Sliders) != 8 {
+		t.Fatalf("8-D Fashion model: %d legend entries, dims row %v, %d sliders", len(e.PlaneCtl.Legend.Objects), e.Point.DimsRow.Visible(), len(e.Point.Sliders))
 	}
 	fits("8-D Fashion model")
 	long := "/home/someone/" + strings.Repeat("a-very-long-folder-name/", 20) + "data"

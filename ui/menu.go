@@ -32,7 +32,7 @@ func (e *Explorer) menu() *fyne.MainMenu {
 	}
 	hover := fyne.NewMenuItem("Decode on hover", func() {
 		e.prefs.SetBool(prefHover, !e.prefs.BoolWithFallback(prefHover, true))
-		e.hover(0, 0, false)
+		e.PlaneCtl.hover(0, 0, false)
 		e.refreshMenu()
 	})
 	hover.Checked = e.prefs.BoolWithFallback(prefHover, true)

@@ -42,7 +42,8 @@ type LatentPlane struct {
 	// square without a button pressed (in: true, with the latent point
 	// under it) and when it leaves (in: false).
 	OnHover func(x, y float64, in bool)
-	// OnViewChanged, when set, is called after the view changes.
+	// OnViewChanged, when set, is called after the view changes, and
+	// when a new size changes the plotted square's side.
 	OnViewChanged func()
 	// ShowMap draws the map (SetMap) under the scatter.
 	ShowMap bool
@@ -78,10 +79,11 @@ type LatentPlane struct {
 	hoverPos   fyne.Position // where the mouse hovers
 	scatterImg *image.RGBA   // cached scatter layer, rebuilt when stale
 	scatterFor fyne.Size
-	imgView    View // view scatterImg was drawn for
-	scatterGen int  // bumped when the scatter changes
-	imgGen     int  // generation scatterImg was built for
-	drawGen    int  // bumped when anything but the point and hover changes
+	imgView    View    // view scatterImg was drawn for
+	scatterGen int     // bumped when the scatter changes
+	imgGen     int     // generation scatterImg was built for
+	drawGen    int     // bumped when anything but the point and hover changes
+	side       float32 // the plotted square's side at the last Resize
 }
 
 var (
@@ -97,6 +99,18 @@ func NewLatentPlane() *LatentPlane {
 	p := &LatentPlane{view: DefaultView, XLabel: "z0", YLabel: "z1", scatterOpacity: 1}
 	p.ExtendBaseWidget(p)
 	return p
+}
+
+// Resize sizes the plane; a new side of the plotted square is like a new
+// view (OnViewChanged): more or fewer map tiles fit.
+func (p *LatentPlane) Resize(size fyne.Size) {
+	p.BaseWidget.Resize(size)
+	if _, side := plotRect(size); side != p.side {
+		p.side = side
+		if p.OnViewChanged != nil {
+			p.OnViewChanged()
+		}
+	}
 }
 
 // SetPoint moves the point without calling OnChanged. A point outside the

@@ -112,7 +112,6 @@ type planeRenderer struct {
 	// event) then only moves the crosshair, without re-uploading the
 	// scatter texture or remaking the marks.
 	built     bool
-	laidSide  float32 // plot side at the last layout
 	builtSize fyne.Size
 	builtGen  int
 	builtFg   color.Color
@@ -156,16 +155,7 @@ func (r *planeRenderer) Objects() []fyne.CanvasObject {
 	return append(objs, r.crossH, r.crossV, r.ringOuter, r.ringInner, r.hover)
 }
 
-func (r *planeRenderer) Layout(size fyne.Size) {
-	r.Refresh()
-	// A new size changes how many map tiles fit: like a new view.
-	if _, side := plotRect(size); side != r.laidSide {
-		r.laidSide = side
-		if r.p.OnViewChanged != nil {
-			r.p.OnViewChanged()
-		}
-	}
-}
+func (r *planeRenderer) Layout(fyne.Size) { r.Refresh() }
 
 // Refresh updates the objects from the widget's state. The static layers
 // (scatter, grid, ticks, marks) are rebuilt only when they changed; a move

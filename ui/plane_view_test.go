@@ -139,7 +139,7 @@ func TestHoverPreviewsTheDecodeUnderTheMouse(t *testing.T) {
 	loop.drain()
 	time.Sleep(50 * time.Millisecond)
 	loop.drain()
-	if !decodedMatchesEngine(e, m) || e.hoverZ != nil {
+	if !decodedMatchesEngine(e, m) || e.PlaneCtl.Hovered() != nil {
 		t.Fatal("hover decoded with the option off")
 	}
 }

@@ -47,75 +47,82 @@ func renderMap(m Model, lift func(x, y float64) []float32, v View, n int) (image
 	return imaging.TileC(pix, sh.Side, sh.Channels, n, 0), nil
 }
 
-// mapControls are the choice of what the plane shows and the scatter's
-// opacity over the map.
-func (e *Explorer) mapControls() fyne.CanvasObject {
+// buildMapControls makes the choice of what the plane shows and, for map
+// and scatter, the scatter's opacity over the map.
+func (c *PlaneControl) buildMapControls() {
 	show := widget.NewSelect([]string{showScatter, showMap, showBoth}, nil)
 	opacity := widget.NewSlider(0.1, 1)
 	opacity.Step = 0.05
-	opacity.SetValue(e.prefs.FloatWithFallback(prefOpacity, 0.6))
+	opacity.SetValue(c.prefs.FloatWithFallback(prefOpacity, 0.6))
 	opacity.OnChanged = func(a float64) {
-		e.prefs.SetFloat(prefOpacity, a)
+		c.prefs.SetFloat(prefOpacity, a)
 		if show.Selected == showBoth {
-			e.Plane.SetScatterOpacity(a)
+			c.plane.SetScatterOpacity(a)
 		}
 	}
 	opacityRow := container.NewBorder(nil, nil, widget.NewLabel("scatter"), nil, opacity)
 	show.OnChanged = func(mode string) {
-		e.prefs.SetString(prefShow, mode)
-		e.Plane.ShowMap = mode != showScatter
+		c.prefs.SetString(prefShow, mode)
+		c.plane.ShowMap = mode != showScatter
 		switch mode {
 		case showMap:
-			e.Plane.SetScatterOpacity(0)
+			c.plane.SetScatterOpacity(0)
 		case showBoth:
-			e.Plane.SetScatterOpacity(opacity.Value)
+			c.plane.SetScatterOpacity(opacity.Value)
 		default:
-			e.Plane.SetScatterOpacity(1)
+			c.plane.SetScatterOpacity(1)
 		}
 		if mode == showBoth {
 			opacityRow.Show()
 		} else {
 			opacityRow.Hide()
 		}
-		e.updateMap()
+		c.updateMap()
 	}
-	e.mapShow = show
-	show.SetSelected(e.prefs.StringWithFallback(prefShow, showScatter))
-	return container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), show), nil, opacityRow)
+	c.Show = show
+	show.SetSelected(c.prefs.StringWithFallback(prefShow, showScatter))
+	c.mapRow = container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), show), nil, opacityRow)
 }
+
+// MapControls are the choice of what the plane shows and the scatter's
+// opacity.
+func (c *PlaneControl) MapControls() fyne.CanvasObject { return c.mapRow }
 
 // updateMap redraws the decoded manifold under the scatter for the current
 // view, weights and point, when it is shown: a coarse pass first, then the
 // full one, each off the UI goroutine (the newest request wins).
-func (e *Explorer) updateMap() {
-	m := e.Session.Model()
-	if m == nil || !e.Plane.ShowMap {
-		e.Plane.SetMap(nil, View{})
+func (c *PlaneControl) updateMap() {
+	m := c.s.Model()
+	if m == nil || !c.plane.ShowMap {
+		c.plane.SetMap(nil, View{})
 		return
 	}
-	e.mapGen++
-	gen, v := e.mapGen, e.Plane.View()
-	e.mapBase = e.Session.Point()
-	lift := e.Session.Lifter()
-	_, side := plotRect(e.Plane.Size())
+	c.mapGen++
+	gen, v := c.mapGen, c.plane.View()
+	c.mapBase = c.s.Point()
+	lift := c.s.Lifter()
+	_, side := plotRect(c.plane.Size())
 	n := mapCells(side)
 	pass := func(cells int, then func()) func() func() {
 		return func() func() {
 			img, err := renderMap(m, lift, v, cells)
 			return func() {
-				if gen != e.mapGen || m != e.Session.Model() {
+				if gen != c.mapGen || m != c.s.Model() {
 					return // a newer view or model: its own passes are on their way
 				}
 				if err != nil {
-					e.showError(fmt.Errorf("map: %w", err))
+					c.onErr(fmt.Errorf("map: %w", err))
 					return
 				}
-				e.Plane.SetMap(img, v)
+				c.plane.SetMap(img, v)
 				if then != nil {
 					then()
 				}
 			}
 		}
 	}
-	e.mapJobs.Run(pass(max(4, n/3), func() { e.mapJobs.Run(pass(n, nil)) }))
+	c.mapJobs.Run(pass(max(4, n/3), func() { c.mapJobs.Run(pass(n, nil)) }))
 }
+
+// MapBusy reports whether a map pass is being decoded.
+func (c *PlaneControl) MapBusy() bool { return c.mapJobs.Busy() }

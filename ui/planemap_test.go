@@ -40,7 +40,7 @@ func TestMapTilesAreTheDecodesOfTheirCellCentres(t *testing.T) {
 
 func TestMapFollowsTheViewInTheWindow(t *testing.T) {
 	e, loop := newTestExplorer(t, tinyModel(t))
-	e.mapShow.SetSelected(showBoth)
+	e.PlaneCtl.Show.SetSelected(showBoth)
 	_, side := plotRect(e.Plane.Size())
 	n := mapCells(side)
 	loop.until(t, "the full map", func() bool {
@@ -50,7 +50,7 @@ func TestMapFollowsTheViewInTheWindow(t *testing.T) {
 	loop.until(t, "the map of the zoomed view", func() bool {
 		return e.Plane.mapView == e.Plane.View() && e.Plane.mapImg.Bounds().Dx() == n*28
 	}, 10*time.Second)
-	e.mapShow.SetSelected(showScatter)
+	e.PlaneCtl.Show.SetSelected(showScatter)
 	if e.Plane.ShowMap || e.Plane.scatterOpacity != 1 {
 		t.Fatal("back to the scatter alone, the map is still shown")
 	}

@@ -8,13 +8,10 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -173,6 +170,20 @@ func (v *PointView) showPoint() {
 	}
 }
 
+// ShowPicked shows the held-out image i (a name) the user clicked on the
+// plane, and its picture when the dataset is loaded.
+func (v *PointView) ShowPicked(i int, name string, img image.Image) {
+	if img != nil {
+		v.PickedImage.SetImage(img)
+		v.PickedImage.Show()
+		v.PickedLabel.SetText(fmt.Sprintf("held-out #%d, a %s; above: its reconstruction", i, name))
+	} else {
+		v.PickedImage.Hide()
+		v.PickedLabel.SetText(fmt.Sprintf("held-out #%d, a %s (its image shows once the dataset is loaded)", i, name))
+	}
+	v.Picked.Show()
+}
+
 // ---- the explorer's point ------------------------------------------------------
 
 // SetPoint moves the latent point (all L values) and decodes it.
@@ -202,7 +213,7 @@ func (e *Explorer) requestDecode(interactive bool) {
 	if m == nil {
 		return
 	}
-	z := e.hoverZ
+	z := e.PlaneCtl.Hovered()
 	if z == nil {
 		z = e.Session.Point()
 	}
@@ -213,29 +224,11 @@ func (e *Explorer) requestDecode(interactive bool) {
 	}
 }
 
-// hover previews the decode of the code under the mouse (the point with
-// the plane's two coordinates replaced); leaving the plane shows the point
-// again. Off when the View menu says so.
-func (e *Explorer) hover(x, y float64, in bool) {
-	if !in || !e.prefs.BoolWithFallback(prefHover, true) {
-		if e.hoverZ != nil {
-			e.hoverZ = nil
-			e.requestDecode(true)
-		}
-		return
-	}
-	if e.Session.Latent() == 0 {
-		return
-	}
-	e.hoverZ = e.Session.Lift(e.Session.Point(), x, y)
-	e.requestDecode(true)
-}
-
 // showDecoded runs on the UI goroutine with the worker's image.
 func (e *Explorer) showDecoded(img image.Image, z []float32) {
 	e.Point.Decoded.SetImage(img)
 	text := "z = " + fmtVec(z)
-	if e.hoverZ != nil && slices.Equal(z, e.hoverZ) {
+	if h := e.PlaneCtl.Hovered(); h != nil && slices.Equal(z, h) {
 		text = "hover " + text
 	}
 	e.Point.Readout.SetText(text)
@@ -247,28 +240,6 @@ func (e *Explorer) DecodeLatencies() []time.Duration { return e.worker.stats.sna
 // DecodeTimings returns recent interactive decodes with when each was asked.
 func (e *Explorer) DecodeTimings() []DecodeTiming { return e.worker.stats.timings() }
 
-// refreshScatter shows the held-out codes on the plane and their classes
-// in the legend.
-func (e *Explorer) refreshScatter() {
-	m := e.Session.Model()
-	h := m.HeldOut()
-	if h == nil || len(h.Labels) == 0 {
-		e.Plane.SetScatter(nil, nil)
-		e.legend.Objects = nil
-		e.legend.Refresh()
-		return
-	}
-	L := m.Latent()
-	xy := make([]float32, 2*len(h.Labels))
-	for i := range h.Labels {
-		x, y := e.Session.ToPlane(h.Means[i*L : (i+1)*L])
-		xy[2*i], xy[2*i+1] = float32(x), float32(y)
-	}
-	e.Plane.SetScatter(xy, h.Labels)
-	e.Plane.AutoFit() // the codes move as the model learns: follow them unless the user chose a view
-	e.setLegend(h.Labels, classNames(m.Config()))
-}
-
 // classNames are the names of a model's labels: its own (an image
 // folder's classes), else those of the dataset it names.
 func classNames(cfg vae.Config) []string {
@@ -276,48 +247,6 @@ func classNames(cfg vae.Config) []string {
 		return cfg.Classes
 	}
 	return dataset.ClassNames(cfg.Dataset)
-}
-
-// setLegend lists the classes present, each with its colour. Entries wrap
-// into rows of equal cells, so a long class list never widens the window.
-func (e *Explorer) setLegend(labels []uint8, names []string) {
-	var seen [256]bool
-	for _, l := range labels {
-		seen[l] = true
-	}
-	var objs []fyne.CanvasObject
-	cell := float32(0)
-	for l := range 256 {
-		if !seen[l] {
-			continue
-		}
-		name := fmt.Sprint(l)
-		if l < len(names) {
-			name = names[l]
-		}
-		t := canvas.NewText(name, theme.Color(theme.ColorNameForeground))
-		t.TextSize = theme.CaptionTextSize()
-		cell = max(cell, fyne.MeasureText(name, t.TextSize, t.TextStyle).Width+22)
-		objs = append(objs, container.NewHBox(container.NewGridWrap(fyne.NewSquareSize(10), canvas.NewCircle(ClassColour(uint8(l)))), t))
-	}
-	e.legend.Layout = layout.NewGridWrapLayout(fyne.NewSize(min(cell, 160), 18))
-	e.legend.Objects = objs
-	e.legend.Refresh()
-}
-
-// refreshMarks places the dropped images' marks on the plane.
-func (e *Explorer) refreshMarks() {
-	var marks []Mark
-	for _, a := range e.Session.Drops() {
-		if len(a.Mean) != e.Session.Latent() {
-			continue
-		}
-		x, y := e.Session.ToPlane(a.Mean)
-		sx, sy := e.Session.PlaneSD(a.Logvar)
-		marks = append(marks, Mark{X: x, Y: y, SX: sx, SY: sy,
-			Label: strings.TrimSuffix(filepath.Base(a.Path), filepath.Ext(a.Path))})
-	}
-	e.Plane.SetMarks(marks)
 }
 
 // modelSummary describes a model in a few lines.

@@ -44,6 +44,9 @@ type PointChange struct {
 	// Interactive is set when the mouse or a slider moved the point: the
 	// decoded image should land in the same frame.
 	Interactive bool
+	// Picked is set when a click on a held-out code moved the point there
+	// (the point view shows which image it is).
+	Picked bool
 }
 
 // NewSession returns a session without a model.

@@ -200,7 +200,7 @@ func TestOneDimensionalModelMovesAlongX(t *testing.T) {
 func TestOneDimensionalModelInTheWindow(t *testing.T) {
 	m := measuredModel(t, 1, "", 50)
 	e, loop := newTestExplorer(t, m)
-	e.mapShow.SetSelected(showBoth)
+	e.PlaneCtl.Show.SetSelected(showBoth)
 	tapPlane(e, 2, 0)
 	loop.until(t, "the decode", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
 	if p := e.Session.Point(); math.Abs(float64(p[0])-2) > 1e-4 {

@@ -71,30 +71,12 @@ func (e *Explorer) overlayChanged(t tool) {
 	}
 }
 
-// showOverlay draws the shown tool's overlay on the plane, projected on
-// the plane's axes; a tool without one clears it.
+// showOverlay gives the plane the shown tool's overlay; a tool without
+// one clears it.
 func (e *Explorer) showOverlay() {
 	var o Overlay
 	if ov, ok := e.currentTool().(overlayer); ok {
 		o = ov.Overlay()
 	}
-	s := e.Session
-	L := s.Latent()
-	if o.From != nil && len(o.From) == L && len(o.To) == L {
-		x0, y0 := s.ToPlane(o.From)
-		x1, y1 := s.ToPlane(o.To)
-		e.Plane.SetArrow(&Arrow{X0: x0, Y0: y0, X1: x1, Y1: y1})
-	} else {
-		e.Plane.SetArrow(nil)
-	}
-	if o.Path == nil || L == 0 {
-		e.Plane.SetPath(nil)
-		return
-	}
-	xy := make([]float64, 0, 2*len(o.Path)/L)
-	for i := 0; (i+1)*L <= len(o.Path); i++ {
-		x, y := s.ToPlane(o.Path[i*L : (i+1)*L])
-		xy = append(xy, x, y)
-	}
-	e.Plane.SetPath(xy)
+	e.PlaneCtl.SetOverlay(o)
 }

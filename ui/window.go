@@ -23,7 +23,7 @@ func (e *Explorer) layout() fyne.CanvasObject {
 	left := container.NewBorder(container.NewVBox(panelHeader("Training", func() { e.shell.toggle(sideLeft) }), buttons), nil, nil, nil, leftSplit)
 
 	// Centre: the plane, square, as large as the area allows.
-	centre := container.NewBorder(container.NewVBox(e.mapControls(), e.Point.DimsRow), e.legend, nil, nil, e.Plane)
+	centre := container.NewBorder(container.NewVBox(e.PlaneCtl.MapControls(), e.Point.DimsRow), e.PlaneCtl.Legend, nil, nil, e.Plane)
 
 	// Right: the point (decoded image, sliders) above the tools.
 	p := e.Point
