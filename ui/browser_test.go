@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
-	"vaeexplorer/vae/engine"
 )
 
 // TestBrowserMode: in a page (Options.Browser) no control needs files:
@@ -34,7 +33,7 @@ func TestBrowserMode(t *testing.T) {
 		return nil
 	}}
 	loop := newUILoop()
-	e := newExplorer(a, &engine.Engine{}, Options{Browser: b}, loop.do)
+	e := newExplorer(a, &testEngine{}, Options{Browser: b}, loop.do)
 	defer closeExplorer(t, e, loop)
 	e.SetModel(tinyModel(t), "")
 

@@ -19,7 +19,6 @@ import (
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
-	"vaeexplorer/vae/engine"
 	"vaeexplorer/vae/imaging"
 	"vaeexplorer/vae/torchio"
 )
@@ -57,7 +56,7 @@ func tapPlane(e *Explorer, x, y float64) {
 }
 
 func TestDragDecodesWhatTheEngineDecodes(t *testing.T) {
-	m := tinyModel(t)
+	m := newFakeModel(2, 500)
 	e, loop := newTestExplorer(t, m)
 	loop.until(t, "the first decode", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
 	before := e.Point.Decoded.Image
@@ -81,7 +80,7 @@ func TestDragDecodesWhatTheEngineDecodes(t *testing.T) {
 }
 
 func TestSlidersMoveThePlane(t *testing.T) {
-	m := tinyModel(t)
+	m := newFakeModel(2, 500)
 	e, loop := newTestExplorer(t, m)
 	slideTo(e.Point.Sliders[1], -2.5)
 	if e.Plane.Y != -2.5 || e.Session.Point()[1] != -2.5 {
@@ -99,7 +98,7 @@ func TestSlidersMoveThePlane(t *testing.T) {
 }
 
 func TestTapJumpsAndHoverShowsCoordinates(t *testing.T) {
-	m := tinyModel(t)
+	m := newFakeModel(2, 500)
 	e, _ := newTestExplorer(t, m)
 	tapPlane(e, -2, 1)
 	if p := e.Session.Point(); math.Abs(float64(p[0])+2) > 1e-4 || math.Abs(float64(p[1])-1) > 1e-4 {
@@ -116,7 +115,7 @@ func TestTapJumpsAndHoverShowsCoordinates(t *testing.T) {
 }
 
 func TestScatterAndLegendFromHeldOut(t *testing.T) {
-	m := tinyModel(t)
+	m := newFakeModel(2, 500)
 	e, _ := newTestExplorer(t, m)
 	if n := e.Plane.ScatterLen(); n != len(m.HeldOut().Labels) || n == 0 {
 		t.Fatalf("scatter has %d points, held-out %d", n, len(m.HeldOut().Labels))
@@ -225,7 +224,7 @@ func TestCloseMidEpochLeavesNoGoroutines(t *testing.T) {
 	runtime.GC()
 	before := runtime.NumGoroutine()
 	loop := newUILoop()
-	e := newExplorer(a, &engine.Engine{}, Options{}, loop.do)
+	e := newExplorer(a, &testEngine{}, Options{}, loop.do)
 	e.SetModel(tinyModel(t), "")
 	e.Train.SetFolder(dir)
 	e.Train.Epochs.SetText("1000")
@@ -350,14 +349,14 @@ func TestOpenSaveAndRecent(t *testing.T) {
 func TestSettingsRemembered(t *testing.T) {
 	a := test.NewTempApp(t)
 	loop := newUILoop()
-	e := newExplorer(a, &engine.Engine{}, Options{}, loop.do)
+	e := newExplorer(a, &testEngine{}, Options{}, loop.do)
 	e.Train.Epochs.SetText("7")
 	e.Train.LR.SetText("0.002")
 	e.Train.Decay.SetChecked(true)
 	e.Train.SetFolder("/data/digits")
 	e.LogScale.SetChecked(true)
 	e.Close()
-	f := newExplorer(a, &engine.Engine{}, Options{}, loop.do)
+	f := newExplorer(a, &testEngine{}, Options{}, loop.do)
 	defer f.Close()
 	if f.Train.Epochs.Text != "7" || f.Train.LR.Text != "0.002" || f.Train.Folder != "/data/digits" ||
 		f.Train.Dataset.Selected != DataFolder || !f.LogScale.Checked || !f.Train.Decay.Checked {
@@ -386,7 +385,7 @@ func TestBundledModelAtFirstLaunch(t *testing.T) {
 }
 
 func TestGridPanelSizesAndSpacing(t *testing.T) {
-	e, loop := newTestExplorer(t, tinyModel(t))
+	e, loop := newTestExplorer(t, newFakeModel(2, 500))
 	e.Grid.N.SetValue(5)
 	e.Grid.Update()
 	loop.until(t, "a 5x5 grid", func() bool {
@@ -422,7 +421,7 @@ func TestLatentSizeAboveTwo(t *testing.T) {
 }
 
 func TestStaleDecodeNeverReplacesANewerOne(t *testing.T) {
-	m := tinyModel(t)
+	m := newFakeModel(2, 500)
 	e, loop := newTestExplorer(t, m)
 	w := e.worker
 	newer := decodedResult{seq: 10, img: imaging.Gray28(make([]float32, 784)), z: []float32{1, 1}}
@@ -436,18 +435,18 @@ func TestStaleDecodeNeverReplacesANewerOne(t *testing.T) {
 }
 
 func TestClosingAsksBeforeLosingTraining(t *testing.T) {
-	e, _ := newTestExplorer(t, tinyModel(t))
+	e, _ := newTestExplorer(t, newFakeModel(2, 500))
 	e.Session.MarkDirty()
 	e.requestClose()
-	if e.closing {
+	if e.Closing() {
 		t.Fatal("closed with unsaved training without asking")
 	}
 	if overlays := e.Window.Canvas().Overlays().List(); len(overlays) == 0 {
 		t.Fatal("no confirmation dialog")
 	}
-	e.Session.dirty = false
+	e.Session.Downloaded() // nothing unsaved
 	e.requestClose()
-	if !e.closing {
+	if !e.Closing() {
 		t.Fatal("a saved model did not close")
 	}
 }
@@ -456,7 +455,7 @@ func TestClosingAsksBeforeLosingTraining(t *testing.T) {
 // named after it, gets held-out statistics from the training panel's
 // dataset, and Save asks for a .vae file rather than writing over it.
 func TestOpenPyTorchModel(t *testing.T) {
-	e, loop := newTestExplorer(t, tinyModel(t))
+	e, loop := newTestExplorer(t, newFakeModel(2, 500))
 	data := dataDir(t, 120)
 	e.Train.SetFolder(data)
 	src, err := vae.NewModel(vae.DefaultConfig())

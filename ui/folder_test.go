@@ -63,8 +63,9 @@ func TestTrainOnColourFolder(t *testing.T) {
 	if s := strings.Join(legend, " "); s != "disc ring square triangle" {
 		t.Errorf("legend %s", s)
 	}
-	// The class vector offers the folder's classes, and the code pickers
-	// name them.
+	// The class vector offers the folder's classes (when its tool shows),
+	// and the code pickers name them.
+	e.ShowTool(e.Vectors)
 	if !slices.Equal(e.Vectors.From.Options, cfg.Classes) || e.Vectors.From.Selected != "disc" || e.Vectors.To.Selected != "ring" {
 		t.Errorf("class vector choices %v, %q -> %q", e.Vectors.From.Options, e.Vectors.From.Selected, e.Vectors.To.Selected)
 	}

@@ -101,12 +101,17 @@ func dataDir(t *testing.T, n int) string {
 	return dir
 }
 
-// newTestExplorer opens an explorer on model m in Fyne's test driver.
+// newTestExplorer opens an explorer on model m in Fyne's test driver; nil
+// opens it on the real bundled model.
 func newTestExplorer(t *testing.T, m Model) (*Explorer, *uiLoop) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	loop := newUILoop()
-	eng := &engine.Engine{Downloader: dataset.Downloader{Dir: t.TempDir()}}
+	real := engine.Engine{Downloader: dataset.Downloader{Dir: t.TempDir()}}
+	var eng Engine = &testEngine{real}
+	if m == nil { // the test is about the bundled model
+		eng = &real
+	}
 	e := newExplorer(a, eng, Options{}, loop.do)
 	if m != nil {
 		e.SetModel(m, "")

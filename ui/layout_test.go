@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"vaeexplorer/vae"
-	"vaeexplorer/vae/engine"
 )
 
 // menuBar is the height the desktop driver's menu bar takes from the
@@ -17,7 +16,7 @@ import (
 const menuBar = 30
 
 func TestPlaneGetsTheSpaceAtEveryWindowSize(t *testing.T) {
-	e, _ := newTestExplorer(t, tinyModel(t))
+	e, _ := newTestExplorer(t, newFakeModel(2, 500))
 	for _, c := range []struct {
 		w, h    float32
 		minSide float32
@@ -44,7 +43,7 @@ func TestPlaneGetsTheSpaceAtEveryWindowSize(t *testing.T) {
 }
 
 func TestWindowMinimumFitsTheSmallScreenWhateverItShows(t *testing.T) {
-	e, loop := newTestExplorer(t, tinyModel(t))
+	e, loop := newTestExplorer(t, newFakeModel(2, 500))
 	fits := func(what string) {
 		t.Helper()
 		loop.drain()
@@ -79,7 +78,7 @@ func (e errLong) Error() string { return e.s }
 // state and a long message leave the panels' widths alone; a divider drag
 // changes them and is remembered.
 func TestPanelWidthsOnlyFollowTheUser(t *testing.T) {
-	e, loop := newTestExplorer(t, tinyModel(t))
+	e, loop := newTestExplorer(t, newFakeModel(2, 500))
 	e.Window.Resize(fyne.NewSize(1280, 800-menuBar))
 	widths := func() [3]float32 {
 		return [3]float32{e.shell.Width(sideLeft), e.Plane.Size().Width, e.shell.Width(sideRight)}
@@ -128,7 +127,7 @@ func TestRememberedGeometryIsClamped(t *testing.T) {
 	a.Preferences().SetFloatList(prefPanels, []float64{1e30, math.NaN(), 1, 1})
 	a.Preferences().SetFloat(prefWidth, 1e30)
 	loop := newUILoop()
-	e := newExplorer(a, &engine.Engine{}, Options{}, loop.do)
+	e := newExplorer(a, &testEngine{}, Options{}, loop.do)
 	defer closeExplorer(t, e, loop)
 	if e.shell.width != [2]float32{} {
 		t.Fatalf("absurd remembered panel widths were used: %v", e.shell.width)

@@ -21,7 +21,7 @@ func tapImage(v *ImageView, px, py int) {
 }
 
 func TestClickingATileSampleOrScatterPointMovesThePoint(t *testing.T) {
-	m := tinyModel(t)
+	m := newFakeModel(2, 500)
 	e, loop := newTestExplorer(t, m)
 	// A grid tile: the point moves to that tile's code.
 	e.Grid.N.SetValue(5)
@@ -63,7 +63,7 @@ func TestClickingATileSampleOrScatterPointMovesThePoint(t *testing.T) {
 }
 
 func TestInterpolationPathIsDrawnOnThePlane(t *testing.T) {
-	m := tinyModel(t)
+	m := newFakeModel(2, 500)
 	e, loop := newTestExplorer(t, m)
 	e.ShowTool(e.Interp)
 	p := e.Interp

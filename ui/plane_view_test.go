@@ -111,7 +111,7 @@ func TestFitFramesTheHeldOutCodes(t *testing.T) {
 }
 
 func TestHoverPreviewsTheDecodeUnderTheMouse(t *testing.T) {
-	m := tinyModel(t)
+	m := newFakeModel(2, 500)
 	e, loop := newTestExplorer(t, m)
 	loop.until(t, "the first decode", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
 	point := e.Session.Point()
@@ -133,13 +133,16 @@ func TestHoverPreviewsTheDecodeUnderTheMouse(t *testing.T) {
 	if strings.HasPrefix(e.Point.Readout.Text, "hover") {
 		t.Fatalf("readout after leaving: %q", e.Point.Readout.Text)
 	}
-	// Turned off in the View menu: hovering leaves the point's image.
+	// Turned off in the View menu: hovering previews nothing (the decoded
+	// view decodes the hovered code only while there is one), so the
+	// point's image stays.
 	e.prefs.SetBool(prefHover, false)
 	e.Plane.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: e.Plane.toPos(-3, 3)}})
+	if e.PlaneCtl.Hovered() != nil {
+		t.Fatal("a hovered code with the option off")
+	}
 	loop.drain()
-	time.Sleep(50 * time.Millisecond)
-	loop.drain()
-	if !decodedMatchesEngine(e, m) || e.PlaneCtl.Hovered() != nil {
+	if !decodedMatchesEngine(e, m) {
 		t.Fatal("hover decoded with the option off")
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func TestMapTilesAreTheDecodesOfTheirCellCentres(t *testing.T) {
-	m := tinyModel(t)
+	m := newFakeModel(2, 500)
 	v := View{CX: 0.5, CY: -1, Half: 2}
 	const n = 5
 	lift := func(x, y float64) []float32 { return []float32{float32(x), float32(y)} }
@@ -39,7 +39,7 @@ func TestMapTilesAreTheDecodesOfTheirCellCentres(t *testing.T) {
 }
 
 func TestMapFollowsTheViewInTheWindow(t *testing.T) {
-	e, loop := newTestExplorer(t, tinyModel(t))
+	e, loop := newTestExplorer(t, newFakeModel(2, 500))
 	e.PlaneCtl.Show.SetSelected(showBoth)
 	_, side := plotRect(e.Plane.Size())
 	n := mapCells(side)

@@ -178,6 +178,9 @@ func (e *Explorer) requestClose() {
 	}, e.Window)
 }
 
+// Closing reports whether the window is closing (or closed).
+func (e *Explorer) Closing() bool { return e.closing }
+
 // close stops training, remembers the window and quits.
 func (e *Explorer) close() {
 	if e.closing {

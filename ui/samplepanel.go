@@ -78,6 +78,9 @@ func (p *SamplePanel) Shown()                   {}
 // ModelChanged decodes the sheet again (when shown).
 func (p *SamplePanel) ModelChanged() { p.env.later(p, p.Update, true) }
 
+// Busy reports whether a sheet is being decoded.
+func (p *SamplePanel) Busy() bool { return p.jobs.Busy() }
+
 // NewSeed draws a new seed and decodes its sheet.
 func (p *SamplePanel) NewSeed() {
 	p.Seed.SetText(strconv.Itoa(rand.New(rand.NewSource(time.Now().UnixNano())).Intn(1_000_000)))

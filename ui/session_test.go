@@ -95,7 +95,7 @@ func TestSessionNotifiesEachObserverOncePerChange(t *testing.T) {
 // crosshair, the sliders and their values, and the decoded image with its
 // read-out all show the new point.
 func TestOneDragEventUpdatesEveryViewInTheSameCallback(t *testing.T) {
-	m := tinyModel(t)
+	m := newFakeModel(2, 500)
 	e, loop := newTestExplorer(t, m)
 	loop.until(t, "the first decode", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
 	loop.drain()

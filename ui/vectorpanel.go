@@ -311,9 +311,11 @@ func (p *VectorPanel) setArrow(from, to []float32) {
 	p.env.overlayChanged(p)
 }
 
-// ModelChanged and DropsChanged offer the new choices.
-func (p *VectorPanel) ModelChanged() { p.RefreshSources() }
-func (p *VectorPanel) DropsChanged() { p.RefreshSources() }
+// ModelChanged and DropsChanged offer the new choices when the tool
+// shows: resolving a vector may load a dataset to measure an attribute
+// on, which a hidden tool must not start.
+func (p *VectorPanel) ModelChanged() { p.env.later(p, p.RefreshSources, true) }
+func (p *VectorPanel) DropsChanged() { p.env.later(p, p.RefreshSources, true) }
 
 // DimsChanged draws the arrow on the new axes (when shown).
 func (p *VectorPanel) DimsChanged() { p.env.later(p, p.Update, false) }
