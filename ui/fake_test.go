@@ -44,10 +44,10 @@ func newFakeModel(L, n int) *fakeModel {
 	return &fakeModel{latent: L, heldOut: h, cfg: cfg}
 }
 
-func (f *fakeModel) Latent() int                { return f.latent }
-func (f *fakeModel) Image() vae.Shape           { return vae.Shape{Side: 28, Channels: 1} }
-func (f *fakeModel) Config() vae.Config         { return f.cfg }
-func (f *fakeModel) HeldOut() *vae.HeldOut      { return f.heldOut }
+func (f *fakeModel) Latent() int               { return f.latent }
+func (f *fakeModel) Image() vae.Shape          { return vae.Shape{Side: 28, Channels: 1} }
+func (f *fakeModel) Config() vae.Config        { return f.cfg }
+func (f *fakeModel) HeldOut() *vae.HeldOut     { return f.heldOut }
 func (f *fakeModel) History() []vae.EpochStats { return nil }
 
 // DecodeInto draws a soft disc whose centre and radius follow the code.
