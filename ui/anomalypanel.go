@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
 )
@@ -33,8 +34,8 @@ type AnomalyPanel struct {
 	widget.BaseWidget
 
 	RankBtn   *widget.Button
-	Sheet     *ImageView
-	Hist      *ImageView
+	Sheet     *widgets.ImageView
+	Hist      *widgets.ImageView
 	Threshold *widget.Slider
 	Count     *widget.Label
 	Info      *widget.Label
@@ -56,10 +57,10 @@ type AnomalyPanel struct {
 func newAnomalyPanel(env *toolEnv) *AnomalyPanel {
 	p := &AnomalyPanel{env: env, marker: math.NaN()}
 	p.RankBtn = widget.NewButtonWithIcon("Rank held-out", theme.SearchIcon(), p.Rank)
-	p.Sheet = NewImageView(nil, 200)
+	p.Sheet = widgets.NewImageView(nil, 200)
 	p.Sheet.OnTapped = func(fx, fy float64) { // an image or its reconstruction: move the point to its code
 		L := p.env.session.Latent()
-		i := cellAt(p.Sheet.Image, fx, fy, p.sheetSide, 2, 10)
+		i := widgets.CellAt(p.Sheet.Image, fx, fy, p.sheetSide, 2, 10)
 		if i < 0 || L == 0 {
 			return
 		}
@@ -68,7 +69,7 @@ func newAnomalyPanel(env *toolEnv) *AnomalyPanel {
 			p.env.session.SetPoint(p.worstMeans[i*L:(i+1)*L], PointChange{Interactive: true})
 		}
 	}
-	p.Hist = NewImageView(nil, 90)
+	p.Hist = widgets.NewImageView(nil, 90)
 	p.Threshold = widget.NewSlider(0, 1)
 	p.Threshold.Step = 0.001
 	p.Threshold.OnChanged = func(float64) { p.redraw() }

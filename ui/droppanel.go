@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/imaging"
 )
@@ -81,7 +82,7 @@ func (p *DropPanel) rebuild() {
 	}
 	for _, a := range items {
 		a := a
-		pic := func(v *ImageView, caption string) fyne.CanvasObject {
+		pic := func(v *widgets.ImageView, caption string) fyne.CanvasObject {
 			l := widget.NewLabelWithStyle(caption, fyne.TextAlignCenter, fyne.TextStyle{})
 			l.SizeName = theme.SizeNameCaptionText
 			return container.NewBorder(nil, l, nil, nil, v)
@@ -98,10 +99,10 @@ func (p *DropPanel) rebuild() {
 		row := container.NewVBox(
 			container.NewBorder(nil, nil, nil, goTo, title),
 			container.NewGridWithColumns(4,
-				pic(NewImageView(a.Input.Whole, 56), "original"),
-				pic(NewImageView(imaging.Picture(a.Input.Pixels, a.Shape.Side, a.Shape.Channels), 56), "input"),
-				pic(NewImageView(imaging.Picture(a.Recon, a.Shape.Side, a.Shape.Channels), 56), "recon"),
-				pic(NewImageView(imaging.HeatmapC(a.Input.Pixels, a.Recon, a.Shape.Side, a.Shape.Channels), 56), "error"),
+				pic(widgets.NewImageView(a.Input.Whole, 56), "original"),
+				pic(widgets.NewImageView(imaging.Picture(a.Input.Pixels, a.Shape.Side, a.Shape.Channels), 56), "input"),
+				pic(widgets.NewImageView(imaging.Picture(a.Recon, a.Shape.Side, a.Shape.Channels), 56), "recon"),
+				pic(widgets.NewImageView(imaging.HeatmapC(a.Input.Pixels, a.Recon, a.Shape.Side, a.Shape.Channels), 56), "error"),
 			),
 			info,
 			widget.NewSeparator(),

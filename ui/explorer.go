@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
 )
@@ -54,24 +55,24 @@ type Explorer struct {
 	// the test drives, so tests see the same one-goroutine discipline.
 	do func(func())
 
-	Plane     *LatentPlane
+	Plane     *widgets.LatentPlane
 	PlaneCtl  *PlaneControl // the plane's layers, map, projection, hover, picks, overlay
 	Point     *PointView
 	Grid      *GridPanel
 	Drops     *DropPanel
-	Plot      *LossPlot
+	Plot      *widgets.LossPlot
 	Samples   *SamplePanel
 	Interp    *InterpPanel
 	Vectors   *VectorPanel
 	Anomalies *AnomalyPanel
-	Tools     *ToolSwitcher
+	Tools     *widgets.ToolSwitcher
 	LogScale  *widget.Check
 	Train     *TrainPanel
 	Bar       *StatusBar
 	modelInfo *widget.Label
 	// likelihood is the model card's on-demand -log p(x) estimate.
 	likelihood *likelihoodCard
-	klView     *ImageView // the model's KL per latent dimension
+	klView     *widgets.ImageView // the model's KL per latent dimension
 	shell      *shell
 
 	worker  *decodeWorker
@@ -146,12 +147,12 @@ func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Expl
 func (e *Explorer) build() {
 	s := e.Session
 	e.worker = newDecodeWorker(e.do, e.showDecoded)
-	e.Plane = NewLatentPlane()
+	e.Plane = widgets.NewLatentPlane()
 	e.PlaneCtl = newPlaneControl(s, e.Plane, e.prefs, e.do, e.setStatus, e.showError, e.Training.Data)
 	e.PlaneCtl.OnHoverChanged = func() { e.requestDecode(true) }
 	e.Point = newPointView(s, e.ResetPoint, e.RandomPoint, e.PlaneCtl.ChooseAxes)
 	e.PlaneCtl.OnPicked = e.Point.ShowPicked
-	e.Plot = NewLossPlot()
+	e.Plot = widgets.NewLossPlot()
 	e.LogScale = widget.NewCheck("Log scale", func(on bool) {
 		e.Plot.SetLogScale(on)
 		e.prefs.SetBool(prefLogScale, on)
@@ -165,7 +166,7 @@ func (e *Explorer) build() {
 	e.Bar = newStatusBar()
 	e.modelInfo = widget.NewLabel("")
 	e.modelInfo.Wrapping = fyne.TextWrapWord
-	e.klView = NewImageView(nil, 48)
+	e.klView = widgets.NewImageView(nil, 48)
 	e.likelihood = newLikelihoodCard(e)
 
 	env := &toolEnv{
@@ -192,7 +193,7 @@ func (e *Explorer) build() {
 	e.Anomalies = newAnomalyPanel(env)
 	// The tools, in the switcher's, the Tools menu's and Ctrl+1…'s order.
 	e.tools = []tool{e.Grid, e.Drops, e.Samples, e.Interp, e.Vectors, e.Anomalies}
-	e.Tools = newToolSwitcher(e.tools)
+	e.Tools = widgets.NewToolSwitcher(e.tools)
 	e.Tools.OnSelected = e.toolShown
 	e.Plane.OnMarkPick = func(int) { e.ShowTool(e.Drops) } // a dropped image: its panel
 }
@@ -298,7 +299,7 @@ func (e *Explorer) showError(err error) { e.Bar.SetMessage(err.Error(), true) }
 // Options.Trace).
 func (e *Explorer) trace(w io.Writer) {
 	e.shell.OnLayout = func(l, c, r float32) {
-		_, side := plotRect(e.Plane.Size())
+		_, side := widgets.PlotRect(e.Plane.Size())
 		fmt.Fprintf(w, "trace: layout left %.0f centre %.0f right %.0f plot %.0f\n", l, c, r, side)
 	}
 	e.Session.OnWeights(func() {

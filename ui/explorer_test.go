@@ -40,10 +40,10 @@ func decodedMatchesEngine(e *Explorer, m Model) bool {
 // carries the mouse's current position in the widget and the move since
 // the last event.
 func dragPlane(e *Explorer, x0, y0, x1, y1 float64, steps int) {
-	prev := e.Plane.toPos(x0, y0)
+	prev := e.Plane.ToPos(x0, y0)
 	for i := 1; i <= steps; i++ {
 		f := float64(i) / float64(steps)
-		pos := e.Plane.toPos(x0+f*(x1-x0), y0+f*(y1-y0))
+		pos := e.Plane.ToPos(x0+f*(x1-x0), y0+f*(y1-y0))
 		e.Plane.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: pos}, Dragged: fyne.NewDelta(pos.X-prev.X, pos.Y-prev.Y)})
 		prev = pos
 	}
@@ -52,7 +52,7 @@ func dragPlane(e *Explorer, x0, y0, x1, y1 float64, steps int) {
 
 // tapPlane clicks the plane at a latent position.
 func tapPlane(e *Explorer, x, y float64) {
-	e.Plane.Tapped(&fyne.PointEvent{Position: e.Plane.toPos(x, y)})
+	e.Plane.Tapped(&fyne.PointEvent{Position: e.Plane.ToPos(x, y)})
 }
 
 func TestDragDecodesWhatTheEngineDecodes(t *testing.T) {
@@ -104,7 +104,7 @@ func TestTapJumpsAndHoverShowsCoordinates(t *testing.T) {
 	if p := e.Session.Point(); math.Abs(float64(p[0])+2) > 1e-4 || math.Abs(float64(p[1])-1) > 1e-4 {
 		t.Fatalf("tap at (-2, 1) put the point at %v", p)
 	}
-	e.Plane.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: e.Plane.toPos(1.5, -0.5)}})
+	e.Plane.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: e.Plane.ToPos(1.5, -0.5)}})
 	if got := e.Plane.HoverText(); got != "z0 = 1.50, z1 = -0.50" {
 		t.Fatalf("hover text %q", got)
 	}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/imaging"
 )
@@ -20,7 +21,7 @@ import (
 type GridPanel struct {
 	widget.BaseWidget
 
-	View       *ImageView
+	View       *widgets.ImageView
 	N          *widget.Slider
 	nLabel     *widget.Label
 	Spacing    *widget.RadioGroup
@@ -43,7 +44,7 @@ type GridPanel struct {
 
 func newGridPanel(env *toolEnv) *GridPanel {
 	g := &GridPanel{env: env, jobs: newLatest(env.do)}
-	g.View = NewImageView(nil, 240)
+	g.View = widgets.NewImageView(nil, 240)
 	g.View.OnTapped = g.tapped
 	g.N = widget.NewSlider(5, 40)
 	g.N.Step = 1
@@ -148,7 +149,7 @@ func (g *GridPanel) tapped(fx, fy float64) {
 	if m == nil || g.lastPx == nil || g.lastSpec.N == 0 {
 		return
 	}
-	i := cellAt(g.View.Image, fx, fy, g.lastShape.Side, 0, g.lastSpec.N)
+	i := widgets.CellAt(g.View.Image, fx, fy, g.lastShape.Side, 0, g.lastSpec.N)
 	pts, err := g.lastSpec.Points(m.Latent())
 	if err != nil || i < 0 || i >= g.lastSpec.N*g.lastSpec.N {
 		return

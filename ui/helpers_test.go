@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/engine"
@@ -120,7 +121,7 @@ func newTestExplorer(t *testing.T, m Model) (*Explorer, *uiLoop) {
 	e.Window.Show()
 	// Tests place the point by latent coordinates: show the plane at a
 	// fixed view rather than one fitted to the model's codes.
-	e.Plane.SetView(DefaultView)
+	e.Plane.SetView(widgets.DefaultView)
 	t.Cleanup(func() { closeExplorer(t, e, loop) })
 	return e, loop
 }
@@ -221,9 +222,7 @@ func pngHeader(w, h uint32) []byte {
 }
 
 // slideTo drags a slider's thumb to value v, as a user would.
-func slideTo(s *ValueSlider, v float64) {
-	w := s.Size().Width - 2*sliderPad
-	x := sliderPad + float32((v-s.Min)/(s.Max-s.Min))*w
-	s.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(x, s.Size().Height/2)}})
+func slideTo(s *widgets.ValueSlider, v float64) {
+	s.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: s.PosOf(v)}})
 	s.DragEnd()
 }

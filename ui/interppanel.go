@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/imaging"
 )
@@ -25,8 +26,8 @@ type InterpPanel struct {
 	A, B      *sourcePicker
 	Steps     *widget.Slider
 	Mode      *widget.RadioGroup
-	Strip     *ImageView
-	Frame     *ImageView
+	Strip     *widgets.ImageView
+	Frame     *widgets.ImageView
 	Play      *widget.Button
 	PNGBtn    *widget.Button
 	GIFBtn    *widget.Button
@@ -62,15 +63,15 @@ func newInterpPanel(env *toolEnv) *InterpPanel {
 	p.Mode = widget.NewRadioGroup([]string{modeLerp, modeSlerp}, func(string) { p.Update() })
 	p.Mode.Horizontal = false
 	p.Mode.Selected = modeLerp
-	p.Strip = NewImageView(nil, 60)
+	p.Strip = widgets.NewImageView(nil, 60)
 	p.Strip.OnTapped = func(fx, fy float64) { // a frame: move the point to its code
 		L := p.env.session.Latent()
-		i := cellAt(p.Strip.Image, fx, fy, p.shape.Side, 2, 10)
+		i := widgets.CellAt(p.Strip.Image, fx, fy, p.shape.Side, 2, 10)
 		if L > 0 && i >= 0 && (i+1)*L <= len(p.path) {
 			p.env.session.SetPoint(p.path[i*L:(i+1)*L], PointChange{Interactive: true})
 		}
 	}
-	p.Frame = NewImageView(nil, 140)
+	p.Frame = widgets.NewImageView(nil, 140)
 	p.Info = caption("")
 	p.Play = widget.NewButtonWithIcon("Animate", theme.MediaPlayIcon(), p.ToggleAnimation)
 	p.PNGBtn = widget.NewButtonWithIcon("PNG…", theme.DocumentSaveIcon(), p.exportPNG)

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 )
 
@@ -22,7 +23,7 @@ func TestPlaneGetsTheSpaceAtEveryWindowSize(t *testing.T) {
 		minSide float32
 	}{{1024, 768, 420}, {1280, 800, 520}, {1920, 1080, 800}} {
 		e.Window.Resize(fyne.NewSize(c.w, c.h-menuBar))
-		_, side := plotRect(e.Plane.Size())
+		_, side := widgets.PlotRect(e.Plane.Size())
 		if side < c.minSide {
 			t.Errorf("at %vx%v the plotted square is %v px, want at least %v", c.w, c.h, side, c.minSide)
 		}

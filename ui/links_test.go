@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+
+	"vaeexplorer/ui/widgets"
 )
 
 // tapImage taps an image view at a pixel of its image.
-func tapImage(v *ImageView, px, py int) {
+func tapImage(v *widgets.ImageView, px, py int) {
 	b := v.Image.Bounds()
 	size := v.Size()
 	k := min(size.Width/float32(b.Dx()), size.Height/float32(b.Dy()))
@@ -45,8 +47,8 @@ func TestClickingATileSampleOrScatterPointMovesThePoint(t *testing.T) {
 	h := m.HeldOut()
 	k := len(h.Labels) / 2
 	code := h.Means[2*k : 2*k+2]
-	e.Plane.SetView(View{CX: float64(code[0]), CY: float64(code[1]), Half: 0.05}) // zoomed in: the nearest is this one
-	pos := e.Plane.toPos(float64(code[0]), float64(code[1])).AddXY(2, -2)
+	e.Plane.SetView(widgets.View{CX: float64(code[0]), CY: float64(code[1]), Half: 0.05}) // zoomed in: the nearest is this one
+	pos := e.Plane.ToPos(float64(code[0]), float64(code[1])).AddXY(2, -2)
 	e.Plane.Tapped(&fyne.PointEvent{Position: pos})
 	got := e.Session.Point()
 	if math.Abs(float64(got[0]-code[0])) > 1e-6 || math.Abs(float64(got[1]-code[1])) > 1e-6 {
@@ -69,9 +71,9 @@ func TestInterpolationPathIsDrawnOnThePlane(t *testing.T) {
 	p := e.Interp
 	p.A.Select.SetSelected(srcHeldIndex)
 	p.A.Index.SetText("0")
-	loop.until(t, "the path", func() bool { return len(p.path) > 0 && e.Plane.path != nil }, 5*time.Second)
-	if len(e.Plane.path) != 2*len(p.path)/2 {
-		t.Fatalf("the plane draws %d coordinates for a path of %d codes", len(e.Plane.path), len(p.path)/2)
+	loop.until(t, "the path", func() bool { return len(p.path) > 0 && e.Plane.Path() != nil }, 5*time.Second)
+	if len(e.Plane.Path()) != 2*len(p.path)/2 {
+		t.Fatalf("the plane draws %d coordinates for a path of %d codes", len(e.Plane.Path()), len(p.path)/2)
 	}
 	// A frame click moves the point to that frame's code.
 	tapImage(p.Strip, 1*30+5, 5)
@@ -79,7 +81,7 @@ func TestInterpolationPathIsDrawnOnThePlane(t *testing.T) {
 		t.Fatalf("after tapping frame 1 the point is %v, want %v", e.Session.Point(), want)
 	}
 	e.ShowTool(e.Grid)
-	if e.Plane.path != nil {
+	if e.Plane.Path() != nil {
 		t.Fatal("the path stays on the plane after leaving the tool")
 	}
 }

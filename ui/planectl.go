@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
 )
@@ -27,7 +28,7 @@ import (
 // the session; views follow it.
 type PlaneControl struct {
 	s      *Session
-	plane  *LatentPlane
+	plane  *widgets.LatentPlane
 	prefs  fyne.Preferences
 	status func(string)
 	onErr  func(error)
@@ -53,7 +54,7 @@ type PlaneControl struct {
 	overlay Overlay
 }
 
-func newPlaneControl(s *Session, plane *LatentPlane, prefs fyne.Preferences, do func(func()), status func(string), onErr func(error), data func() *dataset.Data) *PlaneControl {
+func newPlaneControl(s *Session, plane *widgets.LatentPlane, prefs fyne.Preferences, do func(func()), status func(string), onErr func(error), data func() *dataset.Data) *PlaneControl {
 	c := &PlaneControl{s: s, plane: plane, prefs: prefs, status: status, onErr: onErr, data: data, mapJobs: newLatest(do)}
 	c.pcaMode = prefs.Bool(prefPCA)
 	c.Legend = container.NewGridWrap(fyne.NewSize(60, 18))
@@ -182,7 +183,7 @@ func (c *PlaneControl) setLegend(labels []uint8, names []string) {
 		t := canvas.NewText(name, theme.Color(theme.ColorNameForeground))
 		t.TextSize = theme.CaptionTextSize()
 		cell = max(cell, fyne.MeasureText(name, t.TextSize, t.TextStyle).Width+22)
-		objs = append(objs, container.NewHBox(container.NewGridWrap(fyne.NewSquareSize(10), canvas.NewCircle(ClassColour(uint8(l)))), t))
+		objs = append(objs, container.NewHBox(container.NewGridWrap(fyne.NewSquareSize(10), canvas.NewCircle(widgets.ClassColour(uint8(l)))), t))
 	}
 	c.Legend.Layout = layout.NewGridWrapLayout(fyne.NewSize(min(cell, 160), 18))
 	c.Legend.Objects = objs
@@ -191,14 +192,14 @@ func (c *PlaneControl) setLegend(labels []uint8, names []string) {
 
 // refreshMarks places the analysed images' marks on the plane.
 func (c *PlaneControl) refreshMarks() {
-	var marks []Mark
+	var marks []widgets.Mark
 	for _, a := range c.s.Drops() {
 		if len(a.Mean) != c.s.Latent() {
 			continue
 		}
 		x, y := c.s.ToPlane(a.Mean)
 		sx, sy := c.s.PlaneSD(a.Logvar)
-		marks = append(marks, Mark{X: x, Y: y, SX: sx, SY: sy,
+		marks = append(marks, widgets.Mark{X: x, Y: y, SX: sx, SY: sy,
 			Label: strings.TrimSuffix(filepath.Base(a.Path), filepath.Ext(a.Path))})
 	}
 	c.plane.SetMarks(marks)
@@ -260,7 +261,7 @@ func (c *PlaneControl) showOverlay() {
 	if o.From != nil && len(o.From) == L && len(o.To) == L {
 		x0, y0 := s.ToPlane(o.From)
 		x1, y1 := s.ToPlane(o.To)
-		c.plane.SetArrow(&Arrow{X0: x0, Y0: y0, X1: x1, Y1: y1})
+		c.plane.SetArrow(&widgets.Arrow{X0: x0, Y0: y0, X1: x1, Y1: y1})
 	} else {
 		c.plane.SetArrow(nil)
 	}

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae/imaging"
 )
 
@@ -25,7 +26,7 @@ func mapCells(side float32) int { return max(6, min(40, int(side/24))) }
 // mapPoints returns the codes at the centres of an n x n grid of cells over
 // view v, rows from the top: lift gives the code at plane coordinates
 // (the point with its plane coordinates replaced).
-func mapPoints(lift func(x, y float64) []float32, v View, n int) []float32 {
+func mapPoints(lift func(x, y float64) []float32, v widgets.View, n int) []float32 {
 	var z []float32
 	cell := 2 * v.Half / float64(n)
 	for r := range n {
@@ -38,7 +39,7 @@ func mapPoints(lift func(x, y float64) []float32, v View, n int) []float32 {
 
 // renderMap decodes the n x n cells over view v and tiles the images into
 // one picture, n*side pixels square, aligned with the view.
-func renderMap(m Model, lift func(x, y float64) []float32, v View, n int) (image.Image, error) {
+func renderMap(m Model, lift func(x, y float64) []float32, v widgets.View, n int) (image.Image, error) {
 	pix, err := m.Decode(mapPoints(lift, v, n))
 	if err != nil {
 		return nil, err
@@ -94,14 +95,14 @@ func (c *PlaneControl) MapControls() fyne.CanvasObject { return c.mapRow }
 func (c *PlaneControl) updateMap() {
 	m := c.s.Model()
 	if m == nil || !c.plane.ShowMap {
-		c.plane.SetMap(nil, View{})
+		c.plane.SetMap(nil, widgets.View{})
 		return
 	}
 	c.mapGen++
 	gen, v := c.mapGen, c.plane.View()
 	c.mapBase = c.s.Point()
 	lift := c.s.Lifter()
-	_, side := plotRect(c.plane.Size())
+	_, side := widgets.PlotRect(c.plane.Size())
 	n := mapCells(side)
 	pass := func(cells int, then func()) func() func() {
 		return func() func() {

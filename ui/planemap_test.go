@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/bundled"
 	"vaeexplorer/vae/imaging"
@@ -11,7 +12,7 @@ import (
 
 func TestMapTilesAreTheDecodesOfTheirCellCentres(t *testing.T) {
 	m := newFakeModel(2, 500)
-	v := View{CX: 0.5, CY: -1, Half: 2}
+	v := widgets.View{CX: 0.5, CY: -1, Half: 2}
 	const n = 5
 	lift := func(x, y float64) []float32 { return []float32{float32(x), float32(y)} }
 	img, err := renderMap(m, lift, v, n)
@@ -41,17 +42,19 @@ func TestMapTilesAreTheDecodesOfTheirCellCentres(t *testing.T) {
 func TestMapFollowsTheViewInTheWindow(t *testing.T) {
 	e, loop := newTestExplorer(t, newFakeModel(2, 500))
 	e.PlaneCtl.Show.SetSelected(showBoth)
-	_, side := plotRect(e.Plane.Size())
+	_, side := widgets.PlotRect(e.Plane.Size())
 	n := mapCells(side)
 	loop.until(t, "the full map", func() bool {
-		return e.Plane.mapImg != nil && e.Plane.mapImg.Bounds().Dx() == n*28 && e.Plane.mapView == e.Plane.View()
+		img, v := e.Plane.Map()
+		return img != nil && img.Bounds().Dx() == n*28 && v == e.Plane.View()
 	}, 10*time.Second)
 	e.Plane.Zoom(2)
 	loop.until(t, "the map of the zoomed view", func() bool {
-		return e.Plane.mapView == e.Plane.View() && e.Plane.mapImg.Bounds().Dx() == n*28
+		img, v := e.Plane.Map()
+		return v == e.Plane.View() && img.Bounds().Dx() == n*28
 	}, 10*time.Second)
 	e.PlaneCtl.Show.SetSelected(showScatter)
-	if e.Plane.ShowMap || e.Plane.scatterOpacity != 1 {
+	if e.Plane.ShowMap || e.Plane.ScatterOpacity() != 1 {
 		t.Fatal("back to the scatter alone, the map is still shown")
 	}
 }
@@ -75,7 +78,7 @@ func BenchmarkMapRender(b *testing.B) {
 			b.Run(arch+"/"+c.name, func(b *testing.B) {
 				start := time.Now()
 				for i := 0; i < b.N; i++ {
-					if _, err := renderMap(m, lift, View{0.1 * float64(i%7), 0, 3}, c.n); err != nil {
+					if _, err := renderMap(m, lift, widgets.View{CX: 0.1 * float64(i%7), CY: 0, Half: 3}, c.n); err != nil {
 						b.Fatal(err)
 					}
 				}

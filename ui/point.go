@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
 )
@@ -27,9 +28,9 @@ import (
 type PointView struct {
 	s *Session
 
-	Decoded   *ImageView
+	Decoded   *widgets.ImageView
 	Readout   *widget.Label // coordinates of the decoded image
-	Sliders   []*ValueSlider
+	Sliders   []*widgets.ValueSlider
 	values    []*widget.Label
 	sliderBox *fyne.Container
 	Axes      *widget.Select // latent axes or principal components
@@ -42,7 +43,7 @@ type PointView struct {
 	// Picked shows the held-out image whose code the user clicked on the
 	// plane, beside its label; hidden otherwise.
 	Picked      *fyne.Container
-	PickedImage *ImageView
+	PickedImage *widgets.ImageView
 	PickedLabel *widget.Label
 }
 
@@ -57,7 +58,7 @@ const (
 // principal components).
 func newPointView(s *Session, origin, random func(), axes func(pca bool)) *PointView {
 	v := &PointView{s: s}
-	v.Decoded = NewImageView(nil, 120)
+	v.Decoded = widgets.NewImageView(nil, 120)
 	v.Readout = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
 	v.Readout.Truncation = fyne.TextTruncateEllipsis
 	v.sliderBox = container.NewVBox()
@@ -76,7 +77,7 @@ func newPointView(s *Session, origin, random func(), axes func(pca bool)) *Point
 	v.dimSel = container.NewHBox(widget.NewLabel("x:"), v.DimX, widget.NewLabel("y:"), v.DimY)
 	v.DimsRow = container.NewHBox(v.Axes, v.dimSel)
 	v.DimsRow.Hide()
-	v.PickedImage = NewImageView(nil, 40)
+	v.PickedImage = widgets.NewImageView(nil, 40)
 	v.PickedLabel = widget.NewLabel("")
 	v.PickedLabel.Wrapping = fyne.TextWrapWord
 	v.Picked = container.NewBorder(nil, nil, v.PickedImage, nil, v.PickedLabel)
@@ -99,11 +100,11 @@ func dimIndex(s string) int {
 func (v *PointView) modelChanged() {
 	L := v.s.Latent()
 	if len(v.Sliders) != L {
-		v.Sliders = make([]*ValueSlider, L)
+		v.Sliders = make([]*widgets.ValueSlider, L)
 		v.values = make([]*widget.Label, L)
 		rows := make([]fyne.CanvasObject, L)
 		for i := range L {
-			sl := NewValueSlider(-4, 4)
+			sl := widgets.NewValueSlider(-4, 4)
 			sl.OnChanged = func(x float64) { v.s.SetCoord(i, float32(x), PointChange{Interactive: true}) }
 			val := widget.NewLabelWithStyle(" 0.00", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 			v.Sliders[i], v.values[i] = sl, val

@@ -3,6 +3,8 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+
+	"vaeexplorer/ui/widgets"
 )
 
 // Probe is what the window shows, for the browser build's page: its tests
@@ -47,9 +49,9 @@ func (e *Explorer) Probe() Probe {
 	p.Steps, p.Epochs = e.Plot.Len()
 	if d := fyne.CurrentApp().Driver(); d != nil {
 		at := d.AbsolutePositionForObject(e.Plane)
-		pos := e.Plane.toPos(e.Plane.X, e.Plane.Y)
+		pos := e.Plane.ToPos(e.Plane.X, e.Plane.Y)
 		p.PointAt = [2]float32{at.X + pos.X, at.Y + pos.Y}
-		o, side := plotRect(e.Plane.Size())
+		o, side := widgets.PlotRect(e.Plane.Size())
 		p.Plot = [3]float32{at.X + o.X, at.Y + o.Y, side}
 		dv := e.Point.Decoded
 		at = d.AbsolutePositionForObject(dv)

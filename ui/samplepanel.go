@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 )
 
@@ -22,7 +23,7 @@ import (
 type SamplePanel struct {
 	widget.BaseWidget
 
-	View      *ImageView
+	View      *widgets.ImageView
 	Seed      *widget.Entry
 	Temp      *widget.Slider
 	Count     *widget.Select
@@ -41,7 +42,7 @@ type SamplePanel struct {
 
 func newSamplePanel(env *toolEnv) *SamplePanel {
 	p := &SamplePanel{env: env, jobs: newLatest(env.do)}
-	p.View = NewImageView(nil, 240)
+	p.View = widgets.NewImageView(nil, 240)
 	p.View.OnTapped = p.tapped
 	// Initial values set directly (no renderer built for a hidden panel).
 	p.Seed = newEntry("1", "")
@@ -127,7 +128,7 @@ func (p *SamplePanel) Update() {
 // tapped moves the point to the code of the sample the user clicked.
 func (p *SamplePanel) tapped(fx, fy float64) {
 	L := p.env.session.Latent()
-	i := cellAt(p.View.Image, fx, fy, p.lastShape.Side, 2, p.lastCols)
+	i := widgets.CellAt(p.View.Image, fx, fy, p.lastShape.Side, 2, p.lastCols)
 	if L == 0 || i < 0 || (i+1)*L > len(p.lastZ) {
 		return
 	}

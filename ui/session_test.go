@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 )
 
@@ -102,7 +103,7 @@ func TestOneDragEventUpdatesEveryViewInTheSameCallback(t *testing.T) {
 	var inline bool
 	for try := 0; try < 5 && !inline; try++ { // a decode may miss its budget on a loaded machine
 		x, y := 1.0+0.25*float64(try), -0.5
-		pos := e.Plane.toPos(x, y)
+		pos := e.Plane.ToPos(x, y)
 		e.Plane.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: pos}, Dragged: fyne.NewDelta(1, 1)})
 		e.Plane.DragEnd()
 		// Nothing queued has run: what shows now was done in the callback.
@@ -143,7 +144,7 @@ func TestPCAViewDragKeepsThePointOffThePlane(t *testing.T) {
 	if x, y := p.Project(start); math.Abs(e.Plane.X-x) > 1e-6 || math.Abs(e.Plane.Y-y) > 1e-6 {
 		t.Fatalf("the crosshair is at (%v, %v), the point projects to (%v, %v)", e.Plane.X, e.Plane.Y, x, y)
 	}
-	e.Plane.SetView(View{CX: e.Plane.X, CY: e.Plane.Y, Half: 3})
+	e.Plane.SetView(widgets.View{CX: e.Plane.X, CY: e.Plane.Y, Half: 3})
 	tx, ty := e.Plane.X+1, e.Plane.Y-0.5
 	tapPlane(e, tx, ty)
 	z := e.Session.Point()

@@ -29,7 +29,7 @@ func (e *Explorer) ShowTool(t tool) {
 }
 
 // currentTool is the tool shown.
-func (e *Explorer) currentTool() tool { return e.tools[e.Tools.current] }
+func (e *Explorer) currentTool() tool { return e.tools[e.Tools.Index()] }
 
 // toolShown runs when the switcher shows tool i: the others stop what
 // they do, its waiting update runs, it is told, and its overlay is drawn.

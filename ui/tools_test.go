@@ -148,7 +148,7 @@ func TestVectorPanelClassVectorArrowAndStore(t *testing.T) {
 	if !sameImage(grey(p.Edited.Image), imaging.Gray28(got)) {
 		t.Error("the edited image is not the decode of z + 2v")
 	}
-	a := e.Plane.arrow
+	a := e.Plane.Arrow()
 	if a == nil || math.Abs(a.X0-0.5) > 1e-6 || math.Abs(a.X1-float64(want[0])) > 1e-5 || math.Abs(a.Y1-float64(want[1])) > 1e-5 {
 		t.Errorf("arrow %+v, want (0.5, 0.25) -> %v", a, want)
 	}
@@ -157,7 +157,7 @@ func TestVectorPanelClassVectorArrowAndStore(t *testing.T) {
 	}
 	// Leaving the tab hides the arrow.
 	e.ShowTool(e.Grid)
-	if e.Plane.arrow != nil {
+	if e.Plane.Arrow() != nil {
 		t.Error("the arrow stayed after leaving the vectors tab")
 	}
 	e.ShowTool(e.Vectors)

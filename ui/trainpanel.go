@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
@@ -27,7 +28,7 @@ type TrainPanel struct {
 
 	Dataset  *widget.Select
 	Folder   string // chosen with Choose folder…
-	folderLb *TipLabel
+	folderLb *widgets.TipLabel
 	chooseFd *widget.Button
 	// How an image folder becomes a dataset: the side ("" or "auto":
 	// from the data), grey or colour, and the preprocessing.
@@ -56,7 +57,7 @@ func newTrainPanel(win fyne.Window, state func() trainState, onFolder func(strin
 	if browser {
 		p.Dataset.Options = []string{DataServerMNIST, DataServerFashion}
 	}
-	p.folderLb = NewTipLabel("") // a long path is elided, whole in its tooltip
+	p.folderLb = widgets.NewTipLabel("") // a long path is elided, whole in its tooltip
 	p.chooseFd = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
 		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
 			if err != nil || u == nil {

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
@@ -41,9 +42,9 @@ type VectorPanel struct {
 	Stored     *widget.Select
 	Source     *sourcePicker
 	Strength   *widget.Slider
-	Original   *ImageView
-	Edited     *ImageView
-	Row        *ImageView
+	Original   *widgets.ImageView
+	Edited     *widgets.ImageView
+	Row        *widgets.ImageView
 	Info       *widget.Label
 	FoldersBtn *widget.Button
 	StoreBtn   *widget.Button
@@ -80,9 +81,9 @@ func newVectorPanel(env *toolEnv) *VectorPanel {
 		p.strengthLb.SetText(fmt.Sprintf("%+.1f", v))
 		p.Update()
 	}
-	p.Original = NewImageView(nil, 72)
-	p.Edited = NewImageView(nil, 72)
-	p.Row = NewImageView(nil, 40)
+	p.Original = widgets.NewImageView(nil, 72)
+	p.Edited = widgets.NewImageView(nil, 72)
+	p.Row = widgets.NewImageView(nil, 40)
 	p.Info = caption("")
 	p.FoldersBtn = &widget.Button{Text: "From two folders…", Icon: theme.FolderOpenIcon(), OnTapped: p.fromFolders}
 	if !env.docs.folders() {

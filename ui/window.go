@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"vaeexplorer/ui/widgets"
 )
 
 // layout builds the window: training panel | plane | point and tools, with
@@ -165,7 +167,7 @@ func (s *shell) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	lw, rw := s.Width(sideLeft), s.Width(sideRight)
 	s.left.Move(fyne.NewPos(0, 0))
 	s.left.Resize(fyne.NewSize(lw, size.Height))
-	setVisible(s.left, s.open[sideLeft])
+	widgets.SetVisible(s.left, s.open[sideLeft])
 	s.divs[0].Move(fyne.NewPos(lw, 0))
 	s.divs[0].Resize(fyne.NewSize(dividerWidth, size.Height))
 	cx := lw + dividerWidth
@@ -176,20 +178,12 @@ func (s *shell) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	s.divs[1].Resize(fyne.NewSize(dividerWidth, size.Height))
 	s.right.Move(fyne.NewPos(cx+cw+dividerWidth, 0))
 	s.right.Resize(fyne.NewSize(rw, size.Height))
-	setVisible(s.right, s.open[sideRight])
+	widgets.SetVisible(s.right, s.open[sideRight])
 	if now := [3]float32{lw, cw, rw}; now != s.laidOut {
 		s.laidOut = now
 		if s.OnLayout != nil {
 			s.OnLayout(lw, cw, rw)
 		}
-	}
-}
-
-func setVisible(o fyne.CanvasObject, on bool) {
-	if on && !o.Visible() {
-		o.Show()
-	} else if !on && o.Visible() {
-		o.Hide()
 	}
 }
 

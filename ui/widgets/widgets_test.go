@@ -1,17 +1,17 @@
-package ui
+package widgets
 
 import (
 	"fmt"
 	"image/color"
+	"math"
+	"math/rand"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
-
-	"vaeexplorer/vae"
-	"vaeexplorer/vae/vaetest"
 )
 
 func TestPlaneMapping(t *testing.T) {
@@ -19,13 +19,13 @@ func TestPlaneMapping(t *testing.T) {
 	p := NewLatentPlane()
 	p.Resize(fyne.NewSize(400, 300))
 	for _, c := range [][2]float64{{0, 0}, {-4, 4}, {3.5, -2.25}} {
-		x, y := p.toLatent(p.toPos(c[0], c[1]))
+		x, y := p.toLatent(p.ToPos(c[0], c[1]))
 		if fmt.Sprintf("%.4f %.4f", x, y) != fmt.Sprintf("%.4f %.4f", c[0], c[1]) {
 			t.Errorf("round trip of %v gave (%v, %v)", c, x, y)
 		}
 	}
 	// The plot area is square and y grows upwards.
-	if a, b := p.toPos(-4, 4), p.toPos(4, -4); b.X-a.X != b.Y-a.Y || a.Y >= b.Y {
+	if a, b := p.ToPos(-4, 4), p.ToPos(4, -4); b.X-a.X != b.Y-a.Y || a.Y >= b.Y {
 		t.Errorf("plot area from %v to %v is not an upright square", a, b)
 	}
 	var got []float64
@@ -40,7 +40,7 @@ func TestPlaneMapping(t *testing.T) {
 	}
 	// A drag that begins inside and leaves it stops at the edge: the
 	// corner (4, 4).
-	start := p.toPos(3, 3)
+	start := p.ToPos(3, 3)
 	p.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: start.AddXY(2, -2)}, Dragged: fyne.NewDelta(2, -2)})
 	p.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(10000, -10000)}, Dragged: fyne.NewDelta(9000, -9000)})
 	p.DragEnd()
@@ -50,7 +50,7 @@ func TestPlaneMapping(t *testing.T) {
 	// A drag that begins outside the square is not a drag of the point.
 	got = nil
 	p.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(7, 150)}, Dragged: fyne.NewDelta(2, 0)})
-	p.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: p.toPos(0, 0)}, Dragged: fyne.NewDelta(100, 0)})
+	p.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: p.ToPos(0, 0)}, Dragged: fyne.NewDelta(100, 0)})
 	p.DragEnd()
 	if got != nil {
 		t.Errorf("a drag from the margin moved the point to %v", got)
@@ -139,7 +139,6 @@ func TestLossPlotTicksAndLogScale(t *testing.T) {
 	}
 }
 
-// texts lists the texts a widget draws.
 func texts(w fyne.Widget) string {
 	var ts []string
 	for _, o := range test.WidgetRenderer(w).Objects() {
@@ -150,95 +149,6 @@ func texts(w fyne.Widget) string {
 	return strings.Join(ts, " ")
 }
 
-func TestTrainPanelReadsAndChecksTheForm(t *testing.T) {
-	a := test.NewTempApp(t)
-	w := a.NewWindow("t")
-	state := trainIdle
-	p := newTrainPanel(w, func() trainState { return state }, nil, false)
-	cfg, limit, err := p.Config()
-	if err != nil || cfg.Latent != 2 || cfg.Hidden != 512 || cfg.Epochs != 10 || limit != 0 {
-		t.Fatalf("defaults: %+v %d %v", cfg, limit, err)
-	}
-	tr := newTraining(nil, NewSession(), nil)
-	check := func() error {
-		r, err := p.Request()
-		if err != nil {
-			return err
-		}
-		_, err = tr.Check(r)
-		return err
-	}
-	for _, c := range []struct {
-		set  func()
-		want string
-	}{
-		{func() { p.LR.SetText("fast") }, `Learning rate: "fast" is not a number`},
-		{func() { p.LR.SetText("0.001"); p.Latent.SetText("99") }, "latent size 99 out of range"},
-		{func() { p.Latent.SetText("2"); p.Epochs.SetText("0") }, "at least 1 epoch"},
-		{func() { p.Epochs.SetText("3"); p.Limit.SetText("-5") }, "image limit -5 is negative"},
-	} {
-		c.set()
-		if err := check(); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("error %v, want %q", err, c.want)
-		}
-	}
-	state = trainPaused
-	p.ShowState(state)
-	if !p.Epochs.Disabled() || p.ResumeBtn.Disabled() || !p.TrainBtn.Disabled() {
-		t.Error("paused: form should be locked, Resume on, Train off")
-	}
-}
-
-// The panel refuses each bad run of vaetest.BadRuns with the message the
-// CLI gives (app's TestTrainRefusesLikeThePanel runs the same table).
-func TestTrainPanelRefusesLikeTheCLI(t *testing.T) {
-	a := test.NewTempApp(t)
-	p := newTrainPanel(a.NewWindow("t"), func() trainState { return trainIdle }, nil, false)
-	tr := newTraining(nil, NewSession(), nil)
-	for _, c := range vaetest.BadRuns {
-		p.SetConfig(vae.DefaultConfig())
-		p.Epochs.SetText("1")
-		p.Limit.SetText("0")
-		p.Side.SetText("")
-		p.Colour.SetSelected(colourAuto)
-		p.Dataset.SetSelected(DataFolder)
-		p.Folder = t.TempDir()
-		for k, v := range c.Fields {
-			switch k {
-			case "epochs":
-				p.Epochs.SetText(v)
-			case "latent":
-				p.Latent.SetText(v)
-			case "hidden":
-				p.Hidden.SetText(v)
-			case "batch":
-				p.Batch.SetText(v)
-			case "lr":
-				p.LR.SetText(v)
-			case "beta":
-				p.Beta.SetText(v)
-			case "limit":
-				p.Limit.SetText(v)
-			case "arch":
-				p.Arch.SetSelected(v)
-			case "size":
-				p.Side.SetText(v)
-			default:
-				t.Fatalf("%s: no field for %q", c.Name, k)
-			}
-		}
-		r, err := p.Request()
-		if err == nil {
-			_, err = tr.Check(r)
-		}
-		if err == nil || !strings.Contains(err.Error(), c.Want) {
-			t.Errorf("%s: panel says %v, want %q", c.Name, err, c.Want)
-		}
-	}
-}
-
-// Moving the point (a drag event) must not remake the static layers: the
-// scatter texture and the marks stay the same objects.
 func TestPlaneMovesThePointCheaply(t *testing.T) {
 	test.NewTempApp(t)
 	p := NewLatentPlane()
@@ -263,5 +173,100 @@ func TestPlaneMovesThePointCheaply(t *testing.T) {
 	p.SetMarks(nil)
 	if len(r.Objects()) >= len(before) {
 		t.Fatal("clearing the marks did not rebuild them")
+	}
+}
+func TestZoomKeepsThePointUnderTheCursor(t *testing.T) {
+	test.NewTempApp(t)
+	p := NewLatentPlane()
+	p.Resize(fyne.NewSize(500, 400))
+	cursor := p.ToPos(1.5, -2.25)
+	for _, f := range []float64{2, 3.7, 0.3, 1.15} {
+		p.ZoomAt(cursor, f)
+		x, y := p.toLatent(cursor)
+		if math.Abs(x-1.5) > 1e-6 || math.Abs(y+2.25) > 1e-6 {
+			t.Fatalf("after zooming by %v the cursor is over (%v, %v), want (1.5, -2.25)", f, x, y)
+		}
+	}
+	if h := p.View().Half; math.Abs(h-4/(2*3.7*0.3*1.15)) > 1e-9 {
+		t.Fatalf("half-width %v after four zooms", h)
+	}
+	// The wheel zooms in when scrolled up, about the mouse.
+	before := p.View().Half
+	p.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: cursor}, Scrolled: fyne.NewDelta(0, 10)})
+	if x, _ := p.toLatent(cursor); p.View().Half >= before || math.Abs(x-1.5) > 1e-6 {
+		t.Fatalf("a wheel notch up: half %v -> %v, cursor over x = %v", before, p.View().Half, x)
+	}
+	// Panning moves the plane with the mouse: the point under the mouse
+	// follows it.
+	at := cursor
+	p.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at}, Button: desktop.MouseButtonTertiary})
+	p.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: at.AddXY(40, -30)}, Button: desktop.MouseButtonTertiary})
+	// The desktop driver also sends Dragged for a middle-button drag: it
+	// pans too, and never moves the point.
+	moved := false
+	p.OnChanged = func(float64, float64) { moved = true }
+	p.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: at.AddXY(60, -30)}, Dragged: fyne.NewDelta(20, 0)})
+	p.MouseUp(&desktop.MouseEvent{Button: desktop.MouseButtonTertiary})
+	p.DragEnd()
+	if moved {
+		t.Fatal("a middle-button drag moved the point")
+	}
+	if x, y := p.toLatent(at.AddXY(60, -30)); math.Abs(x-1.5) > 1e-6 || math.Abs(y+2.25) > 1e-6 {
+		t.Fatalf("after a middle-button pan (1.5, -2.25) is not under the mouse: (%v, %v)", x, y)
+	}
+	if !p.UserView() {
+		t.Fatal("zooming and panning did not mark the view as the user's")
+	}
+}
+
+func TestFitFramesTheHeldOutCodes(t *testing.T) {
+	test.NewTempApp(t)
+	p := NewLatentPlane()
+	p.Resize(fyne.NewSize(400, 400))
+	// Codes squashed into a corner, as in early epochs, and a few far
+	// outliers the fit should not chase.
+	rng := rand.New(rand.NewSource(1))
+	var xy []float32
+	for i := 0; i < 2000; i++ {
+		xy = append(xy, float32(2.5+0.2*rng.NormFloat64()), float32(-3+0.1*rng.NormFloat64()))
+	}
+	xy = append(xy, 40, 40, -40, 12)
+	p.SetScatter(xy, nil)
+	p.Fit()
+	v := p.View()
+	inside := 0
+	for i := 0; i+1 < len(xy); i += 2 {
+		if math.Abs(float64(xy[i])-v.CX) <= v.Half && math.Abs(float64(xy[i+1])-v.CY) <= v.Half {
+			inside++
+		}
+	}
+	if share := float64(inside) / float64(len(xy)/2); share < 0.98 {
+		t.Fatalf("the fitted view %+v holds %.3f of the codes, want at least 0.98", v, share)
+	}
+	if v.Half > 1 {
+		t.Fatalf("the fitted view %+v chases the outliers", v)
+	}
+	// AutoFit follows new codes until the user zooms, then leaves the view.
+	p.SetScatter([]float32{0, 0, 1, 1, -1, -1}, nil)
+	p.AutoFit()
+	if p.View() == v {
+		t.Fatal("AutoFit did not follow the new codes")
+	}
+	p.Zoom(2)
+	zoomed := p.View()
+	p.SetScatter(xy, nil)
+	p.AutoFit()
+	if p.View() != zoomed {
+		t.Fatal("AutoFit replaced the view the user zoomed to")
+	}
+	// The ticks follow the view.
+	p.SetView(View{CX: 100, CY: 100, Half: 0.5})
+	r := test.WidgetRenderer(p).(*planeRenderer)
+	labels := make([]string, 0, len(r.ticks))
+	for _, tk := range r.ticks {
+		labels = append(labels, tk.Text)
+	}
+	if j := strings.Join(labels, " "); !strings.Contains(j, "100") || strings.Contains(j, " 4 ") {
+		t.Fatalf("ticks %q for the view around (100, 100)", j)
 	}
 }

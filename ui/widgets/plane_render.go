@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"fmt"
@@ -19,7 +19,7 @@ import (
 // scatterImage returns the scatter layer for the current size, rebuilding
 // it only when the scatter or the size changed.
 func (p *LatentPlane) scatterImage() *image.RGBA {
-	_, side := plotRect(p.Size())
+	_, side := PlotRect(p.Size())
 	s := fyne.NewSize(side, side)
 	if p.scatterImg != nil && p.imgGen == p.scatterGen && p.scatterFor == s && p.imgView == p.view {
 		return p.scatterImg
@@ -165,7 +165,7 @@ func (r *planeRenderer) Refresh() {
 	th := p.Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	fg := th.Color(theme.ColorNameForeground, v)
-	o, side := plotRect(p.Size())
+	o, side := PlotRect(p.Size())
 	axes := fmt.Sprint(p.view, p.XLabel, p.YLabel)
 	if !r.built || r.builtSize != p.Size() || r.builtGen != p.drawGen || r.builtFg != fg || r.builtAxes != axes {
 		r.refreshStatic(th, v, fg, o, side)
@@ -211,11 +211,11 @@ func (r *planeRenderer) refreshStatic(th fyne.Theme, v fyne.ThemeVariant, fg col
 		tk.Text, tk.Color = label, fg
 		ts := fyne.MeasureText(label, tk.TextSize, tk.TextStyle)
 		if i < len(xt) { // a vertical line at x = t
-			pos := p.toPos(t, v0.CY)
+			pos := p.ToPos(t, v0.CY)
 			l.Position1, l.Position2 = fyne.NewPos(pos.X, o.Y), fyne.NewPos(pos.X, o.Y+side)
 			tk.Move(fyne.NewPos(pos.X-ts.Width/2, o.Y+side+2))
 		} else { // a horizontal line at y = t
-			pos := p.toPos(v0.CX, t)
+			pos := p.ToPos(v0.CX, t)
 			l.Position1, l.Position2 = fyne.NewPos(o.X, pos.Y), fyne.NewPos(o.X+side, pos.Y)
 			tk.Move(fyne.NewPos(o.X-ts.Width-4, pos.Y-ts.Height/2))
 		}
@@ -243,12 +243,12 @@ func (r *planeRenderer) refreshStatic(th fyne.Theme, v fyne.ThemeVariant, fg col
 			a0, a1 := 2*math.Pi*float64(k)/seg, 2*math.Pi*float64(k+1)/seg
 			l := canvas.NewLine(colourMark)
 			l.StrokeWidth = 2
-			l.Position1 = p.toPos(m.X+m.SX*math.Cos(a0), m.Y+m.SY*math.Sin(a0))
-			l.Position2 = p.toPos(m.X+m.SX*math.Cos(a1), m.Y+m.SY*math.Sin(a1))
+			l.Position1 = p.ToPos(m.X+m.SX*math.Cos(a0), m.Y+m.SY*math.Sin(a0))
+			l.Position2 = p.ToPos(m.X+m.SX*math.Cos(a1), m.Y+m.SY*math.Sin(a1))
 			r.markLines = append(r.markLines, l)
 		}
 		c := canvas.NewCircle(colourMark)
-		cp := p.toPos(m.X, m.Y)
+		cp := p.ToPos(m.X, m.Y)
 		c.Move(cp.SubtractXY(4, 4))
 		c.Resize(fyne.NewSquareSize(8))
 		r.markLines = append(r.markLines, c)
@@ -267,18 +267,18 @@ func (r *planeRenderer) refreshStatic(th fyne.Theme, v fyne.ThemeVariant, fg col
 	for i := 0; i+3 < len(p.path); i += 2 {
 		l := canvas.NewLine(colourMark)
 		l.StrokeWidth = 2
-		l.Position1, l.Position2 = p.toPos(p.path[i], p.path[i+1]), p.toPos(p.path[i+2], p.path[i+3])
+		l.Position1, l.Position2 = p.ToPos(p.path[i], p.path[i+1]), p.ToPos(p.path[i+2], p.path[i+3])
 		r.arrowLines = append(r.arrowLines, l)
 	}
 	r.pathDots = r.pathDots[:0]
 	for i := 0; i+1 < len(p.path); i += 2 {
 		c := canvas.NewCircle(colourMark)
-		c.Move(p.toPos(p.path[i], p.path[i+1]).SubtractXY(3, 3))
+		c.Move(p.ToPos(p.path[i], p.path[i+1]).SubtractXY(3, 3))
 		c.Resize(fyne.NewSquareSize(6))
 		r.pathDots = append(r.pathDots, c)
 	}
 	if a := p.arrow; a != nil {
-		p0, p1 := p.toPos(a.X0, a.Y0), p.toPos(a.X1, a.Y1)
+		p0, p1 := p.ToPos(a.X0, a.Y0), p.ToPos(a.X1, a.Y1)
 		ang := math.Atan2(float64(p1.Y-p0.Y), float64(p1.X-p0.X))
 		add := func(q0, q1 fyne.Position) {
 			l := canvas.NewLine(fg)
@@ -298,10 +298,10 @@ func (r *planeRenderer) refreshStatic(th fyne.Theme, v fyne.ThemeVariant, fg col
 func (r *planeRenderer) refreshPoint(th fyne.Theme, v fyne.ThemeVariant, fg color.Color, o fyne.Position, side float32) {
 	p := r.p
 	// The point: a crosshair and a ring, when it is in view.
-	pt := p.toPos(p.X, p.Y)
+	pt := p.ToPos(p.X, p.Y)
 	inView := pt.X >= o.X && pt.X <= o.X+side && pt.Y >= o.Y && pt.Y <= o.Y+side
 	for _, obj := range []fyne.CanvasObject{r.crossH, r.crossV, r.ringOuter, r.ringInner} {
-		setVisible(obj, inView)
+		SetVisible(obj, inView)
 	}
 	accent := th.Color(theme.ColorNamePrimary, v)
 	r.crossH.StrokeColor, r.crossV.StrokeColor = accent, accent
@@ -331,7 +331,7 @@ func (r *planeRenderer) refreshPoint(th fyne.Theme, v fyne.ThemeVariant, fg colo
 func (r *planeRenderer) placeMap(o fyne.Position, side float32) {
 	p := r.p
 	if !p.ShowMap || p.mapImg == nil || side <= 0 {
-		setVisible(r.mapLayer, false)
+		SetVisible(r.mapLayer, false)
 		return
 	}
 	v, mv := p.view, p.mapView
@@ -339,7 +339,7 @@ func (r *planeRenderer) placeMap(o fyne.Position, side float32) {
 	x0, x1 := math.Max(v.CX-v.Half, mv.CX-mv.Half), math.Min(v.CX+v.Half, mv.CX+mv.Half)
 	y0, y1 := math.Max(v.CY-v.Half, mv.CY-mv.Half), math.Min(v.CY+v.Half, mv.CY+mv.Half)
 	if x1 <= x0 || y1 <= y0 {
-		setVisible(r.mapLayer, false)
+		SetVisible(r.mapLayer, false)
 		return
 	}
 	b := p.mapImg.Bounds()
@@ -353,7 +353,7 @@ func (r *planeRenderer) placeMap(o fyne.Position, side float32) {
 			img = sub.SubImage(image.Rect(px(x0), py(y1), px(x1), py(y0)))
 		}
 	}
-	tl, br := p.toPos(x0, y1), p.toPos(x1, y0)
+	tl, br := p.ToPos(x0, y1), p.ToPos(x1, y0)
 	r.mapLayer.Translucency = 0
 	if p.scatterOpacity > 0 { // under the scatter: dimmed so the dots stand out
 		r.mapLayer.Translucency = 0.45
@@ -361,6 +361,6 @@ func (r *planeRenderer) placeMap(o fyne.Position, side float32) {
 	r.mapLayer.Image = img
 	r.mapLayer.Move(tl)
 	r.mapLayer.Resize(fyne.NewSize(br.X-tl.X, br.Y-tl.Y))
-	setVisible(r.mapLayer, true)
+	SetVisible(r.mapLayer, true)
 	r.mapLayer.Refresh()
 }

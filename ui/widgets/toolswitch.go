@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"fyne.io/fyne/v2"
@@ -7,9 +7,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// toolItem is one tool as the switcher shows it: its button's label and
+// ToolItem is one tool as the switcher shows it: its button's label and
 // its panel.
-type toolItem interface {
+type ToolItem interface {
 	Name() string
 	Panel() fyne.CanvasObject
 }
@@ -18,7 +18,7 @@ type toolItem interface {
 // active one marked, and the active tool's panel below: all tools stay in
 // view at any width the side panel has (a tab bar hid the last ones).
 type ToolSwitcher struct {
-	items   []toolItem
+	items   []ToolItem
 	Buttons []*widget.Button
 	bar     *fyne.Container
 	content *fyne.Container
@@ -27,8 +27,9 @@ type ToolSwitcher struct {
 	OnSelected func(i int)
 }
 
-func newToolSwitcher[T toolItem](tools []T) *ToolSwitcher {
-	items := make([]toolItem, len(tools))
+// NewToolSwitcher shows tools, the first one active.
+func NewToolSwitcher[T ToolItem](tools []T) *ToolSwitcher {
+	items := make([]ToolItem, len(tools))
 	for i, it := range tools {
 		items[i] = it
 	}
@@ -52,6 +53,9 @@ func (t *ToolSwitcher) Bar() fyne.CanvasObject { return t.bar }
 
 // Content is where the active tool's panel shows.
 func (t *ToolSwitcher) Content() fyne.CanvasObject { return t.content }
+
+// Index is the active tool's index.
+func (t *ToolSwitcher) Index() int { return t.current }
 
 // Current is the active tool's panel.
 func (t *ToolSwitcher) Current() fyne.CanvasObject { return t.items[t.current].Panel() }

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"image"
@@ -49,10 +49,10 @@ func (v *ImageView) Tapped(ev *fyne.PointEvent) {
 	v.OnTapped(fx, fy)
 }
 
-// cellAt is the index of the cell (fx, fy) falls in, for an image of cols
+// CellAt is the index of the cell (fx, fy) falls in, for an image of cols
 // x rows cells of side pixels with pad pixels between them, or -1 on a
 // gap.
-func cellAt(img image.Image, fx, fy float64, side, pad, cols int) int {
+func CellAt(img image.Image, fx, fy float64, side, pad, cols int) int {
 	b := img.Bounds()
 	x, y := int(fx*float64(b.Dx())), int(fy*float64(b.Dy()))
 	c, r := x/(side+pad), y/(side+pad)

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"math"
@@ -72,13 +72,13 @@ func (p *LatentPlane) ZoomAt(pos fyne.Position, factor float64) {
 
 // Zoom zooms about the centre of the view.
 func (p *LatentPlane) Zoom(factor float64) {
-	o, side := plotRect(p.Size())
+	o, side := PlotRect(p.Size())
 	p.ZoomAt(o.AddXY(side/2, side/2), factor)
 }
 
 // PanBy moves the view so the plane follows a mouse move of d points.
 func (p *LatentPlane) PanBy(d fyne.Delta) {
-	_, side := plotRect(p.Size())
+	_, side := PlotRect(p.Size())
 	if side <= 0 {
 		return
 	}

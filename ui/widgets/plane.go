@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"fmt"
@@ -105,13 +105,26 @@ func NewLatentPlane() *LatentPlane {
 // view (OnViewChanged): more or fewer map tiles fit.
 func (p *LatentPlane) Resize(size fyne.Size) {
 	p.BaseWidget.Resize(size)
-	if _, side := plotRect(size); side != p.side {
+	if _, side := PlotRect(size); side != p.side {
 		p.side = side
 		if p.OnViewChanged != nil {
 			p.OnViewChanged()
 		}
 	}
 }
+
+// Map is the decoded map drawn under the scatter and the view it was
+// drawn for (nil when none).
+func (p *LatentPlane) Map() (image.Image, View) { return p.mapImg, p.mapView }
+
+// ScatterOpacity is the scatter's opacity (1: the default look).
+func (p *LatentPlane) ScatterOpacity() float64 { return p.scatterOpacity }
+
+// Path is the polyline drawn (x, y pairs), nil when none.
+func (p *LatentPlane) Path() []float64 { return p.path }
+
+// Arrow is the arrow drawn, nil when none.
+func (p *LatentPlane) Arrow() *Arrow { return p.arrow }
 
 // SetPoint moves the point without calling OnChanged. A point outside the
 // view is kept; its crosshair is not drawn.
@@ -226,7 +239,7 @@ func (p *LatentPlane) Tapped(ev *fyne.PointEvent) {
 		return
 	}
 	for i, m := range p.marks {
-		q := p.toPos(m.X, m.Y)
+		q := p.ToPos(m.X, m.Y)
 		if dx, dy := q.X-ev.Position.X, q.Y-ev.Position.Y; dx*dx+dy*dy <= 8*8 && p.OnMarkPick != nil {
 			p.OnMarkPick(i)
 			return
@@ -244,7 +257,7 @@ func (p *LatentPlane) Tapped(ev *fyne.PointEvent) {
 func (p *LatentPlane) nearest(pos fyne.Position) int {
 	best, bestD := -1, float32(pickRadius*pickRadius)
 	for i := 0; i+1 < len(p.scatterXY); i += 2 {
-		q := p.toPos(float64(p.scatterXY[i]), float64(p.scatterXY[i+1]))
+		q := p.ToPos(float64(p.scatterXY[i]), float64(p.scatterXY[i+1]))
 		dx, dy := q.X-pos.X, q.Y-pos.Y
 		if d := dx*dx + dy*dy; d <= bestD {
 			best, bestD = i/2, d
@@ -266,7 +279,7 @@ func (p *LatentPlane) SetPath(xy []float64) {
 
 // inPlot reports whether pos lies in the plotted square.
 func (p *LatentPlane) inPlot(pos fyne.Position) bool {
-	o, side := plotRect(p.Size())
+	o, side := PlotRect(p.Size())
 	return side > 0 && pos.X >= o.X && pos.Y >= o.Y && pos.X <= o.X+side && pos.Y <= o.Y+side
 }
 
@@ -329,17 +342,17 @@ const (
 	planePad    = 6
 )
 
-// plotRect returns the square plot area within size: origin and side. The
+// PlotRect returns the square plot area within size: origin and side. The
 // square is as large as the widget allows, centred across its width.
-func plotRect(size fyne.Size) (fyne.Position, float32) {
+func PlotRect(size fyne.Size) (fyne.Position, float32) {
 	w, h := size.Width-planeLeft-planePad, size.Height-planeBottom-planePad
 	side := max(0, min(w, h))
 	return fyne.NewPos(planeLeft+(w-side)/2, planePad), side
 }
 
-// toPos maps latent coordinates to a position in the widget.
-func (p *LatentPlane) toPos(x, y float64) fyne.Position {
-	o, side := plotRect(p.Size())
+// ToPos maps latent coordinates to a position in the widget.
+func (p *LatentPlane) ToPos(x, y float64) fyne.Position {
+	o, side := PlotRect(p.Size())
 	fx, fy := p.view.frac(x, y)
 	return fyne.NewPos(o.X+float32(fx)*side, o.Y+float32(fy)*side)
 }
@@ -352,7 +365,7 @@ func (v View) frac(x, y float64) (fx, fy float64) {
 
 // toLatent maps a position in the widget to latent coordinates.
 func (p *LatentPlane) toLatent(pos fyne.Position) (float64, float64) {
-	o, side := plotRect(p.Size())
+	o, side := PlotRect(p.Size())
 	if side <= 0 {
 		return p.view.CX, p.view.CY
 	}

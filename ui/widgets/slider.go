@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"image/color"
@@ -48,6 +48,12 @@ func (s *ValueSlider) SetValue(v float64) {
 }
 
 const sliderPad = 8 // track inset, so the thumb fits at the ends
+
+// PosOf is where the thumb sits for value v (a test drags it there).
+func (s *ValueSlider) PosOf(v float64) fyne.Position {
+	w := s.Size().Width - 2*sliderPad
+	return fyne.NewPos(sliderPad+float32((v-s.Min)/(s.Max-s.Min))*w, s.Size().Height/2)
+}
 
 func (s *ValueSlider) valueAt(x float32) float64 {
 	w := s.Size().Width - 2*sliderPad

@@ -1,0 +1,102 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/vaetest"
+)
+
+// texts lists the texts a widget draws.
+func TestTrainPanelReadsAndChecksTheForm(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("t")
+	state := trainIdle
+	p := newTrainPanel(w, func() trainState { return state }, nil, false)
+	cfg, limit, err := p.Config()
+	if err != nil || cfg.Latent != 2 || cfg.Hidden != 512 || cfg.Epochs != 10 || limit != 0 {
+		t.Fatalf("defaults: %+v %d %v", cfg, limit, err)
+	}
+	tr := newTraining(nil, NewSession(), nil)
+	check := func() error {
+		r, err := p.Request()
+		if err != nil {
+			return err
+		}
+		_, err = tr.Check(r)
+		return err
+	}
+	for _, c := range []struct {
+		set  func()
+		want string
+	}{
+		{func() { p.LR.SetText("fast") }, `Learning rate: "fast" is not a number`},
+		{func() { p.LR.SetText("0.001"); p.Latent.SetText("99") }, "latent size 99 out of range"},
+		{func() { p.Latent.SetText("2"); p.Epochs.SetText("0") }, "at least 1 epoch"},
+		{func() { p.Epochs.SetText("3"); p.Limit.SetText("-5") }, "image limit -5 is negative"},
+	} {
+		c.set()
+		if err := check(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want %q", err, c.want)
+		}
+	}
+	state = trainPaused
+	p.ShowState(state)
+	if !p.Epochs.Disabled() || p.ResumeBtn.Disabled() || !p.TrainBtn.Disabled() {
+		t.Error("paused: form should be locked, Resume on, Train off")
+	}
+}
+
+// The panel refuses each bad run of vaetest.BadRuns with the message the
+// CLI gives (app's TestTrainRefusesLikeThePanel runs the same table).
+func TestTrainPanelRefusesLikeTheCLI(t *testing.T) {
+	a := test.NewTempApp(t)
+	p := newTrainPanel(a.NewWindow("t"), func() trainState { return trainIdle }, nil, false)
+	tr := newTraining(nil, NewSession(), nil)
+	for _, c := range vaetest.BadRuns {
+		p.SetConfig(vae.DefaultConfig())
+		p.Epochs.SetText("1")
+		p.Limit.SetText("0")
+		p.Side.SetText("")
+		p.Colour.SetSelected(colourAuto)
+		p.Dataset.SetSelected(DataFolder)
+		p.Folder = t.TempDir()
+		for k, v := range c.Fields {
+			switch k {
+			case "epochs":
+				p.Epochs.SetText(v)
+			case "latent":
+				p.Latent.SetText(v)
+			case "hidden":
+				p.Hidden.SetText(v)
+			case "batch":
+				p.Batch.SetText(v)
+			case "lr":
+				p.LR.SetText(v)
+			case "beta":
+				p.Beta.SetText(v)
+			case "limit":
+				p.Limit.SetText(v)
+			case "arch":
+				p.Arch.SetSelected(v)
+			case "size":
+				p.Side.SetText(v)
+			default:
+				t.Fatalf("%s: no field for %q", c.Name, k)
+			}
+		}
+		r, err := p.Request()
+		if err == nil {
+			_, err = tr.Check(r)
+		}
+		if err == nil || !strings.Contains(err.Error(), c.Want) {
+			t.Errorf("%s: panel says %v, want %q", c.Name, err, c.Want)
+		}
+	}
+}
+
+// Moving the point (a drag event) must not remake the static layers: the
+// scatter texture and the marks stay the same objects.
