@@ -11,6 +11,10 @@ import (
 // downloads (browserDocs). The explorer chooses one at start-up; nothing
 // else asks where it runs.
 type documents interface {
+	// start takes drops and opens the first model: on the desktop at
+	// once, in the window's remembered size; in a page after its first
+	// frame.
+	start(opts Options)
 	// fileItems are the Model menu's items that open and keep model files,
 	// around the bundled models' items: before, after.
 	fileItems() (before, after []*fyne.MenuItem)

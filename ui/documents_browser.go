@@ -47,11 +47,32 @@ func (d *browserDocs) pick(exts []string) {
 	}
 }
 
-// dropped registers the page's drops: they open as picked files do.
-func (d *browserDocs) dropped() {
+// start registers the page's drops (they open as picked files do) and
+// loads the first model once the page has drawn its first frame: the
+// window is the page's size, and loading takes a second of the browser's
+// one thread.
+func (d *browserDocs) start(opts Options) {
+	e := d.e
 	if d.b.OnDrop != nil {
-		d.b.OnDrop(func(files []PickedFile) { d.e.do(func() { d.openPicked(files) }) })
+		d.b.OnDrop(func(files []PickedFile) { e.do(func() { d.openPicked(files) }) })
 	}
+	e.setStatus("Loading the bundled model…")
+	e.App.Lifecycle().SetOnStarted(func() {
+		if opts.OnStarted != nil {
+			opts.OnStarted()
+		}
+		load := func() {
+			e.do(func() {
+				e.loadFirstModel(opts.ModelPath)
+				e.setStatus("")
+			})
+		}
+		if d.b.AfterFrame != nil {
+			d.b.AfterFrame(load)
+		} else {
+			go load()
+		}
+	})
 }
 
 // openPicked opens what the user picked or dropped in the page: a model

@@ -18,6 +18,13 @@ import (
 // kept where the user says, recent files.
 type desktopDocs struct{ e *Explorer }
 
+func (d *desktopDocs) start(opts Options) {
+	e := d.e
+	e.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { e.AnalyseURIs(uris) })
+	e.restoreWindowSize(opts.ScreenSize, opts.OnStarted)
+	e.loadFirstModel(opts.ModelPath)
+}
+
 func (d *desktopDocs) fileItems() (before, after []*fyne.MenuItem) {
 	e := d.e
 	recent := fyne.NewMenuItem("Open Recent", nil)

@@ -78,7 +78,6 @@ type Explorer struct {
 	worker  *decodeWorker
 	tools   []tool                 // in the switcher's order
 	stale   map[tool]pendingUpdate // tool updates waiting for their tool to show
-	browser *Browser               // the web page the app runs in, nil on the desktop
 	docs    documents
 	closing bool
 	// trainingDone is closed once training's goroutines are done, after
@@ -93,7 +92,7 @@ func NewExplorer(a fyne.App, engine Engine, opts Options) *Explorer {
 }
 
 func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Explorer {
-	e := &Explorer{App: a, engine: engine, prefs: a.Preferences(), do: do, Session: NewSession(), browser: opts.Browser}
+	e := &Explorer{App: a, engine: engine, prefs: a.Preferences(), do: do, Session: NewSession()}
 	e.Training = newTraining(engine, e.Session, do)
 	e.docs = newDocuments(e, opts.Browser)
 	e.Window = a.NewWindow(Title)
@@ -107,39 +106,11 @@ func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Expl
 	e.Window.SetContent(e.layout())
 	e.Window.SetMainMenu(e.menu())
 	e.shortcuts()
-	e.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { e.AnalyseURIs(uris) })
-	if d, ok := e.docs.(*browserDocs); ok {
-		d.dropped()
-	}
 	e.Window.SetCloseIntercept(e.requestClose)
 	if opts.Trace != nil {
 		e.trace(opts.Trace)
 	}
-	if e.browser != nil {
-		// A page: the window is the page's size, and the first frame comes
-		// before the model (loading it takes a second of the browser's one
-		// thread).
-		e.setStatus("Loading the bundled model…")
-		e.App.Lifecycle().SetOnStarted(func() {
-			if opts.OnStarted != nil {
-				opts.OnStarted()
-			}
-			load := func() {
-				e.do(func() {
-					e.loadFirstModel(opts.ModelPath)
-					e.setStatus("")
-				})
-			}
-			if e.browser.AfterFrame != nil {
-				e.browser.AfterFrame(load)
-			} else {
-				go load()
-			}
-		})
-		return e
-	}
-	e.restoreWindowSize(opts.ScreenSize, opts.OnStarted)
-	e.loadFirstModel(opts.ModelPath)
+	e.docs.start(opts)
 	return e
 }
 
