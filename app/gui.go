@@ -115,7 +115,7 @@ func runGUI(args []string, stderr io.Writer) int {
 		}
 	})
 	if len(images) > 0 {
-		e.AnalyseFiles(images)
+		e.Images.Files(images)
 	}
 	e.Window.ShowAndRun()
 	watchdog.stop()

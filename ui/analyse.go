@@ -12,6 +12,33 @@ import (
 	"vaeexplorer/vae/imaging"
 )
 
+// Images analyses image files with the session's model, off the UI
+// goroutine: each is made the model's input, encoded, reconstructed and
+// scored, and the session's list of analysed images takes the good ones
+// (the images tool, the plane's marks and the pickers follow it). After
+// new weights it analyses the listed images again.
+type Images struct {
+	eng    imageReader
+	s      *Session
+	do     func(func())
+	status func(string)
+	onErr  func(error)
+	// openModel opens a model file dropped among the images.
+	openModel func(path string)
+}
+
+func newImages(eng imageReader, s *Session, do func(func()), status func(string), onErr func(error), openModel func(string)) *Images {
+	c := &Images{eng: eng, s: s, do: do, status: status, onErr: onErr, openModel: openModel}
+	s.OnModel(c.reanalyse)   // the listed images, seen by the new model
+	s.OnWeights(c.reanalyse) // and by new weights
+	return c
+}
+
+// analyser is a model that can encode and reconstruct one image.
+type analyser interface {
+	Analyse(image []float32) (*vae.Analysis, error)
+}
+
 // analyse encodes a preprocessed image with m: latent Gaussian,
 // reconstruction from the mean, its error and percentile.
 func analyse(m Model, path string, in *imaging.Input) (*Analysis, error) {
@@ -26,25 +53,6 @@ func analyse(m Model, path string, in *imaging.Input) (*Analysis, error) {
 	return &Analysis{Path: path, Input: in, Shape: m.Image(), Analysis: *a}, nil
 }
 
-// AnalyseURIs analyses dropped files; only local files are read.
-func (e *Explorer) AnalyseURIs(uris []fyne.URI) {
-	var paths []string
-	for _, u := range uris {
-		if u.Scheme() != "file" {
-			e.showError(fmt.Errorf("%s: only local files can be dropped", u.String()))
-			continue
-		}
-		if isModelFile(u.Path()) { // a model dropped: open it
-			e.OpenModel(u.Path())
-			continue
-		}
-		paths = append(paths, u.Path())
-	}
-	if len(paths) > 0 {
-		e.AnalyseFiles(paths)
-	}
-}
-
 // isModelFile tells model files (ours, PyTorch's safetensors) from images
 // by name.
 func isModelFile(path string) bool {
@@ -52,27 +60,52 @@ func isModelFile(path string) bool {
 	return ext == ".vae" || ext == ".safetensors"
 }
 
-// analyser is a model that can encode and reconstruct one image.
-type analyser interface {
-	Analyse(image []float32) (*vae.Analysis, error)
+// URIs analyses dropped files; only local files are read, and a model
+// file dropped is opened.
+func (c *Images) URIs(uris []fyne.URI) {
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() != "file" {
+			c.onErr(fmt.Errorf("%s: only local files can be dropped", u.String()))
+			continue
+		}
+		if isModelFile(u.Path()) {
+			c.openModel(u.Path())
+			continue
+		}
+		paths = append(paths, u.Path())
+	}
+	if len(paths) > 0 {
+		c.Files(paths)
+	}
 }
 
-// AnalyseFiles reads, encodes and reconstructs image files off the UI
-// goroutine, then lists them and marks them on the plane. A bad file gets
-// a message and changes nothing. done, if not nil, is called on the UI
+// Files reads, encodes and reconstructs image files. A bad file gets a
+// message and changes nothing. done, if not nil, is called on the UI
 // goroutine when all files are handled.
-func (e *Explorer) AnalyseFiles(paths []string, done ...func()) {
-	m := e.Session.Model()
-	e.analyseEach(m, len(paths), func(i int) (string, *imaging.Input, error) {
-		in, err := e.engine.Preprocess(m, paths[i])
+func (c *Images) Files(paths []string, done ...func()) {
+	m := c.s.Model()
+	c.each(m, len(paths), func(i int) (string, *imaging.Input, error) {
+		in, err := c.eng.Preprocess(m, paths[i])
 		return paths[i], in, err
 	}, done...)
 }
 
-// analyseEach makes n inputs with prep (a name, the input or why not) and
-// analyses them with m off the UI goroutine, then lists them and marks
-// them on the plane (see AnalyseFiles).
-func (e *Explorer) analyseEach(m Model, n int, prep func(i int) (string, *imaging.Input, error), done ...func()) {
+// Data analyses files' contents (a page's picked and dropped files).
+func (c *Images) Data(files []PickedFile) {
+	m := c.s.Model()
+	c.each(m, len(files), func(i int) (string, *imaging.Input, error) {
+		if err := files[i].Err; err != nil {
+			return files[i].Name, nil, fmt.Errorf("%s: %w", files[i].Name, err)
+		}
+		in, err := c.eng.PreprocessData(m, files[i].Name, files[i].Data)
+		return files[i].Name, in, err
+	})
+}
+
+// each makes n inputs with prep (a name, the input or why not) and
+// analyses them with m off the UI goroutine, then lists the good ones.
+func (c *Images) each(m Model, n int, prep func(i int) (string, *imaging.Input, error), done ...func()) {
 	go func() {
 		var good []*Analysis
 		var errs []error
@@ -87,16 +120,16 @@ func (e *Explorer) analyseEach(m Model, n int, prep func(i int) (string, *imagin
 			}
 			errs = append(errs, err)
 		}
-		e.do(func() {
-			if m == e.Session.Model() { // the model did not change meanwhile
-				e.Session.AddDrops(good...)
+		c.do(func() {
+			if m == c.s.Model() { // the model did not change meanwhile
+				c.s.AddDrops(good...)
 				if len(good) > 0 {
 					a := good[len(good)-1]
-					e.setStatus(fmt.Sprintf("%s: %s", filepath.Base(a.Path), a.Summary()))
+					c.status(fmt.Sprintf("%s: %s", filepath.Base(a.Path), a.Summary()))
 				}
 			}
 			if err := errors.Join(errs...); err != nil {
-				e.showError(err)
+				c.onErr(err)
 			}
 			for _, f := range done {
 				f()
@@ -105,14 +138,14 @@ func (e *Explorer) analyseEach(m Model, n int, prep func(i int) (string, *imagin
 	}()
 }
 
-// reanalyse re-encodes the listed images with the current weights (after
-// an epoch), keeping the list's order.
-func (e *Explorer) reanalyse() {
-	items := e.Session.Drops()
+// reanalyse encodes the listed images again with the current weights,
+// keeping the list's order.
+func (c *Images) reanalyse() {
+	items := c.s.Drops()
 	if len(items) == 0 {
 		return
 	}
-	m := e.Session.Model()
+	m := c.s.Model()
 	go func() {
 		fresh := make([]*Analysis, 0, len(items))
 		for _, it := range items {
@@ -120,14 +153,13 @@ func (e *Explorer) reanalyse() {
 				fresh = append(fresh, a)
 			}
 		}
-		e.do(func() {
-			if m != e.Session.Model() {
-				return
+		c.do(func() {
+			if m == c.s.Model() {
+				c.s.SetDrops(fresh)
 			}
-			e.Session.SetDrops(fresh)
 		})
 	}()
 }
 
-// clearDrops empties the list of analysed images.
-func (e *Explorer) clearDrops() { e.Session.SetDrops(nil) }
+// Clear empties the list of analysed images.
+func (c *Images) Clear() { c.s.SetDrops(nil) }

@@ -35,7 +35,7 @@ func TestBrowserMode(t *testing.T) {
 	loop := newUILoop()
 	e := newExplorer(a, &testEngine{}, Options{Browser: b}, loop.do)
 	defer closeExplorer(t, e, loop)
-	e.SetModel(tinyModel(t), "")
+	e.Models.Set(tinyModel(t), "")
 
 	var labels []string
 	var walk func(items []*fyne.MenuItem)

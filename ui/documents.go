@@ -21,9 +21,6 @@ type documents interface {
 	// openModel and openImages are Ctrl+O and Ctrl+I.
 	openModel()
 	openImages()
-	// saveAs keeps the model where the user says (Save of a model that
-	// has no file yet).
-	saveAs()
 	// export asks where to keep a tool's picture or animation (name with
 	// ext) and writes it with write.
 	export(name, ext string, write func(io.Writer) error)

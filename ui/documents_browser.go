@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"io"
-	"path"
 	"strings"
 	"unicode"
 
@@ -22,7 +21,7 @@ type browserDocs struct {
 func (d *browserDocs) fileItems() (before, after []*fyne.MenuItem) {
 	e := d.e
 	before = []*fyne.MenuItem{
-		item("New", ctrl(fyne.KeyN), e.NewModel),
+		item("New", ctrl(fyne.KeyN), e.Models.New),
 		item("Open model file…", ctrl(fyne.KeyO), d.openModel),
 	}
 	after = []*fyne.MenuItem{
@@ -63,7 +62,7 @@ func (d *browserDocs) start(opts Options) {
 		}
 		load := func() {
 			e.do(func() {
-				e.loadFirstModel(opts.ModelPath)
+				e.Models.First(opts.ModelPath, e.rememberedForm())
 				e.setStatus("")
 			})
 		}
@@ -84,22 +83,14 @@ func (d *browserDocs) openPicked(files []PickedFile) {
 	for _, f := range files {
 		switch {
 		case f.Err == nil && isModelFile(f.Name):
-			e.openModelData(f.Name, f.Data)
+			e.Models.OpenData(f.Name, f.Data)
 		default:
 			images = append(images, f)
 		}
 	}
-	if len(images) == 0 {
-		return
+	if len(images) > 0 {
+		e.Images.Data(images)
 	}
-	m := e.Session.Model()
-	e.analyseEach(m, len(images), func(i int) (string, *imaging.Input, error) {
-		if err := images[i].Err; err != nil {
-			return images[i].Name, nil, fmt.Errorf("%s: %w", images[i].Name, err)
-		}
-		in, err := e.engine.PreprocessData(m, images[i].Name, images[i].Data)
-		return images[i].Name, in, err
-	})
 }
 
 // downloadModel hands the model to the browser as a file of ext (.vae or
@@ -129,8 +120,6 @@ func (d *browserDocs) downloadModel(ext string) {
 	}
 	e.setStatus(msg)
 }
-
-func (d *browserDocs) saveAs() { d.downloadModel(".vae") }
 
 func (d *browserDocs) export(name, ext string, write func(io.Writer) error) {
 	if err := d.b.download(name, write); err != nil {
@@ -170,28 +159,4 @@ func downloadName(name string) string {
 		return "model"
 	}
 	return b.String()
-}
-
-// openModelData makes a model file's contents the model (the browser's
-// Open…), named after the file.
-func (e *Explorer) openModelData(name string, data []byte) {
-	if e.busyTraining() {
-		return
-	}
-	e.confirmDiscard(func() {
-		m, err := e.engine.FromBytes(name, data)
-		if err != nil {
-			e.showError(err)
-			return
-		}
-		if strings.EqualFold(path.Ext(name), ".safetensors") {
-			name += " (PyTorch)"
-		}
-		e.Session.SetModel(m, "", name)
-		if m.HeldOut() == nil {
-			e.measureHeldOut(m)
-		}
-		e.Train.SetConfig(m.Config())
-		e.setStatus("Opened " + name)
-	})
 }

@@ -20,28 +20,28 @@ type desktopDocs struct{ e *Explorer }
 
 func (d *desktopDocs) start(opts Options) {
 	e := d.e
-	e.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { e.AnalyseURIs(uris) })
+	e.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { e.Images.URIs(uris) })
 	e.restoreWindowSize(opts.ScreenSize, opts.OnStarted)
-	e.loadFirstModel(opts.ModelPath)
+	e.Models.First(opts.ModelPath, e.rememberedForm())
 }
 
 func (d *desktopDocs) fileItems() (before, after []*fyne.MenuItem) {
 	e := d.e
 	recent := fyne.NewMenuItem("Open Recent", nil)
 	recent.ChildMenu = fyne.NewMenu("")
-	for _, p := range e.recent() {
-		recent.ChildMenu.Items = append(recent.ChildMenu.Items, fyne.NewMenuItem(p, func() { e.OpenModel(p) }))
+	for _, p := range e.Models.Recent() {
+		recent.ChildMenu.Items = append(recent.ChildMenu.Items, fyne.NewMenuItem(p, func() { e.Models.Open(p) }))
 	}
 	if len(recent.ChildMenu.Items) == 0 {
 		recent.ChildMenu.Items = append(recent.ChildMenu.Items, unavailable("(none yet)"))
 	}
 	before = []*fyne.MenuItem{
-		item("New", ctrl(fyne.KeyN), e.NewModel),
+		item("New", ctrl(fyne.KeyN), e.Models.New),
 		item("Open…", ctrl(fyne.KeyO), d.openModel),
 		recent,
 	}
 	after = []*fyne.MenuItem{
-		item("Save", ctrl(fyne.KeyS), e.Save),
+		item("Save", ctrl(fyne.KeyS), d.save),
 		item("Save As…", ctrlShift(fyne.KeyS), d.saveAs),
 		item("Export for PyTorch (safetensors)…", nil, d.exportTorch),
 		fyne.NewMenuItemSeparator(),
@@ -57,7 +57,7 @@ func (d *desktopDocs) openModel() {
 			return
 		}
 		r.Close()
-		e.OpenModel(r.URI().Path())
+		e.Models.Open(r.URI().Path())
 	}, e.Window)
 	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".vae", ".safetensors"}))
 	dlg.Show()
@@ -70,11 +70,14 @@ func (d *desktopDocs) openImages() {
 			return
 		}
 		r.Close()
-		e.AnalyseFiles([]string{r.URI().Path()})
+		e.Images.Files([]string{r.URI().Path()})
 	}, e.Window)
 	dlg.SetFilter(storage.NewExtensionFileFilter(imaging.ImageExts))
 	dlg.Show()
 }
+
+// save writes the model to its file, or asks for one.
+func (d *desktopDocs) save() { d.e.Models.Save(d.saveAs) }
 
 // saveAs asks for a .vae file and saves the model there.
 func (d *desktopDocs) saveAs() {
@@ -89,7 +92,7 @@ func (d *desktopDocs) saveAs() {
 			os.Remove(path)
 			path += ".vae"
 		}
-		e.SaveAs(path)
+		e.Models.SaveAs(path)
 	}, e.Window)
 	dlg.SetFileName("model.vae")
 	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".vae"}))
@@ -109,7 +112,7 @@ func (d *desktopDocs) exportTorch() {
 			os.Remove(path)
 			path += ".safetensors"
 		}
-		e.ExportTorch(path)
+		e.Models.ExportTorch(path)
 	}, e.Window)
 	dlg.SetFileName(strings.TrimSuffix(filepath.Base(nameOr(e.Session.Path(), "model.vae")), ".vae") + ".safetensors")
 	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".safetensors"}))

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -49,8 +47,12 @@ type Explorer struct {
 	Session *Session
 	// Training runs training; it alone changes training's state.
 	Training *Training
-	engine   Engine
-	prefs    fyne.Preferences
+	// Models opens and keeps model files.
+	Models *Models
+	// Images analyses image files (dropped, opened).
+	Images *Images
+	engine Engine
+	prefs  fyne.Preferences
 	// do runs a function on the UI goroutine: fyne.Do, or in tests a loop
 	// the test drives, so tests see the same one-goroutine discipline.
 	do func(func())
@@ -94,8 +96,12 @@ func NewExplorer(a fyne.App, engine Engine, opts Options) *Explorer {
 func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Explorer {
 	e := &Explorer{App: a, engine: engine, prefs: a.Preferences(), do: do, Session: NewSession()}
 	e.Training = newTraining(engine, e.Session, do)
+	e.Images = newImages(engine, e.Session, do, e.setStatus, e.showError, func(p string) { e.Models.Open(p) })
+	e.Models = &Models{eng: engine, s: e.Session, training: e.Training, prefs: e.prefs, do: do,
+		status: e.setStatus, onErr: e.showError, load: e.loadData}
 	e.docs = newDocuments(e, opts.Browser)
 	e.Window = a.NewWindow(Title)
+	e.Models.win = e.Window
 	e.applyTheme(e.prefs.StringWithFallback(prefTheme, "system"))
 	e.build()
 	e.observe()
@@ -130,6 +136,12 @@ func (e *Explorer) build() {
 	})
 	e.LogScale.SetChecked(e.prefs.Bool(prefLogScale))
 	e.Train = newTrainPanel(e.Window, e.Training.State, func(dir string) { e.prefs.SetString(prefFolder, dir) }, !e.docs.folders())
+	e.Models.form = func() (vae.Config, error) {
+		cfg, _, err := e.Train.Config()
+		return cfg, err
+	}
+	e.Models.OnOpened = func(m Model) { e.Train.SetConfig(m.Config()) }
+	e.Models.OnRecent = e.refreshMenu
 	e.Train.TrainBtn.OnTapped = e.StartTraining
 	e.Train.PauseBtn.OnTapped = e.PauseTraining
 	e.Train.ResumeBtn.OnTapped = e.ResumeTraining
@@ -156,7 +168,7 @@ func (e *Explorer) build() {
 		docs:           e.docs,
 	}
 	e.Grid = newGridPanel(env)
-	e.Drops = newDropPanel(s, e.docs.openImages, e.clearDrops, e.docs.where())
+	e.Drops = newDropPanel(s, e.docs.openImages, e.Images.Clear, e.docs.where())
 	e.Drops.OnGoTo = func(a *Analysis) { s.SetPoint(a.Mean, PointChange{}) }
 	e.Samples = newSamplePanel(env)
 	e.Interp = newInterpPanel(env)
@@ -182,7 +194,6 @@ func (e *Explorer) observe() {
 	s.OnDims(func() { tell[dimsWatcher](e, dimsWatcher.DimsChanged) })
 	s.OnDrops(func() { tell[dropsWatcher](e, dropsWatcher.DropsChanged) })
 	s.OnModel(func() {
-		e.reanalyse() // dropped images, seen by the new model
 		e.Plot.Clear()
 		for _, h := range s.Model().History() {
 			e.Plot.AddEpoch(h.Epoch, h.TestELBO, h.TestRec, h.TestKL)
@@ -190,10 +201,7 @@ func (e *Explorer) observe() {
 		e.Plot.Refresh()
 		e.refreshModelViews()
 	})
-	s.OnWeights(func() {
-		e.refreshModelViews()
-		e.reanalyse()
-	})
+	s.OnWeights(e.refreshModelViews)
 	s.OnFile(e.updateTitle)
 	e.observeTraining()
 }
@@ -215,37 +223,6 @@ func (e *Explorer) refreshModelViews() {
 
 // Model is the model being explored.
 func (e *Explorer) Model() Model { return e.Session.Model() }
-
-// SetModel makes m the model being explored; path is its file ("" for the
-// bundled or an unsaved model).
-func (e *Explorer) SetModel(m Model, path string) {
-	name := ""
-	switch {
-	case path == "":
-		name = bundledTitle(m)
-	case strings.EqualFold(filepath.Ext(path), ".safetensors"):
-		// Imported weights: Save asks for a .vae file rather than writing
-		// our format over PyTorch's.
-		e.prefs.SetString(prefLastModel, path)
-		e.addRecent(path)
-		name, path = filepath.Base(path)+" (PyTorch)", ""
-	default:
-		e.prefs.SetString(prefLastModel, path)
-		e.addRecent(path)
-	}
-	e.Session.SetModel(m, path, name)
-	if m.HeldOut() == nil {
-		e.measureHeldOut(m)
-	}
-}
-
-// bundledTitle is what the window calls a bundled model.
-func bundledTitle(m Model) string {
-	if m.Latent() != 2 {
-		return fmt.Sprintf("bundled %d-D %s model", m.Latent(), m.Config().Arch)
-	}
-	return "bundled " + m.Config().Arch + " model"
-}
 
 func (e *Explorer) updateTitle() {
 	t := Title + " — " + e.Session.Name()

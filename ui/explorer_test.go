@@ -225,7 +225,7 @@ func TestCloseMidEpochLeavesNoGoroutines(t *testing.T) {
 	before := runtime.NumGoroutine()
 	loop := newUILoop()
 	e := newExplorer(a, &testEngine{}, Options{}, loop.do)
-	e.SetModel(tinyModel(t), "")
+	e.Models.Set(tinyModel(t), "")
 	e.Train.SetFolder(dir)
 	e.Train.Epochs.SetText("1000")
 	e.Train.Hidden.SetText("32")
@@ -252,7 +252,7 @@ func TestDropRealPNGAndBadFiles(t *testing.T) {
 	e, loop := newTestExplorer(t, m)
 	dir := t.TempDir()
 	good := writeDigitPNG(t, dir, "seven.png", dataset.Synthetic(8, 5).Image(7))
-	e.AnalyseURIs([]fyne.URI{storage.NewFileURI(good)})
+	e.Images.URIs([]fyne.URI{storage.NewFileURI(good)})
 	loop.until(t, "the dropped image", func() bool { return len(e.Session.Drops()) == 1 }, 10*time.Second)
 	a := e.Session.Drops()[0]
 	if math.IsNaN(a.Percentile) || a.Error <= 0 || len(a.Mean) != 2 {
@@ -279,7 +279,7 @@ func TestDropRealPNGAndBadFiles(t *testing.T) {
 	os.WriteFile(huge, pngHeader(100000, 100000), 0o644)
 	for _, bad := range []string{text, empty, huge, filepath.Join(dir, "missing.png")} {
 		point := e.Session.Point()
-		e.AnalyseFiles([]string{bad})
+		e.Images.Files([]string{bad})
 		name := filepath.Base(bad)
 		loop.until(t, "the message about "+name, func() bool { return strings.Contains(e.Status(), name) }, 10*time.Second)
 		if len(e.Session.Drops()) != 1 || len(e.Plane.Marks()) != 1 || e.Model() != Model(m) || e.Session.Point()[0] != point[0] {
@@ -289,7 +289,7 @@ func TestDropRealPNGAndBadFiles(t *testing.T) {
 	if !strings.Contains(e.Status(), "no such file") {
 		t.Errorf("missing file: %q", e.Status())
 	}
-	e.AnalyseURIs([]fyne.URI{storage.NewURI("https://example.com/x.png")})
+	e.Images.URIs([]fyne.URI{storage.NewURI("https://example.com/x.png")})
 	if !strings.Contains(e.Status(), "only local files") {
 		t.Errorf("remote URI: %q", e.Status())
 	}
@@ -300,29 +300,29 @@ func TestOpenSaveAndRecent(t *testing.T) {
 	e, _ := newTestExplorer(t, m)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "mine.vae")
-	e.SaveAs(path)
+	e.Models.SaveAs(path)
 	if _, err := vae.Load(path); err != nil {
 		t.Fatal(err)
 	}
-	if e.Window.Title() != Title+" — mine.vae" || e.prefs.String(prefLastModel) != path || e.recent()[0] != path {
-		t.Fatalf("after Save As: title %q, last %q, recent %v", e.Window.Title(), e.prefs.String(prefLastModel), e.recent())
+	if e.Window.Title() != Title+" — mine.vae" || e.prefs.String(prefLastModel) != path || e.Models.Recent()[0] != path {
+		t.Fatalf("after Save As: title %q, last %q, recent %v", e.Window.Title(), e.prefs.String(prefLastModel), e.Models.Recent())
 	}
 	// A corrupt file: a message, and nothing changes.
 	bad := filepath.Join(dir, "bad.vae")
 	data, _ := os.ReadFile(path)
 	data[100] ^= 0xff
 	os.WriteFile(bad, data, 0o644)
-	e.OpenModel(bad)
+	e.Models.Open(bad)
 	if e.Model() != Model(m) || !strings.Contains(e.Status(), "bad.vae") || !strings.Contains(e.Status(), "checksum") {
 		t.Fatalf("opening a corrupt model: status %q", e.Status())
 	}
-	e.OpenModel(path)
+	e.Models.Open(path)
 	if e.Model() == Model(m) || !reflect.DeepEqual(e.Model().Config(), m.Config()) {
 		t.Fatal("opening the saved model did not load it")
 	}
 	// Save keeps what another program wrote to the file since it was
 	// opened: it refuses, says so, and writes nothing.
-	e.Save()
+	e.Models.Save(func() { t.Error("Save asked for a file although the model has one") })
 	if !strings.HasPrefix(e.Status(), "Saved") {
 		t.Fatalf("saving an unchanged file: %q", e.Status())
 	}
@@ -335,12 +335,12 @@ func TestOpenSaveAndRecent(t *testing.T) {
 	}
 	theirs, _ := os.ReadFile(other)
 	os.WriteFile(path, theirs, 0o644)
-	e.Save()
+	e.Models.Save(func() { t.Error("Save asked for a file although the model has one") })
 	if now, _ := os.ReadFile(path); !strings.Contains(e.Status(), "changed on disk") || !bytes.Equal(now, theirs) {
 		t.Fatalf("saving over a file changed meanwhile: %q", e.Status())
 	}
 	// Saving into a folder that does not exist reports it.
-	e.SaveAs(filepath.Join(dir, "no", "such", "m.vae"))
+	e.Models.SaveAs(filepath.Join(dir, "no", "such", "m.vae"))
 	if !strings.Contains(e.Status(), "no such file") {
 		t.Errorf("save into a missing folder: %q", e.Status())
 	}
@@ -468,7 +468,7 @@ func TestOpenPyTorchModel(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "digits.safetensors")
 	os.WriteFile(path, b, 0o644)
-	e.AnalyseURIs([]fyne.URI{storage.NewFileURI(path)})
+	e.Images.URIs([]fyne.URI{storage.NewFileURI(path)})
 	if e.Session.Name() != "digits.safetensors (PyTorch)" || e.Session.Path() != "" || e.Model().Config().Hidden != 512 {
 		t.Fatalf("after the drop: %q, path %q, %+v", e.Session.Name(), e.Session.Path(), e.Model().Config())
 	}
@@ -477,13 +477,14 @@ func TestOpenPyTorchModel(t *testing.T) {
 		t.Errorf("status %q", e.Status())
 	}
 	before, _ := os.ReadFile(path)
-	e.Save() // no file of ours yet: the Save As dialog, nothing written
-	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
-		t.Fatal("Save wrote over the PyTorch file")
+	asked := false
+	e.Models.Save(func() { asked = true }) // no file of ours yet: Save As asks, nothing written
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) || !asked {
+		t.Fatalf("Save wrote over the PyTorch file, or did not ask for a file (asked %v)", asked)
 	}
 	// Model > Export for PyTorch writes it back, the same weights.
 	out := filepath.Join(t.TempDir(), "again.safetensors")
-	e.ExportTorch(out)
+	e.Models.ExportTorch(out)
 	again, err := torchio.Load(out)
 	if err != nil || !strings.Contains(e.Status(), "Exported for PyTorch") {
 		t.Fatalf("export: %v, status %q", err, e.Status())

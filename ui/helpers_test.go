@@ -115,7 +115,7 @@ func newTestExplorer(t *testing.T, m Model) (*Explorer, *uiLoop) {
 	}
 	e := newExplorer(a, eng, Options{}, loop.do)
 	if m != nil {
-		e.SetModel(m, "")
+		e.Models.Set(m, "")
 	}
 	e.Window.Resize(fyne.NewSize(1280, 800))
 	e.Window.Show()

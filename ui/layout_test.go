@@ -57,7 +57,7 @@ func TestWindowMinimumFitsTheSmallScreenWhateverItShows(t *testing.T) {
 	// An 8-D model trained on Fashion-MNIST: eight sliders, the dimension
 	// choosers and the long class names in the legend.
 	m := measuredModel(t, 8, "fashion", 200)
-	e.SetModel(m, "")
+	e.Models.Set(m, "")
 	if len(e.PlaneCtl.Legend.Objects) != 10 || !e.Point.DimsRow.Visible() || len(e.Point.Sliders) != 8 {
 		t.Fatalf("8-D Fashion model: %d legend entries, dims row %v, %d sliders", len(e.PlaneCtl.Legend.Objects), e.Point.DimsRow.Visible(), len(e.Point.Sliders))
 	}
@@ -88,7 +88,7 @@ func TestPanelWidthsOnlyFollowTheUser(t *testing.T) {
 	cfg := vae.DefaultConfig()
 	cfg.Latent, cfg.Hidden = 8, 16
 	m8, _ := vae.NewModel(cfg)
-	e.SetModel(m8, "")
+	e.Models.Set(m8, "")
 	e.ShowTool(e.Vectors)
 	e.Vectors.Kind.SetSelected(vecAttribute)
 	e.Vectors.Kind.SetSelected(vecStored)

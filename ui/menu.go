@@ -16,7 +16,7 @@ import (
 func (e *Explorer) menu() *fyne.MainMenu {
 	var bundled []*fyne.MenuItem
 	for _, b := range e.engine.Bundles() {
-		bundled = append(bundled, item(b.Label, nil, func() { e.OpenBundledArch(b.Kind) }))
+		bundled = append(bundled, item(b.Label, nil, func() { e.Models.OpenBundled(b.Kind) }))
 	}
 	before, after := e.docs.fileItems()
 	model := fyne.NewMenu("Model", slices.Concat(before, bundled, []*fyne.MenuItem{fyne.NewMenuItemSeparator()}, after)...)

@@ -160,6 +160,10 @@ func (e *Explorer) applyTheme(name string) {
 	e.refreshMenu()
 }
 
+// rememberedForm reports whether the training form has remembered
+// settings (the first model then leaves them).
+func (e *Explorer) rememberedForm() bool { return len(e.prefs.StringList(prefForm)) != 0 }
+
 // requestClose is the user closing the window (or Ctrl+Q): it asks first
 // when training would be lost.
 func (e *Explorer) requestClose() {

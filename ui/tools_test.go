@@ -251,7 +251,7 @@ func TestAnomalyPanelHistogramThresholdAndRanking(t *testing.T) {
 		t.Error("the sheet does not start with the worst image")
 	}
 	// A dropped image is marked.
-	e.AnalyseFiles([]string{writeDigitPNG(t, t.TempDir(), "d.png", testSet.Image(0))})
+	e.Images.Files([]string{writeDigitPNG(t, t.TempDir(), "d.png", testSet.Image(0))})
 	loop.until(t, "the marker", func() bool { return strings.Contains(p.Count.Text, "newest image") }, 5*time.Second)
 }
 

@@ -41,7 +41,7 @@ func (e *Explorer) StartTraining() {
 	if r.Continue {
 		start()
 	} else {
-		e.confirmDiscard(start)
+		e.Models.confirmDiscard(start)
 	}
 }
 
