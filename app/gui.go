@@ -122,7 +122,7 @@ func runGUI(args []string, stderr io.Writer) int {
 	signal.Stop(sig)
 	close(sig)
 	if os.Getenv("VAE_EXPLORER_TIMING") != "" {
-		reportLatency(stderr, e.DecodeLatencies())
+		reportLatency(stderr, e.Point.DecodeLatencies())
 	}
 	return 0
 }

@@ -68,7 +68,7 @@ func expose(e *ui.Explorer) {
 		now := js.Global().Get("performance").Call("now").Float()
 		t := time.Now()
 		var out []any
-		for _, d := range e.DecodeTimings() {
+		for _, d := range e.Point.DecodeTimings() {
 			asked := now - float64(t.Sub(d.Asked))/1e6
 			out = append(out, map[string]any{"asked": asked, "shown": asked + float64(d.Latency)/1e6})
 		}

@@ -77,9 +77,7 @@ type Explorer struct {
 	klView     *widgets.ImageView // the model's KL per latent dimension
 	shell      *shell
 
-	worker  *decodeWorker
-	tools   []tool                 // in the switcher's order
-	stale   map[tool]pendingUpdate // tool updates waiting for their tool to show
+	tools   *toolSet
 	docs    documents
 	closing bool
 	// trainingDone is closed once training's goroutines are done, after
@@ -123,11 +121,11 @@ func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Expl
 // build makes the views.
 func (e *Explorer) build() {
 	s := e.Session
-	e.worker = newDecodeWorker(e.do, e.showDecoded)
 	e.Plane = widgets.NewLatentPlane()
 	e.PlaneCtl = newPlaneControl(s, e.Plane, e.prefs, e.do, e.setStatus, e.showError, e.Training.Data)
-	e.PlaneCtl.OnHoverChanged = func() { e.requestDecode(true) }
-	e.Point = newPointView(s, e.ResetPoint, e.RandomPoint, e.PlaneCtl.ChooseAxes)
+	e.tools = newToolSet(e.PlaneCtl.SetOverlay)
+	e.Point = newPointView(s, e.do, e.PlaneCtl.Hovered, e.PlaneCtl.ChooseAxes)
+	e.PlaneCtl.OnHoverChanged = func() { e.Point.Decode(true) }
 	e.PlaneCtl.OnPicked = e.Point.ShowPicked
 	e.Plot = widgets.NewLossPlot()
 	e.LogScale = widget.NewCheck("Log scale", func(on bool) {
@@ -163,8 +161,8 @@ func (e *Explorer) build() {
 		},
 		onErr:          e.showError,
 		status:         e.setStatus,
-		later:          e.later,
-		overlayChanged: e.overlayChanged,
+		later:          e.tools.later,
+		overlayChanged: e.tools.overlayChanged,
 		docs:           e.docs,
 	}
 	e.Grid = newGridPanel(env)
@@ -175,9 +173,8 @@ func (e *Explorer) build() {
 	e.Vectors = newVectorPanel(env)
 	e.Anomalies = newAnomalyPanel(env)
 	// The tools, in the switcher's, the Tools menu's and Ctrl+1…'s order.
-	e.tools = []tool{e.Grid, e.Drops, e.Samples, e.Interp, e.Vectors, e.Anomalies}
-	e.Tools = widgets.NewToolSwitcher(e.tools)
-	e.Tools.OnSelected = e.toolShown
+	e.tools.set(e.Grid, e.Drops, e.Samples, e.Interp, e.Vectors, e.Anomalies)
+	e.Tools = e.tools.switcher
 	e.Plane.OnMarkPick = func(int) { e.ShowTool(e.Drops) } // a dropped image: its panel
 }
 
@@ -188,11 +185,11 @@ func (e *Explorer) observe() {
 		if !ch.Picked {
 			e.Point.Picked.Hide()
 		}
-		e.requestDecode(ch.Interactive)
-		tell[pointWatcher](e, pointWatcher.PointMoved)
+		e.Point.Decode(ch.Interactive)
+		tell(e.tools, pointWatcher.PointMoved)
 	})
-	s.OnDims(func() { tell[dimsWatcher](e, dimsWatcher.DimsChanged) })
-	s.OnDrops(func() { tell[dropsWatcher](e, dropsWatcher.DropsChanged) })
+	s.OnDims(func() { tell(e.tools, dimsWatcher.DimsChanged) })
+	s.OnDrops(func() { tell(e.tools, dropsWatcher.DropsChanged) })
 	s.OnModel(func() {
 		e.Plot.Clear()
 		for _, h := range s.Model().History() {
@@ -210,7 +207,7 @@ func (e *Explorer) observe() {
 // plane: decoded image, model summary, tools.
 func (e *Explorer) refreshModelViews() {
 	m := e.Session.Model()
-	e.requestDecode(false)
+	e.Point.Decode(false)
 	e.modelInfo.SetText(modelSummary(e.Session.Name(), m))
 	if h := m.HeldOut(); h != nil && len(h.DimKL) > 0 {
 		e.klView.SetImage(klChart(h.DimKL, vae.Activity(h.Means, m.Latent())))
@@ -218,7 +215,7 @@ func (e *Explorer) refreshModelViews() {
 	} else {
 		e.klView.Hide()
 	}
-	tell[modelWatcher](e, modelWatcher.ModelChanged)
+	tell(e.tools, modelWatcher.ModelChanged)
 }
 
 // Model is the model being explored.

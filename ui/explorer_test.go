@@ -87,11 +87,11 @@ func TestSlidersMoveThePlane(t *testing.T) {
 		t.Fatalf("slider z1 = -2.5 put the plane at y=%v, point %v", e.Plane.Y, e.Session.Point())
 	}
 	loop.until(t, "decode of the slider's point", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
-	e.ResetPoint()
+	e.Point.reset()
 	if p := e.Session.Point(); p[0] != 0 || p[1] != 0 || e.Point.Sliders[1].Value != 0 {
 		t.Fatalf("origin: point %v, slider %v", p, e.Point.Sliders[1].Value)
 	}
-	e.RandomPoint()
+	e.Point.random()
 	if p := e.Session.Point(); p[0] == 0 && p[1] == 0 {
 		t.Fatal("random point is the origin")
 	}
@@ -214,7 +214,7 @@ func TestDragWhileTraining(t *testing.T) {
 	e.StopTraining()
 	loop.until(t, "training to stop", func() bool { return e.Training.State() == trainIdle }, 20*time.Second)
 	m := e.Model()
-	e.requestDecode(false)
+	e.Point.Decode(false)
 	loop.until(t, "a decode consistent with the final weights", func() bool { return decodedMatchesEngine(e, m) }, 5*time.Second)
 }
 
@@ -423,7 +423,7 @@ func TestLatentSizeAboveTwo(t *testing.T) {
 func TestStaleDecodeNeverReplacesANewerOne(t *testing.T) {
 	m := newFakeModel(2, 500)
 	e, loop := newTestExplorer(t, m)
-	w := e.worker
+	w := e.Point.worker
 	newer := decodedResult{seq: 10, img: imaging.Gray28(make([]float32, 784)), z: []float32{1, 1}}
 	older := decodedResult{seq: 9, img: imaging.Gray28(make([]float32, 784)), z: []float32{0, 0}}
 	w.hand(newer)

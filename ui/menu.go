@@ -57,7 +57,7 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		augment = unavailable(desktopOnly("Export augmented images…"))
 	}
 	tools := fyne.NewMenu("Tools")
-	for i, t := range e.tools {
+	for i, t := range e.tools.list {
 		tools.Items = append(tools.Items, item(t.Title(), ctrl(fyne.KeyName(fmt.Sprint(i+1))), func() { e.ShowTool(t) }))
 	}
 	tools.Items = append(tools.Items, fyne.NewMenuItemSeparator(), item("Resample", ctrl(fyne.KeyR), e.resample), augment)
@@ -151,7 +151,7 @@ func (e *Explorer) refreshMenu() {
 
 func (e *Explorer) showShortcuts() {
 	lines := append(e.docs.shortcutLines(),
-		fmt.Sprintf("Ctrl+1 … Ctrl+%d  %s", len(e.tools), toolList(e.tools)),
+		fmt.Sprintf("Ctrl+1 … Ctrl+%d  %s", len(e.tools.list), toolList(e.tools.list)),
 		"Ctrl+[  training panel   Ctrl+]  point and tools panel",
 		"Ctrl+R  resample the sample sheet",
 		"",

@@ -21,7 +21,7 @@ import (
 )
 
 // PointView shows the session's latent point beside the plane: the decoded
-// image with its coordinates, a slider per latent dimension, the choice of
+// image with its coordinates (decoded on its worker), a slider per latent dimension, the choice of
 // the plane's two dimensions (latent sizes above two), Origin and Random.
 // It is a view of the session: the sliders move the session's point and
 // show it, nothing is kept in step by hand.
@@ -45,6 +45,9 @@ type PointView struct {
 	Picked      *fyne.Container
 	PickedImage *widgets.ImageView
 	PickedLabel *widget.Label
+
+	worker  *decodeWorker
+	hovered func() []float32 // the code the mouse previews, nil when none
 }
 
 // Choices of what the plane's axes are, for latent sizes above two.
@@ -53,11 +56,13 @@ const (
 	axesPCA    = "PCA"
 )
 
-// newPointView makes the point's views. origin and random move the point;
-// axes is called when the user chooses other axes for the plane (pca:
-// principal components).
-func newPointView(s *Session, origin, random func(), axes func(pca bool)) *PointView {
-	v := &PointView{s: s}
+// newPointView makes the point's views: its decoded image (decoded by a
+// worker on do, hovered the code the mouse previews), the sliders, Origin
+// and Random. axes is called when the user chooses other axes for the
+// plane (pca: principal components).
+func newPointView(s *Session, do func(func()), hovered func() []float32, axes func(pca bool)) *PointView {
+	v := &PointView{s: s, hovered: hovered}
+	v.worker = newDecodeWorker(do, v.showDecoded)
 	v.Decoded = widgets.NewImageView(nil, 120)
 	v.Readout = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
 	v.Readout.Truncation = fyne.TextTruncateEllipsis
@@ -82,8 +87,8 @@ func newPointView(s *Session, origin, random func(), axes func(pca bool)) *Point
 	v.PickedLabel.Wrapping = fyne.TextWrapWord
 	v.Picked = container.NewBorder(nil, nil, v.PickedImage, nil, v.PickedLabel)
 	v.Picked.Hide()
-	v.Origin = widget.NewButtonWithIcon("Origin", theme.MediaReplayIcon(), origin)
-	v.Random = widget.NewButtonWithIcon("Random", theme.ViewRefreshIcon(), random)
+	v.Origin = widget.NewButtonWithIcon("Origin", theme.MediaReplayIcon(), v.reset)
+	v.Random = widget.NewButtonWithIcon("Random", theme.ViewRefreshIcon(), v.random)
 	s.OnModel(v.modelChanged)
 	s.OnPoint(func(PointChange) { v.showPoint() })
 	s.OnDims(v.showDims)
@@ -185,19 +190,16 @@ func (v *PointView) ShowPicked(i int, name string, img image.Image) {
 	v.Picked.Show()
 }
 
-// ---- the explorer's point ------------------------------------------------------
+// ---- the point's decoded image --------------------------------------------------
 
-// SetPoint moves the latent point (all L values) and decodes it.
-func (e *Explorer) SetPoint(z []float32) { e.Session.SetPoint(z, PointChange{}) }
-
-// ResetPoint moves the point to the origin.
-func (e *Explorer) ResetPoint() {
-	e.Session.SetPoint(make([]float32, e.Session.Latent()), PointChange{})
+// reset moves the point to the origin.
+func (v *PointView) reset() {
+	v.s.SetPoint(make([]float32, v.s.Latent()), PointChange{})
 }
 
-// RandomPoint moves the point to a sample from N(0, I).
-func (e *Explorer) RandomPoint() {
-	e.Session.SetPoint(vae.Sample(rand.New(rand.NewSource(time.Now().UnixNano())), 1, e.Session.Latent(), 1), PointChange{})
+// random moves the point to a sample from N(0, I).
+func (v *PointView) random() {
+	v.s.SetPoint(vae.Sample(rand.New(rand.NewSource(time.Now().UnixNano())), 1, v.s.Latent(), 1), PointChange{})
 }
 
 // dragBudget is how long a drag callback waits for its decode so the image
@@ -206,40 +208,40 @@ func (e *Explorer) RandomPoint() {
 // the image arrives through fyne.Do.
 const dragBudget = 8 * time.Millisecond
 
-// requestDecode asks the worker for the image of the point, or of the
-// hovered code while the mouse previews one: interactive requests (mouse,
+// Decode asks the worker for the image of the point, or of the hovered
+// code while the mouse previews one: interactive requests (mouse,
 // sliders) wait briefly so the image lands in the same frame.
-func (e *Explorer) requestDecode(interactive bool) {
-	m := e.Session.Model()
+func (v *PointView) Decode(interactive bool) {
+	m := v.s.Model()
 	if m == nil {
 		return
 	}
-	z := e.PlaneCtl.Hovered()
+	z := v.hovered()
 	if z == nil {
-		z = e.Session.Point()
+		z = v.s.Point()
 	}
 	if interactive {
-		e.worker.RequestWait(m, z, dragBudget)
+		v.worker.RequestWait(m, z, dragBudget)
 	} else {
-		e.worker.Request(m, z)
+		v.worker.Request(m, z)
 	}
 }
 
 // showDecoded runs on the UI goroutine with the worker's image.
-func (e *Explorer) showDecoded(img image.Image, z []float32) {
-	e.Point.Decoded.SetImage(img)
+func (v *PointView) showDecoded(img image.Image, z []float32) {
+	v.Decoded.SetImage(img)
 	text := "z = " + fmtVec(z)
-	if h := e.PlaneCtl.Hovered(); h != nil && slices.Equal(z, h) {
+	if h := v.hovered(); h != nil && slices.Equal(z, h) {
 		text = "hover " + text
 	}
-	e.Point.Readout.SetText(text)
+	v.Readout.SetText(text)
 }
 
 // DecodeLatencies returns recent request-to-screen decode latencies.
-func (e *Explorer) DecodeLatencies() []time.Duration { return e.worker.stats.snapshot() }
+func (v *PointView) DecodeLatencies() []time.Duration { return v.worker.stats.snapshot() }
 
 // DecodeTimings returns recent interactive decodes with when each was asked.
-func (e *Explorer) DecodeTimings() []DecodeTiming { return e.worker.stats.timings() }
+func (v *PointView) DecodeTimings() []DecodeTiming { return v.worker.stats.timings() }
 
 // classNames are the names of a model's labels: its own (an image
 // folder's classes), else those of the dataset it names.

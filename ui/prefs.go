@@ -196,7 +196,7 @@ func (e *Explorer) close() {
 	e.prefs.SetFloat(prefHeight, float64(s.Height))
 	e.saveForm()
 	e.trainingDone = e.Training.Close()
-	e.worker.Close()
+	e.Point.worker.Close()
 	e.Interp.StopAnimation()
 	e.Window.Close()
 }

@@ -40,7 +40,7 @@ func (e *Explorer) Probe() Probe {
 		State:    e.Training.State().String(),
 		Point:    e.Session.Point(),
 		Scatter:  e.Plane.ScatterLen(),
-		Decodes:  len(e.worker.stats.snapshot()),
+		Decodes:  len(e.Point.DecodeLatencies()),
 		Images:   len(e.Session.Drops()),
 	}
 	if e.Session.Model() == nil {

@@ -1,7 +1,17 @@
 package ui
 
-// The explorer's side of the tools: showing one, updates that wait until
-// their tool shows, the shown tool's overlay on the plane.
+import "vaeexplorer/ui/widgets"
+
+// toolSet is the tools under the point and which one shows: it switches
+// them, keeps the updates that wait until their tool shows, tells the
+// tools what changed in the session, and gives the plane the shown
+// tool's overlay.
+type toolSet struct {
+	list     []tool                 // in the switcher's, the Tools menu's and Ctrl+1…'s order
+	switcher *widgets.ToolSwitcher  // the buttons and the shown tool's panel
+	stale    map[tool]pendingUpdate // updates waiting for their tool to show
+	overlay  func(Overlay)          // draws the shown tool's overlay on the plane
+}
 
 // pendingUpdate is a tool's update waiting for the tool to show.
 type pendingUpdate struct {
@@ -9,74 +19,85 @@ type pendingUpdate struct {
 	full bool
 }
 
+func newToolSet(overlay func(Overlay)) *toolSet {
+	return &toolSet{stale: map[tool]pendingUpdate{}, overlay: overlay}
+}
+
+// set makes list the tools, the first one shown.
+func (ts *toolSet) set(list ...tool) {
+	ts.list = list
+	ts.switcher = widgets.NewToolSwitcher(list)
+	ts.switcher.OnSelected = ts.shown
+}
+
 // tell calls f on every tool that implements W (a session change the
 // tools follow).
-func tell[W any](e *Explorer, f func(W)) {
-	for _, t := range e.tools {
+func tell[W any](ts *toolSet, f func(W)) {
+	for _, t := range ts.list {
 		if w, ok := t.(W); ok {
 			f(w)
 		}
 	}
 }
 
-// ShowTool makes t the shown tool.
-func (e *Explorer) ShowTool(t tool) {
-	for i, u := range e.tools {
+// Show makes t the shown tool.
+func (ts *toolSet) Show(t tool) {
+	for i, u := range ts.list {
 		if u == t {
-			e.Tools.Select(i)
+			ts.switcher.Select(i)
 		}
 	}
 }
 
-// currentTool is the tool shown.
-func (e *Explorer) currentTool() tool { return e.tools[e.Tools.Index()] }
+// current is the tool shown.
+func (ts *toolSet) current() tool { return ts.list[ts.switcher.Index()] }
 
-// toolShown runs when the switcher shows tool i: the others stop what
-// they do, its waiting update runs, it is told, and its overlay is drawn.
-func (e *Explorer) toolShown(i int) {
-	t := e.tools[i]
-	for _, u := range e.tools {
+// shown runs when the switcher shows tool i: the others stop what they
+// do, its waiting update runs, it is told, and its overlay is drawn.
+func (ts *toolSet) shown(i int) {
+	t := ts.list[i]
+	for _, u := range ts.list {
 		if h, ok := u.(hider); ok && u != t {
 			h.Hidden()
 		}
 	}
-	if p, ok := e.stale[t]; ok {
-		delete(e.stale, t)
+	if p, ok := ts.stale[t]; ok {
+		delete(ts.stale, t)
 		p.run()
 	}
 	t.Shown()
-	e.showOverlay()
+	ts.showOverlay()
 }
 
 // later runs update now if t is shown, else when it is next shown (see
 // toolEnv.later).
-func (e *Explorer) later(t tool, update func(), full bool) {
-	if e.currentTool() == t {
+func (ts *toolSet) later(t tool, update func(), full bool) {
+	if ts.current() == t {
 		update()
 		return
 	}
-	if e.stale == nil {
-		e.stale = map[tool]pendingUpdate{}
-	}
-	if p, ok := e.stale[t]; ok && p.full && !full {
+	if p, ok := ts.stale[t]; ok && p.full && !full {
 		return // a partial update does not replace a full one
 	}
-	e.stale[t] = pendingUpdate{update, full}
+	ts.stale[t] = pendingUpdate{update, full}
 }
 
 // overlayChanged draws t's overlay if t is shown.
-func (e *Explorer) overlayChanged(t tool) {
-	if e.currentTool() == t {
-		e.showOverlay()
+func (ts *toolSet) overlayChanged(t tool) {
+	if ts.current() == t {
+		ts.showOverlay()
 	}
 }
 
 // showOverlay gives the plane the shown tool's overlay; a tool without
 // one clears it.
-func (e *Explorer) showOverlay() {
+func (ts *toolSet) showOverlay() {
 	var o Overlay
-	if ov, ok := e.currentTool().(overlayer); ok {
+	if ov, ok := ts.current().(overlayer); ok {
 		o = ov.Overlay()
 	}
-	e.PlaneCtl.SetOverlay(o)
+	ts.overlay(o)
 }
+
+// ShowTool makes t the shown tool.
+func (e *Explorer) ShowTool(t tool) { e.tools.Show(t) }

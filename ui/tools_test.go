@@ -88,7 +88,7 @@ func TestInterpolationStripEndpointsAndAnimation(t *testing.T) {
 	// From held-out digit #0 to the plane point (3, -2).
 	p.A.Select.SetSelected(srcHeldIndex)
 	p.A.Index.SetText("0")
-	e.SetPoint([]float32{3, -2})
+	e.Session.SetPoint([]float32{3, -2}, PointChange{})
 	test.Tap(p.B.Capture)
 	p.Steps.SetValue(7)
 	p.Mode.SetSelected(modeSlerp)
@@ -135,7 +135,7 @@ func TestVectorPanelClassVectorArrowAndStore(t *testing.T) {
 	p.From.SetSelected("1")
 	p.To.SetSelected("7")
 	p.Source.Select.SetSelected(srcPoint)
-	e.SetPoint([]float32{0.5, 0.25})
+	e.Session.SetPoint([]float32{0.5, 0.25}, PointChange{})
 	test.Tap(p.Source.Capture)
 	p.Strength.SetValue(2)
 	loop.until(t, "the edited decode", func() bool { return strings.Contains(p.Info.Text, "strength +2.0") }, 5*time.Second)

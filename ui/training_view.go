@@ -121,7 +121,7 @@ func (e *Explorer) observeTraining() {
 		if t.State() == trainRunning {
 			e.Bar.ShowStep(evs[len(evs)-1])
 		}
-		e.requestDecode(false) // the weights moved: show what the point decodes to now
+		e.Point.Decode(false) // the weights moved: show what the point decodes to now
 	})
 	t.OnEpoch(func(ev vae.Event) {
 		e.Plot.AddEpoch(ev.Epoch, ev.Test.ELBO, ev.Test.Rec, ev.Test.KL)
