@@ -32,6 +32,7 @@ const worstShown = 50
 // loads.
 type AnomalyPanel struct {
 	widget.BaseWidget
+	toolNames
 
 	RankBtn   *widget.Button
 	Sheet     *widgets.ImageView
@@ -55,7 +56,7 @@ type AnomalyPanel struct {
 }
 
 func newAnomalyPanel(env *toolEnv) *AnomalyPanel {
-	p := &AnomalyPanel{env: env, marker: math.NaN()}
+	p := &AnomalyPanel{env: env, marker: math.NaN(), toolNames: toolNames{"Anomalies", "Anomalies"}}
 	p.RankBtn = widget.NewButtonWithIcon("Rank held-out", theme.SearchIcon(), p.Rank)
 	p.Sheet = widgets.NewImageView(nil, 200)
 	p.Sheet.OnTapped = func(fx, fy float64) { // an image or its reconstruction: move the point to its code
@@ -89,10 +90,7 @@ func newAnomalyPanel(env *toolEnv) *AnomalyPanel {
 // CreateRenderer lays out the histogram, controls and sheet.
 func (p *AnomalyPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.box) }
 
-func (p *AnomalyPanel) Name() string             { return "Anomalies" }
-func (p *AnomalyPanel) Title() string            { return "Anomalies" }
 func (p *AnomalyPanel) Panel() fyne.CanvasObject { return p }
-func (p *AnomalyPanel) Shown()                   {}
 
 // ModelChanged shows the new model's stored held-out errors and forgets
 // the previous ranking.

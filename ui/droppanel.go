@@ -41,6 +41,7 @@ func (a *Analysis) Summary() string {
 // with the error and its percentile. It is a view of the session's list.
 type DropPanel struct {
 	widget.BaseWidget
+	toolNames
 
 	OpenBtn, ClearBtn *widget.Button
 	// OnGoTo is called when the user asks to put the plane's point on an
@@ -54,7 +55,7 @@ type DropPanel struct {
 }
 
 func newDropPanel(s *Session, onOpen, onClear func(), where string) *DropPanel {
-	p := &DropPanel{s: s}
+	p := &DropPanel{s: s, toolNames: toolNames{"Images", "Images"}}
 	s.OnDrops(p.rebuild)
 	p.OpenBtn = widget.NewButtonWithIcon("Open images…", theme.FolderOpenIcon(), onOpen)
 	p.ClearBtn = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), onClear)
@@ -69,10 +70,7 @@ func newDropPanel(s *Session, onOpen, onClear func(), where string) *DropPanel {
 // CreateRenderer lays out the buttons above the list.
 func (p *DropPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.box) }
 
-func (p *DropPanel) Name() string             { return "Images" }
-func (p *DropPanel) Title() string            { return "Images" }
 func (p *DropPanel) Panel() fyne.CanvasObject { return p }
-func (p *DropPanel) Shown()                   {}
 
 func (p *DropPanel) rebuild() {
 	objs := []fyne.CanvasObject{}

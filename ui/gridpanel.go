@@ -20,6 +20,7 @@ import (
 // image, with controls and PNG export. Decoding runs off the UI goroutine.
 type GridPanel struct {
 	widget.BaseWidget
+	toolNames
 
 	View       *widgets.ImageView
 	N          *widget.Slider
@@ -43,7 +44,7 @@ type GridPanel struct {
 }
 
 func newGridPanel(env *toolEnv) *GridPanel {
-	g := &GridPanel{env: env, jobs: newLatest(env.do)}
+	g := &GridPanel{env: env, jobs: newLatest(env.do), toolNames: toolNames{"Grid", "Latent grid"}}
 	g.View = widgets.NewImageView(nil, 240)
 	g.View.OnTapped = g.tapped
 	g.N = widget.NewSlider(5, 40)
@@ -72,10 +73,7 @@ func newGridPanel(env *toolEnv) *GridPanel {
 // CreateRenderer lays out the view and its controls.
 func (g *GridPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(g.box) }
 
-func (g *GridPanel) Name() string             { return "Grid" }
-func (g *GridPanel) Title() string            { return "Latent grid" }
 func (g *GridPanel) Panel() fyne.CanvasObject { return g }
-func (g *GridPanel) Shown()                   {}
 
 // ModelChanged and DimsChanged decode the grid again (when shown);
 // PointMoved only when the point moved off the plane.

@@ -22,6 +22,7 @@ import (
 // and PNG and animated GIF export.
 type InterpPanel struct {
 	widget.BaseWidget
+	toolNames
 
 	A, B      *sourcePicker
 	Steps     *widget.Slider
@@ -50,7 +51,7 @@ const (
 )
 
 func newInterpPanel(env *toolEnv) *InterpPanel {
-	p := &InterpPanel{env: env, jobs: newLatest(env.do)}
+	p := &InterpPanel{env: env, jobs: newLatest(env.do), toolNames: toolNames{"Path", "Interpolation"}}
 	p.A = newSourcePicker(env, srcHeldPrefix+"1")
 	p.B = newSourcePicker(env, srcHeldPrefix+"7")
 	p.A.OnChanged, p.B.OnChanged = p.Update, p.Update
@@ -93,10 +94,7 @@ func newInterpPanel(env *toolEnv) *InterpPanel {
 // CreateRenderer lays out the controls, strip and animation frame.
 func (p *InterpPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.box) }
 
-func (p *InterpPanel) Name() string             { return "Path" }
-func (p *InterpPanel) Title() string            { return "Interpolation" }
 func (p *InterpPanel) Panel() fyne.CanvasObject { return p }
-func (p *InterpPanel) Shown()                   {}
 
 // Hidden stops the animation.
 func (p *InterpPanel) Hidden() { p.StopAnimation() }

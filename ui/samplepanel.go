@@ -22,6 +22,7 @@ import (
 // standard deviation (below 1: typical digits; above 1: the fringes).
 type SamplePanel struct {
 	widget.BaseWidget
+	toolNames
 
 	View      *widgets.ImageView
 	Seed      *widget.Entry
@@ -41,7 +42,7 @@ type SamplePanel struct {
 }
 
 func newSamplePanel(env *toolEnv) *SamplePanel {
-	p := &SamplePanel{env: env, jobs: newLatest(env.do)}
+	p := &SamplePanel{env: env, jobs: newLatest(env.do), toolNames: toolNames{"Samples", "Sample sheet"}}
 	p.View = widgets.NewImageView(nil, 240)
 	p.View.OnTapped = p.tapped
 	// Initial values set directly (no renderer built for a hidden panel).
@@ -71,10 +72,7 @@ func newSamplePanel(env *toolEnv) *SamplePanel {
 // CreateRenderer lays out the controls around the sheet.
 func (p *SamplePanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.box) }
 
-func (p *SamplePanel) Name() string             { return "Samples" }
-func (p *SamplePanel) Title() string            { return "Sample sheet" }
 func (p *SamplePanel) Panel() fyne.CanvasObject { return p }
-func (p *SamplePanel) Shown()                   {}
 
 // ModelChanged decodes the sheet again (when shown).
 func (p *SamplePanel) ModelChanged() { p.env.later(p, p.Update, true) }

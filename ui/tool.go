@@ -49,3 +49,11 @@ type (
 	dimsWatcher  interface{ DimsChanged() }
 	dropsWatcher interface{ DropsChanged() }
 )
+
+// toolNames gives a tool its names and a Shown that does nothing; a tool
+// embeds it.
+type toolNames struct{ name, title string }
+
+func (n toolNames) Name() string  { return n.name }
+func (n toolNames) Title() string { return n.title }
+func (toolNames) Shown()          {}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/vaetest"
@@ -64,26 +65,14 @@ func TestTrainPanelRefusesLikeTheCLI(t *testing.T) {
 		p.Colour.SetSelected(colourAuto)
 		p.Dataset.SetSelected(DataFolder)
 		p.Folder = t.TempDir()
+		entries := map[string]*widget.Entry{"epochs": p.Epochs, "latent": p.Latent, "hidden": p.Hidden,
+			"batch": p.Batch, "lr": p.LR, "beta": p.Beta, "limit": p.Limit, "size": p.Side}
 		for k, v := range c.Fields {
-			switch k {
-			case "epochs":
-				p.Epochs.SetText(v)
-			case "latent":
-				p.Latent.SetText(v)
-			case "hidden":
-				p.Hidden.SetText(v)
-			case "batch":
-				p.Batch.SetText(v)
-			case "lr":
-				p.LR.SetText(v)
-			case "beta":
-				p.Beta.SetText(v)
-			case "limit":
-				p.Limit.SetText(v)
-			case "arch":
+			switch e := entries[k]; {
+			case e != nil:
+				e.SetText(v)
+			case k == "arch":
 				p.Arch.SetSelected(v)
-			case "size":
-				p.Side.SetText(v)
 			default:
 				t.Fatalf("%s: no field for %q", c.Name, k)
 			}

@@ -35,6 +35,7 @@ const (
 // -3..3, and the plane shows the move as an arrow.
 type VectorPanel struct {
 	widget.BaseWidget
+	toolNames
 
 	Kind       *widget.Select
 	From, To   *widget.Select
@@ -60,7 +61,7 @@ type VectorPanel struct {
 }
 
 func newVectorPanel(env *toolEnv) *VectorPanel {
-	p := &VectorPanel{env: env, jobs: newLatest(env.do)}
+	p := &VectorPanel{env: env, jobs: newLatest(env.do), toolNames: toolNames{"Vectors", "Concept vectors"}}
 	digits := make([]string, 10)
 	for i := range digits {
 		digits[i] = strconv.Itoa(i)
@@ -297,8 +298,6 @@ func (p *VectorPanel) fail(err error) {
 	p.setArrow(nil, nil)
 }
 
-func (p *VectorPanel) Name() string             { return "Vectors" }
-func (p *VectorPanel) Title() string            { return "Concept vectors" }
 func (p *VectorPanel) Panel() fyne.CanvasObject { return p }
 
 // Shown draws the vector's arrow on the plane.
