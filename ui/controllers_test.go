@@ -1,0 +1,104 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/engine"
+)
+
+// The controllers without a window: the session's analysed images, and a
+// training run from request to end, observed as the views observe it.
+
+func TestSessionKeepsTheAnalysedImages(t *testing.T) {
+	s := NewSession()
+	n := 0
+	s.OnDrops(func() { n++ })
+	a, b := &Analysis{Path: "a.png"}, &Analysis{Path: "b.png"}
+	s.AddDrops(a, b)
+	if got := s.Drops(); n != 1 || len(got) != 2 || got[0] != b || got[1] != a {
+		t.Fatalf("after adding a then b: %d notifications, %v (want newest first)", n, got)
+	}
+	s.Drops()[0] = nil // a copy: the session's list is its own
+	if s.Drops()[0] != b {
+		t.Fatal("a reader changed the session's list")
+	}
+	s.AddDrops()
+	s.SetDrops(nil)
+	s.SetDrops(nil)
+	if n != 2 || len(s.Drops()) != 0 {
+		t.Fatalf("clearing: %d notifications, %d images", n, len(s.Drops()))
+	}
+}
+
+func TestTrainingControllerRunsARequest(t *testing.T) {
+	loop := newUILoop()
+	s := NewSession()
+	s.SetModel(newFakeModel(2, 50), "", "fake")
+	eng := &engine.Engine{}
+	tr := newTraining(eng, s, loop.do)
+	var states []trainState
+	var epochs, weights int
+	var ended error = errors.New("not ended")
+	tr.OnState(func(st trainState) { states = append(states, st) })
+	tr.OnEpoch(func(vae.Event) { epochs++ })
+	tr.OnEnded(func(err error) { ended = err })
+	s.OnWeights(func() { weights++ })
+
+	cfg := vae.DefaultConfig()
+	cfg.Arch, cfg.Hidden, cfg.Epochs = vae.ArchMLP, 16, 2
+	r := TrainRequest{Config: cfg, Limit: 100, Folder: dataDir(t, 200)}
+	if err := tr.Start(r); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Start(r); err == nil {
+		t.Fatal("a second run started while one runs")
+	}
+	loop.until(t, "the run to end", func() bool { return ended == nil && tr.State() == trainIdle }, 60*time.Second)
+	want := []trainState{trainLoading, trainRunning, trainIdle}
+	if !slices.Equal(states, want) || epochs != 2 || weights != 3 {
+		t.Fatalf("states %v (want %v), %d epochs, %d weight changes", states, want, epochs, weights)
+	}
+	if n, _ := tr.Images(); n != 100 || s.Model().History() == nil || !s.Dirty() || s.Name() != "unsaved model" {
+		t.Fatalf("trained on %d images; the session's model %q, dirty %v", n, s.Name(), s.Dirty())
+	}
+	if d := tr.Data(); d == nil || d.Train.N != 200 {
+		t.Fatalf("loaded data %+v", d)
+	}
+
+	// Stopped while it runs: the end says so, and the model stays.
+	cfg.Epochs = 50
+	r.Config, r.Continue = cfg, true
+	m := s.Model()
+	if err := tr.Start(r); err != nil {
+		t.Fatal(err)
+	}
+	loop.until(t, "training", func() bool { return tr.State() == trainRunning }, 20*time.Second)
+	if !tr.Pause() || tr.State() != trainPaused || !tr.Resume() || tr.State() != trainRunning {
+		t.Fatalf("pause and resume: %v", tr.State())
+	}
+	tr.Stop()
+	loop.until(t, "the stop", func() bool { return tr.State() == trainIdle }, 20*time.Second)
+	if !errors.Is(ended, context.Canceled) || s.Model() != m {
+		t.Fatalf("stopped: %v, the model replaced %v", ended, s.Model() != m)
+	}
+	<-tr.Close()
+}
+
+func TestTrainingControllerRefusesBadRequests(t *testing.T) {
+	s := NewSession()
+	tr := newTraining(&engine.Engine{}, s, func(f func()) { f() })
+	if _, err := tr.Check(TrainRequest{Config: vae.DefaultConfig(), Continue: true}); err == nil {
+		t.Error("continuing without a model")
+	}
+	cfg := vae.DefaultConfig()
+	cfg.Epochs = 0
+	if err := tr.Start(TrainRequest{Config: cfg, Name: dataset.NameMNIST}); err == nil || tr.State() != trainIdle {
+		t.Errorf("0 epochs: %v, state %v", err, tr.State())
+	}
+}
