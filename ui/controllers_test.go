@@ -36,6 +36,22 @@ func TestSessionKeepsTheAnalysedImages(t *testing.T) {
 	}
 }
 
+// A model of more than two dimensions opens on its two most informative
+// ones (most KL to the prior), not z0 and z1.
+func TestSessionShowsTheMostInformativeDimensions(t *testing.T) {
+	m := newFakeModel(5, 20)
+	m.heldOut.DimKL = []float64{0.1, 3, 0.2, 5, 0.3}
+	s := NewSession()
+	s.SetModel(m, "", "")
+	if x, y := s.Dims(); x != 1 || y != 3 {
+		t.Fatalf("a 5-D model opens on z%d, z%d; want z1, z3", x, y)
+	}
+	s.SetModel(newFakeModel(2, 20), "", "")
+	if x, y := s.Dims(); x != 0 || y != 1 {
+		t.Fatalf("a 2-D model on z%d, z%d", x, y)
+	}
+}
+
 func TestTrainingControllerRunsARequest(t *testing.T) {
 	loop := newUILoop()
 	s := NewSession()

@@ -191,6 +191,9 @@ func (e *Explorer) observe() {
 	s.OnDims(func() { tell(e.tools, dimsWatcher.DimsChanged) })
 	s.OnDrops(func() { tell(e.tools, dropsWatcher.DropsChanged) })
 	s.OnModel(func() {
+		if e.Training.State() == trainIdle {
+			e.Bar.Clear()
+		}
 		e.Plot.Clear()
 		for _, h := range s.Model().History() {
 			e.Plot.AddEpoch(h.Epoch, h.TestELBO, h.TestRec, h.TestKL)

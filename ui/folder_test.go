@@ -97,3 +97,38 @@ func TestTrainOnColourFolder(t *testing.T) {
 		t.Errorf("side 30, conv: %q", e.Status())
 	}
 }
+
+// A model without held-out statistics (imported from PyTorch) gets them
+// only from a dataset of its own images: not from an image folder made to
+// look like them (its classes would be named as digits), nor from idx
+// files of another shape. It says so, and measures nothing.
+func TestImportedModelRefusesStatisticsFromAnotherDataset(t *testing.T) {
+	e, loop := newTestExplorer(t, newFakeModel(2, 50))
+	cfg := vae.DefaultConfig()
+	cfg.Arch, cfg.Hidden = vae.ArchMLP, 16
+	imported, err := vae.NewModel(cfg) // no held-out statistics
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Train.SetFolder(shapeFolder(t, 40))
+	e.Models.Set(imported, filepath.Join(t.TempDir(), "theirs.safetensors"))
+	loop.until(t, "the refusal", func() bool { return strings.Contains(e.Status(), "holds an image folder") }, 20*time.Second)
+	if !strings.Contains(e.Status(), "choose a dataset of 28x28x1 images") || imported.HeldOut() != nil {
+		t.Fatalf("status %q, held-out %v", e.Status(), imported.HeldOut() != nil)
+	}
+	// Colour idx files (another shape): refused too.
+	colour := t.TempDir()
+	if err := dataset.SaveDir(colour, dataset.Shapes(40, 20, 1), dataset.Shapes(12, 20, 2)); err != nil {
+		t.Fatal(err)
+	}
+	e.Train.SetFolder(colour)
+	e.Models.Set(imported, filepath.Join(t.TempDir(), "theirs.safetensors"))
+	loop.until(t, "the second refusal", func() bool { return strings.Contains(e.Status(), "20x20x3") }, 20*time.Second)
+	if imported.HeldOut() != nil {
+		t.Fatal("measured on colour images")
+	}
+	// Its own kind of images: measured.
+	e.Train.SetFolder(dataDir(t, 60))
+	e.Models.Set(imported, filepath.Join(t.TempDir(), "theirs.safetensors"))
+	loop.until(t, "the statistics", func() bool { return imported.HeldOut() != nil }, 20*time.Second)
+}

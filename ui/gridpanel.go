@@ -153,7 +153,10 @@ func (g *GridPanel) tapped(fx, fy float64) {
 		return
 	}
 	L := m.Latent()
-	g.env.session.SetPoint(pts[i*L:(i+1)*L], PointChange{Interactive: true})
+	z := pts[i*L : (i+1)*L]
+	g.env.session.SetPoint(z, PointChange{Interactive: true})
+	n := g.lastSpec.N
+	g.env.status(fmt.Sprintf("Grid tile row %d, column %d of %d: the point is at its code %s", i/n+1, i%n+1, n, fmtVec(z)))
 }
 
 // exportPNG saves the shown grid, scaled up so it is readable.

@@ -34,6 +34,9 @@ func TestClickingATileSampleOrScatterPointMovesThePoint(t *testing.T) {
 	if want := pts[(1*5+3)*2 : (1*5+3)*2+2]; !slices.Equal(e.Session.Point(), want) {
 		t.Fatalf("after tapping tile (1, 3) the point is %v, want %v", e.Session.Point(), want)
 	}
+	if !strings.HasPrefix(e.Status(), "Grid tile row 2, column 4 of 5") {
+		t.Errorf("after tapping a tile the status says %q", e.Status())
+	}
 	// A sample: the point moves to that sample's code.
 	e.ShowTool(e.Samples)
 	loop.until(t, "the sample sheet", func() bool { return e.Samples.View.Image != nil && len(e.Samples.lastZ) > 0 }, 5*time.Second)
@@ -41,6 +44,9 @@ func TestClickingATileSampleOrScatterPointMovesThePoint(t *testing.T) {
 	i := 1*e.Samples.lastCols + 2
 	if want := e.Samples.lastZ[2*i : 2*i+2]; !slices.Equal(e.Session.Point(), want) {
 		t.Fatalf("after tapping sample %d the point is %v, want %v", i, e.Session.Point(), want)
+	}
+	if want := fmt.Sprintf("Sample %d of ", i+1); !strings.HasPrefix(e.Status(), want) {
+		t.Errorf("after tapping a sample the status says %q, want %q…", e.Status(), want)
 	}
 	// A click next to a held-out code picks it: the point moves to the
 	// code exactly and the status line names the image.

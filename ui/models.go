@@ -281,6 +281,21 @@ func (c *Models) ExportTorch(path string) {
 	c.status("Exported for PyTorch: " + path + " (load it with scripts/torch_vae.py)")
 }
 
+// fits says why d cannot give m its held-out statistics: they are
+// measured on a dataset of the model's own images (its shape and
+// channels, stored as such), not on an image folder made to look like
+// them, whose classes would be named as the model's.
+func fits(m Model, d *dataset.Data) error {
+	want := fmt.Sprintf("choose a dataset of %s images in the Training panel (MNIST or Fashion-MNIST for 28x28 grey, or a folder of idx files), then open the model again", m.Image())
+	if d.Report != nil {
+		return fmt.Errorf("the training panel holds an image folder (%s), made %dx%dx%d for this model; %s", d.Name, d.Report.Side, d.Report.Side, d.Report.Channels, want)
+	}
+	if err := vae.CheckImages(d.Test, m.Image(), d.Name); err != nil {
+		return fmt.Errorf("%w; %s", err, want)
+	}
+	return nil
+}
+
 // measureIfNeeded gives a model that has no held-out statistics (one
 // imported from PyTorch) those of the training panel's dataset: the
 // scatter, the anomaly percentiles and the model card need them. Without
@@ -296,6 +311,10 @@ func (c *Models) measureIfNeeded(m Model) {
 	}, func(d *dataset.Data, err error) {
 		if err != nil {
 			c.onErr(fmt.Errorf("%s has no held-out statistics (the scatter and anomaly percentiles need them) and the dataset could not be loaded: %w; choose a dataset in the Training panel, then open the model again", name, err))
+			return
+		}
+		if err := fits(m, d); err != nil {
+			c.onErr(fmt.Errorf("%s has no held-out statistics (the scatter and anomaly percentiles need them): %w", name, err))
 			return
 		}
 		c.status(fmt.Sprintf("%s has no held-out statistics yet: measuring them on %d images of %s…", name, d.Test.N, d.Name))

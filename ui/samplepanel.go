@@ -130,7 +130,9 @@ func (p *SamplePanel) tapped(fx, fy float64) {
 	if L == 0 || i < 0 || (i+1)*L > len(p.lastZ) {
 		return
 	}
-	p.env.session.SetPoint(p.lastZ[i*L:(i+1)*L], PointChange{Interactive: true})
+	z := p.lastZ[i*L : (i+1)*L]
+	p.env.session.SetPoint(z, PointChange{Interactive: true})
+	p.env.status(fmt.Sprintf("Sample %d of %d: the point is at its code %s", i+1, len(p.lastZ)/L, fmtVec(z)))
 }
 
 func (p *SamplePanel) export() {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -116,12 +117,30 @@ func (s *Session) SetModel(m Model, path, name string) {
 	s.pca = nil // another model's principal components: the explorer computes them anew
 	if len(s.z) != L {
 		s.z = make([]float32, L)
-		s.dimX, s.dimY = 0, min(1, L-1)
+		s.dimX, s.dimY = mostInformative(m)
 	}
 	for _, f := range s.modelObs {
 		f()
 	}
 	s.notifyFile()
+}
+
+// mostInformative are the two latent dimensions with the most KL to the
+// prior on the held-out images (the plane shows them first), in order of
+// index; z0 and z1 when the model has not measured it.
+func mostInformative(m Model) (x, y int) {
+	L := m.Latent()
+	x, y = 0, min(1, L-1)
+	h := m.HeldOut()
+	if L <= 2 || h == nil || len(h.DimKL) != L {
+		return x, y
+	}
+	order := make([]int, L)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(h.DimKL[b], h.DimKL[a]) })
+	return min(order[0], order[1]), max(order[0], order[1])
 }
 
 // WeightsChanged tells the views that the model learnt (an epoch ended).

@@ -178,7 +178,8 @@ func TestPCAViewDragKeepsThePointOffThePlane(t *testing.T) {
 	}
 	// Back to latent axes.
 	e.Point.Axes.SetSelected(axesLatent)
-	if e.Session.PCA() != nil || e.Plane.XLabel != "z0" || !e.Point.dimSel.Visible() {
+	x, _ := mostInformative(m) // the dimensions the model opened on
+	if e.Session.PCA() != nil || e.Plane.XLabel != fmt.Sprintf("z%d", x) || !e.Point.dimSel.Visible() {
 		t.Fatalf("back to latent axes: pca %v, label %q", e.Session.PCA() != nil, e.Plane.XLabel)
 	}
 }

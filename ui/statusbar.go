@@ -82,6 +82,14 @@ func (b *StatusBar) ShowLoading(frac float64, what string) {
 	b.Training.SetText(what)
 }
 
+// Clear hides training's progress and state (another model: the last
+// run's "Stopped" is not this model's).
+func (b *StatusBar) Clear() {
+	b.prog.Hide()
+	b.Progress.SetValue(0)
+	b.Training.SetText("")
+}
+
 // Ended shows how training ended ("Finished", "Stopped", "Failed").
 func (b *StatusBar) Ended(how string, finished bool) {
 	if finished {

@@ -218,8 +218,8 @@ func (d *Downloader) ModuleCopy(src Source) string {
 }
 
 // moduleDir is where the Go module cache keeps src.GoModule's files, or ""
-// (GOMODCACHE, else GOPATH/pkg/mod, else ~/go/pkg/mod; d.ModCache in
-// tests).
+// (GOMODCACHE, else GOPATH/pkg/mod, else what `go env GOMODCACHE` says,
+// else ~/go/pkg/mod; d.ModCache in tests).
 func (d *Downloader) moduleDir(src Source) string {
 	if src.GoModule == "" {
 		return ""
@@ -231,6 +231,8 @@ func (d *Downloader) moduleDir(src Source) string {
 	if root == "" {
 		if gp := os.Getenv("GOPATH"); gp != "" {
 			root = filepath.Join(filepath.SplitList(gp)[0], "pkg", "mod")
+		} else if gm := goEnvModCache(); gm != "" {
+			root = gm
 		} else if home, err := os.UserHomeDir(); err == nil {
 			root = filepath.Join(home, "go", "pkg", "mod")
 		}
