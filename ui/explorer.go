@@ -76,6 +76,7 @@ type Explorer struct {
 	likelihood *likelihoodCard
 	klView     *widgets.ImageView // the model's KL per latent dimension
 	shell      *shell
+	centre     *fyne.Container // the plane with its controls above and legend below
 
 	tools   *toolSet
 	docs    documents
@@ -200,6 +201,9 @@ func (e *Explorer) observe() {
 		}
 		e.Plot.Refresh()
 		e.refreshModelViews()
+		if e.centre != nil {
+			e.centre.Refresh() // the axes row shows for models of more than two dimensions: the plane makes room
+		}
 	})
 	s.OnWeights(e.refreshModelViews)
 	s.OnFile(e.updateTitle)

@@ -52,6 +52,7 @@ func renderMap(m Model, lift func(x, y float64) []float32, v widgets.View, n int
 // and scatter, the scatter's opacity over the map.
 func (c *PlaneControl) buildMapControls() {
 	show := widget.NewSelect([]string{showScatter, showMap, showBoth}, nil)
+	show.PlaceHolder = showBoth // a select is as wide as its placeholder: the longest choice shows whole
 	opacity := widget.NewSlider(0.1, 1)
 	opacity.Step = 0.05
 	opacity.SetValue(c.prefs.FloatWithFallback(prefOpacity, 0.6))

@@ -26,6 +26,7 @@ func (e *Explorer) layout() fyne.CanvasObject {
 
 	// Centre: the plane, square, as large as the area allows.
 	centre := container.NewBorder(container.NewVBox(e.PlaneCtl.MapControls(), e.Point.DimsRow), e.PlaneCtl.Legend, nil, nil, e.Plane)
+	e.centre = centre
 
 	// Right: the point (decoded image, sliders) above the tools.
 	p := e.Point
