@@ -176,13 +176,6 @@ func cmdTrain(c *cli, args []string) error {
 	if runErr != nil && !stopped {
 		return runErr
 	}
-	if stopped {
-		// Stopped mid-run: keep what was trained, with fresh held-out
-		// statistics for the partial epoch.
-		if err := m.MeasureHeldOut(test); err != nil {
-			return err
-		}
-	}
 	if err := m.SaveIfUnchanged(*out, was); err != nil {
 		return err
 	}

@@ -118,3 +118,29 @@ func TestTrainingControllerRefusesBadRequests(t *testing.T) {
 		t.Errorf("0 epochs: %v, state %v", err, tr.State())
 	}
 }
+
+// A new model stopped inside its first epoch keeps what it learnt, and the
+// plane shows its held-out codes (it stayed empty for good before).
+func TestStoppingInTheFirstEpochKeepsAScatter(t *testing.T) {
+	e, loop := newTestExplorer(t, newFakeModel(2, 50))
+	e.Train.SetFolder(dataDir(t, 2000))
+	e.Train.Arch.SetSelected(vae.ArchConv) // slow steps: the first flush of steps comes well inside epoch 1
+	e.Train.Hidden.SetText("16")
+	e.Train.Batch.SetText("2")
+	e.Train.Epochs.SetText("3")
+	steps := 0
+	e.Training.OnSteps(func(evs []vae.Event) {
+		if steps == 0 {
+			e.PauseTraining() // holds after the current step
+		}
+		steps += len(evs)
+	})
+	e.StartTraining()
+	loop.until(t, "training steps", func() bool { return steps > 0 }, 30*time.Second)
+	e.StopTraining()
+	loop.until(t, "the stop", func() bool { return e.Training.State() == trainIdle }, 30*time.Second)
+	loop.until(t, "the scatter", func() bool { return e.Plane.ScatterLen() > 0 }, 10*time.Second)
+	if len(e.Model().History()) != 0 || e.Model().HeldOut() == nil {
+		t.Fatalf("stopped in epoch 1: %d epochs, held-out %v", len(e.Model().History()), e.Model().HeldOut() != nil)
+	}
+}

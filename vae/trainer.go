@@ -69,6 +69,9 @@ type Trainer struct {
 	events chan Event
 	done   chan struct{}
 	err    error
+	// midEpoch: steps of an unfinished epoch ran (the run's goroutine
+	// only).
+	midEpoch bool
 
 	pauseMu sync.Mutex
 	paused  bool
@@ -171,6 +174,15 @@ func (t *Trainer) waitIfPaused(ctx context.Context) (time.Duration, error) {
 func (t *Trainer) Start(ctx context.Context) {
 	go func() {
 		t.err = t.run(ctx)
+		if errors.Is(t.err, context.Canceled) && t.midEpoch {
+			// Stopped inside an epoch: the model keeps the weights it
+			// learnt, and its held-out statistics (the scatter, the
+			// anomaly percentiles) are measured for them, as after an
+			// epoch. The CLI and the app both stop this way.
+			if err := t.model.MeasureHeldOut(t.test); err != nil {
+				t.err = fmt.Errorf("stopped; measuring the held-out images failed: %w", err)
+			}
+		}
 		t.emit(Event{Kind: EventDone, Err: t.err}, true)
 		close(t.events)
 		close(t.done)
@@ -290,6 +302,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 			m.compute.Unlock()
 			yield()
 			sumLoss += loss * float64(rows)
+			t.midEpoch = true
 
 			now := time.Now()
 			done := e*steps + s + 1
@@ -322,6 +335,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 			return fmt.Errorf("epoch %d: %w", epoch+1, err)
 		}
 		evalTime += time.Since(evalStart)
+		t.midEpoch = false
 		stats := EpochStats{Epoch: epoch + 1, TrainLoss: sumLoss / float64(n), TestELBO: test.ELBO, TestRec: test.Rec,
 			TestKL: test.KL, ImgPerSec: float64(n) / trainTime.Seconds(), Seconds: trainTime.Seconds()}
 		m.mu.Lock()

@@ -170,6 +170,11 @@ func TestStopPauseResume(t *testing.T) {
 	}
 	for range tr.Events() { // closed after EventDone
 	}
+	// Stopped inside the first epoch: the held-out statistics are measured
+	// for the weights it keeps (the app's scatter, the CLI's saved model).
+	if h := m.HeldOut(); h == nil || len(h.Labels) != test.N || len(m.History()) != 0 {
+		t.Fatalf("stopped in epoch 1: held-out statistics %v, %d epochs in the history", h != nil, len(m.History()))
+	}
 }
 
 func TestDivergenceKeepsLastGoodWeights(t *testing.T) {
