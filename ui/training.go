@@ -250,6 +250,8 @@ func (t *Training) pump(run vae.TrainingRun, done chan struct{}) {
 			if time.Since(last) >= plotFlushEvery {
 				flush()
 			}
+		case vae.EventCodes:
+			t.do(t.s.WeightsChanged) // a new model's first codes, inside its first epoch
 		case vae.EventEpoch:
 			if len(steps) > 0 {
 				flush()

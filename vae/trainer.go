@@ -19,6 +19,10 @@ const (
 	EventStep  EventKind = iota // a batch was trained
 	EventEpoch                  // an epoch ended and was evaluated
 	EventDone                   // training ended; Err says how
+	// EventCodes: a new model's held-out statistics were measured inside
+	// its first epoch (a preview: the codes for the scatter, before the
+	// epoch's end).
+	EventCodes
 )
 
 // Event is what the trainer reports, on Trainer.Events. Losses are in nats
@@ -53,6 +57,10 @@ const (
 // while an epoch runs, so decoding shows training progress.
 const publishEvery = 100 * time.Millisecond
 
+// previewAfter is the least time into a new model's first epoch before its
+// held-out codes are previewed (see EventCodes): a short epoch needs none.
+const previewAfter = 2 * time.Second
+
 // ErrDiverged is wrapped when training stops on a non-finite loss.
 var ErrDiverged = errors.New("training diverged")
 
@@ -72,6 +80,11 @@ type Trainer struct {
 	// midEpoch: steps of an unfinished epoch ran (the run's goroutine
 	// only).
 	midEpoch bool
+
+	// PreviewAfter: a new model's held-out codes are measured once inside
+	// its first epoch, a quarter of the way through and at least this
+	// long after the start (see EventCodes); set it before Start.
+	PreviewAfter time.Duration
 
 	pauseMu sync.Mutex
 	paused  bool
@@ -102,7 +115,7 @@ func NewTrainer(m *Model, cfg Config, train, test *dataset.Set) (*Trainer, error
 			return nil, err
 		}
 	}
-	return &Trainer{model: m, cfg: cfg, train: train, test: test,
+	return &Trainer{model: m, cfg: cfg, train: train, test: test, PreviewAfter: previewAfter,
 		events: make(chan Event, eventBuffer), done: make(chan struct{})}, nil
 }
 
@@ -221,6 +234,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 	steps := (n + cfg.Batch - 1) / cfg.Batch
 
 	firstEpoch := len(m.History())
+	preview := firstEpoch == 0 // a new model: its first codes inside epoch 1
 	start := time.Now()
 	var paused time.Duration
 	var evalTime time.Duration // held-out evaluation, not counted in img/s
@@ -318,6 +332,18 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 				Loss: loss, Rec: nt.st.rec / float64(rows), KL: nt.st.kl / float64(rows), Beta: float64(nt.st.beta),
 				ImgPerSec: ips, Progress: float64(done) / float64(totalSteps), Elapsed: elapsed,
 				ETA: eta(elapsed, done, totalSteps)}, false)
+			if preview && e == 0 && 4*(s+1) >= steps && s+1 < steps && elapsed >= t.PreviewAfter {
+				preview = false
+				evalStart := time.Now()
+				if params.allFinite() == nil {
+					m.setWeights(params)
+					if m.measureHeldOut(t.test) == nil {
+						t.emit(Event{Kind: EventCodes, Epoch: epoch + 1, Epochs: firstEpoch + cfg.Epochs, Step: s + 1, Steps: steps,
+							Progress: float64(done) / float64(totalSteps), Elapsed: elapsed}, true)
+					}
+				}
+				evalTime += time.Since(evalStart)
+			}
 		}
 
 		if err := params.allFinite(); err != nil {

@@ -367,3 +367,40 @@ func TestTrainingMemoryIsBounded(t *testing.T) {
 		m.Close()
 	}
 }
+
+// A new model's held-out codes are measured once inside its first epoch
+// (EventCodes, before the epoch's end), so the app's plane is not empty
+// for the whole epoch; a model that has epochs gets none.
+func TestNewModelPreviewsItsCodesInTheFirstEpoch(t *testing.T) {
+	train, test := smallSets(800)
+	cfg := DefaultConfig()
+	cfg.Arch, cfg.Hidden, cfg.Epochs, cfg.Batch = ArchMLP, 16, 2, 16
+	m, _ := NewModel(cfg)
+	run := func() (kinds []EventKind, at int) {
+		tr, err := NewTrainer(m, cfg, train, test)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.PreviewAfter = 0
+		tr.Start(context.Background())
+		for ev := range tr.Events() {
+			if ev.Kind != EventStep {
+				kinds = append(kinds, ev.Kind)
+			}
+			if ev.Kind == EventCodes {
+				at = ev.Step
+				if h := m.HeldOut(); h == nil || len(h.Labels) != test.N {
+					t.Fatal("EventCodes without the held-out codes")
+				}
+			}
+		}
+		return kinds, at
+	}
+	kinds, at := run()
+	if want := []EventKind{EventCodes, EventEpoch, EventEpoch, EventDone}; !slices.Equal(kinds, want) || at < 50/4 || at >= 50 {
+		t.Fatalf("a new model's events %v (want %v), codes at step %d of 50", kinds, want, at)
+	}
+	if kinds, _ := run(); slices.Contains(kinds, EventCodes) {
+		t.Fatalf("a trained model previewed its codes: %v", kinds)
+	}
+}
