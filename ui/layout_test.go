@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"image/color"
 	"math"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
@@ -136,4 +139,42 @@ func TestRememberedGeometryIsClamped(t *testing.T) {
 	if s := e.Window.Canvas().Size(); s.Width > maxWindow {
 		t.Fatalf("window of %v from a remembered width of 1e30", s)
 	}
+}
+
+// Switched at run time to the light theme (and back), the legend's names
+// and the plane's axis labels are drawn in a colour that stands out from
+// the background (the legend kept the dark theme's white before).
+func TestThemeSwitchKeepsTheLabelsReadable(t *testing.T) {
+	e, _ := newTestExplorer(t, newFakeModel(2, 100))
+	for _, name := range []string{"light", "dark", "light"} {
+		e.applyTheme(name)
+		bg := luminance(theme.Color(theme.ColorNameBackground))
+		var texts []*canvas.Text
+		for _, o := range e.PlaneCtl.Legend.Objects {
+			for _, c := range o.(*fyne.Container).Objects {
+				if tx, ok := c.(*canvas.Text); ok {
+					texts = append(texts, tx)
+				}
+			}
+		}
+		for _, o := range test.WidgetRenderer(e.Plane).Objects() {
+			if tx, ok := o.(*canvas.Text); ok && tx.Text != "" {
+				texts = append(texts, tx)
+			}
+		}
+		if len(texts) < 12 {
+			t.Fatalf("%s: only %d labels found", name, len(texts))
+		}
+		for _, tx := range texts {
+			if d := math.Abs(luminance(tx.Color) - bg); d < 0.4 {
+				t.Errorf("%s theme: label %q in %v on a background of luminance %.2f (difference %.2f)", name, tx.Text, tx.Color, bg, d)
+			}
+		}
+	}
+}
+
+// luminance is a colour's relative luminance, 0 (black) to 1 (white).
+func luminance(c color.Color) float64 {
+	r, g, b, _ := c.RGBA()
+	return (0.2126*float64(r) + 0.7152*float64(g) + 0.0722*float64(b)) / 0xffff
 }

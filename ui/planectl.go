@@ -190,6 +190,20 @@ func (c *PlaneControl) setLegend(labels []uint8, names []string) {
 	c.Legend.Refresh()
 }
 
+// ThemeChanged draws the legend's names in the new theme's text colour
+// (they were invisible on the light theme's background).
+func (c *PlaneControl) ThemeChanged() {
+	fg := theme.Color(theme.ColorNameForeground)
+	for _, o := range c.Legend.Objects {
+		for _, t := range o.(*fyne.Container).Objects {
+			if t, ok := t.(*canvas.Text); ok {
+				t.Color = fg
+				t.Refresh()
+			}
+		}
+	}
+}
+
 // refreshMarks places the analysed images' marks on the plane.
 func (c *PlaneControl) refreshMarks() {
 	var marks []widgets.Mark

@@ -157,6 +157,9 @@ func (e *Explorer) applyTheme(name string) {
 		e.App.Settings().SetTheme(theme.DefaultTheme())
 	}
 	e.prefs.SetString(prefTheme, name)
+	if e.PlaneCtl != nil {
+		e.PlaneCtl.ThemeChanged() // the legend's text is drawn in the theme's colour
+	}
 	e.refreshMenu()
 }
 
