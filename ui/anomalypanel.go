@@ -99,6 +99,7 @@ func (p *AnomalyPanel) ModelChanged() {
 	p.Sheet.SetImage(nil)
 	if m := p.env.session.Model(); m != nil && m.HeldOut() != nil && len(m.HeldOut().Errors) > 0 {
 		p.setErrors(m.HeldOut().Errors, "the model's held-out statistics")
+		p.Info.SetText(fmt.Sprintf("The reconstruction errors of the model's %d held-out images; Rank shows the worst of them.", len(m.HeldOut().Errors)))
 	} else {
 		p.Info.SetText("This model has no held-out statistics: rank a dataset's held-out images.")
 		p.redraw()

@@ -215,6 +215,19 @@ func TestAnomalyPanelHistogramThresholdAndRanking(t *testing.T) {
 	e, loop := newTestExplorer(t, m)
 	p := e.Anomalies
 	h := m.HeldOut()
+	// A model without statistics says so; the next one with them does not
+	// keep saying it under its histogram.
+	cfg := vae.DefaultConfig()
+	cfg.Arch, cfg.Hidden = vae.ArchMLP, 16
+	bare, _ := vae.NewModel(cfg)
+	e.Session.SetModel(bare, "", "bare")
+	if !strings.Contains(p.Info.Text, "no held-out statistics") {
+		t.Fatalf("a model without statistics: %q", p.Info.Text)
+	}
+	e.Session.SetModel(m, "", "tiny")
+	if strings.Contains(p.Info.Text, "no held-out statistics") {
+		t.Fatalf("under the histogram of a model with statistics: %q", p.Info.Text)
+	}
 	// From the model's stored errors alone: the histogram and the count.
 	if len(p.errs) != len(h.Errors) || p.Hist.Image == nil {
 		t.Fatalf("histogram from %d stored errors: %d", len(h.Errors), len(p.errs))
