@@ -15,6 +15,8 @@ type documents interface {
 	// once, in the window's remembered size; in a page after its first
 	// frame.
 	start(opts Options)
+	// sizeWindow gives the window its first size, before its content.
+	sizeWindow(opts Options)
 	// fileItems are the Model menu's items that open and keep model files,
 	// around the bundled models' items: before, after.
 	fileItems() (before, after []*fyne.MenuItem)

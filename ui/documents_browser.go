@@ -46,6 +46,9 @@ func (d *browserDocs) pick(exts []string) {
 	}
 }
 
+// sizeWindow does nothing: the window is the page's size.
+func (d *browserDocs) sizeWindow(Options) {}
+
 // start registers the page's drops (they open as picked files do) and
 // loads the first model once the page has drawn its first frame: the
 // window is the page's size, and loading takes a second of the browser's

@@ -21,9 +21,12 @@ type desktopDocs struct{ e *Explorer }
 func (d *desktopDocs) start(opts Options) {
 	e := d.e
 	e.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { e.Images.URIs(uris) })
-	e.restoreWindowSize(opts.ScreenSize, opts.OnStarted)
 	e.Models.First(opts.ModelPath, e.rememberedForm())
 }
+
+// sizeWindow opens the window at its remembered size, never larger than
+// the screen.
+func (d *desktopDocs) sizeWindow(opts Options) { d.e.restoreWindowSize(opts.ScreenSize, opts.OnStarted) }
 
 func (d *desktopDocs) fileItems() (before, after []*fyne.MenuItem) {
 	e := d.e

@@ -108,6 +108,7 @@ func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Expl
 	if opts.DataFolder != "" {
 		e.Train.SetFolder(opts.DataFolder)
 	}
+	e.docs.sizeWindow(opts) // before the content: it is laid out once, at that size
 	e.Window.SetContent(e.layout())
 	e.Window.SetMainMenu(e.menu())
 	e.shortcuts()

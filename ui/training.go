@@ -251,7 +251,13 @@ func (t *Training) pump(run vae.TrainingRun, done chan struct{}) {
 				flush()
 			}
 		case vae.EventCodes:
-			t.do(t.s.WeightsChanged) // a new model's first codes, inside its first epoch
+			// A new model's first codes inside its first epoch, or the
+			// codes of a run stopped inside an epoch (after its end).
+			t.do(func() {
+				if !t.closed {
+					t.s.WeightsChanged()
+				}
+			})
 		case vae.EventEpoch:
 			if len(steps) > 0 {
 				flush()

@@ -19,9 +19,10 @@ const (
 	EventStep  EventKind = iota // a batch was trained
 	EventEpoch                  // an epoch ended and was evaluated
 	EventDone                   // training ended; Err says how
-	// EventCodes: a new model's held-out statistics were measured inside
-	// its first epoch (a preview: the codes for the scatter, before the
-	// epoch's end).
+	// EventCodes: held-out statistics were measured outside an epoch's
+	// end: a new model's inside its first epoch (a preview of the codes
+	// for the scatter), or after a stop inside an epoch (it comes after
+	// EventDone).
 	EventCodes
 )
 
@@ -186,17 +187,23 @@ func (t *Trainer) waitIfPaused(ctx context.Context) (time.Duration, error) {
 // (all epochs, ctx cancelled, or an error). Start may be called once.
 func (t *Trainer) Start(ctx context.Context) {
 	go func() {
-		t.err = t.run(ctx)
-		if errors.Is(t.err, context.Canceled) && t.midEpoch {
+		err := t.run(ctx)
+		t.emit(Event{Kind: EventDone, Err: err}, true)
+		if errors.Is(err, context.Canceled) && t.midEpoch {
 			// Stopped inside an epoch: the model keeps the weights it
 			// learnt, and its held-out statistics (the scatter, the
 			// anomaly percentiles) are measured for them, as after an
-			// epoch. The CLI and the app both stop this way.
-			if err := t.model.MeasureHeldOut(t.test); err != nil {
-				t.err = fmt.Errorf("stopped; measuring the held-out images failed: %w", err)
+			// epoch, then reported (EventCodes) after the end, so a
+			// watcher sees the stop at once (in a browser, measuring
+			// takes tens of seconds). Wait returns after it. The CLI and
+			// the app both stop this way.
+			if merr := t.model.MeasureHeldOut(t.test); merr != nil {
+				err = fmt.Errorf("stopped; measuring the held-out images failed: %w", merr)
+			} else {
+				t.emit(Event{Kind: EventCodes}, true)
 			}
 		}
-		t.emit(Event{Kind: EventDone, Err: t.err}, true)
+		t.err = err
 		close(t.events)
 		close(t.done)
 	}()
@@ -235,6 +242,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 
 	firstEpoch := len(m.History())
 	preview := firstEpoch == 0 // a new model: its first codes inside epoch 1
+	var previewTime time.Duration
 	start := time.Now()
 	var paused time.Duration
 	var evalTime time.Duration // held-out evaluation, not counted in img/s
@@ -343,6 +351,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 					}
 				}
 				evalTime += time.Since(evalStart)
+				previewTime = time.Since(evalStart)
 			}
 		}
 
@@ -351,7 +360,8 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 		}
 		m.setWeights(params)
 		lastPublish = time.Now()
-		trainTime := time.Since(epochStart) - (paused - epochPaused)
+		trainTime := time.Since(epochStart) - (paused - epochPaused) - previewTime // the preview is evaluation, not training
+		previewTime = 0
 		evalStart := time.Now()
 		test, err := m.EvaluateSet(t.test, cfg.Seed+int64(epoch), nil)
 		if err != nil {
