@@ -26,7 +26,9 @@ func (d *desktopDocs) start(opts Options) {
 
 // sizeWindow opens the window at its remembered size, never larger than
 // the screen.
-func (d *desktopDocs) sizeWindow(opts Options) { d.e.restoreWindowSize(opts.ScreenSize, opts.OnStarted) }
+func (d *desktopDocs) sizeWindow(opts Options) {
+	d.e.restoreWindowSize(opts.ScreenSize, opts.OnStarted)
+}
 
 func (d *desktopDocs) fileItems() (before, after []*fyne.MenuItem) {
 	e := d.e
