@@ -123,7 +123,7 @@ func TestTrainingControllerRefusesBadRequests(t *testing.T) {
 // plane shows its held-out codes (it stayed empty for good before).
 func TestStoppingInTheFirstEpochKeepsAScatter(t *testing.T) {
 	e, loop := newTestExplorer(t, newFakeModel(2, 50))
-	e.Train.SetFolder(dataDir(t, 2000))
+	e.Train.SetFolder(dataDir(t, 800))
 	e.Train.Arch.SetSelected(vae.ArchConv) // slow steps: the first flush of steps comes well inside epoch 1
 	e.Train.Hidden.SetText("16")
 	e.Train.Batch.SetText("2")
