@@ -47,6 +47,3 @@ func newDocuments(e *Explorer, b *Browser) documents {
 	}
 	return &desktopDocs{e: e}
 }
-
-// SaveHint says how to keep a trained model here.
-func (e *Explorer) SaveHint() string { return e.docs.saveHint() }

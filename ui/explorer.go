@@ -35,12 +35,13 @@ type Options struct {
 	Browser *Browser
 }
 
-// Explorer is the main window. It composes the views around one Session:
-// the training panel on the left, the latent plane in the middle, the
-// point (decoded image, sliders) and the tools on the right, the status
-// bar along the bottom. Each view observes the session; the explorer only
-// wires them (see window.go for the layout, menu.go, files.go, prefs.go,
-// point.go, training.go, analyse.go).
+// Explorer is the main window. It builds the controllers (Session,
+// Training, Models, Images, PlaneControl, the documents, the tool set) and
+// the views, and wires each view to what it observes: the training panel
+// on the left, the latent plane in the middle, the point (decoded image,
+// sliders) and the tools on the right, the status bar along the bottom
+// (window.go lays them out; menu.go, prefs.go, training_view.go hold the
+// window's own concerns).
 type Explorer struct {
 	App     fyne.App
 	Window  fyne.Window

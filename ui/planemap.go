@@ -125,6 +125,3 @@ func (c *PlaneControl) updateMap() {
 	}
 	c.mapJobs.Run(pass(max(4, n/3), func() { c.mapJobs.Run(pass(n, nil)) }))
 }
-
-// MapBusy reports whether a map pass is being decoded.
-func (c *PlaneControl) MapBusy() bool { return c.mapJobs.Busy() }
