@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -25,6 +24,9 @@ type Images struct {
 	onErr  func(error)
 	// openModel opens a model file dropped among the images.
 	openModel func(path string)
+	// OnFailures, when set, lists the files of one drop that could not be
+	// analysed when there are several (the status line has room for one).
+	OnFailures func(errs []error)
 }
 
 func newImages(eng imageReader, s *Session, do func(func()), status func(string), onErr func(error), openModel func(string)) *Images {
@@ -128,8 +130,14 @@ func (c *Images) each(m Model, n int, prep func(i int) (string, *imaging.Input, 
 					c.status(fmt.Sprintf("%s: %s", filepath.Base(a.Path), a.Summary()))
 				}
 			}
-			if err := errors.Join(errs...); err != nil {
-				c.onErr(err)
+			switch {
+			case len(errs) == 1:
+				c.onErr(errs[0])
+			case len(errs) > 1:
+				c.onErr(fmt.Errorf("%d files could not be read; first: %w", len(errs), errs[0]))
+				if c.OnFailures != nil {
+					c.OnFailures(errs)
+				}
 			}
 			for _, f := range done {
 				f()

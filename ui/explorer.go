@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/ui/widgets"
@@ -101,6 +103,7 @@ func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Expl
 		status: e.setStatus, onErr: e.showError, load: e.loadData}
 	e.docs = newDocuments(e, opts.Browser)
 	e.Window = a.NewWindow(Title)
+	e.Images.OnFailures = e.showFailures
 	e.Models.win = e.Window
 	e.applyTheme(e.prefs.StringWithFallback(prefTheme, "system"))
 	e.build()
@@ -245,6 +248,19 @@ func (e *Explorer) updateTitle() {
 func (e *Explorer) Status() string { return e.Bar.Text() }
 
 func (e *Explorer) setStatus(msg string) { e.Bar.SetMessage(msg, false) }
+
+// showFailures lists the files that could not be read, each with why.
+func (e *Explorer) showFailures(errs []error) {
+	lines := make([]string, 0, min(len(errs), 11))
+	for i, err := range errs {
+		if i == 10 {
+			lines = append(lines, fmt.Sprintf("… and %d more", len(errs)-10))
+			break
+		}
+		lines = append(lines, err.Error())
+	}
+	dialog.ShowInformation(fmt.Sprintf("%d files could not be read", len(errs)), strings.Join(lines, "\n"), e.Window)
+}
 
 // showError puts err in the status line; the app carries on.
 func (e *Explorer) showError(err error) { e.Bar.SetMessage(err.Error(), true) }

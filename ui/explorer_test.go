@@ -289,6 +289,14 @@ func TestDropRealPNGAndBadFiles(t *testing.T) {
 	if !strings.Contains(e.Status(), "no such file") {
 		t.Errorf("missing file: %q", e.Status())
 	}
+	// Several bad files in one drop: the status line counts them and a
+	// dialog lists each with why (the status line showed only the first).
+	before := len(e.Window.Canvas().Overlays().List())
+	e.Images.Files([]string{text, empty, filepath.Join(dir, "missing.png")})
+	loop.until(t, "the count of bad files", func() bool { return strings.HasPrefix(e.Status(), "3 files could not be read") }, 10*time.Second)
+	if len(e.Window.Canvas().Overlays().List()) != before+1 {
+		t.Errorf("no dialog lists the bad files: %d overlays", len(e.Window.Canvas().Overlays().List()))
+	}
 	e.Images.URIs([]fyne.URI{storage.NewURI("https://example.com/x.png")})
 	if !strings.Contains(e.Status(), "only local files") {
 		t.Errorf("remote URI: %q", e.Status())
