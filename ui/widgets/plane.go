@@ -198,6 +198,9 @@ func (p *LatentPlane) clampY(v float64) float64 {
 // held as the drag began. A drag must begin inside the plotted square;
 // once begun it may leave it (the point stops at the edge).
 func (p *LatentPlane) Dragged(ev *fyne.DragEvent) {
+	if p.hovering {
+		p.hoverPos = ev.Position // no mouse moves arrive during a drag: the mouse is here
+	}
 	if p.panning { // the middle button is down (the driver drags with any button)
 		p.PanBy(ev.Dragged)
 		return
@@ -220,10 +223,16 @@ func (p *LatentPlane) Dragged(ev *fyne.DragEvent) {
 
 // DragEnd ends a drag.
 func (p *LatentPlane) DragEnd() {
-	was := p.dragging && !p.shiftPan
+	was, panned := p.dragging && !p.shiftPan, p.dragging && p.shiftPan
 	p.dragging, p.dragSkip, p.shiftPan = false, false, false
 	if was && p.OnDragEnd != nil {
 		p.OnDragEnd()
+	}
+	if panned && p.hovering && p.OnHover != nil {
+		// A Shift+drag pan moved the plane under the mouse: the hover
+		// preview follows now, not at the next mouse move.
+		p.hoverX, p.hoverY = p.toLatent(p.hoverPos)
+		p.OnHover(p.hoverX, p.hoverY, true)
 	}
 }
 

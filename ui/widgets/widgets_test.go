@@ -270,3 +270,25 @@ func TestFitFramesTheHeldOutCodes(t *testing.T) {
 		t.Fatalf("ticks %q for the view around (100, 100)", j)
 	}
 }
+
+// A pan with the mouse over the plane moves the plane under the mouse: the
+// hovered point follows it then, not at the next mouse move (it stayed at
+// where the drag began).
+func TestPanKeepsTheHoveredPointUnderTheMouse(t *testing.T) {
+	test.NewTempApp(t)
+	p := NewLatentPlane()
+	p.Resize(fyne.NewSize(400, 400))
+	var hx, hy float64
+	p.OnHover = func(x, y float64, in bool) { hx, hy = x, y }
+	a := p.ToPos(1, 1)
+	p.MouseIn(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: a}})
+	p.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: a}})
+	p.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: a}, Button: desktop.MouseButtonTertiary})
+	b := a.AddXY(60, -40)
+	p.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: b}, Dragged: fyne.NewDelta(60, -40)})
+	p.MouseUp(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: b}})
+	p.DragEnd()
+	if math.Abs(hx-1) > 0.02 || math.Abs(hy-1) > 0.02 {
+		t.Fatalf("after panning with the mouse at (1, 1) the hover reads (%.2f, %.2f)", hx, hy)
+	}
+}
