@@ -189,12 +189,26 @@ func (d *Downloader) Fetch(ctx context.Context, src Source, progress Progress) (
 			errs = append(errs, err)
 		}
 		if verify(path, f) != nil {
-			return "", fmt.Errorf("download %s of %s failed from every mirror (check the internet connection, or use a folder holding the files): %w",
-				f.Name, src.Name, errors.Join(errs...))
+			return "", unreachable(src, f, errs)
 		}
 		done += f.Size
 	}
 	return dir, nil
+}
+
+// unreachable says that f of src is not on this machine and no mirror
+// gave it, what to do instead, and the first mirror's error (not every
+// mirror's: a wall of URLs hides the advice).
+func unreachable(src Source, f File, errs []error) error {
+	what := "choose a folder holding its files"
+	if src.GoModule != "" {
+		what = fmt.Sprintf("run `make mnist` (or `go mod download %s`), which puts it in the Go module cache where the app finds it, or choose a folder holding its four files (Folder…, or --data DIR)", src.GoModule)
+	}
+	err := errors.New("no mirror answered")
+	if len(errs) > 0 {
+		err = errs[0]
+	}
+	return fmt.Errorf("%s is not on this machine and could not be downloaded (%d mirrors tried, no internet?): %s; first failure, %s: %w", src.Name, len(errs), what, f.Name, err)
 }
 
 // allVerified reports whether dir holds every file of src, verified.

@@ -269,3 +269,22 @@ func TestAStalledMirrorGivesWayToTheNext(t *testing.T) {
 		t.Fatalf("stalled mirrors held the download for %v", took)
 	}
 }
+
+// With no copy on the machine and no mirror reachable, the message says
+// what to do (make mnist, or a folder) before the first mirror's error,
+// not a wall of every mirror's URL and DNS error.
+func TestUnreachableMirrorsSayWhatToDo(t *testing.T) {
+	src := Source{Name: "mnist", GoModule: "example.com/data@v1",
+		Mirrors: []string{"https://a.invalid/", "https://b.invalid/", "https://c.invalid/"},
+		Files:   []File{{Name: "x.gz", Size: 3, MD5: "00000000000000000000000000000000"}}}
+	d := &Downloader{Dir: t.TempDir(), ModCache: t.TempDir()}
+	_, err := d.Fetch(context.Background(), src, nil)
+	if err == nil {
+		t.Fatal("fetched from unreachable mirrors")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "not on this machine") || !strings.Contains(msg, "make mnist") || !strings.Contains(msg, "Folder…") ||
+		!strings.Contains(msg, "3 mirrors tried") || strings.Contains(msg, "b.invalid") || strings.Contains(msg, "c.invalid") {
+		t.Fatalf("message: %s", msg)
+	}
+}
