@@ -41,7 +41,7 @@ TESTENV := LANG=en_US.UTF-8
 
 .PHONY: run build test vet smoke bench fuzz soak package screenshot model mnist emoji web web-fast web-serve web-test web-bench web-screenshot deps deps-test deps-run deps-bench deps-web clean
 
-run: deps deps-run build
+run: deps deps-run build mnist
 	./$(BIN)
 
 # migrated_fynedo: the app touches widgets only on Fyne's goroutine (see
