@@ -153,7 +153,7 @@ func (e *Explorer) build() {
 	e.Bar = newStatusBar()
 	e.modelInfo = widget.NewLabel("")
 	e.modelInfo.Wrapping = fyne.TextWrapWord
-	e.klView = widgets.NewImageView(nil, 48)
+	e.klView = widgets.NewImageView(nil, 62) // bars and their indices
 	e.likelihood = newLikelihoodCard(e)
 
 	env := &toolEnv{

@@ -178,3 +178,22 @@ func luminance(c color.Color) float64 {
 	r, g, b, _ := c.RGBA()
 	return (0.2126*float64(r) + 0.7152*float64(g) + 0.0722*float64(b)) / 0xffff
 }
+
+// The model card's KL bars carry their dimension's index underneath (a
+// bar chart of 8 dimensions said nothing of which bar was which).
+func TestKLChartLabelsEachDimension(t *testing.T) {
+	img := klChart([]float64{1, 0.1, 3, 0, 2, 0.5, 0, 4}, nil)
+	for j := range 8 {
+		ink := 0
+		for y := 48; y < img.Bounds().Dy(); y++ {
+			for x := j * 18; x < j*18+14; x++ {
+				if img.RGBAAt(x, y).A != 0 {
+					ink++
+				}
+			}
+		}
+		if ink < 5 {
+			t.Errorf("dimension %d: %d pixels of label under its bar", j, ink)
+		}
+	}
+}

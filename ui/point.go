@@ -15,6 +15,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
+
 	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
@@ -273,10 +277,17 @@ func modelSummary(name string, m Model) string {
 }
 
 // klChart draws one bar per latent dimension, its KL to the prior, with
-// the dimensions that carry almost nothing (inactive) in grey.
+// the dimensions that carry almost nothing (inactive) in grey, and each
+// dimension's index under its bar (the z of the sliders and pickers).
 func klChart(kl, activity []float64) *image.RGBA {
-	const barW, gap, h = 14, 4, 48
-	img := image.NewRGBA(image.Rect(0, 0, max(1, len(kl)*(barW+gap)), h))
+	const barW, gap, h, label = 14, 4, 48, 14
+	img := image.NewRGBA(image.Rect(0, 0, max(1, len(kl)*(barW+gap)), h+label))
+	d := &font.Drawer{Dst: img, Src: image.NewUniform(color.RGBA{0x90, 0x90, 0x90, 0xff}), Face: basicfont.Face7x13}
+	for j := range kl {
+		s := fmt.Sprint(j)
+		d.Dot = fixed.P(j*(barW+gap)+(barW-7*len(s))/2, h+label-2) // 7 pixels a digit
+		d.DrawString(s)
+	}
 	top := 0.0
 	for _, k := range kl {
 		top = max(top, k)
