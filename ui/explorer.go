@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
@@ -80,6 +81,7 @@ type Explorer struct {
 	klView     *widgets.ImageView // the model's KL per latent dimension
 	shell      *shell
 	centre     *fyne.Container // the plane with its controls above and legend below
+	toolScroll *container.Scroll // the shown tool scrolls in it
 
 	tools   *toolSet
 	docs    documents
@@ -181,6 +183,12 @@ func (e *Explorer) build() {
 	// The tools, in the switcher's, the Tools menu's and Ctrl+1…'s order.
 	e.tools.set(e.Grid, e.Drops, e.Samples, e.Interp, e.Vectors, e.Anomalies)
 	e.Tools = e.tools.switcher
+	e.Tools.OnSelected = func(i int) {
+		if e.toolScroll != nil {
+			e.toolScroll.ScrollToTop() // a tool opens at its top, not at the last one's scroll position
+		}
+		e.tools.shown(i)
+	}
 	e.Plane.OnMarkPick = func(int) { e.ShowTool(e.Drops) } // a dropped image: its panel
 }
 

@@ -197,3 +197,17 @@ func TestKLChartLabelsEachDimension(t *testing.T) {
 		}
 	}
 }
+
+// A tool opens at its top, not at the scroll position the previous tool
+// was left at.
+func TestAToolOpensAtItsTop(t *testing.T) {
+	e, _ := newTestExplorer(t, newFakeModel(2, 100))
+	e.Window.Resize(fyne.NewSize(1024, 600)) // the anomaly sheet needs more room than that
+	e.ShowTool(e.Anomalies)
+	e.toolScroll.Offset = fyne.NewPos(0, 120)
+	e.toolScroll.Refresh()
+	e.ShowTool(e.Samples)
+	if y := e.toolScroll.Offset.Y; y != 0 {
+		t.Fatalf("the sample sheet opened scrolled to %v", y)
+	}
+}

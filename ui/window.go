@@ -37,7 +37,8 @@ func (e *Explorer) layout() fyne.CanvasObject {
 		nil, nil, p.Decoded)
 	// The tool scrolls when it needs more room than it has, so switching
 	// tools never moves the divider above it.
-	rightSplit := container.NewVSplit(point, container.NewBorder(e.Tools.Bar(), nil, nil, nil, container.NewScroll(e.Tools.Content())))
+	e.toolScroll = container.NewScroll(e.Tools.Content())
+	rightSplit := container.NewVSplit(point, container.NewBorder(e.Tools.Bar(), nil, nil, nil, e.toolScroll))
 	rightSplit.Offset = 0.38
 	right := container.NewBorder(panelHeader("Point and tools", func() { e.shell.toggle(sideRight) }), nil, nil, nil, rightSplit)
 
