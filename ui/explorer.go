@@ -80,7 +80,7 @@ type Explorer struct {
 	likelihood *likelihoodCard
 	klView     *widgets.ImageView // the model's KL per latent dimension
 	shell      *shell
-	centre     *fyne.Container // the plane with its controls above and legend below
+	centre     *fyne.Container   // the plane with its controls above and legend below
 	toolScroll *container.Scroll // the shown tool scrolls in it
 
 	tools   *toolSet
