@@ -8,7 +8,7 @@ import (
 	"image/png"
 	"io"
 
-	"golang.org/x/image/bmp"
+	"github.com/jsummers/gobmp"
 	"golang.org/x/image/tiff"
 	"golang.org/x/image/webp"
 )
@@ -30,7 +30,7 @@ var codecs = []codec{
 	{"png", []string{"\x89PNG\r\n\x1a\n"}, png.DecodeConfig, png.Decode},
 	{"jpeg", []string{"\xff\xd8\xff"}, jpeg.DecodeConfig, jpeg.Decode},
 	{"gif", []string{"GIF87a", "GIF89a"}, gif.DecodeConfig, gif.Decode},
-	{"bmp", []string{"BM????\x00\x00\x00\x00"}, bmp.DecodeConfig, bmp.Decode},
+	{"bmp", []string{"BM????\x00\x00\x00\x00"}, gobmp.DecodeConfig, gobmp.Decode}, // every BMP ImageMagick writes (x/image/bmp refused its default v4/v5 paletted ones)
 	{"tiff", []string{"II*\x00", "MM\x00*"}, tiff.DecodeConfig, tiff.Decode},
 	{"webp", []string{"RIFF????WEBPVP8"}, webp.DecodeConfig, webp.Decode},
 }
