@@ -235,6 +235,21 @@ func writePNG(path string, img image.Image) error {
 	return vae.WriteAtomic(path, func(w io.Writer) error { return png.Encode(w, img) })
 }
 
+// jsonFlag declares the --json flag the commands that write files share.
+func jsonFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("json", false, "print one JSON object describing what was written")
+}
+
+// wrote says what a command wrote: one JSON object (asJSON) or one line on
+// stderr. what holds the object's fields; line is the sentence.
+func (c *cli) wrote(asJSON bool, what map[string]any, line string) {
+	if asJSON {
+		c.printJSON(what)
+		return
+	}
+	fmt.Fprintln(c.stderr, line)
+}
+
 func (c *cli) printJSON(v any) {
 	b, _ := json.Marshal(v)
 	fmt.Fprintln(c.stdout, string(b))

@@ -25,6 +25,7 @@ func cmdDataset(c *cli, args []string) error {
 	size := fs.Int("size", 0, "image side S (default: from the data)")
 	channels := fs.Int("channels", 0, "1 (grey) or 3 (colour) (default: from the data)")
 	prep := fs.String("preprocess", imaging.ModeResize, "resize or digit")
+	asJSON := jsonFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -58,6 +59,7 @@ func cmdDataset(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stderr, "wrote %s: %d training and %d held-out images of %s\n", *out, train.N, test.N, train.Shape())
+	c.wrote(*asJSON, map[string]any{"out": *out, "train": train.N, "test": test.N, "shape": train.Shape(), "classes": train.Classes},
+		fmt.Sprintf("wrote %s: %d training and %d held-out images of %s", *out, train.N, test.N, train.Shape()))
 	return nil
 }

@@ -29,6 +29,7 @@ func cmdGrid(c *cli, args []string) error {
 	quant := fs.Bool("quantile", false, "space points at Normal quantiles instead")
 	dims := fs.String("dims", "0,1", "the two latent dimensions to span (others at 0)")
 	out := fs.String("out", "", "PNG file to write (required)")
+	asJSON := jsonFlag(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -58,7 +59,12 @@ func cmdGrid(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writePNG(*out, tile(m, pix, *n, 0))
+	if err := writePNG(*out, tile(m, pix, *n, 0)); err != nil {
+		return err
+	}
+	c.wrote(*asJSON, map[string]any{"out": *out, "images": *n * *n, "dims": []int{dx, dy}, "n": *n},
+		fmt.Sprintf("wrote %s: a %dx%d grid over z%d and z%d", *out, *n, *n, dx, dy))
+	return nil
 }
 
 func parseDims(s string, latent int) (int, int, error) {
@@ -84,6 +90,7 @@ func cmdSample(c *cli, args []string) error {
 	seed := fs.Int64("seed", 1, "random seed")
 	temp := fs.Float64("temperature", 1, "scale of the prior's standard deviation")
 	out := fs.String("out", "", "PNG file to write (required)")
+	asJSON := jsonFlag(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -111,7 +118,12 @@ func cmdSample(c *cli, args []string) error {
 	for cols*cols < *n {
 		cols++
 	}
-	return writePNG(*out, tile(m, pix, cols, 2))
+	if err := writePNG(*out, tile(m, pix, cols, 2)); err != nil {
+		return err
+	}
+	c.wrote(*asJSON, map[string]any{"out": *out, "images": *n, "seed": *seed, "temperature": *temp},
+		fmt.Sprintf("wrote %s: %d samples (seed %d, temperature %g)", *out, *n, *seed, *temp))
+	return nil
 }
 
 // ---- reconstruct and interpolate ---------------------------------------------
@@ -145,6 +157,7 @@ func cmdReconstruct(c *cli, args []string) error {
 	fs := c.newFlags("reconstruct")
 	model := modelFlag(fs)
 	out := fs.String("out", "", "folder for the PNGs (created if missing; required)")
+	jsonFlag(fs) // its report is JSON, one object per image, with or without it
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -207,6 +220,7 @@ func cmdInterpolate(c *cli, args []string) error {
 	slerp := fs.Bool("slerp", false, "spherical instead of linear interpolation")
 	out := fs.String("out", "", "PNG strip to write")
 	gifOut := fs.String("gif", "", "animated GIF to write (forward and back, looping)")
+	asJSON := jsonFlag(fs)
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -251,10 +265,19 @@ func cmdInterpolate(c *cli, args []string) error {
 			return err
 		}
 	}
-	if *out == "" {
-		return nil
+	var written []string
+	if *gifOut != "" {
+		written = append(written, *gifOut)
 	}
-	return writePNG(*out, tile(m, pix, *steps, 2))
+	if *out != "" {
+		if err := writePNG(*out, tile(m, pix, *steps, 2)); err != nil {
+			return err
+		}
+		written = append([]string{*out}, written...)
+	}
+	c.wrote(*asJSON, map[string]any{"files": written, "images": *steps, "slerp": *slerp},
+		fmt.Sprintf("wrote %s: %d steps", strings.Join(files, " and "), *steps))
+	return nil
 }
 
 // writeGIF writes frames as a looping animation (8x, 12 frames a second)

@@ -434,7 +434,7 @@ func TestVectorAndAnomalyCommands(t *testing.T) {
 		{[]string{"vector", "apply", "--model", model, "--name", "nope", img, "--out", out}, `no vector "nope"`},
 		{[]string{"vector", "compute", "--model", model, "--out", model}, "say what the vector is"},
 		{[]string{"vector", "compute", "--model", model, "--attr", "colour", "--data", data, "--out", model}, `unknown attribute "colour"`},
-		{[]string{"anomalies", "--model", model}, "--data DIR is required"},
+		{[]string{"anomalies", "--model", model}, "no data: give --data DIR"},
 	} {
 		if code, _, stderr := runCLI(t, c.args...); code != 2 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, %q (want %q)", c.args, code, stderr, c.want)

@@ -148,6 +148,7 @@ func vectorApply(c *cli, args []string) error {
 	hi := fs.Float64("max", 3, "largest strength")
 	steps := fs.Int("steps", 7, "strengths from --min to --max (2..50)")
 	out := fs.String("out", "", "PNG file to write: one row per image (required)")
+	asJSON := jsonFlag(fs)
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -205,7 +206,12 @@ func vectorApply(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writePNG(*out, tile(m, pix, *steps, 2))
+	if err := writePNG(*out, tile(m, pix, *steps, 2)); err != nil {
+		return err
+	}
+	c.wrote(*asJSON, map[string]any{"out": *out, "vector": *name, "images": len(zs) / m.Latent(), "min": *lo, "max": *hi, "steps": *steps},
+		fmt.Sprintf("wrote %s: %q applied at %d strengths from %g to %g", *out, *name, *steps, *lo, *hi))
+	return nil
 }
 
 // ---- anomalies -----------------------------------------------------------------
@@ -213,15 +219,13 @@ func vectorApply(c *cli, args []string) error {
 func cmdAnomalies(c *cli, args []string) error {
 	fs := c.newFlags("anomalies")
 	model := modelFlag(fs)
-	data := fs.String("data", "", "dataset folder: its held-out (t10k) images are ranked (required)")
+	data := fs.String("data", "", "dataset folder (idx files or images): its held-out images are ranked")
+	name := fs.String("dataset", "", "mnist or fashion instead of --data")
 	top := fs.Int("top", 50, "how many of the worst reconstructed images to show (1..1000)")
 	out := fs.String("out", "", "PNG sheet: each image above its reconstruction, worst first")
 	asJSON := fs.Bool("json", false, "print one JSON object per image")
 	if _, err := parse(fs, args); err != nil {
 		return err
-	}
-	if *data == "" {
-		return badInput("--data DIR is required")
 	}
 	if *top < 1 || *top > 1000 {
 		return badInput("--top %d: want 1..1000", *top)
@@ -230,7 +234,7 @@ func cmdAnomalies(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, test, _, err := c.loadData(*data, "", true, vae.FolderOptionsFor(m))
+	_, test, _, err := c.loadData(*data, *name, true, vae.FolderOptionsFor(m))
 	if err != nil {
 		return err
 	}
@@ -328,6 +332,7 @@ func cmdExport(c *cli, args []string) error {
 	fs := c.newFlags("export")
 	model := modelFlag(fs)
 	out := fs.String("out", "", "safetensors file to write")
+	asJSON := jsonFlag(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -349,6 +354,7 @@ func cmdExport(c *cli, args []string) error {
 		return err
 	}
 	cfg := m.Config()
-	fmt.Fprintf(c.stderr, "wrote %s: %s, %d tensors, %.1f MB (load it with scripts/torch_vae.py)\n", *out, cfg.Shape(), len(m.Params().List), float64(len(data))/1e6)
+	c.wrote(*asJSON, map[string]any{"out": *out, "shape": cfg.Shape(), "tensors": len(m.Params().List), "bytes": len(data)},
+		fmt.Sprintf("wrote %s: %s, %d tensors, %.1f MB (load it with scripts/torch_vae.py)", *out, cfg.Shape(), len(m.Params().List), float64(len(data))/1e6))
 	return nil
 }

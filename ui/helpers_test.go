@@ -126,15 +126,15 @@ func newTestExplorer(t *testing.T, m Model) (*Explorer, *uiLoop) {
 	return e, loop
 }
 
-// closeExplorer closes e as closing its window does, running the UI
-// callbacks its goroutines hand back meanwhile, and waits for it.
+// closeExplorer closes e as closing its window does, on the UI goroutine
+// (here the test's), then runs the UI callbacks training's goroutines
+// hand back until they are done (Close would wait for them).
 func closeExplorer(t *testing.T, e *Explorer, loop *uiLoop) {
 	t.Helper()
-	done := make(chan struct{})
-	go func() { e.Close(); close(done) }()
+	e.close()
 	loop.until(t, "the explorer to close", func() bool {
 		select {
-		case <-done:
+		case <-e.trainingDone:
 			return true
 		default:
 			return false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"vaeexplorer/vae"
@@ -49,7 +50,7 @@ type Training struct {
 	// the run's images and dataset, for its status line
 	images   int
 	dataName string
-	closed   bool // the window is closing: ends change nothing more
+	closed   atomic.Bool // the window is closing: ends change nothing more (Close may come from another goroutine in tests)
 
 	stateObs []func(trainState)
 	stepObs  []func([]vae.Event)
@@ -254,7 +255,7 @@ func (t *Training) pump(run vae.TrainingRun, done chan struct{}) {
 			// A new model's first codes inside its first epoch, or the
 			// codes of a run stopped inside an epoch (after its end).
 			t.do(func() {
-				if !t.closed {
+				if !t.closed.Load() {
 					t.s.WeightsChanged()
 				}
 			})
@@ -294,7 +295,7 @@ func (t *Training) ended(err error) {
 		t.job = nil
 	}
 	t.setState(trainIdle)
-	if t.closed {
+	if t.closed.Load() {
 		return
 	}
 	for _, f := range t.endObs {
@@ -336,7 +337,7 @@ func (t *Training) Stop() bool {
 // Close stops training and returns a channel closed once its goroutines
 // are done (closed at once when none runs).
 func (t *Training) Close() <-chan struct{} {
-	t.closed = true
+	t.closed.Store(true)
 	j := t.job
 	if j != nil {
 		j.cancel()
