@@ -211,3 +211,13 @@ func TestAToolOpensAtItsTop(t *testing.T) {
 		t.Fatalf("the sample sheet opened scrolled to %v", y)
 	}
 }
+
+// Opening a bundled model sets the training form to its shape, as opening
+// a file does (the 8-D model left the form at the 2-D conv's settings).
+func TestTheFormFollowsABundledModel(t *testing.T) {
+	e, _ := newTestExplorer(t, nil)
+	e.Models.OpenBundled("8d")
+	if e.Model().Latent() != 8 || e.Train.Latent.Text != "8" || e.Train.Arch.Selected != e.Model().Config().Arch {
+		t.Fatalf("the 8-D model with the form at latent %s, %s", e.Train.Latent.Text, e.Train.Arch.Selected)
+	}
+}

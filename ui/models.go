@@ -205,6 +205,7 @@ func (c *Models) OpenBundled(kind string) {
 		}
 		c.Set(m, "")
 		c.prefs.SetString(prefLastModel, "")
+		c.opened(m) // the form follows it, as for a file (it kept the last model's shape)
 	})
 }
 
