@@ -71,6 +71,7 @@ func vectorCompute(c *cli, args []string) error {
 	classes := fs.String("classes", "", "FROM,TO: the mean code of class TO minus that of class FROM (e.g. 4,9)")
 	attr := fs.String("attr", "", "thickness, slant or width, measured on the held-out images of --data")
 	data := fs.String("data", "", "dataset folder for --attr")
+	dataName := fs.String("dataset", "", "mnist or fashion for --attr, instead of --data")
 	from := fs.String("from", "", "folder of images: the vector points away from their mean code...")
 	to := fs.String("to", "", "...towards the mean code of this folder's images")
 	asJSON := fs.Bool("json", false, "print the vector as JSON")
@@ -106,10 +107,10 @@ func vectorCompute(c *cli, args []string) error {
 			return usageErr{err}
 		}
 	case *attr != "":
-		if *data == "" {
-			return badInput("--attr needs --data DIR to measure it on")
+		if *data == "" && *dataName == "" {
+			return badInput("--attr needs --data DIR or --dataset NAME to measure it on")
 		}
-		_, test, _, err := c.loadData(*data, "", true, vae.FolderOptionsFor(m))
+		_, test, _, err := c.loadData(*data, *dataName, true, vae.FolderOptionsFor(m))
 		if err != nil {
 			return err
 		}
