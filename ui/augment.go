@@ -91,10 +91,13 @@ func (e *Explorer) showAugment() {
 // runAugmentDialog runs Augment behind a progress dialog whose Cancel
 // stops it.
 func (e *Explorer) runAugmentDialog(opt vae.AugmentOptions, pngs bool, dir string) {
-	bar := widget.NewProgressBar()
+	// Until a step reports its share (reading a dataset does not), the bar
+	// moves without a figure rather than sitting at 0 %.
+	bar, busy := widget.NewProgressBar(), widget.NewProgressBarInfinite()
+	bar.Hide()
 	what := widget.NewLabel("Loading the dataset…")
 	var cancel func()
-	d := dialog.NewCustom("Exporting augmented images", "Cancel", container.NewVBox(what, bar), e.Window)
+	d := dialog.NewCustom("Exporting augmented images", "Cancel", container.NewVBox(what, bar, busy), e.Window)
 	d.SetOnClosed(func() {
 		if cancel != nil {
 			cancel()
@@ -103,10 +106,16 @@ func (e *Explorer) runAugmentDialog(opt vae.AugmentOptions, pngs bool, dir strin
 	d.Resize(fyne.NewSize(420, 160))
 	d.Show()
 	cancel = e.Augment(opt, pngs, dir, func(frac float64, text string) {
+		if frac > 0 && frac < 1 && busy.Visible() {
+			busy.Stop()
+			busy.Hide()
+			bar.Show()
+		}
 		bar.SetValue(frac)
 		what.SetText(text)
 	}, func(n int, err error) {
 		cancel = nil
+		busy.Stop()
 		d.Hide()
 		if err != nil {
 			e.showError(fmt.Errorf("augmentation: %w", err))

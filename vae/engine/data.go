@@ -23,8 +23,12 @@ func (e *Engine) LoadData(ctx context.Context, name, folder string, opt dataset.
 	var report *dataset.FolderReport
 	d.OnFolder = func(r *dataset.FolderReport) { report = r }
 	train, test, label, err := d.Open(ctx, folder, name, func(done, total int64, file string) {
-		if file == "images" {
+		switch file {
+		case "images":
 			progress(float64(done)/float64(total), fmt.Sprintf("Reading images: %d of %d", done, total))
+			return
+		case "Go module cache": // found there: no download, the files are read next
+			progress(0, fmt.Sprintf("Reading %s (from the Go module cache)…", name))
 			return
 		}
 		progress(float64(done)/float64(total), fmt.Sprintf("Downloading %s: %.1f of %.1f MB", file, float64(done)/1e6, float64(total)/1e6))
