@@ -115,13 +115,14 @@ func newExplorer(a fyne.App, engine Engine, opts Options, do func(func())) *Expl
 		e.Train.SetFolder(opts.DataFolder)
 	}
 	e.docs.sizeWindow(opts) // before the content: it is laid out once, at that size
-	e.Window.SetContent(e.layout())
+	content := e.layout()
+	if opts.Trace != nil {
+		e.trace(opts.Trace) // before the content is laid out: that first layout is traced too
+	}
+	e.Window.SetContent(content)
 	e.Window.SetMainMenu(e.menu())
 	e.shortcuts()
 	e.Window.SetCloseIntercept(e.requestClose)
-	if opts.Trace != nil {
-		e.trace(opts.Trace)
-	}
 	e.docs.start(opts)
 	return e
 }
