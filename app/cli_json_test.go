@@ -4,30 +4,17 @@ package main
 
 import (
 	"encoding/json"
-	"image/png"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"vaeexplorer/vae/dataset"
 )
 
 // Every command that writes files takes --json and then prints one JSON
 // object saying what it wrote (without it, one line on stderr); a bad flag
 // is one line and status 2.
 func TestEveryWritingCommandSaysWhatItWrote(t *testing.T) {
-	data := dataDir(t, 200)
-	tmp := t.TempDir()
-	model := filepath.Join(tmp, "m.vae")
-	trainSmall(t, data, model)
-	set := dataset.Synthetic(2, 9)
-	imgs := []string{filepath.Join(tmp, "a.png"), filepath.Join(tmp, "b.png")}
-	for i, p := range imgs {
-		f, _ := os.Create(p)
-		png.Encode(f, grayImage(set.Image(i)))
-		f.Close()
-	}
+	data, tmp, model, imgA, imgB := modelAndDigits(t)
+	imgs := []string{imgA, imgB}
 	out := func(name string) string { return filepath.Join(tmp, name) }
 	for _, c := range []struct {
 		name string

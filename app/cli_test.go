@@ -197,14 +197,17 @@ func TestCommandErrors(t *testing.T) {
 	}
 }
 
-func TestImageCommands(t *testing.T) {
-	data := dataDir(t, 200)
-	tmp := t.TempDir()
-	model := filepath.Join(tmp, "m.vae")
+// modelAndDigits trains a small model on generated digits in a new folder
+// and saves two digits as PNGs beside it, the second inverted (dark ink
+// on white).
+func modelAndDigits(t *testing.T) (data, tmp, model, imgA, imgB string) {
+	t.Helper()
+	data = dataDir(t, 200)
+	tmp = t.TempDir()
+	model = filepath.Join(tmp, "m.vae")
 	trainSmall(t, data, model)
-	// Two input images: generated digits saved as PNG, one inverted.
 	set := dataset.Synthetic(2, 9)
-	imgA, imgB := filepath.Join(tmp, "a digit.png"), filepath.Join(tmp, "b.png")
+	imgA, imgB = filepath.Join(tmp, "a digit.png"), filepath.Join(tmp, "b.png")
 	for i, p := range []string{imgA, imgB} {
 		pix := set.Image(i)
 		if i == 1 {
@@ -218,6 +221,11 @@ func TestImageCommands(t *testing.T) {
 		png.Encode(f, grayImage(pix))
 		f.Close()
 	}
+	return data, tmp, model, imgA, imgB
+}
+
+func TestImageCommands(t *testing.T) {
+	_, tmp, model, imgA, imgB := modelAndDigits(t)
 
 	check := func(path string, w, h int) {
 		t.Helper()

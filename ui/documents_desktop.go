@@ -56,28 +56,23 @@ func (d *desktopDocs) fileItems() (before, after []*fyne.MenuItem) {
 }
 
 func (d *desktopDocs) openModel() {
-	e := d.e
-	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		r.Close()
-		e.Models.Open(r.URI().Path())
-	}, e.Window)
-	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".vae", ".safetensors"}))
-	dlg.Show()
+	d.openFile([]string{".vae", ".safetensors"}, d.e.Models.Open)
 }
 
 func (d *desktopDocs) openImages() {
-	e := d.e
+	d.openFile(imaging.ImageExts, func(path string) { d.e.Images.Files([]string{path}) })
+}
+
+// openFile asks for a file ending in one of exts and hands its path on.
+func (d *desktopDocs) openFile(exts []string, open func(path string)) {
 	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return
 		}
 		r.Close()
-		e.Images.Files([]string{r.URI().Path()})
-	}, e.Window)
-	dlg.SetFilter(storage.NewExtensionFileFilter(imaging.ImageExts))
+		open(r.URI().Path())
+	}, d.e.Window)
+	dlg.SetFilter(storage.NewExtensionFileFilter(exts))
 	dlg.Show()
 }
 
@@ -85,42 +80,32 @@ func (d *desktopDocs) openImages() {
 func (d *desktopDocs) save() { d.e.Models.Save(d.saveAs) }
 
 // saveAs asks for a .vae file and saves the model there.
-func (d *desktopDocs) saveAs() {
-	e := d.e
-	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close() // the engine writes atomically through its own temp file
-		if !strings.HasSuffix(path, ".vae") {
-			os.Remove(path)
-			path += ".vae"
-		}
-		e.Models.SaveAs(path)
-	}, e.Window)
-	dlg.SetFileName("model.vae")
-	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".vae"}))
-	dlg.Show()
-}
+func (d *desktopDocs) saveAs() { d.saveFile("model.vae", ".vae", d.e.Models.SaveAs) }
 
 // exportTorch asks where to write the model for PyTorch.
 func (d *desktopDocs) exportTorch() {
-	e := d.e
+	name := strings.TrimSuffix(filepath.Base(nameOr(d.e.Session.Path(), "model.vae")), ".vae") + ".safetensors"
+	d.saveFile(name, ".safetensors", d.e.Models.ExportTorch)
+}
+
+// saveFile asks where to write a model file ending in ext (added when the
+// name lacks it) and hands the path on: the engine writes it atomically
+// through its own temporary file, so the dialog's file is closed first.
+func (d *desktopDocs) saveFile(name, ext string, write func(path string)) {
 	dlg := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return
 		}
 		path := w.URI().Path()
-		w.Close() // written atomically through its own temporary file
-		if !strings.HasSuffix(strings.ToLower(path), ".safetensors") {
+		w.Close()
+		if !strings.HasSuffix(strings.ToLower(path), ext) {
 			os.Remove(path)
-			path += ".safetensors"
+			path += ext
 		}
-		e.Models.ExportTorch(path)
-	}, e.Window)
-	dlg.SetFileName(strings.TrimSuffix(filepath.Base(nameOr(e.Session.Path(), "model.vae")), ".vae") + ".safetensors")
-	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".safetensors"}))
+		write(path)
+	}, d.e.Window)
+	dlg.SetFileName(name)
+	dlg.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
 	dlg.Show()
 }
 

@@ -184,11 +184,10 @@ func (e *Explorer) build() {
 	// The tools, in the switcher's, the Tools menu's and Ctrl+1…'s order.
 	e.tools.set(e.Grid, e.Drops, e.Samples, e.Interp, e.Vectors, e.Anomalies)
 	e.Tools = e.tools.switcher
-	e.Tools.OnSelected = func(i int) {
+	e.tools.beforeShow = func() {
 		if e.toolScroll != nil {
 			e.toolScroll.ScrollToTop() // a tool opens at its top, not at the last one's scroll position
 		}
-		e.tools.shown(i)
 	}
 	e.Plane.OnMarkPick = func(int) { e.ShowTool(e.Drops) } // a dropped image: its panel
 }

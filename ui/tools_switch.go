@@ -11,6 +11,9 @@ type toolSet struct {
 	switcher *widgets.ToolSwitcher  // the buttons and the shown tool's panel
 	stale    map[tool]pendingUpdate // updates waiting for their tool to show
 	overlay  func(Overlay)          // draws the shown tool's overlay on the plane
+	// beforeShow, when set, runs before a tool is shown (the explorer
+	// scrolls the tool area to its top).
+	beforeShow func()
 }
 
 // pendingUpdate is a tool's update waiting for the tool to show.
@@ -55,6 +58,9 @@ func (ts *toolSet) current() tool { return ts.list[ts.switcher.Index()] }
 // shown runs when the switcher shows tool i: the others stop what they
 // do, its waiting update runs, it is told, and its overlay is drawn.
 func (ts *toolSet) shown(i int) {
+	if ts.beforeShow != nil {
+		ts.beforeShow()
+	}
 	t := ts.list[i]
 	for _, u := range ts.list {
 		if h, ok := u.(hider); ok && u != t {
