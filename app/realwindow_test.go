@@ -4,6 +4,9 @@ package main
 
 import (
 	"bytes"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -135,4 +138,131 @@ func smokeBinary(t testing.TB) string {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	return bin
+}
+
+// TestRealWindowSpaceAndMenusAfterTraining is the new user's trap: a
+// select that has the focus when training starts (Ctrl+T) is disabled but
+// kept the focus, so Space opened its list instead of pausing, and after
+// Stop the menus opened invisibly. Here: the dataset select takes the
+// focus, Ctrl+T, Space pauses and Space resumes, Stop, then the Model
+// menu must be drawn.
+func TestRealWindowSpaceAndMenusAfterTraining(t *testing.T) {
+	bin := smokeBinary(t)
+	data := t.TempDir()
+	if err := dataset.SaveDir(data, dataset.Synthetic(3000, 1), dataset.Synthetic(300, 2)); err != nil {
+		t.Fatal(err)
+	}
+	display := startXvfb(t)
+	home := t.TempDir()
+	// The model card closed: the dataset select sits right under its
+	// section's header.
+	prefs := filepath.Join(home, ".config", "fyne", "io.github.vaeexplorer")
+	if err := os.MkdirAll(prefs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(prefs, "preferences.json"), []byte(`{"view.sections":[0,1,0]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	app := exec.Command(bin, "--data", data)
+	app.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "VAE_EXPLORER_TRACE=1",
+		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
+	var logs syncBuffer
+	app.Stdout, app.Stderr = &logs, &logs
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	defer app.Process.Kill()
+	win := waitForWindow(t, display, exited, &logs)
+	waitForDrawing(t, display, win)
+	m := regexp.MustCompile(`trace: layout left (\d+)`).FindAllStringSubmatch(logs.String(), -1)
+	if len(m) == 0 {
+		t.Fatalf("no layout traced:\n%s", logs.String())
+	}
+	left, _ := strconv.Atoi(m[len(m)-1][1])
+	run := func(args ...string) {
+		t.Helper()
+		if out, err := xcmd(display, "xdotool", args...).CombinedOutput(); err != nil {
+			t.Fatalf("xdotool %v: %v %s", args, err, out)
+		}
+		time.Sleep(400 * time.Millisecond)
+	}
+	waitTrace := func(what string, n int) {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		for strings.Count(logs.String(), what) < n && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+		}
+		if strings.Count(logs.String(), what) < n {
+			t.Fatalf("%q traced fewer than %d times:\n%s", what, n, logs.String())
+		}
+	}
+	const buttonsY, datasetY = 89, 248                                           // the Train/Stop row; the dataset select (menu bar included)
+	run("mousemove", strconv.Itoa(left/2), strconv.Itoa(datasetY), "click", "1") // its list opens
+	run("key", "--window", win, "Escape")                                        // closes; the select keeps the focus
+	run("key", "--window", win, "ctrl+t")
+	waitTrace("trace: training 2 ", 1)
+	run("key", "--window", win, "space")
+	waitTrace("trace: training 3 ", 1) // paused
+	run("key", "--window", win, "space")
+	waitTrace("trace: training 2 ", 2)                                             // running again
+	run("mousemove", strconv.Itoa(3*left/4), strconv.Itoa(buttonsY), "click", "1") // Stop
+	waitTrace("trace: training 0 ", 1)
+
+	menu := image.Rect(8, 36, 230, 400) // where the Model menu drops down
+	before := grabWindow(t, display, win)
+	run("mousemove", "36", "14", "click", "1")
+	after := grabWindow(t, display, win)
+	changed, total := 0, 0
+	for y := menu.Min.Y; y < menu.Max.Y; y += 2 {
+		for x := menu.Min.X; x < menu.Max.X; x += 2 {
+			total++
+			if colourDistance(before.At(x, y), after.At(x, y)) > 6 {
+				changed++
+			}
+		}
+	}
+	t.Logf("%d of %d pixels changed under the menu", changed, total)
+	// The menu's panel is a shade lighter than the panels under it: most
+	// pixels change where it is drawn, almost none where it is not.
+	if changed*2 < total {
+		dir, _ := os.MkdirTemp("", "menu-trap-")
+		for name, img := range map[string]image.Image{"before.png": before, "after.png": after} {
+			if f, err := os.Create(filepath.Join(dir, name)); err == nil {
+				png.Encode(f, img)
+				f.Close()
+			}
+		}
+		t.Errorf("the Model menu after training: %d of %d pixels under it changed; it is not drawn (screenshots in %s)", changed, total, dir)
+	}
+	run("key", "--window", win, "Escape")
+	app.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-exited:
+	case <-time.After(20 * time.Second):
+		t.Fatal("app did not exit")
+	}
+}
+
+// grabWindow is a screenshot of the window.
+func grabWindow(t *testing.T, display, win string) image.Image {
+	t.Helper()
+	out, err := xcmd(display, "import", "-window", win, "png:-").Output()
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	img, err := png.Decode(bytes.NewReader(out))
+	if err != nil {
+		t.Fatalf("screenshot is not a PNG: %v", err)
+	}
+	return img
+}
+
+// colourDistance is the largest difference of two colours' channels, 0-255.
+func colourDistance(a, b color.Color) int {
+	r1, g1, b1, _ := a.RGBA()
+	r2, g2, b2, _ := b.RGBA()
+	d := func(x, y uint32) int { return max(int(x>>8), int(y>>8)) - min(int(x>>8), int(y>>8)) }
+	return max(d(r1, r2), d(g1, g2), d(b1, b2))
 }

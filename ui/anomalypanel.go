@@ -80,9 +80,11 @@ func newAnomalyPanel(env *toolEnv) *AnomalyPanel {
 	p.Busy = widget.NewProgressBarInfinite()
 	p.Busy.Stop()
 	p.Busy.Hide()
-	p.box = container.NewBorder(
-		container.NewVBox(p.RankBtn, p.Busy, p.Hist, container.NewBorder(nil, nil, widget.NewLabel("Threshold"), nil, p.Threshold), p.Count),
-		nil, nil, nil, container.NewVScroll(container.NewVBox(p.Info, p.Sheet)))
+	// One column in the tool area's scroll: the sheet is reached by
+	// scrolling the whole tool (a scroll of its own under the histogram
+	// had a few rows of room).
+	p.box = container.NewVBox(p.RankBtn, p.Busy, p.Hist, container.NewBorder(nil, nil, widget.NewLabel("Threshold"), nil, p.Threshold),
+		p.Count, p.Info, p.Sheet)
 	p.ExtendBaseWidget(p)
 	return p
 }

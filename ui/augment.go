@@ -57,7 +57,7 @@ func (e *Explorer) showAugment() {
 	if source == DataFolder {
 		source = e.Train.Folder
 	}
-	hint := widget.NewLabel(fmt.Sprintf("Seeds the classes with the training images of the dataset chosen in the Training panel (%s). "+
+	hint := widget.NewLabel(fmt.Sprintf("Seeds the classes with the training images of the dataset chosen in the Dataset section (%s). "+
 		"mean: codes around each class's mean, sigma times its spread; jitter: real images' codes moved by sigma. "+
 		"An idx folder also gets the source's held-out files, so it trains like any dataset.", source))
 	hint.Wrapping = fyne.TextWrapWord
@@ -84,6 +84,7 @@ func (e *Explorer) showAugment() {
 			e.runAugmentDialog(vae.AugmentOptions{PerClass: n, Mode: mode.Selected, Sigma: s, Seed: 1}, format.Selected == augPNG, folder.Text)
 		}
 	}, e.Window)
+	submitOnEnter(d.Submit, per, sigma)
 	d.Resize(fyne.NewSize(560, 420))
 	d.Show()
 }
@@ -97,7 +98,7 @@ func (e *Explorer) runAugmentDialog(opt vae.AugmentOptions, pngs bool, dir strin
 	bar.Hide()
 	what := widget.NewLabel("Loading the dataset…")
 	var cancel func()
-	d := dialog.NewCustom("Exporting augmented images", "Cancel", container.NewVBox(what, bar, busy), e.Window)
+	d := progressDialog("Exporting augmented images", container.NewVBox(what, bar, busy), e.Window)
 	d.SetOnClosed(func() {
 		if cancel != nil {
 			cancel()

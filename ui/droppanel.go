@@ -72,6 +72,9 @@ func (p *DropPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimp
 
 func (p *DropPanel) Panel() fyne.CanvasObject { return p }
 
+// FillsArea: the list of images scrolls under its buttons.
+func (p *DropPanel) FillsArea() {}
+
 func (p *DropPanel) rebuild() {
 	objs := []fyne.CanvasObject{}
 	items := p.s.Drops()

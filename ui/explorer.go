@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
@@ -79,9 +78,9 @@ type Explorer struct {
 	// likelihood is the model card's on-demand -log p(x) estimate.
 	likelihood *likelihoodCard
 	klView     *widgets.ImageView // the model's KL per latent dimension
+	sections   *widget.Accordion  // the left panel's: model, dataset, hyper-parameters
 	shell      *shell
-	centre     *fyne.Container   // the plane with its controls above and legend below
-	toolScroll *container.Scroll // the shown tool scrolls in it
+	centre     *fyne.Container // the plane with its controls above and legend below
 
 	tools   *toolSet
 	docs    documents
@@ -184,11 +183,6 @@ func (e *Explorer) build() {
 	// The tools, in the switcher's, the Tools menu's and Ctrl+1…'s order.
 	e.tools.set(e.Grid, e.Drops, e.Samples, e.Interp, e.Vectors, e.Anomalies)
 	e.Tools = e.tools.switcher
-	e.tools.beforeShow = func() {
-		if e.toolScroll != nil {
-			e.toolScroll.ScrollToTop() // a tool opens at its top, not at the last one's scroll position
-		}
-	}
 	e.Plane.OnMarkPick = func(int) { e.ShowTool(e.Drops) } // a dropped image: its panel
 }
 

@@ -162,8 +162,18 @@ func TestPauseResumeStopAndSpace(t *testing.T) {
 	e.Train.Epochs.SetText("1000")
 	e.Train.Hidden.SetText("16")
 	e.Train.Batch.SetText("8")
+	// The architecture just chosen keeps the focus when training starts
+	// (Ctrl+T): disabled, it must give it up, or Space opens its list.
+	e.sections.OpenAll()
+	e.Window.Canvas().Focus(e.Train.Arch)
+	if e.Window.Canvas().Focused() != e.Train.Arch {
+		t.Fatal("the architecture select did not take the focus")
+	}
 	e.StartTraining()
 	loop.until(t, "training to start", func() bool { return e.Training.State() == trainRunning }, 20*time.Second)
+	if f := e.Window.Canvas().Focused(); f != nil {
+		t.Fatalf("while training, the disabled %T keeps the focus", f)
+	}
 	test.Tap(e.Train.PauseBtn)
 	if e.Training.State() != trainPaused || e.Train.ResumeBtn.Disabled() || !e.Train.PauseBtn.Disabled() {
 		t.Fatal("Pause did not pause")

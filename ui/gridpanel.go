@@ -45,7 +45,7 @@ type GridPanel struct {
 
 func newGridPanel(env *toolEnv) *GridPanel {
 	g := &GridPanel{env: env, jobs: newLatest(env.do), toolNames: toolNames{"Grid", "Latent grid"}}
-	g.View = widgets.NewImageView(nil, 240)
+	g.View = widgets.NewImageView(nil, 120) // grows to fill the tool area
 	g.View.OnTapped = g.tapped
 	g.N = widget.NewSlider(5, 40)
 	g.N.Step = 1

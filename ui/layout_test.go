@@ -8,8 +8,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
@@ -198,18 +200,56 @@ func TestKLChartLabelsEachDimension(t *testing.T) {
 	}
 }
 
-// A tool opens at its top, not at the scroll position the previous tool
-// was left at.
+// A tool opens at its own scroll position, not at the one the previous
+// tool was left at, and no tool's scroll holds another scroll.
 func TestAToolOpensAtItsTop(t *testing.T) {
 	e, _ := newTestExplorer(t, newFakeModel(2, 100))
-	e.Window.Resize(fyne.NewSize(1024, 600)) // the anomaly sheet needs more room than that
-	e.ShowTool(e.Anomalies)
-	e.toolScroll.Offset = fyne.NewPos(0, 120)
-	e.toolScroll.Refresh()
-	e.ShowTool(e.Samples)
-	if y := e.toolScroll.Offset.Y; y != 0 {
-		t.Fatalf("the sample sheet opened scrolled to %v", y)
+	e.Window.Resize(fyne.NewSize(1024, 600))
+	e.ShowTool(e.Interp)
+	sc, ok := e.Tools.Current().(*container.Scroll)
+	if !ok {
+		t.Fatalf("the path tool is in a %T, not a scroll", e.Tools.Current())
 	}
+	sc.Offset = fyne.NewPos(0, 120)
+	sc.Refresh()
+	e.ShowTool(e.Vectors)
+	v, ok := e.Tools.Current().(*container.Scroll)
+	if !ok || v == sc {
+		t.Fatalf("the vectors tool is in %T, the path tool's scroll: %v", e.Tools.Current(), v == sc)
+	}
+	if v.Offset.Y != 0 {
+		t.Fatalf("the vectors tool opened scrolled to %v", v.Offset.Y)
+	}
+	for _, tl := range e.tools.list {
+		e.ShowTool(tl)
+		if n := scrollsIn(e.Tools.Current()); n > 1 {
+			t.Errorf("%s: %d scrolls, one inside another", tl.Name(), n)
+		}
+	}
+}
+
+// scrollsIn counts the vertical scrolls on the path to the deepest one in
+// o's tree (an entry's sideways scroll does not take the wheel).
+func scrollsIn(o fyne.CanvasObject) int {
+	n := 0
+	if sc, ok := o.(*container.Scroll); ok && (sc.Direction == container.ScrollBoth || sc.Direction == container.ScrollVerticalOnly) {
+		n = 1
+	}
+	var kids []fyne.CanvasObject
+	switch c := o.(type) {
+	case *container.Scroll:
+		kids = []fyne.CanvasObject{c.Content}
+	case *fyne.Container:
+		kids = c.Objects
+	case *widget.Entry: // its text's scroll is Fyne's, one line
+	case fyne.Widget:
+		kids = test.WidgetRenderer(c).Objects()
+	}
+	deepest := 0
+	for _, k := range kids {
+		deepest = max(deepest, scrollsIn(k))
+	}
+	return n + deepest
 }
 
 // Opening a bundled model sets the training form to its shape, as opening

@@ -59,7 +59,7 @@ func (c *likelihoodCard) ask() {
 	n := widget.NewSelect([]string{"1000", "all"}, nil)
 	n.SetSelected("1000")
 	hint := widget.NewLabel("The IWAE bound (Burda et al. 2016): K importance samples of z per held-out image of the " +
-		"dataset chosen in the Training panel. At or below the -ELBO, tighter as K grows. " +
+		"dataset chosen in the Dataset section. At or below the -ELBO, tighter as K grows. " +
 		"K = 1000 on 10,000 images decodes ten million samples: minutes.")
 	hint.Wrapping = fyne.TextWrapWord
 	d := dialog.NewForm("Estimate log-likelihood", "Estimate", "Cancel", []*widget.FormItem{
@@ -85,7 +85,7 @@ func (c *likelihoodCard) run(k, n int) {
 	bar := widget.NewProgressBar()
 	what := widget.NewLabel("Loading the dataset…")
 	ctx, cancel := context.WithCancel(context.Background())
-	d := dialog.NewCustom("Estimating log-likelihood", "Cancel", container.NewVBox(what, bar), e.Window)
+	d := progressDialog("Estimating log-likelihood", container.NewVBox(what, bar), e.Window)
 	d.SetOnClosed(cancel)
 	c.cancel = func() { d.Hide() }
 	d.Resize(fyne.NewSize(420, 160))

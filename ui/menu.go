@@ -42,7 +42,7 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		fyne.NewMenuItem("Zoom out   (-)", func() { e.Plane.Zoom(0.8) }),
 		fyne.NewMenuItem("Fit the codes   (0)", e.Plane.Fit),
 		fyne.NewMenuItemSeparator(),
-		panel("Training panel", sideLeft, fyne.KeyLeftBracket),
+		panel("Model and training panel", sideLeft, fyne.KeyLeftBracket),
 		panel("Point and tools panel", sideRight, fyne.KeyRightBracket),
 		fyne.NewMenuItemSeparator(),
 		themeItem("system"), themeItem("light"), themeItem("dark"))
@@ -110,14 +110,20 @@ func (e *Explorer) shortcuts() {
 	for _, m := range e.Window.MainMenu().Items {
 		walk(m.Items)
 	}
-	// Space pauses and resumes, +, - and 0 zoom the plane, when no text
-	// field has the focus.
+	// Space pauses and resumes, +, - and 0 zoom the plane, when no
+	// widget has the focus; Enter and Escape answer a dialog.
 	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if overlayKey(c, k) {
+			return
+		}
 		if k.Name == fyne.KeySpace {
 			e.TogglePause()
 		}
 	})
 	c.SetOnTypedRune(func(r rune) {
+		if c.Overlays().Top() != nil {
+			return
+		}
 		switch r {
 		case '+', '=':
 			e.Plane.Zoom(1.25)
@@ -152,7 +158,7 @@ func (e *Explorer) refreshMenu() {
 func (e *Explorer) showShortcuts() {
 	lines := append(e.docs.shortcutLines(),
 		fmt.Sprintf("Ctrl+1 … Ctrl+%d  %s", len(e.tools.list), toolList(e.tools.list)),
-		"Ctrl+[  training panel   Ctrl+]  point and tools panel",
+		"Ctrl+[  model and training panel   Ctrl+]  point and tools panel",
 		"Ctrl+R  resample the sample sheet",
 		"",
 		"Drag the point on the latent plane, or click to jump; hover to preview.",

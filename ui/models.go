@@ -287,7 +287,7 @@ func (c *Models) ExportTorch(path string) {
 // channels, stored as such), not on an image folder made to look like
 // them, whose classes would be named as the model's.
 func fits(m Model, d *dataset.Data) error {
-	want := fmt.Sprintf("choose a dataset of %s images in the Training panel (MNIST or Fashion-MNIST for 28x28 grey, or a folder of idx files), then open the model again", m.Image())
+	want := fmt.Sprintf("choose a dataset of %s images in the Dataset section (MNIST or Fashion-MNIST for 28x28 grey, or a folder of idx files), then open the model again", m.Image())
 	if d.Report != nil {
 		return fmt.Errorf("the training panel holds an image folder (%s), made %dx%dx%d for this model; %s", d.Name, d.Report.Side, d.Report.Side, d.Report.Channels, want)
 	}
@@ -311,7 +311,7 @@ func (c *Models) measureIfNeeded(m Model) {
 		c.status(fmt.Sprintf("%s has no held-out statistics yet: %s (%.0f%%)", name, what, 100*frac))
 	}, func(d *dataset.Data, err error) {
 		if err != nil {
-			c.onErr(fmt.Errorf("%s has no held-out statistics (the scatter and anomaly percentiles need them) and the dataset could not be loaded: %w; choose a dataset in the Training panel, then open the model again", name, err))
+			c.onErr(fmt.Errorf("%s has no held-out statistics (the scatter and anomaly percentiles need them) and the dataset could not be loaded: %w; choose one in the Dataset section, then open the model again", name, err))
 			return
 		}
 		if err := fits(m, d); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -35,15 +36,17 @@ type PointView struct {
 	Decoded   *widgets.ImageView
 	Readout   *widget.Label // coordinates of the decoded image
 	Sliders   []*widgets.ValueSlider
-	values    []*widget.Label
+	values    []*widgets.Caption
 	sliderBox *fyne.Container
-	Axes      *widget.Select // latent axes or principal components
-	DimX      *widget.Select
-	DimY      *widget.Select
-	dimSel    *fyne.Container
-	DimsRow   *fyne.Container
-	Origin    *widget.Button
-	Random    *widget.Button
+	// SliderArea scrolls the sliders; its height shows up to four rows.
+	SliderArea *container.Scroll
+	Axes       *widget.Select // latent axes or principal components
+	DimX       *widget.Select
+	DimY       *widget.Select
+	dimSel     *fyne.Container
+	DimsRow    *fyne.Container
+	Origin     *widget.Button
+	Random     *widget.Button
 	// Picked shows the held-out image whose code the user clicked on the
 	// plane, beside its label; hidden otherwise.
 	Picked      *fyne.Container
@@ -71,6 +74,7 @@ func newPointView(s *Session, do func(func()), hovered func() []float32, axes fu
 	v.Readout = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
 	v.Readout.Truncation = fyne.TextTruncateEllipsis
 	v.sliderBox = container.NewVBox()
+	v.SliderArea = container.NewVScroll(v.sliderBox)
 	v.DimX = widget.NewSelect(nil, func(str string) {
 		_, y := s.Dims()
 		s.SetDims(dimIndex(str), y)
@@ -110,17 +114,28 @@ func (v *PointView) modelChanged() {
 	L := v.s.Latent()
 	if len(v.Sliders) != L {
 		v.Sliders = make([]*widgets.ValueSlider, L)
-		v.values = make([]*widget.Label, L)
+		v.values = make([]*widgets.Caption, L)
 		rows := make([]fyne.CanvasObject, L)
 		for i := range L {
 			sl := widgets.NewValueSlider(-4, 4)
 			sl.OnChanged = func(x float64) { v.s.SetCoord(i, float32(x), PointChange{Interactive: true}) }
-			val := widget.NewLabelWithStyle(" 0.00", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+			val := widgets.NewCaption(" 0.00", fyne.TextAlignTrailing, true)
 			v.Sliders[i], v.values[i] = sl, val
-			rows[i] = container.NewBorder(nil, nil, widget.NewLabel(fmt.Sprintf("z%d", i)), val, sl)
+			rows[i] = container.NewBorder(nil, nil, widgets.NewCaption(fmt.Sprintf("z%d", i), fyne.TextAlignLeading, false), val, sl)
 		}
+		// Compact rows, in two columns above three dimensions: eight
+		// sliders show without scrolling.
+		cols := 1
+		if L > 3 {
+			cols = 2
+		}
+		v.sliderBox.Layout = layout.NewGridLayoutWithColumns(cols)
 		v.sliderBox.Objects = rows
 		v.sliderBox.Refresh()
+		shown := min((L+cols-1)/cols, 4)
+		if shown > 0 {
+			v.SliderArea.SetMinSize(fyne.NewSize(0, float32(shown)*rows[0].MinSize().Height+float32(shown-1)*theme.Padding()))
+		}
 	}
 	// The axis pickers list the dimensions by their KL, most informative
 	// first, when the model has measured it.

@@ -23,9 +23,10 @@ const (
 	prefHover     = "view.hover" // decode the point under the mouse
 	prefShow      = "view.show"  // scatter, map or both
 	prefOpacity   = "view.opacity"
-	prefPCA       = "view.pca"    // principal components as the plane's axes (latent sizes above two)
-	prefPanels    = "view.panels" // left width, right width (0: automatic), left open, right open
-	prefForm      = "train.form"  // epochs|latent|hidden|batch|lr|beta|warmup|loss|limit|arch|decay
+	prefPCA       = "view.pca"      // principal components as the plane's axes (latent sizes above two)
+	prefPanels    = "view.panels"   // left width, right width (0: automatic), left open, right open
+	prefSections  = "view.sections" // the left panel's sections open (1) or closed (0)
+	prefForm      = "train.form"    // epochs|latent|hidden|batch|lr|beta|warmup|loss|limit|arch|decay
 )
 
 // Default window size, reduced to fit the screen.
@@ -96,6 +97,32 @@ func (e *Explorer) restorePanels() {
 			b(e.shell.open[0]), b(e.shell.open[1])})
 		e.refreshMenu()
 	}
+}
+
+// restoreSections opens the left panel's sections as they were left: at
+// first the model card and the dataset, the hyper-parameters closed (a
+// first run trains with the defaults; whoever opens them finds them open
+// next time).
+func (e *Explorer) restoreSections() {
+	open := []float64{1, 1, 0}
+	if p := e.prefs.FloatList(prefSections); len(p) == len(e.sections.Items) {
+		open = p
+	}
+	for i, it := range e.sections.Items {
+		it.Open = open[i] != 0
+	}
+}
+
+// saveSections remembers which sections are open (on closing: Fyne's
+// accordion does not say when one opens).
+func (e *Explorer) saveSections() {
+	open := make([]float64, len(e.sections.Items))
+	for i, it := range e.sections.Items {
+		if it.Open {
+			open[i] = 1
+		}
+	}
+	e.prefs.SetFloatList(prefSections, open)
 }
 
 func (e *Explorer) saveForm() {
@@ -198,6 +225,7 @@ func (e *Explorer) close() {
 	e.prefs.SetFloat(prefWidth, float64(s.Width))
 	e.prefs.SetFloat(prefHeight, float64(s.Height))
 	e.saveForm()
+	e.saveSections()
 	e.trainingDone = e.Training.Close()
 	e.Point.worker.Close()
 	e.Interp.StopAnimation()

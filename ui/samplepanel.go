@@ -43,7 +43,7 @@ type SamplePanel struct {
 
 func newSamplePanel(env *toolEnv) *SamplePanel {
 	p := &SamplePanel{env: env, jobs: newLatest(env.do), toolNames: toolNames{"Samples", "Sample sheet"}}
-	p.View = widgets.NewImageView(nil, 240)
+	p.View = widgets.NewImageView(nil, 120) // grows to fill the tool area
 	p.View.OnTapped = p.tapped
 	// Initial values set directly (no renderer built for a hidden panel).
 	p.Seed = newEntry("1", "")

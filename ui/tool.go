@@ -13,6 +13,7 @@ import (
 // A tool may also implement any of:
 //   - overlayer: it draws on the plane while shown (an arrow, a path);
 //   - hider: it stops something when another tool is shown;
+//   - filler: it has a scroll of its own (the tool area has none);
 //   - modelWatcher, pointWatcher, dimsWatcher, dropsWatcher: it follows
 //     the session (the explorer tells every tool that asks).
 type tool interface {
@@ -35,6 +36,13 @@ type Overlay struct {
 // overlayer is a tool that draws on the plane while it is shown.
 type overlayer interface {
 	Overlay() Overlay
+}
+
+// filler is a tool that lays itself out in the whole tool area and
+// scrolls what needs scrolling itself (a list, a sheet); other tools are
+// put in a scroll.
+type filler interface {
+	FillsArea()
 }
 
 // hider is a tool that stops something when another tool is shown.

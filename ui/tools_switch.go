@@ -1,6 +1,11 @@
 package ui
 
-import "vaeexplorer/ui/widgets"
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+
+	"vaeexplorer/ui/widgets"
+)
 
 // toolSet is the tools under the point and which one shows: it switches
 // them, keeps the updates that wait until their tool shows, tells the
@@ -11,9 +16,6 @@ type toolSet struct {
 	switcher *widgets.ToolSwitcher  // the buttons and the shown tool's panel
 	stale    map[tool]pendingUpdate // updates waiting for their tool to show
 	overlay  func(Overlay)          // draws the shown tool's overlay on the plane
-	// beforeShow, when set, runs before a tool is shown (the explorer
-	// scrolls the tool area to its top).
-	beforeShow func()
 }
 
 // pendingUpdate is a tool's update waiting for the tool to show.
@@ -29,9 +31,33 @@ func newToolSet(overlay func(Overlay)) *toolSet {
 // set makes list the tools, the first one shown.
 func (ts *toolSet) set(list ...tool) {
 	ts.list = list
-	ts.switcher = widgets.NewToolSwitcher(list)
+	framed := make([]widgets.ToolItem, len(list))
+	for i, t := range list {
+		framed[i] = frame(t)
+	}
+	ts.switcher = widgets.NewToolSwitcher(framed)
 	ts.switcher.OnSelected = ts.shown
 }
+
+// frame puts a tool in the area under the switcher: a filler as it is
+// (it scrolls its own list), any other tool in a vertical scroll of its
+// own. So no scroll holds another, the wheel never scrolls sideways, and
+// a tool keeps its own scroll position (it never opens at the one the
+// previous tool was left at). A scroll gives its content at least the
+// area's height, so a sheet with a small minimum grows to fill it.
+func frame(t tool) widgets.ToolItem {
+	if _, ok := t.(filler); ok {
+		return t
+	}
+	return framedTool{t, container.NewVScroll(t.Panel())}
+}
+
+type framedTool struct {
+	tool
+	scroll *container.Scroll
+}
+
+func (f framedTool) Panel() fyne.CanvasObject { return f.scroll }
 
 // tell calls f on every tool that implements W (a session change the
 // tools follow).
@@ -58,9 +84,6 @@ func (ts *toolSet) current() tool { return ts.list[ts.switcher.Index()] }
 // shown runs when the switcher shows tool i: the others stop what they
 // do, its waiting update runs, it is told, and its overlay is drawn.
 func (ts *toolSet) shown(i int) {
-	if ts.beforeShow != nil {
-		ts.beforeShow()
-	}
 	t := ts.list[i]
 	for _, u := range ts.list {
 		if h, ok := u.(hider); ok && u != t {

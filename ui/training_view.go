@@ -94,6 +94,7 @@ func (e *Explorer) observeTraining() {
 	t := e.Training
 	t.OnState(func(st trainState) {
 		e.Train.ShowState(st)
+		unfocusDisabled(e.Window.Canvas())
 		e.Bar.SetTraining(st)
 		if st == trainRunning {
 			if n, name := t.Images(); n > 0 {

@@ -44,8 +44,11 @@ type TrainPanel struct {
 
 	TrainBtn, PauseBtn, ResumeBtn, StopBtn *widget.Button
 
+	// DatasetPart is the dataset's choice and folder options;
+	// ParamsPart the hyper-parameters.
+	DatasetPart, ParamsPart fyne.CanvasObject
+
 	state func() trainState // the Training controller's state
-	box   fyne.CanvasObject
 	// browser: the datasets are the server's; image folders need the
 	// desktop app.
 	browser bool
@@ -130,16 +133,8 @@ func newTrainPanel(win fyne.Window, state func() trainState, onFolder func(strin
 		widget.NewFormItem("Loss", p.Loss),
 		widget.NewFormItem("Images", p.Limit),
 	)
-	p.box = container.NewVBox(
-		widget.NewLabelWithStyle("Dataset", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		p.Dataset,
-		container.NewBorder(nil, nil, nil, p.chooseFd, p.folderLb),
-		p.imageRows,
-		widget.NewSeparator(),
-		widget.NewLabelWithStyle("Hyper-parameters", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		form,
-		p.Continue,
-	)
+	p.DatasetPart = container.NewVBox(p.Dataset, container.NewBorder(nil, nil, nil, p.chooseFd, p.folderLb), p.imageRows)
+	p.ParamsPart = container.NewVBox(form, p.Continue)
 	p.Dataset.Selected = p.Dataset.Options[0] // SetState below shows its folder row
 	if browser {
 		p.chooseFd.Hide()
@@ -150,9 +145,15 @@ func newTrainPanel(win fyne.Window, state func() trainState, onFolder func(strin
 	return p
 }
 
-// CreateRenderer lays the panel out as a column.
+// CreateRenderer lays the panel out as a column under headings (the
+// window shows its two parts in sections of its own instead).
 func (p *TrainPanel) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(p.box)
+	return widget.NewSimpleRenderer(container.NewVBox(
+		widget.NewLabelWithStyle("Dataset", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		p.DatasetPart,
+		widget.NewSeparator(),
+		widget.NewLabelWithStyle("Hyper-parameters", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		p.ParamsPart))
 }
 
 // SetFolder sets the dataset folder and selects the Folder choice.

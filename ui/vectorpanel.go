@@ -387,12 +387,14 @@ func (p *VectorPanel) fromFolders() {
 		pick("Images with the concept", func(to string) {
 			name := widget.NewEntry()
 			name.SetText(filepath.Base(from) + "->" + filepath.Base(to))
-			dialog.ShowForm("Name the vector", "Compute", "Cancel",
+			d := dialog.NewForm("Name the vector", "Compute", "Cancel",
 				[]*widget.FormItem{widget.NewFormItem("Name", name)}, func(ok bool) {
 					if ok {
 						p.ComputeFromFolders(name.Text, from, to)
 					}
 				}, p.env.win)
+			submitOnEnter(d.Submit, name)
+			d.Show()
 		})
 	})
 }

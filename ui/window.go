@@ -14,15 +14,22 @@ import (
 // layout builds the window: training panel | plane | point and tools, with
 // the status bar below.
 func (e *Explorer) layout() fyne.CanvasObject {
-	// Left: the training buttons always in view, the form above the loss
-	// plot.
+	// Left: the training buttons always in view; the model card, the
+	// dataset and the hyper-parameters in sections that open and close
+	// (remembered), above the loss plot.
 	t := e.Train
 	buttons := container.NewGridWithColumns(2, t.TrainBtn, t.StopBtn, t.PauseBtn, t.ResumeBtn)
-	form := container.NewVScroll(container.NewVBox(t, widget.NewSeparator(), heading("Model"), e.modelInfo, e.klView, e.likelihood.objects()))
+	e.sections = widget.NewAccordion(
+		widget.NewAccordionItem("Model", container.NewVBox(e.modelInfo, e.klView, e.likelihood.objects())),
+		widget.NewAccordionItem("Dataset", t.DatasetPart),
+		widget.NewAccordionItem("Hyper-parameters", t.ParamsPart))
+	e.sections.MultiOpen = true
+	e.restoreSections()
+	form := container.NewVScroll(e.sections)
 	plotHead := container.NewBorder(nil, nil, heading("Loss"), e.LogScale)
 	leftSplit := container.NewVSplit(form, container.NewBorder(plotHead, nil, nil, nil, e.Plot))
 	leftSplit.Offset = 0.62
-	left := container.NewBorder(container.NewVBox(panelHeader("Training", func() { e.shell.toggle(sideLeft) }), buttons), nil, nil, nil, leftSplit)
+	left := container.NewBorder(container.NewVBox(panelHeader("Model and training", func() { e.shell.toggle(sideLeft) }), buttons), nil, nil, nil, leftSplit)
 
 	// Centre: the plane, square, as large as the area allows.
 	centre := container.NewBorder(container.NewVBox(e.PlaneCtl.MapControls(), e.Point.DimsRow), e.PlaneCtl.Legend, nil, nil, e.Plane)
@@ -30,15 +37,12 @@ func (e *Explorer) layout() fyne.CanvasObject {
 
 	// Right: the point (decoded image, sliders) above the tools.
 	p := e.Point
-	sliders := container.NewVScroll(p.sliderBox)
-	sliders.SetMinSize(fyne.NewSize(0, 76)) // two sliders without scrolling
 	point := container.NewBorder(nil,
-		container.NewVBox(p.Readout, p.Picked, container.NewGridWithColumns(2, p.Origin, p.Random), sliders),
+		container.NewVBox(p.Readout, p.Picked, container.NewGridWithColumns(2, p.Origin, p.Random), p.SliderArea),
 		nil, nil, p.Decoded)
-	// The tool scrolls when it needs more room than it has, so switching
-	// tools never moves the divider above it.
-	e.toolScroll = container.NewScroll(e.Tools.Content())
-	rightSplit := container.NewVSplit(point, container.NewBorder(e.Tools.Bar(), nil, nil, nil, e.toolScroll))
+	// Each tool scrolls in its own frame when it needs more room than it
+	// has (see frame), so switching tools never moves the divider above.
+	rightSplit := container.NewVSplit(point, container.NewBorder(e.Tools.Bar(), nil, nil, nil, e.Tools.Content()))
 	rightSplit.Offset = 0.38
 	right := container.NewBorder(panelHeader("Point and tools", func() { e.shell.toggle(sideRight) }), nil, nil, nil, rightSplit)
 
