@@ -8,6 +8,7 @@
 #   docs/small.png           the same window on a 1024x768 screen
 #   docs/map.png             the decoded map under the scatter, 2-D model
 #   docs/pca.png             the bundled 8-D model on its principal components
+#   docs/light.png           the light theme: the 8-D model, its anomalies
 #   docs/emoji.png           a colour model of the emoji image folder (when
 #                            EMOJI_DIR names it: make emoji), map and scatter,
 #                            two emoji dropped
@@ -78,7 +79,19 @@ xdotool mousemove 700 300
 sleep 1
 import -window "$win" docs/pca.png
 stop
-echo "wrote docs/screenshot.png, docs/vectors.png, docs/training.png, docs/small.png, docs/map.png and docs/pca.png"
+
+# The light theme, the 8-D model on its most informative axes, eight
+# sliders, its anomalies ranked.
+shoot 1280x800 '{"view.theme":"light"}' --model bundled-8d
+xdotool key --window "$win" ctrl+6
+sleep 0.5
+xdotool mousemove 1110 485 click 1 # Rank held-out
+sleep 6
+xdotool mousemove 700 300
+sleep 1
+import -window "$win" docs/light.png
+stop
+echo "wrote docs/screenshot.png, docs/vectors.png, docs/training.png, docs/small.png, docs/map.png, docs/pca.png and docs/light.png"
 
 if [ -n "$emoji" ]; then
   "$bin" train --data "$emoji" --arch conv --size 32 --channels 3 --epochs 60 --out "$tmp/emoji.vae" --json >/dev/null
