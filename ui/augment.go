@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -44,8 +45,16 @@ func (e *Explorer) showAugment() {
 		format.SetSelected(augPNG)
 		format.Disable()
 	}
-	folder := widget.NewLabel("")
-	folder.Truncation = fyne.TextTruncateEllipsis
+	// The folder is typed or chosen; Export stays off until there is one
+	// (the dialog closed on Export and the form was lost).
+	folder := widget.NewEntry()
+	folder.SetPlaceHolder("type or choose a folder")
+	folder.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New("choose the folder to write into")
+		}
+		return nil
+	}
 	choose := widget.NewButton("Choose…", func() {
 		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
 			if err == nil && u != nil {
@@ -66,7 +75,8 @@ func (e *Explorer) showAugment() {
 		widget.NewFormItem("Mode", mode),
 		widget.NewFormItem("Sigma", sigma),
 		widget.NewFormItem("Format", format),
-		widget.NewFormItem("Into folder", container.NewBorder(nil, nil, nil, choose, folder)),
+		widget.NewFormItem("Into folder", folder), // the form validates it: an item of its own
+		widget.NewFormItem("", container.NewHBox(choose)),
 		widget.NewFormItem("", hint),
 	}
 	d := dialog.NewForm("Export augmented images", "Export", "Cancel", items, func(ok bool) {
@@ -81,10 +91,10 @@ func (e *Explorer) showAugment() {
 		case err2 != nil:
 			e.showError(fmt.Errorf("sigma: %q is not a number", sigma.Text))
 		default:
-			e.runAugmentDialog(vae.AugmentOptions{PerClass: n, Mode: mode.Selected, Sigma: s, Seed: 1}, format.Selected == augPNG, folder.Text)
+			e.runAugmentDialog(vae.AugmentOptions{PerClass: n, Mode: mode.Selected, Sigma: s, Seed: 1}, format.Selected == augPNG, strings.TrimSpace(folder.Text))
 		}
 	}, e.Window)
-	submitOnEnter(d.Submit, per, sigma)
+	submitOnEnter(d.Submit, per, sigma, folder)
 	d.Resize(fyne.NewSize(560, 420))
 	d.Show()
 }
@@ -119,7 +129,10 @@ func (e *Explorer) runAugmentDialog(opt vae.AugmentOptions, pngs bool, dir strin
 		busy.Stop()
 		d.Hide()
 		if err != nil {
-			e.showError(fmt.Errorf("augmentation: %w", err))
+			if !strings.HasPrefix(err.Error(), "augmentation") { // the engine's own messages say it
+				err = fmt.Errorf("augmentation: %w", err)
+			}
+			e.showError(err)
 			return
 		}
 		e.setStatus(fmt.Sprintf("Wrote %d new images to %s", n, dir))

@@ -72,6 +72,30 @@ func TestEnterInAFormEntrySubmits(t *testing.T) {
 			t.Errorf("entry %q does not submit on Enter", en.Text)
 		}
 	}
+	// Export waits for a folder: Enter with none keeps the form open.
+	export := func() *widget.Button {
+		var bs []*widget.Button
+		buttonsIn(top, &bs)
+		for _, b := range bs {
+			if b.Text == "Export" {
+				return b
+			}
+		}
+		t.Fatal("no Export button")
+		return nil
+	}
+	if !export().Disabled() {
+		t.Error("Export is on with no folder chosen")
+	}
+	typeKey(e, fyne.KeyReturn)
+	if e.Window.Canvas().Overlays().Top() != top {
+		t.Fatal("Enter closed the form with no folder chosen")
+	}
+	folder := entries[len(entries)-1]
+	test.Type(folder, t.TempDir())
+	if export().Disabled() {
+		t.Errorf("Export is off with the folder %q", folder.Text)
+	}
 }
 
 // entriesIn collects the entries in o's tree.
