@@ -317,3 +317,14 @@ func (o imageOp) Do(in ...G.Value) (G.Value, error) {
 	})
 	return out, nil
 }
+
+// Sgemm computes C = op(A)*op(B) + beta*C for row-major matrices with the
+// engine's BLAS (OpenBLAS in release builds): the ONNX interpreter's
+// layers run on the same kernel as the engine's own.
+func Sgemm(tA, tB bool, m, n, k int, a, b []float32, beta float32, c []float32) {
+	sgemm(G.WhichBLAS(), tA, tB, m, n, k, a, b, beta, c)
+}
+
+// ParallelRows runs f over [0, rows) in chunks on the engine's workers
+// when rows*cols is large enough to be worth it.
+func ParallelRows(rows, cols int, f func(r0, r1 int)) { parallelRows(rows, cols, f) }

@@ -1,0 +1,246 @@
+// Package onnx opens models exported to ONNX (torch.onnx.export, Keras,
+// JAX) and runs them on the engine's kernels: a reader of the protobuf
+// wire format of its own (no protobuf module) and an interpreter of the
+// operators VAEs and DCGAN-style generators use.
+package onnx
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Opsets read: torch exports 9 to 17; the operators here follow the specs
+// from 7 on, both forms where an opset changed one (Squeeze, Unsqueeze,
+// Split and Slice take attributes before 13 (10 for Slice), inputs after).
+const minOpset, maxOpset = 7, 21
+
+// Graph is an ONNX model ready to run.
+type Graph struct {
+	Inputs  []Value // the inputs a caller gives (not the weights)
+	Outputs []Value
+	Opset   int64
+	// Producer is the program that wrote the file ("pytorch", …).
+	Producer string
+
+	consts map[string]*Tensor // initializers and Constant nodes' values
+	steps  []step
+	// last[name] is the index of the last step reading name: its value is
+	// dropped after it, so a run holds only what is still needed.
+	last map[string]int
+}
+
+// Value is a graph input's or output's name and shape; a dimension of -1
+// is left open by the file (usually the batch).
+type Value struct {
+	Name string
+	Dims []int
+}
+
+type step struct {
+	n  *protoNode
+	fn opFunc
+}
+
+// opFunc runs one node on its inputs (nil for an omitted optional one).
+type opFunc func(n *node, in []*Tensor) ([]*Tensor, error)
+
+// node is what an operator reads of its node: attributes and the opset.
+type node struct {
+	*protoNode
+	opset int64
+}
+
+// Read parses an ONNX model file's bytes and checks that it can run:
+// every operator supported, every value produced before it is read, no
+// cycle. Errors say what is wrong in one line.
+func Read(b []byte) (*Graph, error) {
+	if len(b) == 0 {
+		return nil, fmt.Errorf("the file is empty")
+	}
+	m, err := parseModel(b)
+	if err != nil {
+		return nil, fmt.Errorf("not a readable ONNX model: %w", err)
+	}
+	opset, ok := m.opsets[""]
+	if !ok {
+		opset = minOpset
+	}
+	if opset < minOpset || opset > maxOpset {
+		return nil, fmt.Errorf("it uses ONNX opset %d; opsets %d to %d are supported (torch.onnx.export(…, opset_version=17))", opset, minOpset, maxOpset)
+	}
+	g := &Graph{Opset: opset, Producer: clip(m.producer), consts: map[string]*Tensor{}, last: map[string]int{}}
+	pg := m.graph
+	for i, t := range pg.inits {
+		g.consts[pg.initNames[i]] = t
+	}
+	for _, v := range pg.inputs {
+		if _, isWeight := g.consts[v.name]; !isWeight {
+			g.Inputs = append(g.Inputs, Value{v.name, v.dims})
+		}
+	}
+	for _, v := range pg.outputs {
+		g.Outputs = append(g.Outputs, Value{v.name, v.dims})
+	}
+	if len(g.Inputs) == 0 || len(g.Outputs) == 0 {
+		return nil, fmt.Errorf("the graph has %d inputs and %d outputs; a model needs at least one of each", len(g.Inputs), len(g.Outputs))
+	}
+	for _, n := range pg.nodes {
+		fn := ops[n.op]
+		if fn == nil || n.domain != "" {
+			what := n.op
+			if n.domain != "" {
+				what = n.domain + "." + n.op
+			}
+			return nil, fmt.Errorf("operator %s (node %q) is not supported; supported: %s", clip(what), clip(n.name), strings.Join(Supported(), ", "))
+		}
+	}
+	order, err := topoSort(pg.nodes, g)
+	if err != nil {
+		return nil, err
+	}
+	for i, n := range order {
+		g.steps = append(g.steps, step{n, ops[n.op]})
+		for _, in := range n.in {
+			g.last[in] = i
+		}
+	}
+	for _, o := range g.Outputs {
+		g.last[o.Name] = len(order) // outputs are kept
+	}
+	return g, nil
+}
+
+// Supported lists the operators the interpreter runs.
+func Supported() []string {
+	names := make([]string, 0, len(ops))
+	for k := range ops {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// topoSort orders nodes so each runs after what it reads (Kahn's
+// algorithm); a value nothing produces, or a cycle, is an error.
+func topoSort(nodes []*protoNode, g *Graph) ([]*protoNode, error) {
+	producer := map[string]int{}
+	for i, n := range nodes {
+		for _, o := range n.out {
+			if o == "" {
+				continue
+			}
+			if _, dup := producer[o]; dup {
+				return nil, fmt.Errorf("value %q is produced twice", clip(o))
+			}
+			producer[o] = i
+		}
+	}
+	known := map[string]bool{"": true}
+	for name := range g.consts {
+		known[name] = true
+	}
+	for _, v := range g.Inputs {
+		known[v.Name] = true
+	}
+	waiting := make([]int, len(nodes))
+	readers := map[int][]int{}
+	for i, n := range nodes {
+		for _, in := range n.in {
+			if known[in] {
+				continue
+			}
+			p, ok := producer[in]
+			if !ok {
+				return nil, fmt.Errorf("node %q (%s) reads %q, which no node, input or weight provides", clip(n.name), n.op, clip(in))
+			}
+			waiting[i]++
+			readers[p] = append(readers[p], i)
+		}
+	}
+	var ready, order []int
+	for i := range nodes {
+		if waiting[i] == 0 {
+			ready = append(ready, i)
+		}
+	}
+	for len(ready) > 0 {
+		i := ready[0]
+		ready = ready[1:]
+		order = append(order, i)
+		for _, r := range readers[i] {
+			if waiting[r]--; waiting[r] == 0 {
+				ready = append(ready, r)
+			}
+		}
+	}
+	if len(order) != len(nodes) {
+		return nil, fmt.Errorf("the graph has a cycle (%d of its %d nodes depend on each other)", len(nodes)-len(order), len(nodes))
+	}
+	for _, o := range g.Outputs {
+		if _, ok := producer[o.Name]; !ok && !known[o.Name] {
+			return nil, fmt.Errorf("output %q is not produced by any node", clip(o.Name))
+		}
+	}
+	out := make([]*protoNode, len(order))
+	for k, i := range order {
+		out[k] = nodes[i]
+	}
+	return out, nil
+}
+
+// Run computes the graph's outputs from inputs (by name). It keeps no
+// state between runs: a Graph may run on several goroutines at once.
+func (g *Graph) Run(inputs map[string]*Tensor) (map[string]*Tensor, error) {
+	vals := make(map[string]*Tensor, len(g.consts)+len(inputs))
+	for k, v := range g.consts {
+		vals[k] = v
+	}
+	for _, v := range g.Inputs {
+		t, ok := inputs[v.Name]
+		if !ok {
+			return nil, fmt.Errorf("input %q not given", v.Name)
+		}
+		if len(t.Shape) != len(v.Dims) || numel(t.Shape) != t.Len() {
+			return nil, fmt.Errorf("input %q: shape %s for a %d-D input", v.Name, shapeString(t.Shape), len(v.Dims))
+		}
+		for i, d := range v.Dims {
+			if d >= 0 && t.Shape[i] != d {
+				return nil, fmt.Errorf("input %q: shape %s, the model wants %s", v.Name, shapeString(t.Shape), shapeString(v.Dims))
+			}
+		}
+		vals[v.Name] = t
+	}
+	in := make([]*Tensor, 0, 8)
+	for i, s := range g.steps {
+		in = in[:0]
+		for _, name := range s.n.in {
+			if name == "" {
+				in = append(in, nil)
+				continue
+			}
+			in = append(in, vals[name])
+		}
+		out, err := s.fn(&node{s.n, g.Opset}, in)
+		if err != nil {
+			return nil, fmt.Errorf("node %q (%s): %w", clip(s.n.name), s.n.op, err)
+		}
+		for k, name := range s.n.out {
+			if k < len(out) && name != "" {
+				vals[name] = out[k]
+			}
+		}
+		for _, name := range s.n.in {
+			if g.last[name] == i {
+				if _, isConst := g.consts[name]; !isConst {
+					delete(vals, name)
+				}
+			}
+		}
+	}
+	res := make(map[string]*Tensor, len(g.Outputs))
+	for _, o := range g.Outputs {
+		res[o.Name] = vals[o.Name]
+	}
+	return res, nil
+}

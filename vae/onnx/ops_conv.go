@@ -1,0 +1,464 @@
+package onnx
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"vaeexplorer/vae"
+)
+
+// Convolutions over NCHW maps, as im2col (or col2im) and one product on
+// the engine's BLAS per chunk of images.
+
+// conv2d is one 2-D convolution's geometry.
+type conv2d struct {
+	n, c, h, w     int // input
+	m, kh, kw      int // output channels, kernel
+	sh, sw         int // strides
+	dh, dw         int // dilations
+	pt, pl, pb, pr int // pads: top, left, bottom, right
+	group          int
+	ho, wo         int // output
+}
+
+// readConvAttrs reads strides, dilations, pads (or auto_pad) and group.
+func readConvAttrs(n *node, g *conv2d, transposed bool) error {
+	g.sh, g.sw, g.dh, g.dw, g.group = 1, 1, 1, 1, int(n.int("group", 1))
+	if g.group < 1 {
+		return fmt.Errorf("group %d", g.group)
+	}
+	if s, ok := n.ints("strides"); ok {
+		if len(s) != 2 {
+			return fmt.Errorf("strides %v: only 2-D convolutions are supported", s)
+		}
+		g.sh, g.sw = int(s[0]), int(s[1])
+	}
+	if d, ok := n.ints("dilations"); ok {
+		if len(d) != 2 {
+			return fmt.Errorf("dilations %v: only 2-D convolutions are supported", d)
+		}
+		g.dh, g.dw = int(d[0]), int(d[1])
+	}
+	if p, ok := n.ints("pads"); ok {
+		if len(p) != 4 {
+			return fmt.Errorf("pads %v: only 2-D convolutions are supported", p)
+		}
+		g.pt, g.pl, g.pb, g.pr = int(p[0]), int(p[1]), int(p[2]), int(p[3])
+	}
+	if g.sh < 1 || g.sw < 1 || g.dh < 1 || g.dw < 1 || g.pt < 0 || g.pl < 0 || g.pb < 0 || g.pr < 0 {
+		return fmt.Errorf("bad strides, dilations or pads")
+	}
+	switch ap := n.str("auto_pad", "NOTSET"); ap {
+	case "NOTSET", "VALID", "":
+		if ap == "VALID" {
+			g.pt, g.pl, g.pb, g.pr = 0, 0, 0, 0
+		}
+	case "SAME_UPPER", "SAME_LOWER":
+		if transposed {
+			return fmt.Errorf("auto_pad %s on a transposed convolution is not supported", ap)
+		}
+		same := func(in, s, k, d int) (lo, hi int) {
+			out := (in + s - 1) / s
+			total := max(0, (out-1)*s+(k-1)*d+1-in)
+			if ap == "SAME_UPPER" {
+				return total / 2, total - total/2
+			}
+			return total - total/2, total / 2
+		}
+		g.pt, g.pb = same(g.h, g.sh, g.kh, g.dh)
+		g.pl, g.pr = same(g.w, g.sw, g.kw, g.dw)
+	default:
+		return fmt.Errorf("auto_pad %q is not supported", ap)
+	}
+	return nil
+}
+
+// chunkImages is how many images' columns to build at once (about 32 MB
+// of float32).
+func chunkImages(perImage int) int { return max(1, (8<<20)/max(1, perImage)) }
+
+func convOp(n *node, in []*Tensor) ([]*Tensor, error) {
+	if err := need(in, 2); err != nil {
+		return nil, err
+	}
+	x, w := in[0], in[1]
+	if len(x.Shape) != 4 || len(w.Shape) != 4 {
+		return nil, fmt.Errorf("Conv of %s with weights %s: only 2-D convolutions (4-D tensors) are supported", shapeString(x.Shape), shapeString(w.Shape))
+	}
+	g := conv2d{n: x.Shape[0], c: x.Shape[1], h: x.Shape[2], w: x.Shape[3], m: w.Shape[0], kh: w.Shape[2], kw: w.Shape[3]}
+	if err := readConvAttrs(n, &g, false); err != nil {
+		return nil, err
+	}
+	if g.c%g.group != 0 || g.m%g.group != 0 || w.Shape[1] != g.c/g.group {
+		return nil, fmt.Errorf("Conv: %d input channels, weights %s, group %d do not fit", g.c, shapeString(w.Shape), g.group)
+	}
+	g.ho = (g.h+g.pt+g.pb-(g.kh-1)*g.dh-1)/g.sh + 1
+	g.wo = (g.w+g.pl+g.pr-(g.kw-1)*g.dw-1)/g.sw + 1
+	if g.ho < 1 || g.wo < 1 {
+		return nil, fmt.Errorf("Conv: a %dx%d map gives an empty output", g.h, g.w)
+	}
+	var bias []float32
+	if len(in) > 2 && in[2] != nil {
+		if bias = in[2].floats(); len(bias) != g.m {
+			return nil, fmt.Errorf("Conv: %d biases for %d channels", len(bias), g.m)
+		}
+	}
+	xf, wf := x.floats(), w.floats()
+	cg, mg := g.c/g.group, g.m/g.group
+	K, P := cg*g.kh*g.kw, g.ho*g.wo
+	y := make([]float32, g.n*g.m*P)
+	chunk := chunkImages(K * P)
+	cols := make([]float32, K*min(chunk, g.n)*P)
+	res := make([]float32, mg*min(chunk, g.n)*P)
+	for n0 := 0; n0 < g.n; n0 += chunk {
+		nc := min(chunk, g.n-n0)
+		width := nc * P // columns: every image's output pixels side by side
+		for gr := range g.group {
+			vae.ParallelRows(nc, K*P, func(i0, i1 int) {
+				for i := i0; i < i1; i++ {
+					im2colNCHW(g, xf[((n0+i)*g.c+gr*cg)*g.h*g.w:], cg, cols, width, i*P)
+				}
+			})
+			vae.Sgemm(false, false, mg, width, K, wf[gr*mg*K:(gr+1)*mg*K], cols[:K*width], 0, res[:mg*width])
+			for i := range nc {
+				for m := range mg {
+					ch := gr*mg + m
+					dst := y[((n0+i)*g.m+ch)*P : ((n0+i)*g.m+ch+1)*P]
+					copy(dst, res[m*width+i*P:m*width+(i+1)*P])
+					if bias != nil {
+						for p := range dst {
+							dst[p] += bias[ch]
+						}
+					}
+				}
+			}
+		}
+	}
+	return one(floatTensor([]int{g.n, g.m, g.ho, g.wo}, y))
+}
+
+// im2colNCHW writes one image's patches (cg channels from x) into cols,
+// row (c, ky, kx), columns off … off+Ho*Wo of a width-wide matrix.
+func im2colNCHW(g conv2d, x []float32, cg int, cols []float32, width, off int) {
+	for c := range cg {
+		src := x[c*g.h*g.w : (c+1)*g.h*g.w]
+		for ky := range g.kh {
+			for kx := range g.kw {
+				row := cols[((c*g.kh+ky)*g.kw+kx)*width+off:]
+				p := 0
+				for oy := range g.ho {
+					iy := oy*g.sh - g.pt + ky*g.dh
+					if iy < 0 || iy >= g.h {
+						clear(row[p : p+g.wo])
+						p += g.wo
+						continue
+					}
+					line := src[iy*g.w : (iy+1)*g.w]
+					for ox := range g.wo {
+						ix := ox*g.sw - g.pl + kx*g.dw
+						if ix < 0 || ix >= g.w {
+							row[p] = 0
+						} else {
+							row[p] = line[ix]
+						}
+						p++
+					}
+				}
+			}
+		}
+	}
+}
+
+// convTransposeOp is the adjoint of a convolution: a product to columns,
+// then col2im sums them into the (larger) output.
+func convTransposeOp(n *node, in []*Tensor) ([]*Tensor, error) {
+	if err := need(in, 2); err != nil {
+		return nil, err
+	}
+	x, w := in[0], in[1]
+	if len(x.Shape) != 4 || len(w.Shape) != 4 {
+		return nil, fmt.Errorf("ConvTranspose of %s with weights %s: only 2-D (4-D tensors) is supported", shapeString(x.Shape), shapeString(w.Shape))
+	}
+	// The geometry is the convolution's from the output (g.h, g.w; g.c
+	// channels) to the input (g.ho, g.wo; g.m channels).
+	gr := int(n.int("group", 1))
+	if gr < 1 || x.Shape[1] != w.Shape[0] || x.Shape[1]%gr != 0 {
+		return nil, fmt.Errorf("ConvTranspose: input %s, weights %s, group %d do not fit", shapeString(x.Shape), shapeString(w.Shape), gr)
+	}
+	g := conv2d{n: x.Shape[0], m: x.Shape[1], ho: x.Shape[2], wo: x.Shape[3], c: w.Shape[1] * gr, kh: w.Shape[2], kw: w.Shape[3]}
+	if err := readConvAttrs(n, &g, true); err != nil {
+		return nil, err
+	}
+	oph, opw := 0, 0
+	if op, ok := n.ints("output_padding"); ok && len(op) == 2 {
+		oph, opw = int(op[0]), int(op[1])
+	}
+	g.h = (g.ho-1)*g.sh - g.pt - g.pb + (g.kh-1)*g.dh + 1 + oph
+	g.w = (g.wo-1)*g.sw - g.pl - g.pr + (g.kw-1)*g.dw + 1 + opw
+	if os, ok := n.ints("output_shape"); ok && len(os) == 2 {
+		g.h, g.w = int(os[0]), int(os[1])
+	}
+	if g.h < 1 || g.w < 1 || g.h > 1<<15 || g.w > 1<<15 {
+		return nil, fmt.Errorf("ConvTranspose: output %dx%d", g.h, g.w)
+	}
+	var bias []float32
+	if len(in) > 2 && in[2] != nil {
+		if bias = in[2].floats(); len(bias) != g.c {
+			return nil, fmt.Errorf("ConvTranspose: %d biases for %d channels", len(bias), g.c)
+		}
+	}
+	xf, wf := x.floats(), w.floats()
+	cg, mg := g.c/gr, g.m/gr // output channels, input channels per group
+	K, P := cg*g.kh*g.kw, g.ho*g.wo
+	y := make([]float32, g.n*g.c*g.h*g.w)
+	chunk := chunkImages(K * P)
+	xs := make([]float32, mg*min(chunk, g.n)*P)
+	cols := make([]float32, K*min(chunk, g.n)*P)
+	for n0 := 0; n0 < g.n; n0 += chunk {
+		nc := min(chunk, g.n-n0)
+		width := nc * P
+		for grp := range gr {
+			// The input's channels of this group, every image side by side.
+			for i := range nc {
+				for m := range mg {
+					copy(xs[m*width+i*P:m*width+(i+1)*P], xf[((n0+i)*g.m+grp*mg+m)*P:])
+				}
+			}
+			// cols (K x width) = W' (K x mg) * xs (mg x width); W is
+			// (mg x K) for the group.
+			vae.Sgemm(true, false, K, width, mg, wf[grp*mg*K:(grp+1)*mg*K], xs[:mg*width], 0, cols[:K*width])
+			vae.ParallelRows(nc, K*P, func(i0, i1 int) {
+				for i := i0; i < i1; i++ {
+					col2imNCHW(g, cols, width, i*P, y[((n0+i)*g.c+grp*cg)*g.h*g.w:], cg)
+				}
+			})
+		}
+	}
+	if bias != nil {
+		hw := g.h * g.w
+		for i := range g.n * g.c {
+			b := bias[i%g.c]
+			for p := range y[i*hw : (i+1)*hw] {
+				y[i*hw+p] += b
+			}
+		}
+	}
+	return one(floatTensor([]int{g.n, g.c, g.h, g.w}, y))
+}
+
+// col2imNCHW sums one image's columns back into its cg output channels.
+func col2imNCHW(g conv2d, cols []float32, width, off int, y []float32, cg int) {
+	for c := range cg {
+		dst := y[c*g.h*g.w : (c+1)*g.h*g.w]
+		for ky := range g.kh {
+			for kx := range g.kw {
+				row := cols[((c*g.kh+ky)*g.kw+kx)*width+off:]
+				p := 0
+				for oy := range g.ho {
+					iy := oy*g.sh - g.pt + ky*g.dh
+					if iy < 0 || iy >= g.h {
+						p += g.wo
+						continue
+					}
+					line := dst[iy*g.w : (iy+1)*g.w]
+					for ox := range g.wo {
+						if ix := ox*g.sw - g.pl + kx*g.dw; ix >= 0 && ix < g.w {
+							line[ix] += row[p]
+						}
+						p++
+					}
+				}
+			}
+		}
+	}
+}
+
+// batchNormOp is inference: (x - mean) / sqrt(var + eps) * scale + bias
+// per channel (dimension 1).
+func batchNormOp(n *node, in []*Tensor) ([]*Tensor, error) {
+	if err := need(in, 5); err != nil {
+		return nil, err
+	}
+	if n.int("training_mode", 0) != 0 {
+		return nil, fmt.Errorf("BatchNormalization in training mode: export the model in eval mode (model.eval())")
+	}
+	x := in[0]
+	if len(x.Shape) < 2 {
+		return nil, fmt.Errorf("BatchNormalization of %s", shapeString(x.Shape))
+	}
+	c := x.Shape[1]
+	scale, bias, mean, vr := in[1].floats(), in[2].floats(), in[3].floats(), in[4].floats()
+	if len(scale) != c || len(bias) != c || len(mean) != c || len(vr) != c {
+		return nil, fmt.Errorf("BatchNormalization: %d channels, parameters of %d, %d, %d, %d", c, len(scale), len(bias), len(mean), len(vr))
+	}
+	eps := n.float("epsilon", 1e-5)
+	a, b := make([]float32, c), make([]float32, c)
+	for i := range c {
+		a[i] = scale[i] / float32(math.Sqrt(float64(vr[i]+eps)))
+		b[i] = bias[i] - mean[i]*a[i]
+	}
+	inner := numel(x.Shape[2:])
+	xf := x.floats()
+	y := make([]float32, len(xf))
+	vae.ParallelRows(len(xf)/inner, inner, func(r0, r1 int) {
+		for r := r0; r < r1; r++ {
+			ch := r % c
+			for i := r * inner; i < (r+1)*inner; i++ {
+				y[i] = xf[i]*a[ch] + b[ch]
+			}
+		}
+	})
+	return one(floatTensor(x.Shape, y))
+}
+
+// resizeOp is Resize (opset 10+) and Upsample (7-9) on the last two
+// dimensions: nearest or (bi)linear, with ONNX's coordinate modes.
+func resizeOp(n *node, in []*Tensor) ([]*Tensor, error) {
+	if err := need(in, 1); err != nil {
+		return nil, err
+	}
+	x := in[0]
+	if len(x.Shape) != 4 {
+		return nil, fmt.Errorf("%s of %s: only 4-D (NCHW) maps are supported", n.op, shapeString(x.Shape))
+	}
+	var scales []float32
+	var sizes []int64
+	switch {
+	case n.op == "Upsample" && len(in) < 2:
+		if a, ok := n.attrs["scales"]; ok {
+			scales = a.floats
+		}
+	case n.op == "Upsample" || n.opset < 11:
+		if len(in) > 1 && in[1] != nil {
+			scales = in[1].floats()
+		}
+	default: // X, roi, scales, sizes
+		if len(in) > 2 && in[2] != nil && in[2].Len() > 0 {
+			scales = in[2].floats()
+		}
+		if len(in) > 3 && in[3] != nil && in[3].Len() > 0 {
+			sizes = in[3].ints()
+		}
+	}
+	N, C, H, W := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
+	var oh, ow int
+	var sh, sw float64
+	switch {
+	case len(sizes) == 4:
+		if sizes[0] != int64(N) || sizes[1] != int64(C) {
+			return nil, fmt.Errorf("%s: sizes %v resize the batch or channels", n.op, sizes)
+		}
+		oh, ow = int(sizes[2]), int(sizes[3])
+		sh, sw = float64(oh)/float64(H), float64(ow)/float64(W)
+	case len(scales) == 4:
+		if scales[0] != 1 || scales[1] != 1 {
+			return nil, fmt.Errorf("%s: scales %v resize the batch or channels", n.op, scales)
+		}
+		sh, sw = float64(scales[2]), float64(scales[3])
+		oh, ow = int(math.Floor(float64(H)*sh)), int(math.Floor(float64(W)*sw))
+	default:
+		return nil, fmt.Errorf("%s: needs 4 scales or 4 sizes", n.op)
+	}
+	if oh < 1 || ow < 1 || oh > 1<<15 || ow > 1<<15 || N*C*oh*ow > maxElements {
+		return nil, fmt.Errorf("%s: output %dx%d", n.op, oh, ow)
+	}
+	mode := strings.ToLower(n.str("mode", "nearest"))
+	ctm := n.str("coordinate_transformation_mode", "half_pixel")
+	if n.op == "Upsample" || n.opset < 11 {
+		ctm = "asymmetric"
+	}
+	// src maps an output coordinate to the input's.
+	src := func(o int, scale float64, in, out int) float64 {
+		switch ctm {
+		case "asymmetric":
+			return float64(o) / scale
+		case "align_corners":
+			if out == 1 {
+				return 0
+			}
+			return float64(o) * float64(in-1) / float64(out-1)
+		case "pytorch_half_pixel":
+			if out == 1 {
+				return 0
+			}
+			return (float64(o)+0.5)/scale - 0.5
+		case "tf_half_pixel_for_nn":
+			return (float64(o) + 0.5) / scale
+		default: // half_pixel
+			return (float64(o)+0.5)/scale - 0.5
+		}
+	}
+	xf := x.floats()
+	y := make([]float32, N*C*oh*ow)
+	switch mode {
+	case "nearest":
+		nm := n.str("nearest_mode", "round_prefer_floor")
+		if n.op == "Upsample" || n.opset < 11 {
+			nm = "floor"
+		}
+		pick := func(v float64, in int) int {
+			var i float64
+			switch nm {
+			case "floor":
+				i = math.Floor(v)
+			case "ceil":
+				i = math.Ceil(v)
+			case "round_prefer_ceil":
+				i = math.Floor(v + 0.5)
+			default: // round_prefer_floor
+				i = math.Ceil(v - 0.5)
+			}
+			return min(max(int(i), 0), in-1)
+		}
+		iy, ix := make([]int, oh), make([]int, ow)
+		for o := range oh {
+			iy[o] = pick(src(o, sh, H, oh), H)
+		}
+		for o := range ow {
+			ix[o] = pick(src(o, sw, W, ow), W)
+		}
+		vae.ParallelRows(N*C, oh*ow, func(r0, r1 int) {
+			for r := r0; r < r1; r++ {
+				s, d := xf[r*H*W:(r+1)*H*W], y[r*oh*ow:(r+1)*oh*ow]
+				for oy := range oh {
+					line := s[iy[oy]*W:]
+					for ox := range ow {
+						d[oy*ow+ox] = line[ix[ox]]
+					}
+				}
+			}
+		})
+	case "linear", "bilinear":
+		type tap struct {
+			i0, i1 int
+			f      float32
+		}
+		taps := func(out int, scale float64, in int) []tap {
+			t := make([]tap, out)
+			for o := range out {
+				v := min(max(src(o, scale, in, out), 0), float64(in-1))
+				i0 := int(math.Floor(v))
+				t[o] = tap{i0, min(i0+1, in-1), float32(v - float64(i0))}
+			}
+			return t
+		}
+		ty, tx := taps(oh, sh, H), taps(ow, sw, W)
+		vae.ParallelRows(N*C, oh*ow, func(r0, r1 int) {
+			for r := r0; r < r1; r++ {
+				s, d := xf[r*H*W:(r+1)*H*W], y[r*oh*ow:(r+1)*oh*ow]
+				for oy, a := range ty {
+					l0, l1 := s[a.i0*W:], s[a.i1*W:]
+					for ox, b := range tx {
+						top := l0[b.i0] + (l0[b.i1]-l0[b.i0])*b.f
+						bot := l1[b.i0] + (l1[b.i1]-l1[b.i0])*b.f
+						d[oy*ow+ox] = top + (bot-top)*a.f
+					}
+				}
+			}
+		})
+	default:
+		return nil, fmt.Errorf("%s mode %q is not supported (nearest and linear are)", n.op, mode)
+	}
+	return one(floatTensor([]int{N, C, oh, ow}, y))
+}
