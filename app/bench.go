@@ -63,8 +63,27 @@ func cmdBench(c *cli, args []string) error {
 	archs := fs.String("arch", "mlp,conv", "architectures to train, comma-separated")
 	torch := fs.Bool("torch", true, "also run the PyTorch reference when /usr/bin/python3 has torch")
 	asJSON := fs.Bool("json", false, "print JSON")
+	model := modelFlag(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	if *model.path != "" { // one model's interactive figures, no training
+		m, err := model.open()
+		if err != nil {
+			return err
+		}
+		r, err := benchModel(*model.path, m)
+		if err != nil {
+			return err
+		}
+		r.GoMaxProcs = runtime.GOMAXPROCS(0)
+		if *asJSON {
+			c.printJSON(r)
+		} else {
+			fmt.Fprintf(c.stdout, "%s (%d-D, %s images): one decode median %.2f ms, p99 %.2f ms; 900 decodes %.1f ms\n",
+				r.Model, r.Latent, r.Image, r.DecodeMedianMS, r.DecodeP99MS, r.Decode900MS)
+		}
+		return nil
 	}
 	if *epochs < 1 || *rounds < 1 {
 		return badInput("--epochs %d --rounds %d: both must be at least 1", *epochs, *rounds)

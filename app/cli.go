@@ -22,6 +22,7 @@ import (
 	"vaeexplorer/vae/atomicfile"
 	"vaeexplorer/vae/bundled"
 	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/engine"
 	"vaeexplorer/vae/imaging"
 	"vaeexplorer/vae/safefile"
 	"vaeexplorer/vae/torchio"
@@ -42,6 +43,7 @@ func init() {
 		{"eval", "--data DIR|--dataset NAME [--model MODEL]", "held-out -ELBO and the error distribution", cmdEval},
 		{"grid", "--out FILE.png [--model MODEL] [--n 20] [--range 3 | --quantile]", "decode the latent grid", cmdGrid},
 		{"sample", "--out FILE.png [--model MODEL] [--n 64] [--seed 1]", "decode samples from the prior", cmdSample},
+		{"decode", "--z z1,…,zL --out FILE.png [--model MODEL]", "decode one latent point", cmdDecode},
 		{"reconstruct", "--out DIR [--model MODEL] IMAGE...", "encode and reconstruct image files", cmdReconstruct},
 		{"interpolate", "--out FILE.png|--gif FILE.gif [--model MODEL] IMAGE_A IMAGE_B [--steps 10] [--slerp]", "decode the path between two images", cmdInterpolate},
 		{"vector", "list|compute|apply [flags] [IMAGE...]", "concept vectors: list, compute (classes, attributes, folders), apply", cmdVector},
@@ -50,7 +52,7 @@ func init() {
 		{"export", "--out FILE.safetensors [--model MODEL]", "write the model's weights for PyTorch (safetensors)", cmdExport},
 		{"dataset", "--data IMAGE_FOLDER --out DIR [--size S] [--channels 1|3] [--preprocess resize|digit]", "write an image folder as idx files, as training reads it", cmdDataset},
 		{"serve", "[--dir build/web] [--addr 127.0.0.1:8080] [--mnist DIR]", "serve the browser version (make web) and datasets to train on", cmdServe},
-		{"bench", "[--json]", "measure training and inference speed", cmdBench},
+		{"bench", "[--json] [--model MODEL]", "measure training and inference speed (with --model: that model's decoding)", cmdBench},
 	}
 }
 
@@ -178,8 +180,31 @@ func inRange(name string, v, lo, hi float64) error {
 }
 
 // modelFlag declares the --model flag the commands that read a model share.
-func modelFlag(fs *flag.FlagSet) *string {
-	return fs.String("model", "", "model file, or bundled (the default, conv), bundled-mlp, bundled-conv or bundled-8d")
+func modelFlag(fs *flag.FlagSet) *modelRef {
+	return &modelRef{
+		path:    fs.String("model", "", "model file (.vae, .safetensors, or an ONNX decoder .onnx), or bundled (the default, conv), bundled-mlp, bundled-conv or bundled-8d"),
+		encoder: fs.String("encoder", "", "an ONNX decoder's encoder (default: the *encoder*.onnx file beside it, if one)"),
+	}
+}
+
+// modelRef is a command's --model and --encoder.
+type modelRef struct{ path, encoder *string }
+
+// open opens the model for commands that only decode: any kind.
+func (r *modelRef) open() (vae.Explorable, error) { return engine.Open(*r.path, *r.encoder) }
+
+// load opens the model for commands that need one of this app's models
+// (they encode, train or analyse with its own loss).
+func (r *modelRef) load() (*vae.Model, error) {
+	m, err := r.open()
+	if err != nil {
+		return nil, err
+	}
+	vm, ok := m.(*vae.Model)
+	if !ok {
+		return nil, badInput("%s: this command needs a model of this app's own (.vae, .safetensors, bundled); an ONNX model decodes with decode, grid and sample, and opens in the app", *r.path)
+	}
+	return vm, nil
 }
 
 // loadModel loads the model file, or a bundled model: "" and "bundled" name

@@ -39,7 +39,7 @@ func cmdGrid(c *cli, args []string) error {
 	if err := inRange("range", *rng, 0.01, 100); err != nil {
 		return err
 	}
-	m, err := loadModel(*model)
+	m, err := model.open()
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func cmdSample(c *cli, args []string) error {
 	if !(*temp > 0 && *temp <= 10) {
 		return badInput("--temperature %g: want (0, 10]", *temp)
 	}
-	m, err := loadModel(*model)
+	m, err := model.open()
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func cmdReconstruct(c *cli, args []string) error {
 	if len(files) == 0 {
 		return badInput("no image files given")
 	}
-	m, err := loadModel(*model)
+	m, err := model.load()
 	if err != nil {
 		return err
 	}
@@ -234,7 +234,7 @@ func cmdInterpolate(c *cli, args []string) error {
 	if *steps < 2 || *steps > 100 {
 		return badInput("--steps %d: want 2..100", *steps)
 	}
-	m, err := loadModel(*model)
+	m, err := model.load()
 	if err != nil {
 		return err
 	}
@@ -305,7 +305,7 @@ func heatmap(m *vae.Model, a, b []float32) image.Image {
 }
 
 // tile lays out images of m's shape in cols columns, pad pixels apart.
-func tile(m *vae.Model, pix []float32, cols, pad int) image.Image {
+func tile(m vae.Explorable, pix []float32, cols, pad int) image.Image {
 	sh := m.Image()
 	return imaging.TileC(pix, sh.Side, sh.Channels, cols, pad)
 }

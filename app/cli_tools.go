@@ -42,7 +42,7 @@ func vectorList(c *cli, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	m, err := loadModel(*model)
+	m, err := model.load()
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func vectorCompute(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := loadModel(*model)
+	m, err := model.load()
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func vectorApply(c *cli, args []string) error {
 	if *steps < 2 || *steps > 50 || !(*hi > *lo) {
 		return badInput("want 2..50 --steps and --max above --min")
 	}
-	m, err := loadModel(*model)
+	m, err := model.load()
 	if err != nil {
 		return err
 	}
@@ -231,7 +231,7 @@ func cmdAnomalies(c *cli, args []string) error {
 	if *top < 1 || *top > 1000 {
 		return badInput("--top %d: want 1..1000", *top)
 	}
-	m, err := loadModel(*model)
+	m, err := model.load()
 	if err != nil {
 		return err
 	}
@@ -286,7 +286,7 @@ func cmdAugment(c *cli, args []string) error {
 	if *out == "" {
 		return badInput("--out DIR is required")
 	}
-	m, err := loadModel(*model)
+	m, err := model.load()
 	if err != nil {
 		return err
 	}
@@ -343,7 +343,7 @@ func cmdExport(c *cli, args []string) error {
 	if !strings.HasSuffix(strings.ToLower(*out), ".safetensors") {
 		return badInput("--out %s: name it NAME.safetensors", *out)
 	}
-	m, err := loadModel(*model)
+	m, err := model.load()
 	if err != nil {
 		return err
 	}

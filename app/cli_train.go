@@ -221,7 +221,7 @@ func cmdEval(c *cli, args []string) error {
 	if err := inRange("limit", float64(*limit), 0, math.MaxInt32); err != nil {
 		return err
 	}
-	m, err := loadModel(*model)
+	m, err := model.load()
 	if err != nil {
 		return err
 	}

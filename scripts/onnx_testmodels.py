@@ -114,7 +114,7 @@ cases = [
     ("conv_dec_11", ConvDecoder(), {"z": torch.randn(2, 4)}, 11, True),
     ("conv_dec_13", ConvDecoder(), {"z": torch.randn(2, 4)}, 13, True),
     ("conv_dec_17", ConvDecoder(), {"z": torch.randn(2, 4)}, 17, True),
-    ("conv_enc_13", ConvEncoder(), {"x": torch.rand(2, 1, 32, 32)}, 13, True),
+    ("conv_encoder_13", ConvEncoder(), {"x": torch.rand(2, 1, 32, 32)}, 13, True),
     ("shapes_11", Shapes(), {"x": torch.randn(2, 3, 4, 5)}, 11, True),
     ("shapes_13", Shapes(), {"x": torch.randn(2, 3, 4, 5)}, 13, True),
     ("conv_variants_13", ConvVariants(), {"x": torch.randn(2, 4, 5, 6)}, 13, False),
@@ -127,7 +127,7 @@ for name, model, inputs, opset, dynamic in cases:
     if not isinstance(res, tuple):
         res = (res,)
     outs = ["out%d" % i for i in range(len(res))]
-    if name.startswith("conv_enc"):
+    if name.startswith("conv_encoder"):
         outs = ["mu", "logvar"]
     axes = {k: {0: "batch"} for k in list(inputs) + outs} if dynamic else None
     torch.onnx.export(model, args, os.path.join(out, name + ".onnx"), input_names=list(inputs),

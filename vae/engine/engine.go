@@ -20,6 +20,7 @@ import (
 	"vaeexplorer/vae/bundled"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
+	"vaeexplorer/vae/onnx"
 	"vaeexplorer/vae/torchio"
 )
 
@@ -35,13 +36,43 @@ func (e *Engine) NewModel(cfg vae.Config) (vae.Explorable, error) { return orNil
 // Bundled loads a fresh copy of the bundled model of a kind (see Bundles).
 func (e *Engine) Bundled(kind string) (vae.Explorable, error) { return orNil(bundled.Arch(kind)) }
 
-// Load reads a model file: a checkpoint, or a safetensors file under
-// PyTorch's names; a bundled model's name ("bundled-mlp") loads that.
-func (e *Engine) Load(path string) (vae.Explorable, error) { return orNil(bundled.Open(path)) }
+// Load reads a model file: a checkpoint, a safetensors file under
+// PyTorch's names, or an ONNX decoder (with the *encoder*.onnx beside it,
+// when there is one); a bundled model's name ("bundled-mlp") loads that.
+func (e *Engine) Load(path string) (vae.Explorable, error) { return Open(path, "") }
+
+// Open is Load with an ONNX decoder's encoder named ("": the one beside
+// it, if any). The CLI and the app open models through it.
+func Open(path, encoder string) (vae.Explorable, error) {
+	if onnx.IsONNX(path) {
+		if encoder == "" {
+			encoder = onnx.EncoderBeside(path)
+		}
+		m, err := onnx.Open(path, encoder)
+		if err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
+	if encoder != "" {
+		return nil, fmt.Errorf("--encoder %s: only an ONNX decoder takes an encoder of its own", encoder)
+	}
+	return orNil(bundled.Open(path))
+}
 
 // FromBytes reads a model file's contents (the browser's picked and
 // dropped files), name naming it in errors and saying its kind.
 func (e *Engine) FromBytes(name string, data []byte) (vae.Explorable, error) {
+	if onnx.IsONNX(name) {
+		if len(data) > onnx.MaxFileBytes {
+			return nil, fmt.Errorf("%s: %d MB, more than the limit of %d MB for a model file", name, len(data)>>20, onnx.MaxFileBytes>>20)
+		}
+		m, err := onnx.FromBytes(name, data, "", nil)
+		if err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
 	return orNil(bundled.FromBytes(name, data))
 }
 
@@ -144,15 +175,15 @@ func (e *Engine) PreprocessData(m vae.Explorable, name string, data []byte) (*im
 	return in, nil
 }
 
-// IsModelFile tells model files (ours, PyTorch's safetensors) from images
-// by name.
+// IsModelFile tells model files (ours, PyTorch's safetensors, ONNX) from
+// images by name.
 func IsModelFile(path string) bool {
 	ext := strings.ToLower(filepath.Ext(path))
-	return ext == ".vae" || ext == ".safetensors"
+	return ext == ".vae" || ext == ".safetensors" || ext == ".onnx"
 }
 
 // ModelExts are the endings of the model files Load reads.
-var ModelExts = []string{".vae", ".safetensors"}
+var ModelExts = []string{".vae", ".safetensors", ".onnx"}
 
 // Bundles are the bundled models, the default (the one the app opens
 // first) first.

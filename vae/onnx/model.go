@@ -1,0 +1,426 @@
+package onnx
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
+)
+
+// Model is a VAE's decoder exported to ONNX, with its encoder when there
+// is one: what the explorer opens as a model (vae.Explorable). A decoder
+// alone is a generator: the plane, the map, the grid, samples and
+// interpolation work; what reads images (the scatter of held-out codes,
+// dropped images, anomalies) needs the encoder.
+//
+// The decoder's input is z, [N, L]; its output an image, [N, C, H, W] or
+// [N, C*H*W] with H = W and C 1 or 3. How its values become pixels in
+// 0..1 is read from its last node: a Sigmoid's are pixels already, a
+// Tanh's (-1..1, as DCGAN generators end) are mapped to 0..1, an output
+// whose name says "logits" goes through a sigmoid; anything else is
+// clamped to 0..1. The encoder's input is an image of that shape; its
+// outputs mu and logvar, [N, L] each (or one [N, 2L] output, mu first).
+type Model struct {
+	dec, enc *Graph
+	latent   int
+	shape    vae.Shape
+	flat     bool // the decoder's output is [N, C*H*W]
+	finish   func(float32) float32
+	// encFlat: the encoder reads [N, C*H*W]
+	encFlat bool
+	name    string
+	mu      sync.Mutex // guards heldOut (measured off the UI goroutine)
+	heldOut *vae.HeldOut
+}
+
+var (
+	_ vae.Explorable      = (*Model)(nil)
+	_ vae.HeldOutMeasurer = (*Model)(nil)
+)
+
+// MaxFileBytes bounds an ONNX file read whole (as for the app's own
+// checkpoints).
+const MaxFileBytes = vae.MaxCheckpointBytes
+
+// IsONNX tells an ONNX file by its name.
+func IsONNX(path string) bool { return strings.EqualFold(filepath.Ext(path), ".onnx") }
+
+// readFile reads a file of at most MaxFileBytes.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxFileBytes {
+		return nil, fmt.Errorf("%s: more than %d MB, the limit for a model file", path, MaxFileBytes>>20)
+	}
+	return b, nil
+}
+
+// EncoderBeside is the encoder file found beside a decoder: the one
+// *encoder*.onnx file in its folder ("" when there is none or several).
+func EncoderBeside(decoder string) string {
+	m, _ := filepath.Glob(filepath.Join(filepath.Dir(decoder), "*.onnx"))
+	var found []string
+	for _, p := range m {
+		if strings.Contains(strings.ToLower(filepath.Base(p)), "encoder") && p != decoder {
+			found = append(found, p)
+		}
+	}
+	if len(found) != 1 {
+		return ""
+	}
+	return found[0]
+}
+
+// Open reads a decoder and, when encoder is not "", its encoder.
+func Open(decoder, encoder string) (*Model, error) {
+	db, err := readFile(decoder)
+	if err != nil {
+		return nil, err
+	}
+	var eb []byte
+	if encoder != "" {
+		if eb, err = readFile(encoder); err != nil {
+			return nil, err
+		}
+	}
+	m, err := FromBytes(filepath.Base(decoder), db, filepath.Base(encoder), eb)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// FromBytes is Open on the files' contents; names name them in errors.
+func FromBytes(decName string, dec []byte, encName string, enc []byte) (*Model, error) {
+	dg, err := Read(dec)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", decName, err)
+	}
+	m := &Model{dec: dg, name: decName}
+	if err := m.inspectDecoder(); err != nil {
+		return nil, fmt.Errorf("%s: %w", decName, err)
+	}
+	if enc != nil {
+		eg, err := Read(enc)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", encName, err)
+		}
+		if err := m.setEncoder(eg); err != nil {
+			return nil, fmt.Errorf("%s: %w", encName, err)
+		}
+	}
+	return m, nil
+}
+
+// inspectDecoder reads the latent size from the input and the image shape
+// from a probe decode of the origin.
+func (m *Model) inspectDecoder() error {
+	g := m.dec
+	if len(g.Inputs) != 1 {
+		return fmt.Errorf("a decoder takes one input, z; this graph takes %d", len(g.Inputs))
+	}
+	in := g.Inputs[0]
+	if len(in.Dims) != 2 || in.Dims[1] < 1 || in.Dims[1] > 4096 {
+		return fmt.Errorf("a decoder's input is z, [batch, latent size]; this one's is %s", shapeString(in.Dims))
+	}
+	m.latent = in.Dims[1]
+	out, err := g.Run(map[string]*Tensor{in.Name: floatTensor([]int{1, m.latent}, make([]float32, m.latent))})
+	if err != nil {
+		return fmt.Errorf("decoding the origin: %w", err)
+	}
+	y := out[g.Outputs[0].Name]
+	switch len(y.Shape) {
+	case 4:
+		c, h, w := y.Shape[1], y.Shape[2], y.Shape[3]
+		if h != w || (c != 1 && c != 3) {
+			return fmt.Errorf("its output is %s: images must be square, with 1 or 3 channels", shapeString(y.Shape))
+		}
+		m.shape = vae.Shape{Side: h, Channels: c}
+	case 2:
+		d := y.Shape[1]
+		for _, c := range []int{1, 3} {
+			if s := int(math.Round(math.Sqrt(float64(d / c)))); d%c == 0 && s*s*c == d {
+				m.shape, m.flat = vae.Shape{Side: s, Channels: c}, true
+				break
+			}
+		}
+		if !m.flat {
+			return fmt.Errorf("its output has %d values per image: not a square image of 1 or 3 channels", d)
+		}
+	default:
+		return fmt.Errorf("its output is %s: want [N, C, H, W] or [N, C*H*W]", shapeString(y.Shape))
+	}
+	if m.shape.Side < 4 || m.shape.Side > 1024 {
+		return fmt.Errorf("its images are %dx%d: 4 to 1024 pixels wide are supported", m.shape.Side, m.shape.Side)
+	}
+	m.finish = finishFor(g)
+	return nil
+}
+
+// finishFor is how the decoder's output values become pixels in 0..1.
+func finishFor(g *Graph) func(float32) float32 {
+	name := g.Outputs[0].Name
+	last := ""
+	for _, s := range g.steps {
+		for _, o := range s.n.out {
+			if o == name {
+				last = s.n.op
+			}
+		}
+	}
+	clamp := func(v float32) float32 { return min(max(v, 0), 1) }
+	switch {
+	case last == "Sigmoid":
+		return clamp
+	case last == "Tanh":
+		return func(v float32) float32 { return clamp((v + 1) / 2) }
+	case strings.Contains(strings.ToLower(name), "logit"):
+		return sigmoid
+	}
+	return clamp
+}
+
+func (m *Model) setEncoder(g *Graph) error {
+	if len(g.Inputs) != 1 {
+		return fmt.Errorf("an encoder takes one input, an image; this graph takes %d", len(g.Inputs))
+	}
+	d := g.Inputs[0].Dims
+	sh := m.shape
+	switch {
+	case len(d) == 4 && (d[1] == sh.Channels || d[1] < 0) && (d[2] == sh.Side || d[2] < 0) && (d[3] == sh.Side || d[3] < 0):
+	case len(d) == 2 && (d[1] == sh.Size() || d[1] < 0):
+		m.encFlat = true
+	default:
+		return fmt.Errorf("its input is %s, but the decoder makes %s images", shapeString(d), sh)
+	}
+	if len(g.Outputs) != 1 && len(g.Outputs) != 2 {
+		return fmt.Errorf("an encoder gives mu and logvar; this one has %d outputs", len(g.Outputs))
+	}
+	m.enc = g
+	mu, lv, err := m.Encode(make([]float32, sh.Size()))
+	if err != nil {
+		m.enc = nil
+		return fmt.Errorf("encoding a blank image: %w", err)
+	}
+	if len(mu) != m.latent || len(lv) != m.latent {
+		m.enc = nil
+		return fmt.Errorf("it gives codes of %d and %d values; the decoder takes %d", len(mu), len(lv), m.latent)
+	}
+	return nil
+}
+
+// Latent is the size of z.
+func (m *Model) Latent() int { return m.latent }
+
+// Image is the shape of the decoded images.
+func (m *Model) Image() vae.Shape { return m.shape }
+
+// HasEncoder reports whether images can be encoded.
+func (m *Model) HasEncoder() bool { return m.enc != nil }
+
+// Name is the decoder file's name.
+func (m *Model) Name() string { return m.name }
+
+// decodeChunk bounds the images decoded in one run (memory).
+const decodeChunk = 256
+
+// DecodeInto decodes the codes in z (N x L) into dst (N images,
+// channels last as the engine stores them).
+func (m *Model) DecodeInto(dst, z []float32) error {
+	L, size := m.latent, m.shape.Size()
+	if L == 0 || len(z)%L != 0 || len(dst) != len(z)/L*size {
+		return fmt.Errorf("decode: %d values of z and room for %d values", len(z), len(dst))
+	}
+	n := len(z) / L
+	in := m.dec.Inputs[0].Name
+	for n0 := 0; n0 < n; n0 += decodeChunk {
+		k := min(decodeChunk, n-n0)
+		out, err := m.dec.Run(map[string]*Tensor{in: floatTensor([]int{k, L}, z[n0*L:(n0+k)*L])})
+		if err != nil {
+			return err
+		}
+		y := out[m.dec.Outputs[0].Name].floats()
+		if len(y) != k*size {
+			return fmt.Errorf("decode: the model gave %d values for %d images of %s", len(y), k, m.shape)
+		}
+		toNHWC(dst[n0*size:(n0+k)*size], y, k, m.shape, m.finish)
+	}
+	return nil
+}
+
+// toNHWC copies NCHW images into channels-last ones through f.
+func toNHWC(dst, src []float32, n int, sh vae.Shape, f func(float32) float32) {
+	hw, c := sh.Side*sh.Side, sh.Channels
+	vae.ParallelRows(n, hw*c, func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			s, d := src[i*hw*c:(i+1)*hw*c], dst[i*hw*c:(i+1)*hw*c]
+			for ch := range c {
+				for p := range hw {
+					d[p*c+ch] = f(s[ch*hw+p])
+				}
+			}
+		}
+	})
+}
+
+// Decode decodes z into new images.
+func (m *Model) Decode(z []float32) ([]float32, error) {
+	if m.latent == 0 || len(z)%m.latent != 0 {
+		return nil, fmt.Errorf("decode: %d values of z for a latent size of %d", len(z), m.latent)
+	}
+	dst := make([]float32, len(z)/m.latent*m.shape.Size())
+	return dst, m.DecodeInto(dst, z)
+}
+
+// ErrNoEncoder is what needs an encoder says of a decoder alone.
+var ErrNoEncoder = errors.New("this ONNX model has no encoder (open it with --encoder encoder.onnx, or put an *encoder*.onnx file beside the decoder)")
+
+// Encode gives the codes' means and log-variances of images x (N images,
+// channels last).
+func (m *Model) Encode(x []float32) (mu, logvar []float32, err error) {
+	if m.enc == nil {
+		return nil, nil, ErrNoEncoder
+	}
+	size, L := m.shape.Size(), m.latent
+	if len(x)%size != 0 {
+		return nil, nil, fmt.Errorf("encode: %d values for images of %s", len(x), m.shape)
+	}
+	n := len(x) / size
+	for n0 := 0; n0 < n; n0 += decodeChunk {
+		k := min(decodeChunk, n-n0)
+		img := make([]float32, k*size)
+		hw, c := m.shape.Side*m.shape.Side, m.shape.Channels
+		for i := range k { // channels last -> NCHW
+			s, d := x[(n0+i)*size:(n0+i+1)*size], img[i*size:(i+1)*size]
+			for p := range hw {
+				for ch := range c {
+					d[ch*hw+p] = s[p*c+ch]
+				}
+			}
+		}
+		shape := []int{k, c, m.shape.Side, m.shape.Side}
+		if m.encFlat {
+			shape = []int{k, size}
+		}
+		out, err := m.enc.Run(map[string]*Tensor{m.enc.Inputs[0].Name: floatTensor(shape, img)})
+		if err != nil {
+			return nil, nil, err
+		}
+		var a, b []float32
+		if len(m.enc.Outputs) == 2 {
+			a, b = out[m.enc.Outputs[0].Name].floats(), out[m.enc.Outputs[1].Name].floats()
+		} else {
+			both := out[m.enc.Outputs[0].Name].floats()
+			if len(both) != k*2*L {
+				return nil, nil, fmt.Errorf("encode: one output of %d values for %d images; want mu and logvar", len(both), k)
+			}
+			for i := range k {
+				a = append(a, both[i*2*L:i*2*L+L]...)
+				b = append(b, both[i*2*L+L:(i+1)*2*L]...)
+			}
+		}
+		if len(a) != k*L || len(b) != k*L {
+			return nil, nil, fmt.Errorf("encode: codes of %d and %d values for %d images of latent size %d", len(a), len(b), k, L)
+		}
+		mu, logvar = append(mu, a...), append(logvar, b...)
+	}
+	return mu, logvar, nil
+}
+
+// Config describes the model as the app's own models are described.
+func (m *Model) Config() vae.Config {
+	return vae.Config{Arch: "onnx", Latent: m.latent, Side: m.shape.Side, Channels: m.shape.Channels, Loss: vae.LossBCE, Beta: 1}
+}
+
+// HeldOut is what MeasureHeldOut measured (nil before).
+func (m *Model) HeldOut() *vae.HeldOut {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.heldOut
+}
+
+// History is empty: an ONNX file carries no training history.
+func (m *Model) History() []vae.EpochStats { return nil }
+
+// heldOutPoints is how many held-out codes the scatter keeps, as for the
+// app's own models.
+const heldOutPoints = 5000
+
+// MeasureHeldOut encodes a held-out set (of the model's shape) and keeps
+// what the scatter and the anomaly score need, as the app's own models
+// do: the codes' means and labels, each image's reconstruction error
+// (binary cross-entropy of its decoded mean, in nats) and the KL per
+// dimension.
+func (m *Model) MeasureHeldOut(test *dataset.Set) error {
+	if err := vae.CheckImages(test, m.shape, "the held-out set"); err != nil {
+		return err
+	}
+	if m.enc == nil {
+		return ErrNoEncoder
+	}
+	size, L := m.shape.Size(), m.latent
+	const block = 1024
+	var means, logvars []float32
+	errs := make([]float32, 0, test.N)
+	buf := make([]float32, min(block, test.N)*size)
+	for i := 0; i < test.N; i += block {
+		n := min(block, test.N-i)
+		x := buf[:n*size]
+		for k := range n {
+			test.ImageInto(i+k, x[k*size:(k+1)*size])
+		}
+		mu, lv, err := m.Encode(x)
+		if err != nil {
+			return err
+		}
+		rec, err := m.Decode(mu)
+		if err != nil {
+			return err
+		}
+		for k := range n {
+			errs = append(errs, bce(x[k*size:(k+1)*size], rec[k*size:(k+1)*size]))
+		}
+		if len(means) < heldOutPoints*L {
+			keep := min(n, heldOutPoints-len(means)/L)
+			means = append(means, mu[:keep*L]...)
+			logvars = append(logvars, lv[:keep*L]...)
+		}
+	}
+	slices.Sort(errs)
+	k := len(means) / L
+	h := &vae.HeldOut{Means: means, Errors: errs, DimKL: vae.DimKL(means, logvars, L)}
+	if len(test.Labels) >= k {
+		h.Labels = append([]uint8(nil), test.Labels[:k]...)
+	}
+	m.mu.Lock()
+	m.heldOut = h
+	m.mu.Unlock()
+	return nil
+}
+
+// bce is the binary cross-entropy of image x under pixel probabilities p,
+// in nats (p clamped away from 0 and 1).
+func bce(x, p []float32) float32 {
+	const eps = 1e-7
+	s := 0.0
+	for i, v := range x {
+		q := min(max(float64(p[i]), eps), 1-eps)
+		s -= float64(v)*math.Log(q) + (1-float64(v))*math.Log(1-q)
+	}
+	return float32(s)
+}
