@@ -275,6 +275,9 @@ func classNames(cfg vae.Config) []string {
 func modelSummary(name string, m Model) string {
 	cfg := m.Config()
 	info := fmt.Sprintf("%s\n%s, %s loss, beta %g", name, cfg.Shape(), cfg.Loss, cfg.Beta)
+	if d, ok := m.(vae.Describer); ok {
+		info = name + "\n" + d.Describe()
+	}
 	if h := m.History(); len(h) > 0 {
 		last := h[len(h)-1]
 		info += fmt.Sprintf("\n%d epochs on %s\nheld-out -ELBO %.1f nats (rec %.1f + KL %.1f)", len(h), nameOr(cfg.Dataset, "?"), last.TestELBO, last.TestRec, last.TestKL)

@@ -47,6 +47,13 @@ type HeldOutMeasurer interface {
 	MeasureHeldOut(test *dataset.Set) error
 }
 
+// Describer is a model that says in a line what it is, where the model
+// card would otherwise describe this app's architectures (an ONNX
+// model's graphs).
+type Describer interface {
+	Describe() string
+}
+
 var (
 	_ Explorable       = (*Model)(nil)
 	_ TrainingRun      = (*Trainer)(nil)

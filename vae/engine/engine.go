@@ -45,14 +45,17 @@ func (e *Engine) Load(path string) (vae.Explorable, error) { return Open(path, "
 // it, if any). The CLI and the app open models through it.
 func Open(path, encoder string) (vae.Explorable, error) {
 	if onnx.IsONNX(path) {
-		if encoder == "" {
-			encoder = onnx.EncoderBeside(path)
+		if encoder != "" {
+			return orNone(onnx.Open(path, encoder))
 		}
-		m, err := onnx.Open(path, encoder)
-		if err != nil {
-			return nil, err
+		// An encoder found beside the decoder that does not fit it (another
+		// model's) leaves the decoder alone, as if it were not there.
+		if found := onnx.EncoderBeside(path); found != "" {
+			if m, err := onnx.Open(path, found); err == nil {
+				return m, nil
+			}
 		}
-		return m, nil
+		return orNone(onnx.Open(path, ""))
 	}
 	if encoder != "" {
 		return nil, fmt.Errorf("--encoder %s: only an ONNX decoder takes an encoder of its own", encoder)
@@ -78,6 +81,14 @@ func (e *Engine) FromBytes(name string, data []byte) (vae.Explorable, error) {
 
 // orNil keeps a failed load's nil model a nil interface.
 func orNil(m *vae.Model, err error) (vae.Explorable, error) {
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// orNone keeps a failed ONNX load's nil model a nil interface.
+func orNone(m *onnx.Model, err error) (vae.Explorable, error) {
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,7 @@ type Model struct {
 var (
 	_ vae.Explorable      = (*Model)(nil)
 	_ vae.HeldOutMeasurer = (*Model)(nil)
+	_ vae.Describer       = (*Model)(nil)
 )
 
 // MaxFileBytes bounds an ONNX file read whole (as for the app's own
@@ -340,6 +341,19 @@ func (m *Model) Encode(x []float32) (mu, logvar []float32, err error) {
 		mu, logvar = append(mu, a...), append(logvar, b...)
 	}
 	return mu, logvar, nil
+}
+
+// Describe says what the model is, for the model card.
+func (m *Model) Describe() string {
+	what := "ONNX decoder"
+	if m.enc != nil {
+		what = "ONNX decoder and encoder"
+	}
+	by := ""
+	if m.dec.Producer != "" {
+		by = m.dec.Producer + ", "
+	}
+	return fmt.Sprintf("%s (%sopset %d, %d nodes), z of %d, %s images", what, by, m.dec.Opset, len(m.dec.steps), m.latent, m.shape)
 }
 
 // Config describes the model as the app's own models are described.
