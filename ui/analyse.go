@@ -55,11 +55,11 @@ func analyse(m Model, path string, in *imaging.Input) (*Analysis, error) {
 	return &Analysis{Path: path, Input: in, Shape: m.Image(), Analysis: *a}, nil
 }
 
-// isModelFile tells model files (ours, PyTorch's safetensors) from images
-// by name.
+// isModelFile tells model files (ours, PyTorch's safetensors, ONNX) from
+// images by name.
 func isModelFile(path string) bool {
 	ext := strings.ToLower(filepath.Ext(path))
-	return ext == ".vae" || ext == ".safetensors"
+	return ext == ".vae" || ext == ".safetensors" || ext == ".onnx"
 }
 
 // URIs analyses dropped files; only local files are read, and a model

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -44,6 +45,7 @@ func (d *desktopDocs) fileItems() (before, after []*fyne.MenuItem) {
 		item("New", ctrl(fyne.KeyN), e.Models.New),
 		item("Open…", ctrl(fyne.KeyO), d.openModel),
 		recent,
+		item("Add ONNX encoder…", nil, d.addEncoder),
 	}
 	after = []*fyne.MenuItem{
 		item("Save", ctrl(fyne.KeyS), d.save),
@@ -56,7 +58,16 @@ func (d *desktopDocs) fileItems() (before, after []*fyne.MenuItem) {
 }
 
 func (d *desktopDocs) openModel() {
-	d.openFile([]string{".vae", ".safetensors"}, d.e.Models.Open)
+	d.openFile([]string{".vae", ".safetensors", ".onnx"}, d.e.Models.Open)
+}
+
+// addEncoder picks an ONNX decoder's encoder.
+func (d *desktopDocs) addEncoder() {
+	if !d.e.Models.WantsEncoder() {
+		d.e.showError(errors.New("Add ONNX encoder: the model is not an ONNX decoder without its encoder; open the decoder (.onnx) first"))
+		return
+	}
+	d.openFile([]string{".onnx"}, d.e.Models.AddEncoder)
 }
 
 func (d *desktopDocs) openImages() {

@@ -167,9 +167,9 @@ func (c *Models) Open(path string) {
 			c.onErr(err)
 			return
 		}
+		c.status("Opened " + path) // then what measuring says, if it must
 		c.Set(m, path)
 		c.opened(m)
-		c.status("Opened " + path)
 	})
 }
 
@@ -222,6 +222,10 @@ func (c *Models) Set(m Model, path string) {
 		c.prefs.SetString(prefLastModel, path)
 		c.addRecent(path)
 		name, path = filepath.Base(path)+" (PyTorch)", ""
+	case strings.EqualFold(filepath.Ext(path), ".onnx"): // opened, never written
+		c.prefs.SetString(prefLastModel, path)
+		c.addRecent(path)
+		name, path = filepath.Base(path)+" (ONNX)", ""
 	default:
 		c.prefs.SetString(prefLastModel, path)
 		c.addRecent(path)
@@ -273,6 +277,38 @@ func (c *Models) saved(path string) {
 	c.status("Saved " + path)
 }
 
+// encoderHolder is a decoder that can take an encoder after it opened
+// (an ONNX decoder, vae/onnx).
+type encoderHolder interface {
+	HasEncoder() bool
+	AddEncoder(path string) error
+}
+
+// WantsEncoder reports whether the model is a decoder waiting for its
+// encoder.
+func (c *Models) WantsEncoder() bool {
+	eh, ok := c.s.Model().(encoderHolder)
+	return ok && !eh.HasEncoder()
+}
+
+// AddEncoder gives an ONNX decoder its encoder from path; then the
+// held-out statistics are measured as for any imported model.
+func (c *Models) AddEncoder(path string) {
+	m := c.s.Model()
+	eh, ok := m.(encoderHolder)
+	if !ok {
+		c.onErr(errors.New("only an ONNX decoder takes an encoder"))
+		return
+	}
+	if err := eh.AddEncoder(path); err != nil {
+		c.onErr(err)
+		return
+	}
+	c.s.WeightsChanged()
+	c.status("Added the encoder " + filepath.Base(path))
+	c.measureIfNeeded(m)
+}
+
 // ExportTorch writes the model to path as safetensors for PyTorch.
 func (c *Models) ExportTorch(path string) {
 	if err := c.eng.ExportTorch(c.s.Model(), path); err != nil {
@@ -307,6 +343,10 @@ func (c *Models) measureIfNeeded(m Model) {
 		return
 	}
 	name := c.s.Name()
+	if eh, ok := m.(encoderHolder); ok && !eh.HasEncoder() {
+		c.status(name + " is a decoder alone: the plane, map, grid, samples and paths work; the scatter, images and anomalies need its encoder (Model → Add ONNX encoder…)")
+		return
+	}
 	c.load(context.Background(), func(frac float64, what string) {
 		c.status(fmt.Sprintf("%s has no held-out statistics yet: %s (%.0f%%)", name, what, 100*frac))
 	}, func(d *dataset.Data, err error) {

@@ -225,6 +225,23 @@ func (m *Model) setEncoder(g *Graph) error {
 	return nil
 }
 
+// AddEncoder reads an encoder file and gives it to the decoder (the app's
+// Model > Add ONNX encoder…); one that does not fit changes nothing.
+func (m *Model) AddEncoder(path string) error {
+	b, err := readFile(path)
+	if err != nil {
+		return err
+	}
+	g, err := Read(b)
+	if err != nil {
+		return fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	if err := m.setEncoder(g); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	return nil
+}
+
 // Latent is the size of z.
 func (m *Model) Latent() int { return m.latent }
 
