@@ -16,6 +16,7 @@ Prints one JSON line: the held-out -ELBO with z at the codes' means
 points.
 
 Usage: onnx_vae.py --data DIR --out DIR [--epochs 3] [--latent 8] [--opset 17]
+       onnx_vae.py --data - --out DIR --time   (untrained: the timing only)
 """
 import argparse
 import json
@@ -75,11 +76,15 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
-    xtr, side, channels = load_images(a.data, "train")
-    xte, _, _ = load_images(a.data, "t10k")
-    if side != 28 or channels != 1:
-        sys.exit("onnx_vae.py: wants 28x28 grey images (MNIST, Fashion-MNIST)")
-    xtr, xte = xtr.view(-1, 1, 28, 28), xte.view(-1, 1, 28, 28)
+    if a.data == "-":  # no data: untrained weights (timing only)
+        a.epochs = 0
+        xtr = xte = torch.rand(1000, 1, 28, 28)
+    else:
+        xtr, side, channels = load_images(a.data, "train")
+        xte, _, _ = load_images(a.data, "t10k")
+        if side != 28 or channels != 1:
+            sys.exit("onnx_vae.py: wants 28x28 grey images (MNIST, Fashion-MNIST)")
+        xtr, xte = xtr.view(-1, 1, 28, 28), xte.view(-1, 1, 28, 28)
     enc, dec = Encoder(a.latent), Decoder(a.latent)
     opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=1e-3)
     for epoch in range(a.epochs):

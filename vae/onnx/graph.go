@@ -40,16 +40,27 @@ type Value struct {
 type step struct {
 	n  *protoNode
 	fn opFunc
+	// reuse[k]: input k's buffer is read by nothing after this step, so
+	// the operator may write its output into it.
+	reuse []bool
 }
 
 // opFunc runs one node on its inputs (nil for an omitted optional one).
 type opFunc func(n *node, in []*Tensor) ([]*Tensor, error)
 
-// node is what an operator reads of its node: attributes and the opset.
+// node is what an operator reads of its node: attributes, the opset and
+// which inputs' buffers it may overwrite.
 type node struct {
 	*protoNode
 	opset int64
+	reuse []bool
 }
+
+// canReuse reports whether input k's buffer may hold the output.
+func (n *node) canReuse(k int) bool { return k < len(n.reuse) && n.reuse[k] }
+
+// aliasing operators return a value sharing their first input's buffer.
+var aliasing = map[string]bool{"Reshape": true, "Flatten": true, "Squeeze": true, "Unsqueeze": true, "Identity": true, "Dropout": true}
 
 // Read parses an ONNX model file's bytes and checks that it can run:
 // every operator supported, every value produced before it is read, no
@@ -100,7 +111,7 @@ func Read(b []byte) (*Graph, error) {
 		return nil, err
 	}
 	for i, n := range order {
-		g.steps = append(g.steps, step{n, ops[n.op]})
+		g.steps = append(g.steps, step{n: n, fn: ops[n.op]})
 		for _, in := range n.in {
 			g.last[in] = i
 		}
@@ -108,7 +119,51 @@ func Read(b []byte) (*Graph, error) {
 	for _, o := range g.Outputs {
 		g.last[o.Name] = len(order) // outputs are kept
 	}
+	g.planReuse()
 	return g, nil
+}
+
+// planReuse marks the inputs whose buffers a step may overwrite: values
+// computed by the graph (not weights, not the caller's inputs), read by
+// nothing later, directly or through a value sharing their buffer (a
+// Reshape's output), and read once by the step.
+func (g *Graph) planReuse() {
+	root := map[string]string{}
+	for _, s := range g.steps {
+		for _, o := range s.n.out {
+			root[o] = o
+			if aliasing[s.n.op] && len(s.n.in) > 0 {
+				if r, ok := root[s.n.in[0]]; ok {
+					root[o] = r
+				} else {
+					root[o] = "" // a weight's or an input's buffer: never reused
+				}
+			}
+		}
+	}
+	lastUse := map[string]int{}
+	for v, r := range root {
+		if l, ok := g.last[v]; ok {
+			lastUse[r] = max(lastUse[r], l)
+		}
+	}
+	for i := range g.steps {
+		s := &g.steps[i]
+		s.reuse = make([]bool, len(s.n.in))
+		for k, in := range s.n.in {
+			r, computed := root[in]
+			if !computed || r == "" || lastUse[r] > i {
+				continue
+			}
+			once := true
+			for j, other := range s.n.in {
+				if j != k && other == in {
+					once = false
+				}
+			}
+			s.reuse[k] = once
+		}
+	}
 }
 
 // Supported lists the operators the interpreter runs.
@@ -221,7 +276,7 @@ func (g *Graph) Run(inputs map[string]*Tensor) (map[string]*Tensor, error) {
 			}
 			in = append(in, vals[name])
 		}
-		out, err := s.fn(&node{s.n, g.Opset}, in)
+		out, err := s.fn(&node{s.n, g.Opset, s.reuse}, in)
 		if err != nil {
 			return nil, fmt.Errorf("node %q (%s): %w", clip(s.n.name), s.n.op, err)
 		}

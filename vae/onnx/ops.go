@@ -142,12 +142,12 @@ func one(t *Tensor) ([]*Tensor, error) { return []*Tensor{t}, nil }
 // ---- element-wise -----------------------------------------------------------
 
 func unaryOp(f func(float32) float32) opFunc {
-	return func(_ *node, in []*Tensor) ([]*Tensor, error) {
+	return func(n *node, in []*Tensor) ([]*Tensor, error) {
 		if err := need(in, 1); err != nil {
 			return nil, err
 		}
 		x := in[0].floats()
-		y := make([]float32, len(x))
+		y := outBuffer(n, in, 0, len(x))
 		vae.ParallelRows(len(x), 1, func(r0, r1 int) {
 			for i := r0; i < r1; i++ {
 				y[i] = f(x[i])
@@ -155,6 +155,15 @@ func unaryOp(f func(float32) float32) opFunc {
 		})
 		return one(floatTensor(in[0].Shape, y))
 	}
+}
+
+// outBuffer is where an operator writes n values: input k's float buffer
+// when nothing reads it later (see Graph.planReuse), else a new one.
+func outBuffer(n *node, in []*Tensor, k, size int) []float32 {
+	if n != nil && n.canReuse(k) && in[k].F != nil && len(in[k].F) == size {
+		return in[k].F
+	}
+	return make([]float32, size)
 }
 
 // broadcastShape is the shape two shapes broadcast to (numpy's rules).
@@ -227,7 +236,7 @@ func forBroadcast(out, sa, sb []int, f func(i, ia, ib int)) {
 }
 
 func binaryOp(f func(a, b float32) float32, fi func(a, b int64) int64) opFunc {
-	return func(_ *node, in []*Tensor) ([]*Tensor, error) {
+	return func(n *node, in []*Tensor) ([]*Tensor, error) {
 		if err := need(in, 2); err != nil {
 			return nil, err
 		}
@@ -242,7 +251,16 @@ func binaryOp(f func(a, b float32) float32, fi func(a, b int64) int64) opFunc {
 			forBroadcast(out, sa, sb, func(i, ia, ib int) { z[i] = fi(x[ia], y[ib]) })
 			return one(intTensor(out, z))
 		}
-		x, y, z := a.floats(), b.floats(), make([]float32, numel(out))
+		x, y := a.floats(), b.floats()
+		var z []float32
+		switch {
+		case len(x) == numel(out) && a.F != nil:
+			z = outBuffer(n, in, 0, len(x))
+		case len(y) == numel(out) && b.F != nil:
+			z = outBuffer(n, in, 1, len(y))
+		default:
+			z = make([]float32, numel(out))
+		}
 		if len(x) == len(z) && len(y) == len(z) {
 			vae.ParallelRows(len(z), 1, func(r0, r1 int) {
 				for i := r0; i < r1; i++ {
@@ -344,7 +362,18 @@ func gemmOp(n *node, in []*Tensor) ([]*Tensor, error) {
 			return nil, fmt.Errorf("Gemm: C of shape %s does not broadcast to [%d %d]", shapeString(c.Shape), m, nn)
 		}
 		cf := c.floats()
-		forBroadcast(out, broadcastStrides(c.Shape, out), broadcastStrides([]int{m, nn}, out), func(i, ic, _ int) { y[i] += beta * cf[ic] })
+		if len(cf) == nn && len(c.Shape) > 0 && c.Shape[len(c.Shape)-1] == nn { // a bias row, the common case
+			vae.ParallelRows(m, nn, func(r0, r1 int) {
+				for r := r0; r < r1; r++ {
+					row := y[r*nn : (r+1)*nn]
+					for j := range row {
+						row[j] += beta * cf[j]
+					}
+				}
+			})
+		} else {
+			forBroadcast(out, broadcastStrides(c.Shape, out), broadcastStrides([]int{m, nn}, out), func(i, ic, _ int) { y[i] += beta * cf[ic] })
+		}
 	}
 	return one(floatTensor([]int{m, nn}, y))
 }

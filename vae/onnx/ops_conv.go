@@ -74,6 +74,10 @@ func readConvAttrs(n *node, g *conv2d, transposed bool) error {
 	return nil
 }
 
+// directMaxChannels: up to this many output channels per group, a
+// convolution runs directly rather than through a patch matrix.
+const directMaxChannels = 4
+
 // chunkImages is how many images' columns to build at once (about 32 MB
 // of float32).
 func chunkImages(perImage int) int { return max(1, (8<<20)/max(1, perImage)) }
@@ -108,6 +112,10 @@ func convOp(n *node, in []*Tensor) ([]*Tensor, error) {
 	cg, mg := g.c/g.group, g.m/g.group
 	K, P := cg*g.kh*g.kw, g.ho*g.wo
 	y := make([]float32, g.n*g.m*P)
+	if mg <= directMaxChannels {
+		convDirect(g, xf, wf, bias, y)
+		return one(floatTensor([]int{g.n, g.m, g.ho, g.wo}, y))
+	}
 	chunk := chunkImages(K * P)
 	cols := make([]float32, K*min(chunk, g.n)*P)
 	res := make([]float32, mg*min(chunk, g.n)*P)
@@ -146,28 +154,100 @@ func im2colNCHW(g conv2d, x []float32, cg int, cols []float32, width, off int) {
 		for ky := range g.kh {
 			for kx := range g.kw {
 				row := cols[((c*g.kh+ky)*g.kw+kx)*width+off:]
-				p := 0
+				o0, o1 := g.validX(kx)
 				for oy := range g.ho {
+					dst := row[oy*g.wo : (oy+1)*g.wo]
 					iy := oy*g.sh - g.pt + ky*g.dh
-					if iy < 0 || iy >= g.h {
-						clear(row[p : p+g.wo])
-						p += g.wo
+					if iy < 0 || iy >= g.h || o0 >= o1 {
+						clear(dst)
 						continue
 					}
 					line := src[iy*g.w : (iy+1)*g.w]
-					for ox := range g.wo {
-						ix := ox*g.sw - g.pl + kx*g.dw
-						if ix < 0 || ix >= g.w {
-							row[p] = 0
-						} else {
-							row[p] = line[ix]
+					clear(dst[:o0])
+					ix := o0*g.sw - g.pl + kx*g.dw
+					if g.sw == 1 {
+						copy(dst[o0:o1], line[ix:ix+o1-o0])
+					} else {
+						for ox := o0; ox < o1; ox++ {
+							dst[ox] = line[ix]
+							ix += g.sw
 						}
-						p++
 					}
+					clear(dst[o1:])
 				}
 			}
 		}
 	}
+}
+
+// validX is the range [o0, o1) of output columns whose input column for
+// kernel column kx lies inside the map.
+func (g conv2d) validX(kx int) (o0, o1 int) {
+	// ix = ox*sw - pl + kx*dw must be in [0, w)
+	b := kx*g.dw - g.pl
+	o0 = 0
+	if b < 0 {
+		o0 = (-b + g.sw - 1) / g.sw
+	}
+	o1 = 0
+	if g.w-1-b >= 0 {
+		o1 = (g.w-1-b)/g.sw + 1
+	}
+	return min(o0, g.wo), min(max(o1, 0), g.wo)
+}
+
+// convDirect is a convolution with few output channels per group: each
+// output row gathers the weighted input rows it reads, with no patch
+// matrix (for one output channel, im2col wrote K values to read them
+// once).
+func convDirect(g conv2d, xf, wf, bias, y []float32) {
+	cg, mg := g.c/g.group, g.m/g.group
+	P := g.ho * g.wo
+	vae.ParallelRows(g.n, g.m*P*cg*g.kh*g.kw, func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			for ch := range g.m {
+				gr := ch / mg
+				dst := y[(i*g.m+ch)*P : (i*g.m+ch+1)*P]
+				b := float32(0)
+				if bias != nil {
+					b = bias[ch]
+				}
+				for p := range dst {
+					dst[p] = b
+				}
+				for c := range cg {
+					src := xf[(i*g.c+gr*cg+c)*g.h*g.w:]
+					for ky := range g.kh {
+						for kx := range g.kw {
+							wv := wf[((ch*cg+c)*g.kh+ky)*g.kw+kx]
+							o0, o1 := g.validX(kx)
+							for oy := range g.ho {
+								iy := oy*g.sh - g.pt + ky*g.dh
+								if iy < 0 || iy >= g.h || o0 >= o1 {
+									continue
+								}
+								line := src[iy*g.w:]
+								d := dst[oy*g.wo:]
+								ix := o0*g.sw - g.pl + kx*g.dw
+								if g.sw == 1 {
+									s := line[ix : ix+o1-o0]
+									d := d[o0:o1]
+									for k := range s {
+										d[k] += wv * s[k]
+									}
+								} else {
+									for ox := o0; ox < o1; ox++ {
+										d[ox] += wv * line[ix]
+										ix += g.sw
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	})
 }
 
 // convTransposeOp is the adjoint of a convolution: a product to columns,
@@ -300,7 +380,7 @@ func batchNormOp(n *node, in []*Tensor) ([]*Tensor, error) {
 	}
 	inner := numel(x.Shape[2:])
 	xf := x.floats()
-	y := make([]float32, len(xf))
+	y := outBuffer(n, in, 0, len(xf))
 	vae.ParallelRows(len(xf)/inner, inner, func(r0, r1 int) {
 		for r := r0; r < r1; r++ {
 			ch := r % c

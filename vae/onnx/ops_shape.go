@@ -302,7 +302,7 @@ func splitOp(n *node, in []*Tensor) ([]*Tensor, error) {
 	var out []*Tensor
 	at := int64(0)
 	for _, s := range sizes {
-		sl, err := sliceOp(&node{&protoNode{}, 13}, []*Tensor{x, intTensor([]int{1}, []int64{at}), intTensor([]int{1}, []int64{at + s}), intTensor([]int{1}, []int64{int64(ax)})})
+		sl, err := sliceOp(&node{protoNode: &protoNode{}, opset: 13}, []*Tensor{x, intTensor([]int{1}, []int64{at}), intTensor([]int{1}, []int64{at + s}), intTensor([]int{1}, []int64{int64(ax)})})
 		if err != nil {
 			return nil, err
 		}
