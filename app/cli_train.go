@@ -221,6 +221,11 @@ func cmdEval(c *cli, args []string) error {
 	if err := inRange("limit", float64(*limit), 0, math.MaxInt32); err != nil {
 		return err
 	}
+	if em, err := model.open(); err == nil {
+		if om, ok := em.(atMeanEvaluator); ok {
+			return c.evalAtMean(om, *data, *name, *asJSON)
+		}
+	}
 	m, err := model.load()
 	if err != nil {
 		return err
@@ -300,4 +305,33 @@ func (c *cli) likelihood(m *vae.Model, pix []float32, k int, seed int64, quiet b
 			bar.set(float64(done)/float64(total), fmt.Sprintf("%d/%d images, %s left", done, total, fmtDuration(left)))
 		}
 	})
+}
+
+// atMeanEvaluator is a model evaluated with z at the codes' means (an
+// ONNX decoder and encoder, vae/onnx).
+type atMeanEvaluator interface {
+	vae.Explorable
+	EvaluateAtMean(test *dataset.Set) (rec, kl float64, err error)
+}
+
+// evalAtMean is eval for an ONNX model: its held-out -ELBO with z at the
+// codes' means (an ONNX file carries no sampling of its own).
+func (c *cli) evalAtMean(m atMeanEvaluator, data, name string, asJSON bool) error {
+	_, test, _, err := c.loadData(data, name, asJSON, vae.FolderOptionsFor(m))
+	if err != nil {
+		return err
+	}
+	if err := vae.CheckImages(test, m.Image(), "the held-out images"); err != nil {
+		return usageErr{err}
+	}
+	rec, kl, err := m.EvaluateAtMean(test)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		c.printJSON(map[string]any{"images": test.N, "test_elbo_at_mean": rec + kl, "test_rec": rec, "test_kl": kl, "latent": m.Latent()})
+		return nil
+	}
+	fmt.Fprintf(c.stdout, "held-out -ELBO with z at the means: %.2f nats (reconstruction %.2f + KL %.2f) on %d images\n", rec+kl, rec, kl, test.N)
+	return nil
 }

@@ -73,6 +73,7 @@ def main():
     ap.add_argument("--opset", type=int, default=17)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--time", action="store_true", help="also time decoding 900 points")
+    ap.add_argument("--limit", type=int, default=0, help="the first N training and held-out images only (tests)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
@@ -85,6 +86,8 @@ def main():
         if side != 28 or channels != 1:
             sys.exit("onnx_vae.py: wants 28x28 grey images (MNIST, Fashion-MNIST)")
         xtr, xte = xtr.view(-1, 1, 28, 28), xte.view(-1, 1, 28, 28)
+        if a.limit > 0:
+            xtr, xte = xtr[:a.limit], xte[:a.limit]
     enc, dec = Encoder(a.latent), Decoder(a.latent)
     opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=1e-3)
     for epoch in range(a.epochs):
@@ -118,6 +121,10 @@ def main():
                       dynamic_axes={"x": {0: "n"}, "mu": {0: "n"}, "logvar": {0: "n"}}, opset_version=a.opset)
     res = {"decoder": dpath, "encoder": epath, "test_rec": rec_sum / n, "test_kl": kl_sum / n,
            "test_elbo_at_mean": (rec_sum + kl_sum) / n, "images": n}
+    with torch.no_grad():  # a few decodes to compare with
+        z = torch.linspace(-2, 2, 5 * a.latent).view(5, a.latent)
+        res["z"] = z.flatten().tolist()
+        res["decoded"] = dec(z).flatten().tolist()
     if a.time:
         g = torch.Generator().manual_seed(2)
         z = torch.randn(900, a.latent, generator=g)

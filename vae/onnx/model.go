@@ -398,16 +398,67 @@ const heldOutPoints = 5000
 // (binary cross-entropy of its decoded mean, in nats) and the KL per
 // dimension.
 func (m *Model) MeasureHeldOut(test *dataset.Set) error {
+	L := m.latent
+	var means, logvars []float32
+	errs := make([]float32, 0, test.N)
+	err := m.pass(test, func(x, mu, lv, rec []float32, n int) {
+		size := m.shape.Size()
+		for k := range n {
+			errs = append(errs, bce(x[k*size:(k+1)*size], rec[k*size:(k+1)*size]))
+		}
+		if len(means) < heldOutPoints*L {
+			keep := min(n, heldOutPoints-len(means)/L)
+			means = append(means, mu[:keep*L]...)
+			logvars = append(logvars, lv[:keep*L]...)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	slices.Sort(errs)
+	k := len(means) / L
+	h := &vae.HeldOut{Means: means, Errors: errs, DimKL: vae.DimKL(means, logvars, L)}
+	if len(test.Labels) >= k {
+		h.Labels = append([]uint8(nil), test.Labels[:k]...)
+	}
+	m.mu.Lock()
+	m.heldOut = h
+	m.mu.Unlock()
+	return nil
+}
+
+// EvaluateAtMean is the held-out -ELBO with z at each code's mean: the
+// mean reconstruction error (binary cross-entropy, nats) and the mean KL
+// of the codes to the prior, over every image of test.
+func (m *Model) EvaluateAtMean(test *dataset.Set) (rec, kl float64, err error) {
+	size, L := m.shape.Size(), m.latent
+	err = m.pass(test, func(x, mu, lv, r []float32, n int) {
+		for k := range n {
+			rec += float64(bce(x[k*size:(k+1)*size], r[k*size:(k+1)*size]))
+			for j := k * L; j < (k+1)*L; j++ {
+				m, v := float64(mu[j]), float64(lv[j])
+				kl += -0.5 * (1 + v - m*m - math.Exp(v))
+			}
+		}
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return rec / float64(test.N), kl / float64(test.N), nil
+}
+
+// pass encodes test a block at a time and decodes the codes' means,
+// handing each block (images, means, log-variances, reconstructions) to
+// fn.
+func (m *Model) pass(test *dataset.Set, fn func(x, mu, lv, rec []float32, n int)) error {
 	if err := vae.CheckImages(test, m.shape, "the held-out set"); err != nil {
 		return err
 	}
 	if m.enc == nil {
 		return ErrNoEncoder
 	}
-	size, L := m.shape.Size(), m.latent
+	size := m.shape.Size()
 	const block = 1024
-	var means, logvars []float32
-	errs := make([]float32, 0, test.N)
 	buf := make([]float32, min(block, test.N)*size)
 	for i := 0; i < test.N; i += block {
 		n := min(block, test.N-i)
@@ -423,24 +474,8 @@ func (m *Model) MeasureHeldOut(test *dataset.Set) error {
 		if err != nil {
 			return err
 		}
-		for k := range n {
-			errs = append(errs, bce(x[k*size:(k+1)*size], rec[k*size:(k+1)*size]))
-		}
-		if len(means) < heldOutPoints*L {
-			keep := min(n, heldOutPoints-len(means)/L)
-			means = append(means, mu[:keep*L]...)
-			logvars = append(logvars, lv[:keep*L]...)
-		}
+		fn(x, mu, lv, rec, n)
 	}
-	slices.Sort(errs)
-	k := len(means) / L
-	h := &vae.HeldOut{Means: means, Errors: errs, DimKL: vae.DimKL(means, logvars, L)}
-	if len(test.Labels) >= k {
-		h.Labels = append([]uint8(nil), test.Labels[:k]...)
-	}
-	m.mu.Lock()
-	m.heldOut = h
-	m.mu.Unlock()
 	return nil
 }
 
