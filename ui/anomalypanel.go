@@ -232,6 +232,7 @@ func (p *AnomalyPanel) Rank() {
 			p.env.do(func() {
 				done()
 				if err != nil {
+					p.Info.SetText("") // not "Reconstructing…" for good
 					p.env.onErr(fmt.Errorf("ranking: %w", err))
 					return
 				}

@@ -366,7 +366,7 @@ func (c *Models) measureIfNeeded(m Model) {
 				case err != nil:
 					c.onErr(fmt.Errorf("%s: held-out statistics: %w", name, err))
 				case c.s.Model() == m:
-					c.s.WeightsChanged()
+					c.s.HeldOutMeasured()
 					c.status(fmt.Sprintf("%s: held-out statistics measured on %d images of %s", name, d.Test.N, d.Name))
 				}
 			})

@@ -281,7 +281,7 @@ func modelSummary(name string, m Model) string {
 	if h := m.History(); len(h) > 0 {
 		last := h[len(h)-1]
 		info += fmt.Sprintf("\n%d epochs on %s\nheld-out -ELBO %.1f nats (rec %.1f + KL %.1f)", len(h), nameOr(cfg.Dataset, "?"), last.TestELBO, last.TestRec, last.TestKL)
-	} else {
+	} else if _, described := m.(vae.Describer); !described { // an ONNX model has no history, yet was trained
 		info += "\nuntrained"
 	}
 	if h := m.HeldOut(); h != nil && len(h.Labels) > 1 {

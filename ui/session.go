@@ -29,6 +29,9 @@ type Session struct {
 
 	z          []float32
 	dimX, dimY int
+	// autoDims: the axes are the ones picked when the model opened, not
+	// the user\'s (they follow statistics measured later).
+	autoDims bool
 	pca        *vae.PCA    // when set, the plane shows these principal components instead of dimX, dimY
 	drops      []*Analysis // analysed images, newest first
 
@@ -118,6 +121,7 @@ func (s *Session) SetModel(m Model, path, name string) {
 	if len(s.z) != L {
 		s.z = make([]float32, L)
 		s.dimX, s.dimY = mostInformative(m)
+		s.autoDims = true
 	}
 	for _, f := range s.modelObs {
 		f()
@@ -147,6 +151,20 @@ func mostInformative(m Model) (x, y int) {
 func (s *Session) WeightsChanged() {
 	for _, f := range s.weightsObs {
 		f()
+	}
+}
+
+// HeldOutMeasured tells the views that the model's held-out statistics
+// were measured after it opened (an imported model): they show them as
+// for a model that came with them, and axes nobody chose become the two
+// most informative dimensions.
+func (s *Session) HeldOutMeasured() {
+	for _, f := range s.modelObs {
+		f()
+	}
+	s.WeightsChanged()
+	if s.autoDims {
+		s.SetDims(mostInformative(s.model))
 	}
 }
 
@@ -270,7 +288,7 @@ func (s *Session) SetDims(x, y int) {
 	if x < 0 || y < 0 || x >= L || y >= L || (x == y && L > 1) || (x == s.dimX && y == s.dimY && s.pca == nil) {
 		return
 	}
-	s.dimX, s.dimY, s.pca = x, y, nil
+	s.dimX, s.dimY, s.pca, s.autoDims = x, y, nil, false
 	for _, f := range s.dimsObs {
 		f()
 	}

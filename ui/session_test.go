@@ -209,3 +209,32 @@ func TestOneDimensionalModelInTheWindow(t *testing.T) {
 		t.Fatalf("a tap at x = 2 put the 1-D point at %v", p)
 	}
 }
+
+// Statistics measured after a model opened (an imported model) move axes
+// nobody chose to the two most informative dimensions, and leave the
+// user's choice alone.
+func TestMeasuredStatisticsPickTheAxes(t *testing.T) {
+	for _, userChose := range []bool{false, true} {
+		s := NewSession()
+		m := newFakeModel(6, 50)
+		h := m.heldOut
+		m.heldOut = nil // opened without statistics
+		s.SetModel(m, "", "imported")
+		if x, y := s.Dims(); x != 0 || y != 1 {
+			t.Fatalf("without statistics: axes %d, %d", x, y)
+		}
+		if userChose {
+			s.SetDims(2, 3)
+		}
+		h.DimKL = []float64{0.1, 0.2, 0.3, 5, 0.1, 4}
+		m.heldOut = h
+		s.HeldOutMeasured()
+		x, y := s.Dims()
+		switch {
+		case !userChose && (x != 3 || y != 5):
+			t.Errorf("after measuring: axes %d, %d; want the most informative, 3 and 5", x, y)
+		case userChose && (x != 2 || y != 3):
+			t.Errorf("after measuring: the user's axes 2, 3 became %d, %d", x, y)
+		}
+	}
+}

@@ -21,9 +21,24 @@ type Analysis struct {
 // Analyse encodes one image (the model's ImageSize values in [0, 1]) and
 // reconstructs it.
 // The app's dropped images and the CLI's reconstruct command use it.
-func (m *Model) Analyse(image []float32) (*Analysis, error) {
-	if len(image) != m.size {
-		return nil, fmt.Errorf("analyse: %d values, want one %s image", len(image), m.shape)
+func (m *Model) Analyse(image []float32) (*Analysis, error) { return Analyse(m, image) }
+
+// Reconstructor is a model that encodes images and decodes their codes:
+// this app's models and ONNX decoders with their encoder. Analyse and
+// RankByError are written once for every such model.
+type Reconstructor interface {
+	Explorable
+	Encode(images []float32) (mean, logvar []float32, err error)
+	// ReconErrors is each image's reconstruction error (nats), decoded
+	// from its latent mean.
+	ReconErrors(images []float32) ([]float32, error)
+}
+
+// Analyse encodes one image with m, reconstructs it from its latent mean
+// and scores it against the held-out statistics.
+func Analyse(m Reconstructor, image []float32) (*Analysis, error) {
+	if len(image) != m.Image().Size() {
+		return nil, fmt.Errorf("analyse: %d values, want one %s image", len(image), m.Image())
 	}
 	mean, logvar, err := m.Encode(image)
 	if err != nil {
@@ -61,6 +76,12 @@ type Ranking struct {
 // top worst with their reconstructions. The app's anomaly view and the
 // CLI's anomalies command use it.
 func (m *Model) RankByError(images []float32, top int) (*Ranking, error) {
+	return RankByError(m, images, top)
+}
+
+// RankByError is Model.RankByError for any model that reconstructs.
+func RankByError(m Reconstructor, images []float32, top int) (*Ranking, error) {
+	size := m.Image().Size()
 	errs, err := m.ReconErrors(images)
 	if err != nil {
 		return nil, err
@@ -70,10 +91,10 @@ func (m *Model) RankByError(images []float32, top int) (*Ranking, error) {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return errs[order[a]] > errs[order[b]] })
-	r := &Ranking{Errors: errs, Sorted: slices.Clone(errs), Worst: order[:min(max(top, 0), len(order))], Size: m.size}
+	r := &Ranking{Errors: errs, Sorted: slices.Clone(errs), Worst: order[:min(max(top, 0), len(order))], Size: size}
 	slices.Sort(r.Sorted)
 	for _, i := range r.Worst {
-		r.Images = append(r.Images, images[i*m.size:(i+1)*m.size]...)
+		r.Images = append(r.Images, images[i*size:(i+1)*size]...)
 	}
 	if len(r.Worst) > 0 {
 		mean, _, err := m.Encode(r.Images)

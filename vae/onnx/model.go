@@ -45,6 +45,7 @@ var (
 	_ vae.Explorable      = (*Model)(nil)
 	_ vae.HeldOutMeasurer = (*Model)(nil)
 	_ vae.Describer       = (*Model)(nil)
+	_ vae.Reconstructor   = (*Model)(nil)
 )
 
 // MaxFileBytes bounds an ONNX file read whole (as for the app's own
@@ -477,6 +478,39 @@ func (m *Model) pass(test *dataset.Set, fn func(x, mu, lv, rec []float32, n int)
 		fn(x, mu, lv, rec, n)
 	}
 	return nil
+}
+
+// ReconErrors is each image's reconstruction error: the binary
+// cross-entropy (nats) of its decoded latent mean.
+func (m *Model) ReconErrors(images []float32) ([]float32, error) {
+	size := m.shape.Size()
+	if len(images)%size != 0 {
+		return nil, fmt.Errorf("%d values for images of %s", len(images), m.shape)
+	}
+	errs := make([]float32, 0, len(images)/size)
+	for i := 0; i < len(images); i += decodeChunk * size {
+		x := images[i:min(len(images), i+decodeChunk*size)]
+		mu, _, err := m.Encode(x)
+		if err != nil {
+			return nil, err
+		}
+		rec, err := m.Decode(mu)
+		if err != nil {
+			return nil, err
+		}
+		for k := 0; k < len(x)/size; k++ {
+			errs = append(errs, bce(x[k*size:(k+1)*size], rec[k*size:(k+1)*size]))
+		}
+	}
+	return errs, nil
+}
+
+// Analyse encodes and reconstructs one image (a dropped image).
+func (m *Model) Analyse(image []float32) (*vae.Analysis, error) { return vae.Analyse(m, image) }
+
+// RankByError orders images by reconstruction error (the anomaly tool).
+func (m *Model) RankByError(images []float32, top int) (*vae.Ranking, error) {
+	return vae.RankByError(m, images, top)
 }
 
 // bce is the binary cross-entropy of image x under pixel probabilities p,

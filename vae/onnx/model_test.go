@@ -48,6 +48,17 @@ func TestDecoderAndEncoderOpenAsAModel(t *testing.T) {
 		t.Errorf("codes differ from PyTorch's by %g", d)
 	}
 
+	// Dropped images and the anomaly tool: analysed and ranked as with
+	// the app's own models.
+	a, err := m.Analyse(ec.Inputs[0].Values[:size])
+	if err != nil || len(a.Recon) != size || a.Error <= 0 {
+		t.Fatalf("analyse: %v, %+v", err, a)
+	}
+	r, err := m.RankByError(ec.Inputs[0].Values, 1)
+	if err != nil || len(r.Errors) != 2 || len(r.Worst) != 1 || r.Errors[r.Worst[0]] < r.Sorted[0] {
+		t.Fatalf("rank: %v, %+v", err, r)
+	}
+
 	// Held-out statistics, as the app's own models keep them.
 	test := dataset.Synthetic(300, 1)
 	if err := m.MeasureHeldOut(test); err == nil {
