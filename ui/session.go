@@ -32,8 +32,8 @@ type Session struct {
 	// autoDims: the axes are the ones picked when the model opened, not
 	// the user\'s (they follow statistics measured later).
 	autoDims bool
-	pca        *vae.PCA    // when set, the plane shows these principal components instead of dimX, dimY
-	drops      []*Analysis // analysed images, newest first
+	pca      *vae.PCA    // when set, the plane shows these principal components instead of dimX, dimY
+	drops    []*Analysis // analysed images, newest first
 
 	pointObs   []func(PointChange)
 	modelObs   []func()
