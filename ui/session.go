@@ -30,7 +30,7 @@ type Session struct {
 	z          []float32
 	dimX, dimY int
 	// autoDims: the axes are the ones picked when the model opened, not
-	// the user\'s (they follow statistics measured later).
+	// the user's (they follow statistics measured later).
 	autoDims bool
 	pca      *vae.PCA    // when set, the plane shows these principal components instead of dimX, dimY
 	drops    []*Analysis // analysed images, newest first
