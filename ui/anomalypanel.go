@@ -245,6 +245,7 @@ func (p *AnomalyPanel) Rank() {
 				p.setErrors(errs, d.Name)
 				p.Info.SetText(fmt.Sprintf("The %d worst of %d held-out images of %s, worst first, originals above reconstructions. Worst: #%d (a %d), %.1f nats.",
 					len(worst), d.Test.N, filepath.Base(d.Name), worst[0], d.Test.Labels[worst[0]], errs[len(errs)-1]))
+				p.env.status(fmt.Sprintf("Ranked the %d held-out images of %s by reconstruction error", d.Test.N, filepath.Base(d.Name)))
 			})
 		}()
 	})
