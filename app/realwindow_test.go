@@ -266,3 +266,55 @@ func colourDistance(a, b color.Color) int {
 	d := func(x, y uint32) int { return max(int(x>>8), int(y>>8)) - min(int(x>>8), int(y>>8)) }
 	return max(d(r1, r2), d(g1, g2), d(b1, b2))
 }
+
+// TestRealWindowOpensONNXModels opens an ONNX decoder with its encoder
+// beside it, then one alone, in the real window: each opens (traced), and
+// the window draws.
+func TestRealWindowOpensONNXModels(t *testing.T) {
+	bin := smokeBinary(t)
+	models := t.TempDir()
+	if out, err := exec.Command("/usr/bin/python3", "../scripts/onnx_testmodels.py", models).CombinedOutput(); err != nil {
+		t.Fatalf("exporting the test models (python3-torch: make deps-test): %v\n%s", err, out)
+	}
+	alone := filepath.Join(t.TempDir(), "generator.onnx")
+	b, err := os.ReadFile(filepath.Join(models, "conv_dec_13.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(alone, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	display := startXvfb(t)
+	for _, c := range []struct{ path, want string }{
+		{filepath.Join(models, "conv_dec_13.onnx"), `trace: model "conv_dec_13.onnx (ONNX)" latent 4 image 32x32x1`},
+		{alone, `trace: model "generator.onnx (ONNX)" latent 4 image 32x32x1`},
+	} {
+		home := t.TempDir()
+		app := exec.Command(bin, "--model", c.path)
+		app.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "VAE_EXPLORER_TRACE=1",
+			"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
+		var logs syncBuffer
+		app.Stdout, app.Stderr = &logs, &logs
+		if err := app.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- app.Wait() }()
+		win := waitForWindow(t, display, exited, &logs)
+		waitForDrawing(t, display, win)
+		deadline := time.Now().Add(30 * time.Second)
+		for !strings.Contains(logs.String(), c.want) && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+		}
+		if !strings.Contains(logs.String(), c.want) {
+			t.Errorf("%s: no %q traced:\n%s", c.path, c.want, logs.String())
+		}
+		app.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(20 * time.Second):
+			app.Process.Kill()
+			t.Fatal("app did not exit")
+		}
+	}
+}

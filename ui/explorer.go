@@ -280,4 +280,8 @@ func (e *Explorer) trace(w io.Writer) {
 	e.Training.OnState(func(st trainState) {
 		fmt.Fprintf(w, "trace: training %d point %s\n", st, fmtVec(e.Session.Point()))
 	})
+	e.Session.OnModel(func() {
+		m := e.Session.Model()
+		fmt.Fprintf(w, "trace: model %q latent %d image %s\n", e.Session.Name(), m.Latent(), m.Image())
+	})
 }
