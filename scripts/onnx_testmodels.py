@@ -110,6 +110,7 @@ def bn_stats(m):
 
 cases = [
     ("mlp_dec_13", MLPDecoder(), {"z": torch.randn(4, 3)}, 13, True),
+    ("mlp_dec_static_13", MLPDecoder(), {"z": torch.randn(4, 3)}, 13, False),  # a batch of 4 only
     ("acts_13", Acts(), {"x": torch.randn(3, 16) * 2}, 13, False),
     ("conv_dec_11", ConvDecoder(), {"z": torch.randn(2, 4)}, 11, True),
     ("conv_dec_13", ConvDecoder(), {"z": torch.randn(2, 4)}, 13, True),

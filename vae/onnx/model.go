@@ -36,6 +36,9 @@ type Model struct {
 	finish   func(float32) float32
 	// encFlat: the encoder reads [N, C*H*W]
 	encFlat bool
+	// decBatch, encBatch: the batch a graph exported without a dynamic
+	// batch takes (0: any); shorter runs are padded to it.
+	decBatch, encBatch int
 	name    string
 	mu      sync.Mutex // guards heldOut (measured off the UI goroutine)
 	heldOut *vae.HeldOut
@@ -141,11 +144,16 @@ func (m *Model) inspectDecoder() error {
 		return fmt.Errorf("a decoder's input is z, [batch, latent size]; this one's is %s", shapeString(in.Dims))
 	}
 	m.latent = in.Dims[1]
-	out, err := g.Run(map[string]*Tensor{in.Name: floatTensor([]int{1, m.latent}, make([]float32, m.latent))})
+	m.decBatch = max(in.Dims[0], 0)
+	probe := max(m.decBatch, 1)
+	out, err := g.Run(map[string]*Tensor{in.Name: floatTensor([]int{probe, m.latent}, make([]float32, probe*m.latent))})
 	if err != nil {
 		return fmt.Errorf("decoding the origin: %w", err)
 	}
 	y := out[g.Outputs[0].Name]
+	if len(y.Shape) == 0 || y.Shape[0] != probe {
+		return fmt.Errorf("its output is %s for a batch of %d", shapeString(y.Shape), probe)
+	}
 	switch len(y.Shape) {
 	case 4:
 		c, h, w := y.Shape[1], y.Shape[2], y.Shape[3]
@@ -213,7 +221,7 @@ func (m *Model) setEncoder(g *Graph) error {
 	if len(g.Outputs) != 1 && len(g.Outputs) != 2 {
 		return fmt.Errorf("an encoder gives mu and logvar; this one has %d outputs", len(g.Outputs))
 	}
-	m.enc = g
+	m.enc, m.encBatch = g, max(d[0], 0)
 	mu, lv, err := m.Encode(make([]float32, sh.Size()))
 	if err != nil {
 		m.enc = nil
@@ -267,17 +275,25 @@ func (m *Model) DecodeInto(dst, z []float32) error {
 	}
 	n := len(z) / L
 	in := m.dec.Inputs[0].Name
-	for n0 := 0; n0 < n; n0 += decodeChunk {
-		k := min(decodeChunk, n-n0)
-		out, err := m.dec.Run(map[string]*Tensor{in: floatTensor([]int{k, L}, z[n0*L:(n0+k)*L])})
+	chunk := decodeChunk
+	if m.decBatch > 0 {
+		chunk = m.decBatch
+	}
+	for n0 := 0; n0 < n; n0 += chunk {
+		k := min(chunk, n-n0)
+		rows, zk := k, z[n0*L:(n0+k)*L]
+		if m.decBatch > 0 && k < m.decBatch { // a fixed batch: pad with the origin
+			rows, zk = m.decBatch, append(append([]float32(nil), zk...), make([]float32, (m.decBatch-k)*L)...)
+		}
+		out, err := m.dec.Run(map[string]*Tensor{in: floatTensor([]int{rows, L}, zk)})
 		if err != nil {
 			return err
 		}
 		y := out[m.dec.Outputs[0].Name].floats()
-		if len(y) != k*size {
-			return fmt.Errorf("decode: the model gave %d values for %d images of %s", len(y), k, m.shape)
+		if len(y) != rows*size {
+			return fmt.Errorf("decode: the model gave %d values for %d images of %s", len(y), rows, m.shape)
 		}
-		toNHWC(dst[n0*size:(n0+k)*size], y, k, m.shape, m.finish)
+		toNHWC(dst[n0*size:(n0+k)*size], y[:k*size], k, m.shape, m.finish)
 	}
 	return nil
 }
@@ -320,9 +336,17 @@ func (m *Model) Encode(x []float32) (mu, logvar []float32, err error) {
 		return nil, nil, fmt.Errorf("encode: %d values for images of %s", len(x), m.shape)
 	}
 	n := len(x) / size
-	for n0 := 0; n0 < n; n0 += decodeChunk {
-		k := min(decodeChunk, n-n0)
-		img := make([]float32, k*size)
+	chunk := decodeChunk
+	if m.encBatch > 0 {
+		chunk = m.encBatch
+	}
+	for n0 := 0; n0 < n; n0 += chunk {
+		k := min(chunk, n-n0)
+		rows := k
+		if m.encBatch > 0 {
+			rows = m.encBatch // a fixed batch: padded with blank images
+		}
+		img := make([]float32, rows*size)
 		hw, c := m.shape.Side*m.shape.Side, m.shape.Channels
 		for i := range k { // channels last -> NCHW
 			s, d := x[(n0+i)*size:(n0+i+1)*size], img[i*size:(i+1)*size]
@@ -332,9 +356,9 @@ func (m *Model) Encode(x []float32) (mu, logvar []float32, err error) {
 				}
 			}
 		}
-		shape := []int{k, c, m.shape.Side, m.shape.Side}
+		shape := []int{rows, c, m.shape.Side, m.shape.Side}
 		if m.encFlat {
-			shape = []int{k, size}
+			shape = []int{rows, size}
 		}
 		out, err := m.enc.Run(map[string]*Tensor{m.enc.Inputs[0].Name: floatTensor(shape, img)})
 		if err != nil {
@@ -343,9 +367,12 @@ func (m *Model) Encode(x []float32) (mu, logvar []float32, err error) {
 		var a, b []float32
 		if len(m.enc.Outputs) == 2 {
 			a, b = out[m.enc.Outputs[0].Name].floats(), out[m.enc.Outputs[1].Name].floats()
+			if len(a) == rows*L && len(b) == rows*L {
+				a, b = a[:k*L], b[:k*L]
+			}
 		} else {
 			both := out[m.enc.Outputs[0].Name].floats()
-			if len(both) != k*2*L {
+			if len(both) != rows*2*L {
 				return nil, nil, fmt.Errorf("encode: one output of %d values for %d images; want mu and logvar", len(both), k)
 			}
 			for i := range k {

@@ -100,3 +100,30 @@ func TestADecoderAloneDecodes(t *testing.T) {
 		t.Log(err)
 	}
 }
+
+// A decoder exported without a dynamic batch (its z is [4, L]) decodes
+// any number of points: runs are padded to its batch.
+func TestAStaticBatchDecoderDecodesAnyNumber(t *testing.T) {
+	dir := torchModels(t)
+	m, err := Open(filepath.Join(dir, "mlp_dec_static_13.onnx"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, c := loadCase(t, dir, "mlp_dec_static_13")
+	z, want := c.Inputs[0].Values, c.Outputs[0].Values
+	got, err := m.Decode(z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := maxDiff(got, want); d > 1e-5 {
+		t.Errorf("a batch of 4 differs from PyTorch by %g", d)
+	}
+	five, err := m.Decode(append(append([]float32(nil), z...), z[:3]...)) // 4 + 1
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := m.Image().Size()
+	if d := maxDiff(five[4*size:], want[:size]); d > 1e-5 {
+		t.Errorf("the fifth point (padded run) differs by %g", d)
+	}
+}
