@@ -39,9 +39,9 @@ type Model struct {
 	// decBatch, encBatch: the batch a graph exported without a dynamic
 	// batch takes (0: any); shorter runs are padded to it.
 	decBatch, encBatch int
-	name    string
-	mu      sync.Mutex // guards heldOut (measured off the UI goroutine)
-	heldOut *vae.HeldOut
+	name               string
+	mu                 sync.Mutex // guards heldOut (measured off the UI goroutine)
+	heldOut            *vae.HeldOut
 }
 
 var (
