@@ -79,8 +79,11 @@ type modelBench struct {
 	DecodeMedianMS float64 `json:"decode_median_ms"`
 	DecodeP99MS    float64 `json:"decode_p99_ms"`
 	Decode900MS    float64 `json:"decode_900_ms"`
-	GoMaxProcs     int     `json:"gomaxprocs"`
-	BLAS           string  `json:"blas"`
+	// The decoded map's two passes at 1280x800 (8x8 then 25x25 tiles).
+	MapCoarseMS float64 `json:"map_coarse_ms"`
+	MapFullMS   float64 `json:"map_full_ms"`
+	GoMaxProcs  int     `json:"gomaxprocs"`
+	BLAS        string  `json:"blas"`
 }
 
 // benchModel measures decoding one point (the dragged point) and 900 (a
@@ -112,5 +115,7 @@ func benchModel(name string, m vae.Explorable) (modelBench, error) {
 	}
 	var err error
 	r.Decode900MS = ms(medianOf(9, func() error { _, e := m.Decode(grid); err = e; return e }))
+	r.MapCoarseMS = ms(medianOf(9, func() error { _, e := m.Decode(grid[:64*L]); err = e; return e }))
+	r.MapFullMS = ms(medianOf(9, func() error { _, e := m.Decode(grid[:625*L]); err = e; return e }))
 	return r, err
 }
