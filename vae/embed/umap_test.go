@@ -1,0 +1,90 @@
+package embed
+
+import (
+	"context"
+	"errors"
+	"math/rand"
+	"slices"
+	"testing"
+)
+
+// blobs are n points in dim dimensions around c well separated centres,
+// labelled by centre.
+func blobs(n, dim, c int, seed int64) ([]float32, []uint8) {
+	rng := rand.New(rand.NewSource(seed))
+	centres := make([]float32, c*dim)
+	for i := range centres {
+		centres[i] = float32(rng.NormFloat64() * 6)
+	}
+	pts, labels := make([]float32, n*dim), make([]uint8, n)
+	for i := range n {
+		k := i % c
+		labels[i] = uint8(k)
+		for t := range dim {
+			pts[i*dim+t] = centres[k*dim+t] + float32(rng.NormFloat64())
+		}
+	}
+	return pts, labels
+}
+
+// Separated clusters stay separate in the layout, better than in the
+// principal components; the same seed gives the same layout; progress
+// reports the layout as it converges; cancelling stops it.
+func TestUMAPKeepsClustersApart(t *testing.T) {
+	ctx := context.Background()
+	pts, labels := blobs(1500, 8, 6, 1)
+	var reports []float64
+	y, err := UMAP(ctx, pts, 8, UMAPOptions{Seed: 3}, func(layout []float32, done float64) {
+		if len(layout) != 2*1500 {
+			t.Fatalf("a progress layout of %d values", len(layout))
+		}
+		reports = append(reports, done)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) < 10 || reports[0] != 0 || reports[len(reports)-1] != 1 {
+		t.Errorf("progress reported %v", reports)
+	}
+	agree, err := Agreement(ctx, y, labels, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if agree < 0.98 {
+		t.Errorf("10-NN label agreement %.3f in the layout of six separated clusters", agree)
+	}
+	again, err := UMAP(ctx, pts, 8, UMAPOptions{Seed: 3}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(y, again) {
+		t.Error("the same seed gave another layout")
+	}
+	other, _ := UMAP(ctx, pts, 8, UMAPOptions{Seed: 4}, nil)
+	if slices.Equal(y, other) {
+		t.Error("another seed gave the same layout")
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	calls := 0
+	_, err = UMAP(cctx, pts, 8, UMAPOptions{Seed: 3, Every: 1}, func([]float32, float64) {
+		if calls++; calls == 3 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || calls > 3 {
+		t.Errorf("cancelled: %v after %d reports", err, calls)
+	}
+}
+
+// Neighbours are exact: each point's nearest is found, nearest first.
+func TestKNNIsExact(t *testing.T) {
+	pts := []float32{0, 0, 1, 0, 3, 0, 10, 0}
+	nb, err := KNN(context.Background(), pts, 2, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []int32{1, 2, 0, 2, 1, 0, 2, 1}
+	if !slices.Equal(nb.Index, want) || nb.Dist[0] != 1 || nb.Dist[1] != 3 {
+		t.Fatalf("neighbours %v, distances %v", nb.Index, nb.Dist)
+	}
+}
