@@ -117,6 +117,7 @@ emoji:
 bench: deps deps-test deps-bench build mnist
 	$(GO) test -run '^$$' -bench . -benchtime 2s -tags '$(TAGS)' ./vae/
 	$(GO) test -run '^$$' -bench MapRender -benchtime 2s -tags '$(TAGS)' ./ui/
+	$(GO) test -run '^$$' -bench . -benchtime 1x -tags '$(TAGS)' ./vae/embed/ ./vae/onnx/
 	$(TESTENV) VAE_SMOKE_BIN=$(abspath $(BIN)) $(GO) test -run '^$$' -bench ColdStart -benchtime 5x -tags 'smoke $(TAGS)' ./app
 	$(TESTENV) VAE_SMOKE_BIN=$(abspath $(BIN)) $(GO) test -run '^$$' -bench AppWhileTraining -benchtime 1x -timeout 30m -tags 'smoke $(TAGS)' ./app
 	./$(BIN) bench --data '$(MNIST_DIR)'
