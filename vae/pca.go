@@ -3,6 +3,7 @@ package vae
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -88,4 +89,39 @@ func (p *PCA) Lift(z []float32, x, y float64) []float32 {
 		out[j] = float32(float64(z[j]) + (x-px)*p.Axes[0][j] + (y-py)*p.Axes[1][j])
 	}
 	return out
+}
+
+// Projection places latent codes on the explorer's plane and lifts plane
+// positions back to codes: the principal components (PCA), or a
+// nonlinear layout of the held-out codes (vae/embed). Implementations are
+// immutable, so the map's worker may use one while the window moves on.
+type Projection interface {
+	// Project is z's position on the plane.
+	Project(z []float32) (x, y float64)
+	// Lift is a code at (x, y) on the plane; z is the point it moves
+	// from (a linear projection keeps its part off the plane).
+	Lift(z []float32, x, y float64) []float32
+	// PlaneSD is the spread on the plane of a Gaussian with these
+	// log-variances (0, 0 when the plane has no such scale).
+	PlaneSD(logvar []float32) (sx, sy float64)
+	// AxisNames name the plane's axes.
+	AxisNames() (x, y string)
+}
+
+var _ Projection = (*PCA)(nil)
+
+// PlaneSD is the standard deviation along each axis of a Gaussian with
+// the given log-variances.
+func (p *PCA) PlaneSD(logvar []float32) (sx, sy float64) {
+	for j, lv := range logvar {
+		v := math.Exp(float64(lv))
+		sx += p.Axes[0][j] * p.Axes[0][j] * v
+		sy += p.Axes[1][j] * p.Axes[1][j] * v
+	}
+	return math.Sqrt(sx), math.Sqrt(sy)
+}
+
+// AxisNames are "PC1 (41%)" and "PC2 (23%)".
+func (p *PCA) AxisNames() (x, y string) {
+	return fmt.Sprintf("PC1 (%.0f%%)", 100*p.Explained[0]), fmt.Sprintf("PC2 (%.0f%%)", 100*p.Explained[1])
 }

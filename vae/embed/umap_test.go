@@ -3,6 +3,7 @@ package embed
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand"
 	"slices"
 	"testing"
@@ -86,5 +87,44 @@ func TestKNNIsExact(t *testing.T) {
 	want := []int32{1, 2, 0, 2, 1, 0, 2, 1}
 	if !slices.Equal(nb.Index, want) || nb.Dist[0] != 1 || nb.Dist[1] != 3 {
 		t.Fatalf("neighbours %v, distances %v", nb.Index, nb.Dist)
+	}
+}
+
+// The layout as a projection: a held-out code sits exactly at its point
+// and lifts back from it exactly; between points the lifted code moves
+// continuously.
+func TestLayoutLiftsExactlyAndContinuously(t *testing.T) {
+	pts, _ := blobs(400, 6, 4, 2)
+	y, err := UMAP(context.Background(), pts, 6, UMAPOptions{Seed: 1, Epochs: 50}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := NewLayout("UMAP", pts, 6, y)
+	for _, i := range []int{0, 17, 399} {
+		x, v := l.Project(pts[i*6 : (i+1)*6])
+		if float32(x) != y[2*i] || float32(v) != y[2*i+1] {
+			t.Fatalf("code %d projects to (%v, %v), its layout point is (%v, %v)", i, x, v, y[2*i], y[2*i+1])
+		}
+		if z := l.Lift(nil, x, v); !slices.Equal(z, pts[i*6:(i+1)*6]) {
+			t.Fatalf("code %d's point lifts to %v", i, z)
+		}
+	}
+	// Walk from point 0 to point 1 in small steps: no jump in the code.
+	x0, y0, x1, y1 := float64(y[0]), float64(y[1]), float64(y[2]), float64(y[3])
+	prev := l.Lift(nil, x0, y0)
+	worst := 0.0
+	for s := 1; s <= 2000; s++ {
+		f := float64(s) / 2000
+		z := l.Lift(nil, x0+f*(x1-x0), y0+f*(y1-y0))
+		d := 0.0
+		for t := range z {
+			d = max(d, math.Abs(float64(z[t]-prev[t])))
+		}
+		worst = max(worst, d)
+		prev = z
+	}
+	t.Logf("largest step %.4f", worst)
+	if worst > 0.3 {
+		t.Errorf("a step of 1/2000 of the way moved the code by %.3f", worst)
 	}
 }
