@@ -46,17 +46,22 @@ type PlaneControl struct {
 	// data is the loaded dataset, if any (a picked code's image).
 	data func() *dataset.Data
 
-	mapJobs *latest
-	mapGen  int       // bumped per map request; older passes are dropped
-	mapBase []float32 // the point the map was drawn at (its other dimensions matter when L > 2)
-	pcaMode bool      // the user chose principal components for the plane's axes
-	hoverZ  []float32 // the hovered code, nil when none
-	overlay Overlay
+	mapJobs  *latest
+	mapGen   int       // bumped per map request; older passes are dropped
+	mapBase  []float32 // the point the map was drawn at (its other dimensions matter when L > 2)
+	projMode string    // the axes the user chose: axesLatent, axesPCA or axesUMAP
+	do       func(func())
+	umap     umapJob   // the UMAP layout being computed, if any
+	hoverZ   []float32 // the hovered code, nil when none
+	overlay  Overlay
 }
 
 func newPlaneControl(s *Session, plane *widgets.LatentPlane, prefs fyne.Preferences, do func(func()), status func(string), onErr func(error), data func() *dataset.Data) *PlaneControl {
-	c := &PlaneControl{s: s, plane: plane, prefs: prefs, status: status, onErr: onErr, data: data, mapJobs: newLatest(do)}
-	c.pcaMode = prefs.Bool(prefPCA)
+	c := &PlaneControl{s: s, plane: plane, prefs: prefs, status: status, onErr: onErr, data: data, mapJobs: newLatest(do), do: do}
+	c.projMode = prefs.String(prefProjection)
+	if c.projMode == "" && prefs.Bool(prefPCA) { // set by an earlier version
+		c.projMode = axesPCA
+	}
 	c.Legend = container.NewGridWrap(fyne.NewSize(60, 18))
 	plane.OnChanged = func(x, y float64) { s.SetXY(float32(x), float32(y), PointChange{Interactive: true}) }
 	plane.OnHover = c.hover
@@ -65,7 +70,7 @@ func newPlaneControl(s *Session, plane *widgets.LatentPlane, prefs fyne.Preferen
 	c.buildMapControls()
 	s.OnModel(c.modelChanged)
 	s.OnWeights(func() {
-		c.updatePCA() // the codes moved: so did their principal components
+		c.updateProjection() // the codes moved: so did their principal components or layout
 		c.refreshScatter()
 		c.updateMap()
 	})
@@ -89,7 +94,7 @@ func newPlaneControl(s *Session, plane *widgets.LatentPlane, prefs fyne.Preferen
 
 func (c *PlaneControl) modelChanged() {
 	c.hoverZ = nil // the decoded view shows the point with the new model
-	c.updatePCA()
+	c.updateProjection()
 	c.showAxes()
 	c.refreshMarks()
 	c.refreshScatter()
@@ -220,45 +225,6 @@ func (c *PlaneControl) refreshMarks() {
 }
 
 // ---- projection ------------------------------------------------------------------
-
-// ChooseAxes is the user choosing the plane's axes: principal components
-// (pca) or the two latent dimensions selected. The view fits the codes
-// on the new axes.
-func (c *PlaneControl) ChooseAxes(pca bool) {
-	c.pcaMode = pca
-	c.prefs.SetBool(prefPCA, pca)
-	if pca {
-		c.updatePCA()
-	} else {
-		c.s.SetPCA(nil)
-	}
-	c.plane.Fit()
-	c.updateMap()
-}
-
-// updatePCA computes the principal components of the model's held-out
-// codes for the plane, when they are the chosen axes.
-func (c *PlaneControl) updatePCA() {
-	s := c.s
-	m := s.Model()
-	if !c.pcaMode || m == nil || m.Latent() <= 2 {
-		s.SetPCA(nil)
-		return
-	}
-	h := m.HeldOut()
-	if h == nil || len(h.Labels) < 2 {
-		c.onErr(fmt.Errorf("principal components need the model's held-out codes: train it first"))
-		s.SetPCA(nil)
-		return
-	}
-	p, err := vae.ComputePCA(h.Means, m.Latent())
-	if err != nil {
-		c.onErr(err)
-		s.SetPCA(nil)
-		return
-	}
-	s.SetPCA(p)
-}
 
 // ---- overlays ------------------------------------------------------------------
 

@@ -61,13 +61,14 @@ type PointView struct {
 const (
 	axesLatent = "Latent dims"
 	axesPCA    = "PCA"
+	axesUMAP   = "UMAP"
 )
 
 // newPointView makes the point's views: its decoded image (decoded by a
 // worker on do, hovered the code the mouse previews), the sliders, Origin
 // and Random. axes is called when the user chooses other axes for the
 // plane (pca: principal components).
-func newPointView(s *Session, do func(func()), hovered func() []float32, axes func(pca bool)) *PointView {
+func newPointView(s *Session, do func(func()), hovered func() []float32, axes func(mode string)) *PointView {
 	v := &PointView{s: s, hovered: hovered}
 	v.worker = newDecodeWorker(do, v.showDecoded)
 	v.Decoded = widgets.NewImageView(nil, 120)
@@ -78,15 +79,15 @@ func newPointView(s *Session, do func(func()), hovered func() []float32, axes fu
 	v.DimX = widget.NewSelect(nil, func(str string) {
 		_, y := s.Dims()
 		s.SetDims(dimIndex(str), y)
-		axes(false)
+		axes(axesLatent)
 	})
 	v.DimY = widget.NewSelect(nil, func(str string) {
 		x, _ := s.Dims()
 		s.SetDims(x, dimIndex(str))
-		axes(false)
+		axes(axesLatent)
 	})
 	v.DimX.PlaceHolder, v.DimY.PlaceHolder = "z00 (0.0)", "z00 (0.0)" // as wide as an option
-	v.Axes = widget.NewSelect([]string{axesLatent, axesPCA}, func(str string) { axes(str == axesPCA) })
+	v.Axes = widget.NewSelect([]string{axesLatent, axesPCA, axesUMAP}, axes)
 	v.dimSel = container.NewHBox(widget.NewLabel("x:"), v.DimX, widget.NewLabel("y:"), v.DimY)
 	v.DimsRow = container.NewHBox(v.Axes, v.dimSel)
 	v.DimsRow.Hide()
@@ -166,12 +167,16 @@ func (v *PointView) modelChanged() {
 }
 
 func (v *PointView) showDims() {
-	if v.s.PCA() != nil {
-		v.Axes.Selected = axesPCA // shown without calling back: this is the session's state
-		v.dimSel.Hide()
-	} else {
+	switch v.s.Projection().(type) { // shown without calling back: this is the session's state
+	case nil:
 		v.Axes.Selected = axesLatent
 		v.dimSel.Show()
+	case *vae.PCA:
+		v.Axes.Selected = axesPCA
+		v.dimSel.Hide()
+	default:
+		v.Axes.Selected = axesUMAP
+		v.dimSel.Hide()
 	}
 	v.Axes.Refresh()
 	x, y := v.s.Dims()

@@ -12,21 +12,22 @@ import (
 
 // Preference keys.
 const (
-	prefWidth     = "window.width"
-	prefHeight    = "window.height"
-	prefLastModel = "model.last"
-	prefRecent    = "model.recent"
-	prefFolder    = "data.folder"
-	prefDataset   = "data.choice"
-	prefTheme     = "view.theme"
-	prefLogScale  = "view.logscale"
-	prefHover     = "view.hover" // decode the point under the mouse
-	prefShow      = "view.show"  // scatter, map or both
-	prefOpacity   = "view.opacity"
-	prefPCA       = "view.pca"      // principal components as the plane's axes (latent sizes above two)
-	prefPanels    = "view.panels"   // left width, right width (0: automatic), left open, right open
-	prefSections  = "view.sections" // the left panel's sections open (1) or closed (0)
-	prefForm      = "train.form"    // epochs|latent|hidden|batch|lr|beta|warmup|loss|limit|arch|decay
+	prefWidth      = "window.width"
+	prefHeight     = "window.height"
+	prefLastModel  = "model.last"
+	prefRecent     = "model.recent"
+	prefFolder     = "data.folder"
+	prefDataset    = "data.choice"
+	prefTheme      = "view.theme"
+	prefLogScale   = "view.logscale"
+	prefHover      = "view.hover" // decode the point under the mouse
+	prefShow       = "view.show"  // scatter, map or both
+	prefOpacity    = "view.opacity"
+	prefPCA        = "view.pca"        // principal components as the plane's axes (latent sizes above two)
+	prefProjection = "view.projection" // the plane's axes: latent dimensions, PCA or UMAP
+	prefPanels     = "view.panels"     // left width, right width (0: automatic), left open, right open
+	prefSections   = "view.sections"   // the left panel's sections open (1) or closed (0)
+	prefForm       = "train.form"      // epochs|latent|hidden|batch|lr|beta|warmup|loss|limit|arch|decay
 )
 
 // Default window size, reduced to fit the screen.

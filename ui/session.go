@@ -32,8 +32,8 @@ type Session struct {
 	// autoDims: the axes are the ones picked when the model opened, not
 	// the user's (they follow statistics measured later).
 	autoDims bool
-	pca      *vae.PCA    // when set, the plane shows these principal components instead of dimX, dimY
-	drops    []*Analysis // analysed images, newest first
+	proj     vae.Projection // when set, the plane shows this projection (PCA, UMAP) instead of dimX, dimY
+	drops    []*Analysis    // analysed images, newest first
 
 	pointObs   []func(PointChange)
 	modelObs   []func()
@@ -117,7 +117,7 @@ func (s *Session) SetModel(m Model, path, name string) {
 	}
 	s.model, s.path, s.name, s.dirty = m, path, name, false
 	s.version = fileVersion(path)
-	s.pca = nil // another model's principal components: the explorer computes them anew
+	s.proj = nil // another model's projection: the explorer computes it anew
 	if len(s.z) != L {
 		s.z = make([]float32, L)
 		s.dimX, s.dimY = mostInformative(m)
@@ -196,10 +196,10 @@ func (s *Session) SetXY(x, y float32, ch PointChange) {
 }
 
 // ToPlane returns z's coordinates on the plane: its two displayed latent
-// dimensions, or its principal-component coordinates in PCA view.
+// dimensions, or its place in the projection shown (PCA, UMAP).
 func (s *Session) ToPlane(z []float32) (x, y float64) {
-	if s.pca != nil {
-		return s.pca.Project(z)
+	if s.proj != nil {
+		return s.proj.Project(z)
 	}
 	return float64(z[s.dimX]), float64(z[s.dimY])
 }
@@ -209,10 +209,11 @@ func (s *Session) ToPlane(z []float32) (x, y float64) {
 func (s *Session) PlanePoint() (x, y float64) { return s.ToPlane(s.z) }
 
 // Lift returns a copy of z moved so that it lies at (x, y) on the plane,
-// its part off the plane unchanged: in PCA view z = c + x*u1 + y*u2.
+// its part off the plane unchanged: in PCA view z = c + x*u1 + y*u2; a
+// nonlinear layout gives the whole code (see embed.Layout).
 func (s *Session) Lift(z []float32, x, y float64) []float32 {
-	if s.pca != nil {
-		return s.pca.Lift(z, x, y)
+	if s.proj != nil {
+		return s.proj.Lift(z, x, y)
 	}
 	return liftAxes(z, s.dimX, s.dimY, x, y)
 }
@@ -229,10 +230,10 @@ func liftAxes(z []float32, dx, dy int, x, y float64) []float32 {
 // Lifter returns Lift for the current point and projection, safe to use
 // from another goroutine (the map's worker).
 func (s *Session) Lifter() func(x, y float64) []float32 {
-	z, pca, dx, dy := s.Point(), s.pca, s.dimX, s.dimY
+	z, proj, dx, dy := s.Point(), s.proj, s.dimX, s.dimY
 	return func(x, y float64) []float32 {
-		if pca != nil {
-			return pca.Lift(z, x, y)
+		if proj != nil {
+			return proj.Lift(z, x, y)
 		}
 		return liftAxes(z, dx, dy, x, y)
 	}
@@ -241,35 +242,50 @@ func (s *Session) Lifter() func(x, y float64) []float32 {
 // PlaneSD returns the standard deviations along the plane's axes of a
 // Gaussian with the given log-variances (a dropped image's ellipse).
 func (s *Session) PlaneSD(logvar []float32) (sx, sy float64) {
-	if s.pca == nil {
-		return math.Exp(0.5 * float64(logvar[s.dimX])), math.Exp(0.5 * float64(logvar[s.dimY]))
+	if s.proj != nil {
+		return s.proj.PlaneSD(logvar)
 	}
-	for j, lv := range logvar {
-		v := math.Exp(float64(lv))
-		sx += s.pca.Axes[0][j] * s.pca.Axes[0][j] * v
-		sy += s.pca.Axes[1][j] * s.pca.Axes[1][j] * v
-	}
-	return math.Sqrt(sx), math.Sqrt(sy)
+	return math.Exp(0.5 * float64(logvar[s.dimX])), math.Exp(0.5 * float64(logvar[s.dimY]))
 }
 
-// AxisNames names the plane's axes: "z3", or "PC1 (41%)" in PCA view.
+// AxisNames names the plane's axes: "z3", "PC1 (41%)" in PCA view,
+// "UMAP 1 (unitless)" on a UMAP layout.
 func (s *Session) AxisNames() (x, y string) {
-	if p := s.pca; p != nil {
-		return fmt.Sprintf("PC1 (%.0f%%)", 100*p.Explained[0]), fmt.Sprintf("PC2 (%.0f%%)", 100*p.Explained[1])
+	if s.proj != nil {
+		return s.proj.AxisNames()
 	}
 	return fmt.Sprintf("z%d", s.dimX), fmt.Sprintf("z%d", s.dimY)
 }
 
-// PCA is the principal-component plane shown, or nil for latent axes.
-func (s *Session) PCA() *vae.PCA { return s.pca }
+// PCA is the principal-component plane shown, or nil.
+func (s *Session) PCA() *vae.PCA {
+	p, _ := s.proj.(*vae.PCA)
+	return p
+}
+
+// Projection is the projection shown, or nil for latent axes.
+func (s *Session) Projection() vae.Projection { return s.proj }
 
 // SetPCA shows the plane of p's principal components (nil: back to the two
 // chosen latent dimensions). Dims observers are told.
 func (s *Session) SetPCA(p *vae.PCA) {
-	if p == s.pca || (p != nil && len(p.Mean) != len(s.z)) {
+	if p != nil && len(p.Mean) != len(s.z) {
 		return
 	}
-	s.pca = p
+	if p == nil {
+		s.SetProjection(nil)
+		return
+	}
+	s.SetProjection(p)
+}
+
+// SetProjection shows p on the plane (nil: back to the two chosen latent
+// dimensions). Dims observers are told.
+func (s *Session) SetProjection(p vae.Projection) {
+	if p == s.proj {
+		return
+	}
+	s.proj = p
 	for _, f := range s.dimsObs {
 		f()
 	}
@@ -285,10 +301,10 @@ func (s *Session) notifyPoint(ch PointChange) {
 // dimensions (in a latent space of more than one) change nothing.
 func (s *Session) SetDims(x, y int) {
 	L := len(s.z)
-	if x < 0 || y < 0 || x >= L || y >= L || (x == y && L > 1) || (x == s.dimX && y == s.dimY && s.pca == nil) {
+	if x < 0 || y < 0 || x >= L || y >= L || (x == y && L > 1) || (x == s.dimX && y == s.dimY && s.proj == nil) {
 		return
 	}
-	s.dimX, s.dimY, s.pca, s.autoDims = x, y, nil, false
+	s.dimX, s.dimY, s.proj, s.autoDims = x, y, nil, false
 	for _, f := range s.dimsObs {
 		f()
 	}

@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/embed"
+)
+
+// The plane's projection: the two chosen latent dimensions, the
+// principal components of the held-out codes, or their UMAP layout,
+// computed off the UI goroutine and drawn while it converges.
+
+// umapJob is the UMAP layout being computed: cancel stops it, gen tells
+// its reports from a newer job's.
+type umapJob struct {
+	cancel context.CancelFunc
+	gen    int
+}
+
+// ChooseAxes is the user choosing the plane's axes (axesLatent, axesPCA
+// or axesUMAP). The view fits the codes on the new axes.
+func (c *PlaneControl) ChooseAxes(mode string) {
+	c.projMode = mode
+	c.prefs.SetString(prefProjection, mode)
+	c.prefs.SetBool(prefPCA, mode == axesPCA)
+	c.updateProjection()
+	c.plane.Fit()
+	c.updateMap()
+}
+
+// updateProjection computes the chosen projection of the model's held-out
+// codes (again after new weights).
+func (c *PlaneControl) updateProjection() {
+	s := c.s
+	m := s.Model()
+	c.stopUMAP()
+	if c.projMode == axesLatent || c.projMode == "" || m == nil || m.Latent() <= 2 {
+		s.SetProjection(nil)
+		return
+	}
+	h := m.HeldOut()
+	if h == nil || len(h.Labels) < 2 {
+		c.onErr(fmt.Errorf("%s needs the model's held-out codes: train it first, or choose a dataset of its shape", c.projMode))
+		s.SetProjection(nil)
+		return
+	}
+	L := m.Latent()
+	if c.projMode == axesUMAP {
+		c.startUMAP(m, h.Means, L)
+		return
+	}
+	p, err := vae.ComputePCA(h.Means, L)
+	if err != nil {
+		c.onErr(err)
+		s.SetProjection(nil)
+		return
+	}
+	s.SetProjection(p)
+}
+
+// startUMAP lays the codes out with UMAP on its own goroutine; each
+// report (the start, then every few epochs) becomes the plane's
+// projection, so the layout is drawn while it converges.
+func (c *PlaneControl) startUMAP(m Model, codes []float32, L int) {
+	ctx, cancel := context.WithCancel(context.Background())
+	c.umap.gen++
+	gen := c.umap.gen
+	c.umap.cancel = cancel
+	codes = append([]float32(nil), codes...)
+	n := len(codes) / L
+	first := true
+	show := func(layout []float32, done float64) {
+		lay := embed.NewLayout("UMAP", codes, L, layout)
+		c.do(func() {
+			if gen != c.umap.gen || c.s.Model() != m {
+				return // a newer layout or another model
+			}
+			c.s.SetProjection(lay)
+			if first {
+				first = false
+				c.plane.Fit()
+			}
+			if done < 1 {
+				c.status(fmt.Sprintf("UMAP: laying out %d held-out codes… %.0f%%", n, 100*done))
+			} else {
+				c.status(fmt.Sprintf("UMAP: %d held-out codes laid out (axes unitless: near on the plane is near in the latent space)", n))
+			}
+			c.updateMap()
+		})
+	}
+	go func() {
+		_, err := embed.UMAP(ctx, codes, L, embed.UMAPOptions{Seed: 1}, show)
+		if err != nil && ctx.Err() == nil {
+			c.do(func() {
+				if gen == c.umap.gen {
+					c.onErr(fmt.Errorf("UMAP: %w", err))
+				}
+			})
+		}
+	}()
+}
+
+// stopUMAP cancels the layout being computed, if any.
+func (c *PlaneControl) stopUMAP() {
+	if c.umap.cancel != nil {
+		c.umap.cancel()
+		c.umap.cancel = nil
+	}
+	c.umap.gen++
+}

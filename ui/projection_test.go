@@ -1,0 +1,38 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"vaeexplorer/vae/embed"
+)
+
+// The UMAP view: the layout arrives off the UI goroutine and is drawn
+// while it converges; a drag onto a held-out code's place gives exactly
+// that code; the axes say they are unitless; latent axes come back.
+func TestUMAPViewDragsThroughTheCodes(t *testing.T) {
+	m := measuredModel(t, 6, "", 300)
+	e, loop := newTestExplorer(t, m)
+	e.Point.Axes.SetSelected(axesUMAP)
+	var lay *embed.Layout
+	loop.until(t, "the UMAP layout", func() bool {
+		lay, _ = e.Session.Projection().(*embed.Layout)
+		return lay != nil && strings.Contains(e.Status(), "laid out")
+	}, 60*time.Second)
+	if !strings.Contains(e.Plane.XLabel, "unitless") || e.Point.dimSel.Visible() || e.Plane.ScatterLen() != len(m.HeldOut().Labels) {
+		t.Fatalf("UMAP view: x label %q, dims shown %v, %d points", e.Plane.XLabel, e.Point.dimSel.Visible(), e.Plane.ScatterLen())
+	}
+	h := m.HeldOut()
+	code := h.Means[7*6 : 8*6]
+	x, y := lay.Project(code)
+	e.Session.SetXY(float32(x), float32(y), PointChange{Interactive: true})
+	if !slices.Equal(e.Session.Point(), code) {
+		t.Fatalf("dragged onto code 7's place: point %v, code %v", e.Session.Point(), code)
+	}
+	e.Point.Axes.SetSelected(axesLatent)
+	if e.Session.Projection() != nil || !e.Point.dimSel.Visible() {
+		t.Fatal("latent axes did not come back")
+	}
+}
