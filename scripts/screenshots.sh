@@ -9,6 +9,7 @@
 #   docs/map.png             the decoded map under the scatter, 2-D model
 #   docs/pca.png             the bundled 8-D model on its principal components
 #   docs/light.png           the light theme: the 8-D model, its anomalies
+#   docs/umap.png            the 8-D model's codes laid out by UMAP, with its map
 #   docs/emoji.png           a colour model of the emoji image folder (when
 #                            EMOJI_DIR names it: make emoji), map and scatter,
 #                            two emoji dropped
@@ -91,7 +92,14 @@ xdotool mousemove 700 300
 sleep 1
 import -window "$win" docs/light.png
 stop
-echo "wrote docs/screenshot.png, docs/vectors.png, docs/training.png, docs/small.png, docs/map.png, docs/pca.png and docs/light.png"
+# The 8-D model's codes laid out by UMAP, the decoded map under them.
+shoot 1280x800 '{"view.projection":"UMAP","view.show":"Map and scatter"}' --model bundled-8d
+sleep 8 # the layout converges (about 4 s here)
+xdotool mousemove 470 300
+sleep 1
+import -window "$win" docs/umap.png
+stop
+echo "wrote docs/screenshot.png, docs/vectors.png, docs/training.png, docs/small.png, docs/map.png, docs/pca.png, docs/light.png and docs/umap.png"
 
 if [ -n "$emoji" ]; then
   "$bin" train --data "$emoji" --arch conv --size 32 --channels 3 --epochs 60 --out "$tmp/emoji.vae" --json >/dev/null
