@@ -44,6 +44,7 @@ func init() {
 		{"grid", "--out FILE.png [--model MODEL] [--n 20] [--range 3 | --quantile]", "decode the latent grid", cmdGrid},
 		{"sample", "--out FILE.png [--model MODEL] [--n 64] [--seed 1]", "decode samples from the prior", cmdSample},
 		{"decode", "--z z1,…,zL --out FILE.png [--model MODEL]", "decode one latent point", cmdDecode},
+		{"traverse", "--out FILE.png [--model MODEL] [--dims 0,3] [--steps 9] [--range 3] [--z …]", "one row per latent dimension, swept: the disentanglement figure", cmdTraverse},
 		{"reconstruct", "--out DIR [--model MODEL] IMAGE...", "encode and reconstruct image files", cmdReconstruct},
 		{"interpolate", "--out FILE.png|--gif FILE.gif [--model MODEL] IMAGE_A IMAGE_B [--steps 10] [--slerp]", "decode the path between two images", cmdInterpolate},
 		{"vector", "list|compute|apply [flags] [IMAGE...]", "concept vectors: list, compute (classes, attributes, folders), apply", cmdVector},

@@ -23,6 +23,7 @@ func TestEveryWritingCommandSaysWhatItWrote(t *testing.T) {
 		{"grid", []string{"grid", "--model", model, "--n", "4", "--out", out("g.png")}},
 		{"sample", []string{"sample", "--model", model, "--n", "4", "--out", out("s.png")}},
 		{"decode", []string{"decode", "--model", model, "--z", "0.5,-1", "--out", out("d.png")}},
+		{"traverse", []string{"traverse", "--model", model, "--steps", "5", "--out", out("t.png")}},
 		{"project", []string{"project", "--model", model, "--data", data, "--out", out("l.csv")}},
 		{"interpolate", []string{"interpolate", "--model", model, "--steps", "3", "--out", out("i.png"), "--gif", out("i.gif"), imgs[0], imgs[1]}},
 		{"vector apply", []string{"vector", "apply", "--model", model, "--name", "1->7", "--steps", "3", "--out", out("v.png"), imgs[0]}},

@@ -3,7 +3,12 @@ package imaging
 import (
 	"image"
 	"image/color"
+	"image/draw"
 	"math"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
 )
 
 // Pictures of model inputs and outputs: one image, tiled sheets, error
@@ -107,4 +112,30 @@ func Inferno(t float64) color.RGBA {
 	f := t - float64(i)
 	c := func(k int) uint8 { return uint8(stops[i][k]*(1-f) + stops[i+1][k]*f + 0.5) }
 	return color.RGBA{c(0), c(1), c(2), 255}
+}
+
+// LabelledRows is a sheet of images in rows of cols, each row with its
+// label in a column on its left (7x13 pixel glyphs), on black: a
+// traversal sheet readable at any number of rows.
+func LabelledRows(pix []float32, side, channels, cols int, labels []string) image.Image {
+	const pad, glyph = 2, 7
+	width := 0
+	for _, l := range labels {
+		width = max(width, len(l))
+	}
+	margin := width*glyph + 6
+	tiles := TileC(pix, side, channels, cols, pad)
+	b := tiles.Bounds()
+	out := image.NewNRGBA(image.Rect(0, 0, margin+b.Dx(), b.Dy()))
+	for i := 3; i < len(out.Pix); i += 4 {
+		out.Pix[i] = 255
+	}
+	draw.Draw(out, image.Rect(margin, 0, margin+b.Dx(), b.Dy()), tiles, b.Min, draw.Src)
+	d := &font.Drawer{Dst: out, Src: image.NewUniform(color.NRGBA{0xd0, 0xd0, 0xd0, 0xff}), Face: basicfont.Face7x13}
+	for r, l := range labels {
+		y := r*(side+pad) + side/2 + 5
+		d.Dot = fixed.P(2, y)
+		d.DrawString(l)
+	}
+	return out
 }
