@@ -70,6 +70,7 @@ type Explorer struct {
 	Interp    *InterpPanel
 	Vectors   *VectorPanel
 	Anomalies *AnomalyPanel
+	Traverse  *TraversalPanel
 	Tools     *widgets.ToolSwitcher
 	LogScale  *widget.Check
 	Train     *TrainPanel
@@ -180,8 +181,9 @@ func (e *Explorer) build() {
 	e.Interp = newInterpPanel(env)
 	e.Vectors = newVectorPanel(env)
 	e.Anomalies = newAnomalyPanel(env)
+	e.Traverse = newTraversalPanel(env)
 	// The tools, in the switcher's, the Tools menu's and Ctrl+1…'s order.
-	e.tools.set(e.Grid, e.Drops, e.Samples, e.Interp, e.Vectors, e.Anomalies)
+	e.tools.set(e.Grid, e.Drops, e.Samples, e.Interp, e.Vectors, e.Anomalies, e.Traverse)
 	e.Tools = e.tools.switcher
 	e.Plane.OnMarkPick = func(int) { e.ShowTool(e.Drops) } // a dropped image: its panel
 }
