@@ -47,7 +47,7 @@ func newTraversalPanel(env *toolEnv) *TraversalPanel {
 	p.Export = widget.NewButton("Export PNG…", p.exportPNG)
 	p.Info = widget.NewLabel("")
 	p.Info.Wrapping = fyne.TextWrapWord
-	p.box = container.NewBorder(p.Info, p.Export, nil, nil, p.View)
+	p.box = container.NewBorder(nil, container.NewVBox(p.Info, p.Export), nil, nil, p.View)
 	p.ExtendBaseWidget(p)
 	return p
 }
@@ -90,11 +90,11 @@ func (p *TraversalPanel) Update() {
 			}
 			p.last, p.shape, p.img = tr, sh, img
 			p.View.SetImage(img)
-			what := "most informative first, by KL to the prior (nats)"
+			what := "by KL (nats)"
 			if tr.KL == nil {
-				what = "in index order (the model has no held-out statistics)"
+				what = "in index order"
 			}
-			p.Info.SetText(fmt.Sprintf("One row per latent dimension, %s; each sweeps its dimension from -%d to +%d, the others at the point. Click a tile to go there.", what, traverseRange, traverseRange))
+			p.Info.SetText(fmt.Sprintf("A row per dimension, %s, swept -%d…+%d from the point. Click a tile to go there.", what, traverseRange, traverseRange))
 		}
 	})
 }
