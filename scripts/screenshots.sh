@@ -10,6 +10,7 @@
 #   docs/pca.png             the bundled 8-D model on its principal components
 #   docs/light.png           the light theme: the 8-D model, its anomalies
 #   docs/umap.png            the 8-D model's codes laid out by UMAP, with its map
+#   docs/traversal.png       the 8-D model's traversal sheet (vae-explorer traverse)
 #   docs/emoji.png           a colour model of the emoji image folder (when
 #                            EMOJI_DIR names it: make emoji), map and scatter,
 #                            two emoji dropped
@@ -92,6 +93,9 @@ xdotool mousemove 700 300
 sleep 1
 import -window "$win" docs/light.png
 stop
+# The traversal sheet of the 8-D model, from the CLI.
+"$bin" traverse --model bundled-8d --out docs/traversal.png
+
 # The 8-D model's codes laid out by UMAP, the decoded map under them.
 shoot 1280x800 '{"view.projection":"UMAP","view.show":"Map and scatter"}' --model bundled-8d
 sleep 8 # the layout converges (about 4 s here)
