@@ -132,6 +132,10 @@ func (g *Graph) planReuse() {
 	for _, s := range g.steps {
 		for _, o := range s.n.out {
 			root[o] = o
+			if s.n.op == "Constant" {
+				root[o] = "" // its value is the node's attribute, shared by every run
+				continue
+			}
 			if aliasing[s.n.op] && len(s.n.in) > 0 {
 				if r, ok := root[s.n.in[0]]; ok {
 					root[o] = r
@@ -256,7 +260,7 @@ func (g *Graph) Run(inputs map[string]*Tensor) (map[string]*Tensor, error) {
 		if !ok {
 			return nil, fmt.Errorf("input %q not given", v.Name)
 		}
-		if len(t.Shape) != len(v.Dims) || numel(t.Shape) != t.Len() {
+		if numel(t.Shape) != t.Len() || (len(v.Dims) > 0 && len(t.Shape) != len(v.Dims)) { // no declared shape: any
 			return nil, fmt.Errorf("input %q: shape %s for a %d-D input", v.Name, shapeString(t.Shape), len(v.Dims))
 		}
 		for i, d := range v.Dims {

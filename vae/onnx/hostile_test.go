@@ -122,3 +122,25 @@ func TestHostileFilesAreRefused(t *testing.T) {
 		Read(real[:n])
 	}
 }
+
+// A Constant's value is its node's attribute, shared by every run: no
+// operator may write its output into it (a second run would read the
+// overwritten value).
+func TestAConstantIsNeverOverwritten(t *testing.T) {
+	val := tensorMsg("", []uint64{2}, typeFloat, []byte{0, 0, 0x80, 0x3f, 0, 0, 0, 0x40}) // 1, 2
+	constant := nodeMsg("Constant", "c", nil, []string{"k"})
+	constant = pbBytes(constant, 5, pbBytes(pbString(nil, 1, "value"), 5, val))
+	g, err := Read(modelMsg(graphMsg([][]byte{constant, nodeMsg("Mul", "m", []string{"k", "x"}, []string{"y"})}, nil), 13))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for run := range 3 {
+		out, err := g.Run(map[string]*Tensor{"x": floatTensor([]int{2}, []float32{3, 3})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if y := out["y"].F; y[0] != 3 || y[1] != 6 {
+			t.Fatalf("run %d: %v, want [3 6]", run, y)
+		}
+	}
+}
