@@ -230,6 +230,7 @@ func (e *Explorer) close() {
 	e.trainingDone = e.Training.Close()
 	e.Point.worker.Close()
 	e.Interp.StopAnimation()
+	e.PlaneCtl.stopUMAP()
 	e.Window.Close()
 }
 
