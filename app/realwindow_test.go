@@ -51,21 +51,8 @@ func TestRealWindowTrainingKeepsLayoutAndPoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	display := startXvfb(t)
-	home := t.TempDir()
-	app := exec.Command(bin, "--data", data)
-	app.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "VAE_EXPLORER_TRACE=1",
-		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
-	var logs syncBuffer
-	app.Stdout, app.Stderr = &logs, &logs
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- app.Wait() }()
-	defer app.Process.Kill()
-
-	var buf bytes.Buffer
-	win := waitForWindow(t, display, exited, &buf)
+	app := startApp(t, bin, display, t.TempDir(), "--data", data)
+	logs, win := app.logs, app.win
 	waitForDrawing(t, display, win)
 	layout := regexp.MustCompile(`trace: layout left (\d+) centre (\d+) right (\d+) plot (\d+)`)
 	m := layout.FindAllStringSubmatch(logs.String(), -1)
@@ -98,12 +85,7 @@ func TestRealWindowTrainingKeepsLayoutAndPoint(t *testing.T) {
 	}
 	xcmd(display, "xdotool", "key", "--window", win, "ctrl+period").Run()
 	time.Sleep(2 * time.Second)
-	app.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-exited:
-	case <-time.After(20 * time.Second):
-		t.Fatal("app did not exit")
-	}
+	app.quit(t)
 	out := logs.String()
 	if n := strings.Count(out, "trace: weights"); n < 2 {
 		t.Fatalf("training did not reach two epochs:\n%s", out)
@@ -125,6 +107,43 @@ func TestRealWindowTrainingKeepsLayoutAndPoint(t *testing.T) {
 			t.Errorf("the point moved from %s to %s while training:\n%s", first, p[1], out)
 			break
 		}
+	}
+}
+
+// runningApp is the app started on an X display with a HOME of its own,
+// its output gathered.
+type runningApp struct {
+	cmd    *exec.Cmd
+	logs   *syncBuffer
+	exited chan error
+	win    string // its window, once shown
+}
+
+// startApp starts bin with args on display, HOME set to home, traces on,
+// and waits for its window; it is killed when the test ends.
+func startApp(t *testing.T, bin, display, home string, args ...string) *runningApp {
+	t.Helper()
+	a := &runningApp{cmd: exec.Command(bin, args...), logs: &syncBuffer{}, exited: make(chan error, 1)}
+	a.cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "VAE_EXPLORER_TRACE=1",
+		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
+	a.cmd.Stdout, a.cmd.Stderr = a.logs, a.logs
+	if err := a.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { a.exited <- a.cmd.Wait() }()
+	t.Cleanup(func() { a.cmd.Process.Kill() })
+	a.win = waitForWindow(t, display, a.exited, a.logs)
+	return a
+}
+
+// quit asks the app to quit (SIGTERM) and waits for it.
+func (a *runningApp) quit(t *testing.T) {
+	t.Helper()
+	a.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-a.exited:
+	case <-time.After(20 * time.Second):
+		t.Fatal("app did not exit")
 	}
 }
 
@@ -163,18 +182,8 @@ func TestRealWindowSpaceAndMenusAfterTraining(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(prefs, "preferences.json"), []byte(`{"view.sections":[0,1,0]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	app := exec.Command(bin, "--data", data)
-	app.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "VAE_EXPLORER_TRACE=1",
-		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
-	var logs syncBuffer
-	app.Stdout, app.Stderr = &logs, &logs
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- app.Wait() }()
-	defer app.Process.Kill()
-	win := waitForWindow(t, display, exited, &logs)
+	app := startApp(t, bin, display, home, "--data", data)
+	logs, win := app.logs, app.win
 	waitForDrawing(t, display, win)
 	m := regexp.MustCompile(`trace: layout left (\d+)`).FindAllStringSubmatch(logs.String(), -1)
 	if len(m) == 0 {
@@ -237,12 +246,7 @@ func TestRealWindowSpaceAndMenusAfterTraining(t *testing.T) {
 		t.Errorf("the Model menu after training: %d of %d pixels under it changed; it is not drawn (screenshots in %s)", changed, total, dir)
 	}
 	run("key", "--window", win, "Escape")
-	app.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-exited:
-	case <-time.After(20 * time.Second):
-		t.Fatal("app did not exit")
-	}
+	app.quit(t)
 }
 
 // grabWindow is a screenshot of the window.
@@ -289,19 +293,9 @@ func TestRealWindowOpensONNXModels(t *testing.T) {
 		{filepath.Join(models, "conv_dec_13.onnx"), `trace: model "conv_dec_13.onnx (ONNX)" latent 4 image 32x32x1`},
 		{alone, `trace: model "generator.onnx (ONNX)" latent 4 image 32x32x1`},
 	} {
-		home := t.TempDir()
-		app := exec.Command(bin, "--model", c.path)
-		app.Env = append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "VAE_EXPLORER_TRACE=1",
-			"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
-		var logs syncBuffer
-		app.Stdout, app.Stderr = &logs, &logs
-		if err := app.Start(); err != nil {
-			t.Fatal(err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- app.Wait() }()
-		win := waitForWindow(t, display, exited, &logs)
-		waitForDrawing(t, display, win)
+		app := startApp(t, bin, display, t.TempDir(), "--model", c.path)
+		logs := app.logs
+		waitForDrawing(t, display, app.win)
 		deadline := time.Now().Add(30 * time.Second)
 		for !strings.Contains(logs.String(), c.want) && time.Now().Before(deadline) {
 			time.Sleep(100 * time.Millisecond)
@@ -309,12 +303,6 @@ func TestRealWindowOpensONNXModels(t *testing.T) {
 		if !strings.Contains(logs.String(), c.want) {
 			t.Errorf("%s: no %q traced:\n%s", c.path, c.want, logs.String())
 		}
-		app.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(20 * time.Second):
-			app.Process.Kill()
-			t.Fatal("app did not exit")
-		}
+		app.quit(t)
 	}
 }
