@@ -48,7 +48,7 @@ func init() {
 		{"reconstruct", "--out DIR [--model MODEL] IMAGE...", "encode and reconstruct image files", cmdReconstruct},
 		{"interpolate", "--out FILE.png|--gif FILE.gif [--model MODEL] IMAGE_A IMAGE_B [--steps 10] [--slerp]", "decode the path between two images", cmdInterpolate},
 		{"vector", "list|compute|apply [flags] [IMAGE...]", "concept vectors: list, compute (classes, attributes, folders), apply", cmdVector},
-		{"project", "--data DIR|--dataset NAME --out FILE.csv [--model MODEL] [--method umap|pca] [--seed 1]", "lay the held-out codes out on a plane (UMAP or PCA) as CSV", cmdProject},
+		{"project", "--data DIR|--dataset NAME --out FILE.csv [--model MODEL] [--method umap|tsne|pca] [--seed 1]", "lay the held-out codes out on a plane (UMAP, t-SNE or PCA) as CSV", cmdProject},
 		{"anomalies", "--data DIR [--model MODEL] [--top 50] [--out FILE.png]", "held-out images ranked by reconstruction error", cmdAnomalies},
 		{"augment", "--data DIR|--dataset NAME --out DIR [--per-class 100] [--mode mean|jitter] [--format idx|png]", "generate new labelled images per class", cmdAugment},
 		{"export", "--out FILE.safetensors [--model MODEL]", "write the model's weights for PyTorch (safetensors)", cmdExport},

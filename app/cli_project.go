@@ -13,14 +13,14 @@ import (
 	"vaeexplorer/vae/embed"
 )
 
-// cmdProject lays the held-out codes out on a plane (UMAP or PCA) and
+// cmdProject lays the held-out codes out on a plane (UMAP, t-SNE or PCA) and
 // writes the layout as CSV: index,label,x,y.
 func cmdProject(c *cli, args []string) error {
 	fs := c.newFlags("project")
 	model := modelFlag(fs)
 	data := fs.String("data", "", "folder of idx files")
 	name := fs.String("dataset", "", "mnist or fashion")
-	method := fs.String("method", "umap", "umap or pca")
+	method := fs.String("method", "umap", "umap, tsne or pca")
 	seed := fs.Int64("seed", 1, "seed of the layout (the same seed gives the same layout)")
 	out := fs.String("out", "", "CSV file to write (required)")
 	asJSON := jsonFlag(fs)
@@ -30,8 +30,8 @@ func cmdProject(c *cli, args []string) error {
 	if *out == "" {
 		return badInput("--out FILE.csv is required")
 	}
-	if *method != "umap" && *method != "pca" {
-		return badInput("--method %q: umap or pca (t-SNE is not there yet)", clipArg(*method))
+	if *method != "umap" && *method != "tsne" && *method != "pca" {
+		return badInput("--method %q: umap, tsne or pca", clipArg(*method))
 	}
 	if st, err := os.Stat(*out); err == nil && st.IsDir() {
 		return badInput("%s is a folder; give a file name", *out)
@@ -57,6 +57,8 @@ func cmdProject(c *cli, args []string) error {
 	switch {
 	case *method == "pca" || L == 1:
 		y, err = pcaLayout(codes, L)
+	case *method == "tsne":
+		y, err = embed.TSNE(c.ctx, codes, L, embed.TSNEOptions{Seed: *seed}, nil)
 	default:
 		y, err = embed.UMAP(c.ctx, codes, L, embed.UMAPOptions{Seed: *seed}, nil)
 	}

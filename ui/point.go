@@ -23,6 +23,7 @@ import (
 	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/embed"
 )
 
 // PointView shows the session's latent point beside the plane: the decoded
@@ -62,6 +63,7 @@ const (
 	axesLatent = "Latent dims"
 	axesPCA    = "PCA"
 	axesUMAP   = "UMAP"
+	axesTSNE   = "t-SNE"
 )
 
 // newPointView makes the point's views: its decoded image (decoded by a
@@ -87,7 +89,7 @@ func newPointView(s *Session, do func(func()), hovered func() []float32, axes fu
 		axes(axesLatent)
 	})
 	v.DimX.PlaceHolder, v.DimY.PlaceHolder = "z00 (0.0)", "z00 (0.0)" // as wide as an option
-	v.Axes = widget.NewSelect([]string{axesLatent, axesPCA, axesUMAP}, axes)
+	v.Axes = widget.NewSelect([]string{axesLatent, axesPCA, axesUMAP, axesTSNE}, axes)
 	v.dimSel = container.NewHBox(widget.NewLabel("x:"), v.DimX, widget.NewLabel("y:"), v.DimY)
 	v.DimsRow = container.NewHBox(v.Axes, v.dimSel)
 	v.DimsRow.Hide()
@@ -167,15 +169,15 @@ func (v *PointView) modelChanged() {
 }
 
 func (v *PointView) showDims() {
-	switch v.s.Projection().(type) { // shown without calling back: this is the session's state
+	switch p := v.s.Projection().(type) { // shown without calling back: this is the session's state
 	case nil:
 		v.Axes.Selected = axesLatent
 		v.dimSel.Show()
 	case *vae.PCA:
 		v.Axes.Selected = axesPCA
 		v.dimSel.Hide()
-	default:
-		v.Axes.Selected = axesUMAP
+	case *embed.Layout:
+		v.Axes.Selected = p.Method
 		v.dimSel.Hide()
 	}
 	v.Axes.Refresh()

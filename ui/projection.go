@@ -9,18 +9,18 @@ import (
 )
 
 // The plane's projection: the two chosen latent dimensions, the
-// principal components of the held-out codes, or their UMAP layout,
-// computed off the UI goroutine and drawn while it converges.
+// principal components of the held-out codes, or their UMAP or t-SNE
+// layout, computed off the UI goroutine and drawn while it converges.
 
-// umapJob is the UMAP layout being computed: cancel stops it, gen tells
+// umapJob is the nonlinear layout (UMAP, t-SNE) being computed: cancel stops it, gen tells
 // its reports from a newer job's.
 type umapJob struct {
 	cancel context.CancelFunc
 	gen    int
 }
 
-// ChooseAxes is the user choosing the plane's axes (axesLatent, axesPCA
-// or axesUMAP). The view fits the codes on the new axes.
+// ChooseAxes is the user choosing the plane's axes (axesLatent, axesPCA,
+// axesUMAP or axesTSNE). The view fits the codes on the new axes.
 func (c *PlaneControl) ChooseAxes(mode string) {
 	c.projMode = mode
 	c.prefs.SetString(prefProjection, mode)
@@ -47,8 +47,8 @@ func (c *PlaneControl) updateProjection() {
 		return
 	}
 	L := m.Latent()
-	if c.projMode == axesUMAP {
-		c.startUMAP(m, h.Means, L)
+	if c.projMode == axesUMAP || c.projMode == axesTSNE {
+		c.startLayout(c.projMode, m, h.Means, L)
 		return
 	}
 	p, err := vae.ComputePCA(h.Means, L)
@@ -60,10 +60,10 @@ func (c *PlaneControl) updateProjection() {
 	s.SetProjection(p)
 }
 
-// startUMAP lays the codes out with UMAP on its own goroutine; each
-// report (the start, then every few epochs) becomes the plane's
-// projection, so the layout is drawn while it converges.
-func (c *PlaneControl) startUMAP(m Model, codes []float32, L int) {
+// startLayout lays the codes out with UMAP or t-SNE (method) on its own
+// goroutine; each report (the start, then every few epochs) becomes the
+// plane's projection, so the layout is drawn while it converges.
+func (c *PlaneControl) startLayout(method string, m Model, codes []float32, L int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	c.umap.gen++
 	gen := c.umap.gen
@@ -72,7 +72,7 @@ func (c *PlaneControl) startUMAP(m Model, codes []float32, L int) {
 	n := len(codes) / L
 	first := true
 	show := func(layout []float32, done float64) {
-		lay := embed.NewLayout("UMAP", codes, L, layout)
+		lay := embed.NewLayout(method, codes, L, layout)
 		c.do(func() {
 			if gen != c.umap.gen || c.s.Model() != m {
 				return // a newer layout or another model
@@ -83,19 +83,24 @@ func (c *PlaneControl) startUMAP(m Model, codes []float32, L int) {
 				c.plane.Fit()
 			}
 			if done < 1 {
-				c.status(fmt.Sprintf("UMAP: laying out %d held-out codes… %.0f%%", n, 100*done))
+				c.status(fmt.Sprintf("%s: laying out %d held-out codes… %.0f%%", method, n, 100*done))
 			} else {
-				c.status(fmt.Sprintf("UMAP: %d held-out codes laid out (axes unitless: near on the plane is near in the latent space)", n))
+				c.status(fmt.Sprintf("%s: %d held-out codes laid out (axes unitless: near on the plane is near in the latent space)", method, n))
 			}
 			c.updateMap()
 		})
 	}
 	go func() {
-		_, err := embed.UMAP(ctx, codes, L, embed.UMAPOptions{Seed: 1}, show)
+		var err error
+		if method == axesTSNE {
+			_, err = embed.TSNE(ctx, codes, L, embed.TSNEOptions{Seed: 1}, show)
+		} else {
+			_, err = embed.UMAP(ctx, codes, L, embed.UMAPOptions{Seed: 1}, show)
+		}
 		if err != nil && ctx.Err() == nil {
 			c.do(func() {
 				if gen == c.umap.gen {
-					c.onErr(fmt.Errorf("UMAP: %w", err))
+					c.onErr(fmt.Errorf("%s: %w", method, err))
 				}
 			})
 		}

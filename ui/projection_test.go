@@ -9,19 +9,26 @@ import (
 	"vaeexplorer/vae/embed"
 )
 
-// The UMAP view: the layout arrives off the UI goroutine and is drawn
-// while it converges; a drag onto a held-out code's place gives exactly
-// that code; the axes say they are unitless; latent axes come back.
+// The UMAP and t-SNE views: the layout arrives off the UI goroutine and
+// is drawn while it converges; a drag onto a held-out code's place gives
+// exactly that code; the axes say they are unitless; latent axes come
+// back.
 func TestUMAPViewDragsThroughTheCodes(t *testing.T) {
+	for _, method := range []string{axesUMAP, axesTSNE} {
+		t.Run(method, func(t *testing.T) { testLayoutView(t, method) })
+	}
+}
+
+func testLayoutView(t *testing.T, method string) {
 	m := measuredModel(t, 6, "", 300)
 	e, loop := newTestExplorer(t, m)
-	e.Point.Axes.SetSelected(axesUMAP)
+	e.Point.Axes.SetSelected(method)
 	var lay *embed.Layout
 	loop.until(t, "the UMAP layout", func() bool {
 		lay, _ = e.Session.Projection().(*embed.Layout)
-		return lay != nil && strings.Contains(e.Status(), "laid out")
+		return lay != nil && lay.Method == method && strings.Contains(e.Status(), "laid out")
 	}, 60*time.Second)
-	if !strings.Contains(e.Plane.XLabel, "unitless") || e.Point.dimSel.Visible() || e.Plane.ScatterLen() != len(m.HeldOut().Labels) {
+	if !strings.Contains(e.Plane.XLabel, "unitless") || e.Point.dimSel.Visible() || e.Point.Axes.Selected != method || e.Plane.ScatterLen() != len(m.HeldOut().Labels) {
 		t.Fatalf("UMAP view: x label %q, dims shown %v, %d points", e.Plane.XLabel, e.Point.dimSel.Visible(), e.Plane.ScatterLen())
 	}
 	h := m.HeldOut()

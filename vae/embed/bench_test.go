@@ -13,8 +13,8 @@ import (
 
 // BenchmarkUMAPBundled8D lays out the 10,000 held-out codes (latent
 // means) of the bundled 8-D model: the time to the first drawable layout,
-// the time to convergence, and the 10-NN label agreement of UMAP's layout
-// and of the first two principal components.
+// the time to convergence, and the 10-NN label agreement of UMAP's and
+// t-SNE's layouts and of the first two principal components.
 //
 //	go test -tags openblas -run '^$' -bench UMAPBundled8D -benchtime 1x ./vae/embed
 func BenchmarkUMAPBundled8D(b *testing.B) {
@@ -65,6 +65,25 @@ func BenchmarkUMAPBundled8D(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		t1 := time.Now()
+		var tfirst time.Duration
+		ty, err := TSNE(ctx, codes, L, TSNEOptions{Seed: 1}, func(_ []float32, done float64) {
+			if done == 0 {
+				tfirst = time.Since(t1)
+			}
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ttotal := time.Since(t1)
+		tAgree, err := Agreement(ctx, ty, test.Labels, 10)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(tfirst)/1e6, "ms-tsne-first-layout")
+		b.ReportMetric(ttotal.Seconds(), "s-tsne-converged")
+		b.ReportMetric(tAgree, "tsne-10nn-agreement")
+		b.Logf("t-SNE: first layout %v, converged in %v; 10-NN label agreement %.3f", tfirst, ttotal, tAgree)
 		b.ReportMetric(float64(first)/1e6, "ms-first-layout")
 		b.ReportMetric(total.Seconds(), "s-converged")
 		b.ReportMetric(agree, "umap-10nn-agreement")

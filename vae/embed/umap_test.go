@@ -128,3 +128,35 @@ func TestLayoutLiftsExactlyAndContinuously(t *testing.T) {
 		t.Errorf("a step of 1/2000 of the way moved the code by %.3f", worst)
 	}
 }
+
+// t-SNE: separated clusters stay separate, the same seed gives the same
+// layout whatever the workers, cancelling stops it.
+func TestTSNEKeepsClustersApart(t *testing.T) {
+	ctx := context.Background()
+	pts, labels := blobs(1200, 8, 6, 5)
+	y, err := TSNE(ctx, pts, 8, TSNEOptions{Seed: 2, Iterations: 300}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	agree, err := Agreement(ctx, y, labels, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if agree < 0.98 {
+		t.Errorf("10-NN label agreement %.3f in the t-SNE layout of six separated clusters", agree)
+	}
+	again, _ := TSNE(ctx, pts, 8, TSNEOptions{Seed: 2, Iterations: 300}, nil)
+	if !slices.Equal(y, again) {
+		t.Error("the same seed gave another layout")
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	calls := 0
+	_, err = TSNE(cctx, pts, 8, TSNEOptions{Seed: 2, Every: 1}, func([]float32, float64) {
+		if calls++; calls == 3 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || calls > 3 {
+		t.Errorf("cancelled: %v after %d reports", err, calls)
+	}
+}
