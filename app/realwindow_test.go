@@ -306,3 +306,63 @@ func TestRealWindowOpensONNXModels(t *testing.T) {
 		app.quit(t)
 	}
 }
+
+// TestRealWindowDragsThroughAUMAPView opens the 8-D model on its UMAP
+// view and drags the point across the plane: the decoded image changes.
+func TestRealWindowDragsThroughAUMAPView(t *testing.T) {
+	bin := smokeBinary(t)
+	display := startXvfb(t)
+	home := t.TempDir()
+	prefs := filepath.Join(home, ".config", "fyne", "io.github.vaeexplorer")
+	if err := os.MkdirAll(prefs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(prefs, "preferences.json"), []byte(`{"view.projection":"UMAP"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	app := startApp(t, bin, display, home, "--model", "bundled-8d")
+	waitForDrawing(t, display, app.win)
+	want := `trace: axes "UMAP 1 (unitless)"`
+	deadline := time.Now().Add(60 * time.Second)
+	for strings.Count(app.logs.String(), want) < 3 && time.Now().Before(deadline) { // the start, then converging
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.Contains(app.logs.String(), want) {
+		t.Fatalf("no UMAP view traced:\n%s", app.logs.String())
+	}
+	m := regexp.MustCompile(`trace: layout left (\d+) centre (\d+) right (\d+) plot (\d+)`).FindAllStringSubmatch(app.logs.String(), -1)
+	if len(m) == 0 {
+		t.Fatal("no layout traced")
+	}
+	last := m[len(m)-1]
+	left, _ := strconv.Atoi(last[1])
+	centre, _ := strconv.Atoi(last[2])
+	side, _ := strconv.Atoi(last[4])
+	cx, cy := left+10+centre/2, 30+6+side/2
+	// The decoded image: the top of the right panel, centred in it.
+	right, _ := strconv.Atoi(last[3])
+	img := image.Rect(1280-right/2-40, 80, 1280-right/2+40, 170)
+	before := grabWindow(t, display, app.win)
+	args := []string{"mousemove", strconv.Itoa(cx - side/4), strconv.Itoa(cy - side/4), "mousedown", "1"}
+	for k := 1; k <= 20; k++ {
+		args = append(args, "mousemove", strconv.Itoa(cx-side/4+k*side/40), strconv.Itoa(cy-side/4+k*side/40), "sleep", "0.02")
+	}
+	args = append(args, "mouseup", "1")
+	if out, err := xcmd(display, "xdotool", args...).CombinedOutput(); err != nil {
+		t.Fatalf("xdotool: %v %s", err, out)
+	}
+	time.Sleep(500 * time.Millisecond)
+	after := grabWindow(t, display, app.win)
+	changed := 0
+	for y := img.Min.Y; y < img.Max.Y; y++ {
+		for x := img.Min.X; x < img.Max.X; x++ {
+			if colourDistance(before.At(x, y), after.At(x, y)) > 40 {
+				changed++
+			}
+		}
+	}
+	if changed < 100 {
+		t.Errorf("dragging in the UMAP view changed %d pixels of the decoded image", changed)
+	}
+	app.quit(t)
+}

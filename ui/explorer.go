@@ -286,4 +286,8 @@ func (e *Explorer) trace(w io.Writer) {
 		m := e.Session.Model()
 		fmt.Fprintf(w, "trace: model %q latent %d image %s\n", e.Session.Name(), m.Latent(), m.Image())
 	})
+	e.Session.OnDims(func() {
+		x, y := e.Session.AxisNames()
+		fmt.Fprintf(w, "trace: axes %q %q\n", x, y)
+	})
 }
