@@ -256,10 +256,24 @@ func (c *cli) loadData(dir, name string, quiet bool, opt dataset.FolderOptions) 
 
 // writePNG writes img to path atomically.
 func writePNG(path string, img image.Image) error {
+	return writeFile(path, func(w io.Writer) error { return png.Encode(w, img) })
+}
+
+// writeFile writes path atomically with write, refusing a folder's name.
+func writeFile(path string, write func(io.Writer) error) error {
+	if err := notAFolder(path); err != nil {
+		return err
+	}
+	return vae.WriteAtomic(path, write)
+}
+
+// notAFolder refuses an output name that is a folder (checked before long
+// work as well as when writing).
+func notAFolder(path string) error {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return badInput("%s is a folder; give a file name", path)
 	}
-	return vae.WriteAtomic(path, func(w io.Writer) error { return png.Encode(w, img) })
+	return nil
 }
 
 // jsonFlag declares the --json flag the commands that write files share.

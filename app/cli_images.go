@@ -283,10 +283,7 @@ func cmdInterpolate(c *cli, args []string) error {
 // writeGIF writes frames as a looping animation (8x, 12 frames a second)
 // to path atomically.
 func writeGIF(path string, frames [][]float32, sh vae.Shape) error {
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return badInput("%s is a folder; give a file name", path)
-	}
-	return vae.WriteAtomic(path, func(w io.Writer) error {
+	return writeFile(path, func(w io.Writer) error {
 		return imaging.WriteGIFC(w, frames, sh.Side, sh.Channels, 8, 8, true)
 	})
 }

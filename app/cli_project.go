@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"vaeexplorer/vae"
@@ -33,8 +32,8 @@ func cmdProject(c *cli, args []string) error {
 	if *method != "umap" && *method != "tsne" && *method != "pca" {
 		return badInput("--method %q: umap, tsne or pca", clipArg(*method))
 	}
-	if st, err := os.Stat(*out); err == nil && st.IsDir() {
-		return badInput("%s is a folder; give a file name", *out)
+	if err := notAFolder(*out); err != nil {
+		return err
 	}
 	m, err := model.load()
 	if err != nil {
@@ -70,7 +69,7 @@ func cmdProject(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	err = vae.WriteAtomic(*out, func(w io.Writer) error {
+	err = writeFile(*out, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
 		fmt.Fprintln(bw, "index,label,x,y")
 		for i := range test.N {

@@ -257,27 +257,8 @@ func (s *Session) AxisNames() (x, y string) {
 	return fmt.Sprintf("z%d", s.dimX), fmt.Sprintf("z%d", s.dimY)
 }
 
-// PCA is the principal-component plane shown, or nil.
-func (s *Session) PCA() *vae.PCA {
-	p, _ := s.proj.(*vae.PCA)
-	return p
-}
-
 // Projection is the projection shown, or nil for latent axes.
 func (s *Session) Projection() vae.Projection { return s.proj }
-
-// SetPCA shows the plane of p's principal components (nil: back to the two
-// chosen latent dimensions). Dims observers are told.
-func (s *Session) SetPCA(p *vae.PCA) {
-	if p != nil && len(p.Mean) != len(s.z) {
-		return
-	}
-	if p == nil {
-		s.SetProjection(nil)
-		return
-	}
-	s.SetProjection(p)
-}
 
 // SetProjection shows p on the plane (nil: back to the two chosen latent
 // dimensions). Dims observers are told.

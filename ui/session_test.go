@@ -133,7 +133,7 @@ func TestPCAViewDragKeepsThePointOffThePlane(t *testing.T) {
 	start := []float32{0.5, -1, 2, 0.3, -0.7, 1.1}
 	e.Session.SetPoint(start, PointChange{})
 	e.Point.Axes.SetSelected(axesPCA)
-	p := e.Session.PCA()
+	p, _ := e.Session.Projection().(*vae.PCA)
 	if p == nil || !strings.HasPrefix(e.Plane.XLabel, "PC1 (") || e.Point.dimSel.Visible() {
 		t.Fatalf("PCA view: pca %v, x label %q", p != nil, e.Plane.XLabel)
 	}
@@ -179,8 +179,8 @@ func TestPCAViewDragKeepsThePointOffThePlane(t *testing.T) {
 	// Back to latent axes.
 	e.Point.Axes.SetSelected(axesLatent)
 	x, _ := mostInformative(m) // the dimensions the model opened on
-	if e.Session.PCA() != nil || e.Plane.XLabel != fmt.Sprintf("z%d", x) || !e.Point.dimSel.Visible() {
-		t.Fatalf("back to latent axes: pca %v, label %q", e.Session.PCA() != nil, e.Plane.XLabel)
+	if e.Session.Projection() != nil || e.Plane.XLabel != fmt.Sprintf("z%d", x) || !e.Point.dimSel.Visible() {
+		t.Fatalf("back to latent axes: pca %v, label %q", e.Session.Projection() != nil, e.Plane.XLabel)
 	}
 }
 

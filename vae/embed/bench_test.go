@@ -7,7 +7,6 @@ import (
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/bundled"
-	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/vaetest"
 )
 
@@ -18,13 +17,9 @@ import (
 //
 //	go test -tags openblas -run '^$' -bench UMAPBundled8D -benchtime 1x ./vae/embed
 func BenchmarkUMAPBundled8D(b *testing.B) {
-	data, what := vaetest.Dir()
-	if data == "" {
+	_, test, real := vaetest.MNIST(b)
+	if !real {
 		b.Fatal("no MNIST: make mnist")
-	}
-	_, test, err := dataset.LoadDir(data)
-	if err != nil {
-		b.Fatalf("%s (%s): %v", data, what, err)
 	}
 	m, err := bundled.Open("bundled-8d")
 	if err != nil {
