@@ -70,7 +70,7 @@ func newPlaneControl(s *Session, plane *widgets.LatentPlane, prefs fyne.Preferen
 	c.buildMapControls()
 	s.OnModel(c.modelChanged)
 	s.OnWeights(func() {
-		c.updateProjection() // the codes moved: so did their principal components or layout
+		c.weightsMoved() // the codes moved: so did their principal components or layout
 		c.refreshScatter()
 		c.updateMap()
 	})

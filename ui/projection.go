@@ -17,6 +17,20 @@ import (
 type umapJob struct {
 	cancel context.CancelFunc
 	gen    int
+	// again: new weights arrived while it ran; it starts over with the
+	// newest codes when it ends (training's epochs do not restart it
+	// every few seconds, so a layout always finishes).
+	again bool
+}
+
+// weightsMoved follows new weights: the principal components at once; a
+// nonlinear layout after the one being computed, if any, has finished.
+func (c *PlaneControl) weightsMoved() {
+	if c.umap.cancel != nil && (c.projMode == axesUMAP || c.projMode == axesTSNE) {
+		c.umap.again = true
+		return
+	}
+	c.updateProjection()
 }
 
 // ChooseAxes is the user choosing the plane's axes (axesLatent, axesPCA,
@@ -91,19 +105,27 @@ func (c *PlaneControl) startLayout(method string, m Model, codes []float32, L in
 		})
 	}
 	go func() {
+		defer cancel()
 		var err error
 		if method == axesTSNE {
 			_, err = embed.TSNE(ctx, codes, L, embed.TSNEOptions{Seed: 1}, show)
 		} else {
 			_, err = embed.UMAP(ctx, codes, L, embed.UMAPOptions{Seed: 1}, show)
 		}
-		if err != nil && ctx.Err() == nil {
-			c.do(func() {
-				if gen == c.umap.gen {
-					c.onErr(fmt.Errorf("%s: %w", method, err))
-				}
-			})
-		}
+		failed := err != nil && ctx.Err() == nil // read before the deferred cancel
+		c.do(func() {
+			if gen != c.umap.gen {
+				return // cancelled: a newer job owns the state
+			}
+			c.umap.cancel = nil
+			if failed {
+				c.onErr(fmt.Errorf("%s: %w", method, err))
+			}
+			if c.umap.again {
+				c.umap.again = false
+				c.updateProjection()
+			}
+		})
 	}()
 }
 
@@ -114,4 +136,5 @@ func (c *PlaneControl) stopUMAP() {
 		c.umap.cancel = nil
 	}
 	c.umap.gen++
+	c.umap.again = false
 }

@@ -43,3 +43,21 @@ func testLayoutView(t *testing.T, method string) {
 		t.Fatal("latent axes did not come back")
 	}
 }
+
+// New weights while a layout is computed (training's epochs) do not
+// restart it: it finishes, then lays out the newest codes.
+func TestNewWeightsWaitForTheLayout(t *testing.T) {
+	m := measuredModel(t, 6, "", 300)
+	e, loop := newTestExplorer(t, m)
+	e.Point.Axes.SetSelected(axesUMAP)
+	gen := e.PlaneCtl.umap.gen
+	e.Session.WeightsChanged()
+	if e.PlaneCtl.umap.gen != gen || !e.PlaneCtl.umap.again {
+		t.Fatal("new weights restarted the layout being computed")
+	}
+	loop.until(t, "the layout again with the newest codes", func() bool { return e.PlaneCtl.umap.gen > gen }, 60*time.Second)
+	loop.until(t, "the second layout", func() bool { return strings.Contains(e.Status(), "laid out") && e.PlaneCtl.umap.cancel == nil }, 60*time.Second)
+	if e.PlaneCtl.umap.again {
+		t.Error("a layout still waits")
+	}
+}
