@@ -176,35 +176,59 @@ func BenchmarkColdStart(b *testing.B) {
 	b.ReportMetric(float64(total)/float64(b.N)/1e6, "ms-to-drawn-window")
 }
 
-// startXvfb starts a private X server and returns its display name.
+// startXvfb starts a private X server and returns its display name once
+// the server answers a client: a CI run once saw the app fail to open the
+// display Xvfb had just reported, so the test now waits for an answer and
+// shows Xvfb's own output if it never comes.
 func startXvfb(t testing.TB) string {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
+	var xlog syncBuffer
 	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
+	x.Stdout, x.Stderr = &xlog, &xlog
 	if err := x.Start(); err != nil {
 		t.Fatalf("start Xvfb: %v", err)
 	}
 	w.Close()
-	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
+	exited := make(chan error, 1)
+	go func() { exited <- x.Wait() }()
+	t.Cleanup(func() { x.Process.Kill(); <-exited })
 	line := make(chan string, 1)
 	go func() {
 		s, _ := bufio.NewReader(r).ReadString('\n')
 		line <- strings.TrimSpace(s)
 	}()
+	var display string
 	select {
 	case n := <-line:
 		if n == "" {
-			t.Fatal("Xvfb did not report a display number")
+			t.Fatalf("Xvfb did not report a display number:\n%s", xlog.String())
 		}
-		return ":" + n
+		display = ":" + n
 	case <-time.After(20 * time.Second):
-		t.Fatal("Xvfb did not start within 20 s")
+		t.Fatalf("Xvfb did not start within 20 s:\n%s", xlog.String())
 	}
-	return ""
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		out, err := xcmd(display, "xdotool", "getdisplaygeometry").CombinedOutput()
+		if err == nil {
+			return display
+		}
+		select {
+		case err := <-exited:
+			exited <- err
+			t.Fatalf("Xvfb on %s exited (%v) before answering a client:\n%s", display, err, xlog.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Xvfb on %s does not answer a client within 20 s: %s\n%s", display, out, xlog.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func waitForWindow(t *testing.T, display string, exited <-chan error, logs fmt.Stringer) string {
