@@ -174,6 +174,8 @@ func (e *Explorer) build() {
 		overlayChanged: e.tools.overlayChanged,
 		docs:           e.docs,
 	}
+	e.PlaneCtl.load = env.data
+	e.PlaneCtl.OnThumbs = e.refreshMenu
 	e.Grid = newGridPanel(env)
 	e.Drops = newDropPanel(s, e.docs.openImages, e.Images.Clear, e.docs.where())
 	e.Drops.OnGoTo = func(a *Analysis) { s.SetPoint(a.Mean, PointChange{}) }

@@ -36,8 +36,11 @@ func (e *Explorer) menu() *fyne.MainMenu {
 		e.refreshMenu()
 	})
 	hover.Checked = e.prefs.BoolWithFallback(prefHover, true)
+	thumbs := fyne.NewMenuItem("Thumbnails of held-out images", func() { e.PlaneCtl.SetThumbnails(!e.prefs.Bool(prefThumbs)) })
+	thumbs.Checked = e.prefs.Bool(prefThumbs)
 	view := fyne.NewMenu("View",
 		hover,
+		thumbs,
 		fyne.NewMenuItem("Zoom in   (+)", func() { e.Plane.Zoom(1.25) }),
 		fyne.NewMenuItem("Zoom out   (-)", func() { e.Plane.Zoom(0.8) }),
 		fyne.NewMenuItem("Fit the codes   (0)", e.Plane.Fit),

@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/ui/widgets"
-	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
 )
 
@@ -43,8 +42,15 @@ type PlaneControl struct {
 	// OnPicked runs after a click moved the point to held-out code i:
 	// its label's name, and its image when the dataset is loaded.
 	OnPicked func(i int, name string, img image.Image)
-	// data is the loaded dataset, if any (a picked code's image).
+	// data is the loaded dataset, if any (a picked code's image,
+	// thumbnails); load loads the one the training panel names.
 	data func() *dataset.Data
+	load func(done func(*dataset.Data, error))
+	// Thumbs draws the held-out images instead of dots (remembered).
+	Thumbs    *widget.Check
+	OnThumbs  func() // thumbnails were turned on or off
+	thumbErr  string // why thumbnails are not shown, last said
+	thumbLoad Model  // the model data was last loaded for, for thumbnails
 
 	mapJobs  *latest
 	mapGen   int       // bumped per map request; older passes are dropped
@@ -153,6 +159,7 @@ func (c *PlaneControl) refreshScatter() {
 	h := m.HeldOut()
 	if h == nil || len(h.Labels) == 0 {
 		c.plane.SetScatter(nil, nil)
+		c.plane.SetThumbnails(nil)
 		c.Legend.Objects = nil
 		c.Legend.Refresh()
 		return
@@ -164,6 +171,7 @@ func (c *PlaneControl) refreshScatter() {
 		xy[2*i], xy[2*i+1] = float32(x), float32(y)
 	}
 	c.plane.SetScatter(xy, h.Labels)
+	c.refreshThumbs()
 	c.plane.AutoFit() // the codes move as the model learns: follow them unless the user chose a view
 	c.setLegend(h.Labels, classNames(m.Config()))
 }
@@ -276,8 +284,8 @@ func (c *PlaneControl) pick(i int) {
 	// The image itself, when the model's held-out set is loaded (the
 	// model stores only the codes).
 	var img image.Image
-	if d := c.data(); d != nil && d.Name == m.Config().Dataset && i < d.Test.N && vae.CheckImages(d.Test, m.Image(), d.Name) == nil {
-		img = d.Test.Picture(i)
+	if set, err := c.heldOutImages(); err == nil && i < set.N {
+		img = set.Picture(i)
 	}
 	if c.OnPicked != nil {
 		c.OnPicked(i, name, img)

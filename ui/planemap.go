@@ -83,7 +83,9 @@ func (c *PlaneControl) buildMapControls() {
 	}
 	c.Show = show
 	show.SetSelected(c.prefs.StringWithFallback(prefShow, showScatter))
-	c.mapRow = container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), show), nil, opacityRow)
+	c.Thumbs = widget.NewCheck("Thumbnails", c.SetThumbnails)
+	c.Thumbs.Checked = c.prefs.Bool(prefThumbs)
+	c.mapRow = container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), show, c.Thumbs), nil, opacityRow)
 }
 
 // MapControls are the choice of what the plane shows and the scatter's

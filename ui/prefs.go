@@ -25,6 +25,7 @@ const (
 	prefOpacity    = "view.opacity"
 	prefPCA        = "view.pca"        // principal components as the plane's axes (latent sizes above two)
 	prefProjection = "view.projection" // the plane's axes: latent dimensions, PCA or UMAP
+	prefThumbs     = "view.thumbnails" // the held-out images drawn instead of dots
 	prefPanels     = "view.panels"     // left width, right width (0: automatic), left open, right open
 	prefSections   = "view.sections"   // the left panel's sections open (1) or closed (0)
 	prefForm       = "train.form"      // epochs|latent|hidden|batch|lr|beta|warmup|loss|limit|arch|decay

@@ -3,6 +3,9 @@ package vae
 import (
 	"fmt"
 	"math"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"vaeexplorer/vae/dataset"
 )
@@ -88,4 +91,45 @@ func ShapeName(sh Shape) string {
 		return fmt.Sprintf("%dx%d", sh.Side, sh.Side)
 	}
 	return sh.String()
+}
+
+// HeldOutImages is the held-out images behind a model's held-out codes h:
+// the first len(h.Labels) images of d's held-out set, when they are of
+// the model's shape sh and their labels agree code for code (10,000
+// labels in order do not agree by chance; the data's name may: the
+// bundled models name the folder they were trained from, the app calls
+// the same data "mnist"). Thumbnails, picks and selections show these
+// images; other data would put the wrong picture beside a code, so the
+// error says what differs and what to load.
+func HeldOutImages(h *HeldOut, cfg Config, sh Shape, d *dataset.Data) (*dataset.Set, error) {
+	if h == nil || len(h.Labels) == 0 {
+		return nil, fmt.Errorf("the model has no held-out codes: train it, or open it with its dataset chosen")
+	}
+	want := DataName(cfg.Dataset)
+	if d == nil || d.Test == nil {
+		return nil, fmt.Errorf("the held-out images are not loaded: choose %s in the training panel", want)
+	}
+	if err := CheckImages(d.Test, sh, DataName(d.Name)+"'s held-out set"); err != nil {
+		return nil, err
+	}
+	n := len(h.Labels)
+	if d.Test.N < n || !slices.Equal(d.Test.Labels[:n], h.Labels) {
+		return nil, fmt.Errorf("the loaded data, %s, is not what the model's %d codes were measured on (%s): choose that in the training panel", DataName(d.Name), n, want)
+	}
+	return d.Test.Subset(n), nil
+}
+
+// DataName is a dataset label as people say it: "MNIST", "Fashion-MNIST",
+// an image folder's name, or "the model's dataset" when there is none.
+func DataName(label string) string {
+	low := strings.ToLower(label)
+	switch {
+	case label == "":
+		return "the model's dataset"
+	case low == dataset.NameMNIST || strings.Contains(low, "!go!m!n!i!s!t") || strings.Contains(low, "gomnist"):
+		return "MNIST" // also the Go module's copy the bundled models were trained from
+	case low == dataset.NameFashion || low == "fashion-mnist" || strings.Contains(low, "fashion"):
+		return "Fashion-MNIST"
+	}
+	return filepath.Base(label)
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"vaeexplorer/vae/dataset"
@@ -67,6 +68,35 @@ func TestHeldOutKLIsMeasuredAndSaved(t *testing.T) {
 	for j, v := range back.HeldOut().DimKL {
 		if math.Abs(v-h.DimKL[j]) > 1e-5*(1+math.Abs(v)) {
 			t.Fatalf("saved KL %v, loaded %v", h.DimKL, back.HeldOut().DimKL)
+		}
+	}
+}
+
+// HeldOutImages gives the images behind the codes only for data whose
+// shape and labels agree with them, whatever the data is called.
+func TestHeldOutImagesMatchesByShapeAndLabels(t *testing.T) {
+	test := dataset.Synthetic(30, 1)
+	h := &HeldOut{Labels: slices.Clone(test.Labels[:20])}
+	cfg := Config{Dataset: "/root/go/pkg/mod/github.com/petar/!go!m!n!i!s!t@v0/data"}
+	sh := Shape{Side: 28, Channels: 1}
+	set, err := HeldOutImages(h, cfg, sh, &dataset.Data{Name: "mnist", Test: test})
+	if err != nil || set.N != 20 || &set.Pix[0] != &test.Pix[0] {
+		t.Fatalf("matching data: %v, %v", set, err)
+	}
+	other := dataset.Synthetic(30, 1)
+	other.Labels[5]++
+	for _, c := range []struct {
+		d    *dataset.Data
+		sh   Shape
+		want string
+	}{
+		{nil, sh, "not loaded: choose MNIST"},
+		{&dataset.Data{Name: "digits", Test: other}, sh, "digits, is not what the model's 20 codes were measured on (MNIST)"},
+		{&dataset.Data{Name: "mnist", Test: test}, Shape{Side: 32, Channels: 3}, "images are 28x28; the model reads 32x32x3"},
+		{&dataset.Data{Name: "mnist", Test: test.Subset(10)}, sh, "is not what"},
+	} {
+		if _, err := HeldOutImages(h, cfg, c.sh, c.d); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("want an error with %q, got %v", c.want, err)
 		}
 	}
 }

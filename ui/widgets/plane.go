@@ -70,6 +70,8 @@ type LatentPlane struct {
 	scatterLabels []uint8
 	marks         []Mark
 	arrow         *Arrow
+	thumbs        *Thumbs // drawn instead of dots, when set
+	thumbsDrawn   []int   // the points whose thumbnails the layer shows (thinned)
 
 	hovering   bool
 	dragging   bool // a drag that began inside the plotted square
@@ -264,13 +266,32 @@ func (p *LatentPlane) Tapped(ev *fyne.PointEvent) {
 // nearest returns the index of the scatter point nearest pos within
 // pickRadius, or -1.
 func (p *LatentPlane) nearest(pos fyne.Position) int {
-	best, bestD := -1, float32(pickRadius*pickRadius)
-	for i := 0; i+1 < len(p.scatterXY); i += 2 {
-		q := p.ToPos(float64(p.scatterXY[i]), float64(p.scatterXY[i+1]))
+	r := float32(pickRadius)
+	if p.thumbsShown() { // a click anywhere on a thumbnail picks it
+		r = ThumbSide / 2
+	}
+	best, bestD := -1, r*r
+	square := p.thumbsShown()
+	try := func(i int) {
+		q := p.ToPos(float64(p.scatterXY[2*i]), float64(p.scatterXY[2*i+1]))
 		dx, dy := q.X-pos.X, q.Y-pos.Y
-		if d := dx*dx + dy*dy; d <= bestD {
-			best, bestD = i/2, d
+		d := dx*dx + dy*dy
+		if square && max(dx*dx, dy*dy) <= r*r {
+			d = min(d, r*r) // anywhere on the thumbnail
 		}
+		if d <= bestD {
+			best, bestD = i, d
+		}
+	}
+	if square { // only a thumbnail on show can be clicked
+		p.scatterImage()
+		for _, i := range p.thumbsDrawn {
+			try(i)
+		}
+		return best
+	}
+	for i := range len(p.scatterXY) / 2 {
+		try(i)
 	}
 	return best
 }

@@ -34,6 +34,11 @@ func (p *LatentPlane) scatterImage() *image.RGBA {
 		n = 1 // nothing to draw: no full-size transparent texture to upload
 	}
 	img := image.NewRGBA(image.Rect(0, 0, n, n))
+	if p.thumbsShown() {
+		p.drawThumbs(img, n, max(4, int(ThumbSide*scale)))
+		p.scatterImg, p.scatterFor, p.imgGen, p.imgView = img, s, p.scatterGen, p.view
+		return img
+	}
 	r := 1.6 * float64(scale)
 	for i := 0; i+1 < len(p.scatterXY); i += 2 {
 		x, y := float64(p.scatterXY[i]), float64(p.scatterXY[i+1])

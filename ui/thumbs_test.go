@@ -1,0 +1,66 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
+)
+
+// modelOn returns an untrained model (L 4) whose held-out codes are of
+// test, named as dataset name.
+func modelOn(t *testing.T, name string, test *dataset.Set) *vae.Model {
+	t.Helper()
+	cfg := vae.DefaultConfig()
+	cfg.Latent, cfg.Hidden, cfg.Dataset = 4, 16, name
+	m, err := vae.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.MeasureHeldOut(test); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// Thumbnails show the held-out images the model's codes were measured
+// on, loading the training panel's dataset when asked; images of other
+// data are refused with the reason on the status line, and dots stay.
+func TestThumbnailsShowTheModelsHeldOutImages(t *testing.T) {
+	e, loop := newTestExplorer(t, measuredModel(t, 2, "", 50))
+	e.Train.SetFolder(dataDir(t, 400))
+	var d *dataset.Data
+	e.PlaneCtl.load(func(got *dataset.Data, err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		d = got
+	})
+	loop.until(t, "the dataset", func() bool { return d != nil }, 20*time.Second)
+
+	e.Models.Set(modelOn(t, d.Name, d.Test), "")
+	e.PlaneCtl.SetThumbnails(true)
+	th := e.Plane.Thumbnails()
+	n := len(e.Session.Model().HeldOut().Labels)
+	if th == nil || th.Side != 28 || th.Channels != 1 || !slices.Equal(th.Pix, d.Test.Pix[:n*28*28]) {
+		t.Fatalf("thumbnails %v: want the %d held-out images of %s", th != nil, n, d.Name)
+	}
+
+	// A model of the same name whose codes came from other images (their
+	// labels differ).
+	other := dataset.Synthetic(d.Test.N, 99)
+	for i := range other.Labels {
+		other.Labels[i] = d.Test.Labels[(i+1)%d.Test.N]
+	}
+	e.Models.Set(modelOn(t, d.Name, other), "")
+	if e.Plane.Thumbnails() != nil || !strings.Contains(e.Status(), "is not what the model") {
+		t.Fatalf("thumbnails of other images: %v, status %q", e.Plane.Thumbnails() != nil, e.Status())
+	}
+	e.PlaneCtl.SetThumbnails(false)
+	if e.PlaneCtl.Thumbs.Checked || e.prefs.Bool(prefThumbs) {
+		t.Fatal("thumbnails still on")
+	}
+}
