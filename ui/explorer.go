@@ -173,10 +173,13 @@ func (e *Explorer) build() {
 		later:          e.tools.later,
 		overlayChanged: e.tools.overlayChanged,
 		docs:           e.docs,
+		view:           e.Plane.View,
 	}
 	e.PlaneCtl.load = env.data
 	e.PlaneCtl.OnThumbs = e.refreshMenu
 	e.Grid = newGridPanel(env)
+	planeView := e.Plane.OnViewChanged // the map's
+	e.Plane.OnViewChanged = func() { planeView(); e.Grid.ViewChanged() }
 	e.Drops = newDropPanel(s, e.docs.openImages, e.Images.Clear, e.docs.where())
 	e.Drops.OnGoTo = func(a *Analysis) { s.SetPoint(a.Mean, PointChange{}) }
 	e.Samples = newSamplePanel(env)

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/ui/widgets"
@@ -33,14 +34,15 @@ type GridPanel struct {
 	jobs   *latest
 	lastPx []float32 // decoded pixels of the shown grid, for export
 	lastN  int
-	// lastSpec is the grid shown (its tiles' codes).
-	lastSpec vae.GridSpec
+	// lastPts are the shown tiles' codes, row by row from the top.
+	lastPts []float32
 	// lastShape is its images' shape.
 	lastShape vae.Shape
 	// base is the point's other coordinates the shown grid was decoded
 	// with (they matter when the latent space has more than two).
 	base []float32
 	box  fyne.CanvasObject
+	mode *widget.Label // what the grid spans, on a projection
 }
 
 func newGridPanel(env *toolEnv) *GridPanel {
@@ -59,10 +61,15 @@ func newGridPanel(env *toolEnv) *GridPanel {
 	g.Spacing.Selected = "Linear ±3"
 	g.RefreshBtn = widget.NewButton("Refresh", g.Update)
 	g.Export = widget.NewButton("Export PNG…", g.exportPNG)
+	g.mode = widget.NewLabel("")
+	g.mode.Wrapping = fyne.TextWrapWord
+	g.mode.SizeName = theme.SizeNameCaptionText
+	g.mode.Hide()
 	g.box = container.NewBorder(
 		container.NewVBox(
 			container.NewBorder(nil, nil, widget.NewLabel("Size"), g.nLabel, g.N),
 			g.Spacing,
+			g.mode,
 		),
 		container.NewGridWithColumns(2, g.RefreshBtn, g.Export),
 		nil, nil, g.View)
@@ -80,6 +87,14 @@ func (g *GridPanel) Panel() fyne.CanvasObject { return g }
 func (g *GridPanel) ModelChanged() { g.env.later(g, g.Update, true) }
 func (g *GridPanel) DimsChanged()  { g.env.later(g, g.Update, true) }
 func (g *GridPanel) PointMoved()   { g.env.later(g, g.pointMoved, false) }
+
+// ViewChanged follows the plane's zoom and pan when the grid spans the
+// plane's view (on a projection).
+func (g *GridPanel) ViewChanged() {
+	if g.env.session.Projection() != nil {
+		g.env.later(g, g.Update, true)
+	}
+}
 
 // Spec is the grid the controls describe, over the session's dimensions
 // at its point.
@@ -119,9 +134,19 @@ func (g *GridPanel) Update() {
 	}
 	spec := g.Spec()
 	g.base = spec.Base
+	// On a projection (PCA, UMAP, t-SNE) the grid spans the plane's view,
+	// each tile the code the plane lifts its centre to, as the map does.
+	lift, view := g.env.session.Lifter(), g.env.view()
+	onPlane := g.env.session.Projection() != nil
+	g.showMode(onPlane)
 	g.jobs.Run(func() func() {
-		var pix []float32
-		pts, err := spec.Points(m.Latent())
+		var pix, pts []float32
+		var err error
+		if onPlane {
+			pts = mapPoints(lift, view, spec.N)
+		} else {
+			pts, err = spec.Points(m.Latent())
+		}
 		if err == nil {
 			pix, err = m.Decode(pts)
 		}
@@ -135,27 +160,41 @@ func (g *GridPanel) Update() {
 				g.env.onErr(fmt.Errorf("latent grid: %w", err))
 				return
 			}
-			g.lastPx, g.lastN, g.lastSpec, g.lastShape = pix, spec.N, spec, sh
+			g.lastPx, g.lastN, g.lastPts, g.lastShape = pix, spec.N, pts, sh
 			g.View.SetImage(img)
 		}
 	})
 }
 
+// showMode says what the grid spans: the two latent axes at the chosen
+// spacing, or the plane's view of a projection (the spacing then does
+// not apply).
+func (g *GridPanel) showMode(onPlane bool) {
+	if onPlane {
+		x, y := g.env.session.AxisNames()
+		g.mode.SetText(fmt.Sprintf("Over the plane's view, %s by %s: it follows zoom and pan", x, y))
+		g.mode.Show()
+		g.Spacing.Hide()
+		return
+	}
+	g.mode.Hide()
+	g.Spacing.Show()
+}
+
 // tapped moves the point to the code of the tile the user clicked.
 func (g *GridPanel) tapped(fx, fy float64) {
 	m := g.env.session.Model()
-	if m == nil || g.lastPx == nil || g.lastSpec.N == 0 {
-		return
-	}
-	i := widgets.CellAt(g.View.Image, fx, fy, g.lastShape.Side, 0, g.lastSpec.N)
-	pts, err := g.lastSpec.Points(m.Latent())
-	if err != nil || i < 0 || i >= g.lastSpec.N*g.lastSpec.N {
+	n := g.lastN
+	if m == nil || g.lastPx == nil || n == 0 {
 		return
 	}
 	L := m.Latent()
-	z := pts[i*L : (i+1)*L]
+	i := widgets.CellAt(g.View.Image, fx, fy, g.lastShape.Side, 0, n)
+	if i < 0 || i >= n*n || (i+1)*L > len(g.lastPts) {
+		return
+	}
+	z := g.lastPts[i*L : (i+1)*L]
 	g.env.session.SetPoint(z, PointChange{Interactive: true})
-	n := g.lastSpec.N
 	g.env.status(fmt.Sprintf("Grid tile row %d, column %d of %d: the point is at its code %s", i/n+1, i%n+1, n, fmtVec(z)))
 }
 

@@ -29,8 +29,8 @@ func TestClickingATileSampleOrScatterPointMovesThePoint(t *testing.T) {
 	e.Grid.N.SetValue(5)
 	e.Grid.Update()
 	loop.until(t, "a 5x5 grid", func() bool { return e.Grid.View.Image != nil && e.Grid.View.Image.Bounds().Dx() == 5*28 }, 5*time.Second)
+	pts, _ := e.Grid.Spec().Points(2)
 	tapImage(e.Grid.View, 3*28+10, 1*28+5) // row 1, column 3
-	pts, _ := e.Grid.lastSpec.Points(2)
 	if want := pts[(1*5+3)*2 : (1*5+3)*2+2]; !slices.Equal(e.Session.Point(), want) {
 		t.Fatalf("after tapping tile (1, 3) the point is %v, want %v", e.Session.Point(), want)
 	}

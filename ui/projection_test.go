@@ -38,6 +38,17 @@ func testLayoutView(t *testing.T, method string) {
 	if !slices.Equal(e.Session.Point(), code) {
 		t.Fatalf("dragged onto code 7's place: point %v, code %v", e.Session.Point(), code)
 	}
+	// The grid spans the plane's view through the same inverse: a tile
+	// is the code the plane lifts its centre to.
+	e.ShowTool(e.Grid)
+	e.Grid.N.SetValue(5)
+	e.Grid.Update()
+	loop.until(t, "a 5x5 grid over the layout", func() bool { return len(e.Grid.lastPts) == 25*6 }, 10*time.Second)
+	want := mapPoints(e.Session.Lifter(), e.Plane.View(), 5)[(2*5+1)*6 : (2*5+2)*6]
+	tapImage(e.Grid.View, 1*28+10, 2*28+5) // row 2, column 1
+	if !slices.Equal(e.Session.Point(), want) || !e.Grid.mode.Visible() || e.Grid.Spacing.Visible() {
+		t.Fatalf("grid tile (2, 1) on %s: point %v, want %v; mode shown %v", method, e.Session.Point(), want, e.Grid.mode.Visible())
+	}
 	e.Point.Axes.SetSelected(axesLatent)
 	if e.Session.Projection() != nil || !e.Point.dimSel.Visible() {
 		t.Fatal("latent axes did not come back")

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
@@ -41,6 +42,9 @@ type toolEnv struct {
 	// t is shown).
 	overlayChanged func(t tool)
 	docs           documents // where exports go, whether folders can be chosen
+	// view is the part of the plane on screen (a grid over a projection
+	// spans it).
+	view func() widgets.View
 }
 
 // ---- choosing a latent code ----------------------------------------------------
