@@ -71,6 +71,7 @@ type Explorer struct {
 	Vectors   *VectorPanel
 	Anomalies *AnomalyPanel
 	Traverse  *TraversalPanel
+	Select    *SelectPanel
 	Tools     *widgets.ToolSwitcher
 	LogScale  *widget.Check
 	Train     *TrainPanel
@@ -187,8 +188,14 @@ func (e *Explorer) build() {
 	e.Vectors = newVectorPanel(env)
 	e.Anomalies = newAnomalyPanel(env)
 	e.Traverse = newTraversalPanel(env)
+	e.Select = newSelectPanel(env, e.PlaneCtl.heldOutImages)
+	e.Select.OnVector = func(v vae.Vector) {
+		e.Vectors.UseVector(v)
+		e.ShowTool(e.Vectors)
+	}
+	e.PlaneCtl.OnLassoed = func() { e.ShowTool(e.Select) }
 	// The tools, in the switcher's, the Tools menu's and Ctrl+1…'s order.
-	e.tools.set(e.Grid, e.Drops, e.Samples, e.Interp, e.Vectors, e.Anomalies, e.Traverse)
+	e.tools.set(e.Grid, e.Drops, e.Samples, e.Interp, e.Vectors, e.Anomalies, e.Traverse, e.Select)
 	e.Tools = e.tools.switcher
 	e.Plane.OnMarkPick = func(int) { e.ShowTool(e.Drops) } // a dropped image: its panel
 }

@@ -39,6 +39,8 @@ type PlaneControl struct {
 
 	// OnHoverChanged runs when the hovered code changes (nil: none).
 	OnHoverChanged func()
+	// OnLassoed runs after a lasso on the plane selected held-out codes.
+	OnLassoed func()
 	// OnPicked runs after a click moved the point to held-out code i:
 	// its label's name, and its image when the dataset is loaded.
 	OnPicked func(i int, name string, img image.Image)
@@ -73,6 +75,8 @@ func newPlaneControl(s *Session, plane *widgets.LatentPlane, prefs fyne.Preferen
 	plane.OnHover = c.hover
 	plane.OnViewChanged = c.updateMap
 	plane.OnPick = c.pick
+	plane.OnLasso = c.lasso
+	s.OnSelection(c.showSelection)
 	c.buildMapControls()
 	s.OnModel(c.modelChanged)
 	s.OnWeights(func() {
@@ -171,6 +175,7 @@ func (c *PlaneControl) refreshScatter() {
 		xy[2*i], xy[2*i+1] = float32(x), float32(y)
 	}
 	c.plane.SetScatter(xy, h.Labels)
+	c.showSelection()
 	c.refreshThumbs()
 	c.plane.AutoFit() // the codes move as the model learns: follow them unless the user chose a view
 	c.setLegend(h.Labels, classNames(m.Config()))
@@ -291,6 +296,24 @@ func (c *PlaneControl) pick(i int) {
 		c.OnPicked(i, name, img)
 	}
 	c.status(fmt.Sprintf("Held-out image #%d, a %s: the point is at its code; the decoded image is its reconstruction", i, name))
+}
+
+// lasso selects the held-out codes inside the polygon the user drew
+// (keeping the second selection).
+func (c *PlaneControl) lasso(poly []float64) {
+	idx := c.plane.PointsIn(poly)
+	_, b := c.s.Selection()
+	c.s.SetSelection(idx, b)
+	c.status(fmt.Sprintf("%d held-out images selected (Ctrl+drag again to select others; the Selection tool shows them)", len(idx)))
+	if c.OnLassoed != nil {
+		c.OnLassoed()
+	}
+}
+
+// showSelection rings the selected codes on the plane.
+func (c *PlaneControl) showSelection() {
+	a, b := c.s.Selection()
+	c.plane.SetSelection(a, b)
 }
 
 // offPlaneMoved reports whether the point's part off the plane (which the

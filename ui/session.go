@@ -34,6 +34,10 @@ type Session struct {
 	autoDims bool
 	proj     vae.Projection // when set, the plane shows this projection (PCA, UMAP) instead of dimX, dimY
 	drops    []*Analysis    // analysed images, newest first
+	// sel and selB are held-out codes selected on the plane (indices
+	// into the model's held-out codes) and a second selection kept to
+	// compare with (see selection.go).
+	sel, selB []int
 
 	pointObs   []func(PointChange)
 	modelObs   []func()
@@ -41,6 +45,7 @@ type Session struct {
 	dimsObs    []func()
 	fileObs    []func()
 	dropsObs   []func()
+	selObs     []func()
 }
 
 // PointChange tells point observers what moved the point.
@@ -118,6 +123,8 @@ func (s *Session) SetModel(m Model, path, name string) {
 	s.model, s.path, s.name, s.dirty = m, path, name, false
 	s.version = fileVersion(path)
 	s.proj = nil // another model's projection: the explorer computes it anew
+	hadSel := s.sel != nil || s.selB != nil
+	s.sel, s.selB = nil, nil // another model's codes
 	if len(s.z) != L {
 		s.z = make([]float32, L)
 		s.dimX, s.dimY = mostInformative(m)
@@ -125,6 +132,9 @@ func (s *Session) SetModel(m Model, path, name string) {
 	}
 	for _, f := range s.modelObs {
 		f()
+	}
+	if hadSel {
+		s.notifySelection()
 	}
 	s.notifyFile()
 }

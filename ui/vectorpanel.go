@@ -24,6 +24,7 @@ const (
 	vecClasses   = "Classes"
 	vecAttribute = "Attribute"
 	vecStored    = "Stored"
+	vecSelection = "Selection"
 )
 
 // VectorPanel applies a concept vector to a code: class to class ("4 ->
@@ -54,6 +55,7 @@ type VectorPanel struct {
 	strengthLb *widget.Label
 	choice     *fyne.Container // the kind's own controls
 	vec        *vae.Vector     // the vector in use, nil until one resolves
+	given      *vae.Vector     // the selection tool's vector (vecSelection)
 	from, to   []float32       // the arrow drawn on the plane while shown
 	computing  bool
 	jobs       *latest
@@ -72,7 +74,7 @@ func newVectorPanel(env *toolEnv) *VectorPanel {
 	p.Attr = widget.NewSelect([]string{vae.AttrThickness, vae.AttrSlant, vae.AttrWidth}, func(string) { p.resolve() })
 	p.Stored = widget.NewSelect(nil, func(string) { p.resolve() })
 	p.choice = container.NewStack()
-	p.Kind = widget.NewSelect([]string{vecClasses, vecAttribute, vecStored}, func(string) { p.showKind(); p.resolve() })
+	p.Kind = widget.NewSelect([]string{vecClasses, vecAttribute, vecStored, vecSelection}, func(string) { p.showKind(); p.resolve() })
 	p.Source = newSourcePicker(env, srcHeldPrefix+"4")
 	p.Source.OnChanged = p.Update
 	p.Strength = widget.NewSlider(-3, 3)
@@ -135,6 +137,8 @@ func (p *VectorPanel) showKind() {
 			container.NewBorder(nil, nil, widget.NewLabel("to"), nil, p.To))}
 	case vecAttribute:
 		p.choice.Objects = []fyne.CanvasObject{p.Attr}
+	case vecSelection:
+		p.choice.Objects = nil // the Info line describes it
 	default:
 		p.choice.Objects = []fyne.CanvasObject{p.Stored}
 	}
@@ -247,6 +251,13 @@ func (p *VectorPanel) resolve() {
 		}
 		p.computeAttribute(m, attr)
 		return
+	case vecSelection:
+		if p.given == nil || len(p.given.Z) != p.env.session.Latent() {
+			p.fail(fmt.Errorf("no selection vector yet: draw a lasso on the plane (Ctrl+drag), then press Concept vector in the Selection tool"))
+			return
+		}
+		v := *p.given
+		p.vec = &v
 	case vecStored:
 		v, ok := storedVector(m, p.Stored.Selected)
 		if !ok {
@@ -290,6 +301,20 @@ func (p *VectorPanel) computeAttribute(m vectorModel, attr string) {
 			})
 		}()
 	})
+}
+
+// UseVector shows v, a selection's concept vector, applied to the plane
+// point.
+func (p *VectorPanel) UseVector(v vae.Vector) {
+	p.given = &v
+	if p.Kind.Selected != vecSelection {
+		p.Kind.SetSelected(vecSelection) // resolves
+	} else {
+		p.resolve()
+	}
+	if p.Source.Select.Selected != srcPoint {
+		p.Source.Select.SetSelected(srcPoint)
+	}
 }
 
 func (p *VectorPanel) fail(err error) {

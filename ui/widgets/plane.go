@@ -3,6 +3,7 @@ package widgets
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"math"
 
 	"fyne.io/fyne/v2"
@@ -53,6 +54,9 @@ type LatentPlane struct {
 	// OnMarkPick, when set, is called when a click falls on a mark (a
 	// dropped image), with the mark's index.
 	OnMarkPick func(i int)
+	// OnLasso, when set, is called when a Ctrl+drag ends, with the
+	// polygon it drew (x, y pairs on the plane).
+	OnLasso func(poly []float64)
 
 	path []float64 // x, y pairs of a polyline drawn on the plane (an interpolation)
 
@@ -72,6 +76,10 @@ type LatentPlane struct {
 	arrow         *Arrow
 	thumbs        *Thumbs // drawn instead of dots, when set
 	thumbsDrawn   []int   // the points whose thumbnails the layer shows (thinned)
+	selMark       []uint8 // per scatter point: 0, or 1 or 2 when in the selection or the second one
+	lasso         []float64
+	lassoing      bool        // the current drag draws a lasso (Ctrl was held as it began)
+	imgFg         color.Color // the text colour the scatter layer's rings were drawn in
 
 	hovering   bool
 	dragging   bool // a drag that began inside the plotted square
@@ -139,6 +147,9 @@ func (p *LatentPlane) SetPoint(x, y float64) {
 // per point (nil: all one colour).
 func (p *LatentPlane) SetScatter(xy []float32, labels []uint8) {
 	p.scatterXY, p.scatterLabels = xy, labels
+	if len(p.selMark) != len(xy)/2 {
+		p.selMark = nil // of other points: the caller sets it again
+	}
 	p.scatterGen++
 	p.drawGen++
 	p.Refresh()
@@ -211,11 +222,17 @@ func (p *LatentPlane) Dragged(ev *fyne.DragEvent) {
 		start := ev.Position.Subtract(ev.Dragged)
 		if p.inPlot(start) || p.inPlot(ev.Position) {
 			p.dragging, p.shiftPan = true, shiftHeld()
+			if !p.shiftPan && p.OnLasso != nil && ctrlHeld() {
+				p.lassoing = true
+				p.lassoTo(start)
+			}
 		} else {
 			p.dragSkip = true
 		}
 	}
 	switch {
+	case p.lassoing:
+		p.lassoTo(ev.Position)
 	case p.dragging && p.shiftPan:
 		p.PanBy(ev.Dragged)
 	case p.dragging:
@@ -225,6 +242,11 @@ func (p *LatentPlane) Dragged(ev *fyne.DragEvent) {
 
 // DragEnd ends a drag.
 func (p *LatentPlane) DragEnd() {
+	if p.lassoing {
+		p.dragging = false
+		p.endLasso()
+		return
+	}
 	was, panned := p.dragging && !p.shiftPan, p.dragging && p.shiftPan
 	p.dragging, p.dragSkip, p.shiftPan = false, false, false
 	if was && p.OnDragEnd != nil {

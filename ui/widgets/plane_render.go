@@ -21,9 +21,14 @@ import (
 func (p *LatentPlane) scatterImage() *image.RGBA {
 	_, side := PlotRect(p.Size())
 	s := fyne.NewSize(side, side)
-	if p.scatterImg != nil && p.imgGen == p.scatterGen && p.scatterFor == s && p.imgView == p.view {
+	fg := color.Color(nil)
+	if p.selMark != nil {
+		fg = p.selectionColour(1)
+	}
+	if p.scatterImg != nil && p.imgGen == p.scatterGen && p.scatterFor == s && p.imgView == p.view && p.imgFg == fg {
 		return p.scatterImg
 	}
+	p.imgFg = fg
 	// Draw at device pixels where known, so dots stay crisp.
 	scale := float32(1)
 	if c := fyne.CurrentApp().Driver().CanvasForObject(p); c != nil {
@@ -53,6 +58,9 @@ func (p *LatentPlane) scatterImage() *image.RGBA {
 			break
 		}
 		dot(img, px, py, r, c)
+	}
+	if p.selMark != nil {
+		p.drawSelection(img, n, 3.2*float64(scale))
 	}
 	p.scatterImg, p.scatterFor, p.imgGen, p.imgView = img, s, p.scatterGen, p.view
 	return img
@@ -273,6 +281,12 @@ func (r *planeRenderer) refreshStatic(th fyne.Theme, v fyne.ThemeVariant, fg col
 		l := canvas.NewLine(colourMark)
 		l.StrokeWidth = 2
 		l.Position1, l.Position2 = p.ToPos(p.path[i], p.path[i+1]), p.ToPos(p.path[i+2], p.path[i+3])
+		r.arrowLines = append(r.arrowLines, l)
+	}
+	for i := 0; i+3 < len(p.lasso); i += 2 {
+		l := canvas.NewLine(fg)
+		l.StrokeWidth = 1.5
+		l.Position1, l.Position2 = p.ToPos(p.lasso[i], p.lasso[i+1]), p.ToPos(p.lasso[i+2], p.lasso[i+3])
 		r.arrowLines = append(r.arrowLines, l)
 	}
 	r.pathDots = r.pathDots[:0]

@@ -86,11 +86,16 @@ func (p *LatentPlane) drawThumbs(img *image.RGBA, n, ts int) {
 			taken[gy*cells+gx] = true
 		}
 		var frame [3]uint8
+		width := 1
 		if p.scatterLabels != nil {
 			c := ClassColour(p.scatterLabels[i])
 			frame = [3]uint8{c.R, c.G, c.B}
 		}
-		p.thumb(img, i, cx-ts/2, cy-ts/2, ts, frame, alpha)
+		if p.selMark != nil && p.selMark[i] != 0 { // selected: a thick frame of the selection's colour
+			c := p.selectionColour(p.selMark[i])
+			frame, width = [3]uint8{c.R, c.G, c.B}, max(2, ts/10)
+		}
+		p.thumb(img, i, cx-ts/2, cy-ts/2, ts, width, frame, alpha)
 		p.thumbsDrawn = append(p.thumbsDrawn, i)
 	}
 }
@@ -106,9 +111,9 @@ func scrambled(k, n int) int {
 }
 
 // thumb draws image i at (x0, y0), ts device pixels wide (nearest
-// neighbour), with a one-pixel frame of colour frame; alpha is its
+// neighbour), with a frame width pixels wide of colour frame; alpha is its
 // opacity. The layer is premultiplied: pixels are blended as such.
-func (p *LatentPlane) thumb(img *image.RGBA, i, x0, y0, ts int, frame [3]uint8, alpha uint8) {
+func (p *LatentPlane) thumb(img *image.RGBA, i, x0, y0, ts, width int, frame [3]uint8, alpha uint8) {
 	t := p.thumbs
 	side, ch := t.Side, t.Channels
 	src := t.Pix[i*side*side*ch : (i+1)*side*side*ch]
@@ -126,7 +131,7 @@ func (p *LatentPlane) thumb(img *image.RGBA, i, x0, y0, ts int, frame [3]uint8, 
 				continue
 			}
 			var r, g, bl uint8
-			if x == 0 || y == 0 || x == ts-1 || y == ts-1 {
+			if x < width || y < width || x >= ts-width || y >= ts-width {
 				r, g, bl = frame[0], frame[1], frame[2]
 			} else {
 				s := src[(sy*side+x*side/ts)*ch:]

@@ -143,19 +143,14 @@ func SavePNGDir(dir string, s *Set, progress func(done, total int)) error {
 	made := map[uint8]bool{}
 	for i := 0; i < s.N; i++ {
 		l := s.Labels[i]
-		name := strconv.Itoa(int(l))
-		if int(l) < len(s.Classes) {
-			name = safeName(s.Classes[l])
-		}
-		sub := filepath.Join(dir, name)
 		if !made[l] {
-			if err := os.MkdirAll(sub, 0o755); err != nil {
+			if err := os.MkdirAll(filepath.Join(dir, s.className(l)), 0o755); err != nil {
 				return err
 			}
 			made[l] = true
 		}
 		img := s.Picture(i)
-		file := filepath.Join(sub, fmt.Sprintf("%s-%d.png", name, i))
+		file := filepath.Join(dir, filepath.FromSlash(s.PNGName(i)))
 		if err := atomicfile.Write(file, func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
 			return err
 		}
@@ -164,6 +159,22 @@ func SavePNGDir(dir string, s *Set, progress func(done, total int)) error {
 		}
 	}
 	return nil
+}
+
+// PNGName is the file SavePNGDir writes image i of s to, relative to its
+// folder, with a forward slash: <class>/<class>-<i>.png.
+func (s *Set) PNGName(i int) string {
+	name := s.className(s.Labels[i])
+	return name + "/" + fmt.Sprintf("%s-%d.png", name, i)
+}
+
+// className is label l's folder name: its class's name made safe, or its
+// number.
+func (s *Set) className(l uint8) string {
+	if int(l) < len(s.Classes) {
+		return SafeName(s.Classes[l])
+	}
+	return strconv.Itoa(int(l))
 }
 
 // CheckOutDir refuses an output folder ExportDir or ExportPNGDir would
@@ -204,9 +215,9 @@ func ExportPNGDir(dir string, s *Set, progress func(done, total int)) error {
 	return atomicfile.WriteDir(dir, func(tmp string) error { return SavePNGDir(tmp, s, progress) })
 }
 
-// safeName is a class name made safe as a folder name: no separators, no
+// SafeName is a class name made safe as a folder name: no separators, no
 // leading dot, not empty.
-func safeName(s string) string {
+func SafeName(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if r == '/' || r == '\\' || r == 0 {
 			return '_'
