@@ -48,10 +48,27 @@ func main() {
 	e := ui.NewExplorer(a, eng, ui.Options{
 		Browser:   &ui.Browser{Download: download, AfterFrame: afterFrame, PickFiles: pickFiles, OnDrop: onDrop},
 		OnStarted: started,
+		ModelPath: pageModel(),
 	})
 	mark("explorer-built")
 	expose(e)
 	e.Window.ShowAndRun()
+}
+
+// pageModel is the bundled model the page's address names
+// (index.html?model=bundled-8d opens the 8-D model; a link can share it),
+// or "": the default.
+func pageModel() string {
+	q := js.Global().Get("URLSearchParams").New(js.Global().Get("location").Get("search"))
+	name := q.Call("get", "model")
+	if name.IsNull() {
+		return ""
+	}
+	if _, ok := assets.BundledName(name.String()); !ok {
+		js.Global().Get("console").Call("warn", "vae-explorer: ?model= names a bundled model (bundled, bundled-mlp, bundled-conv, bundled-8d), not "+name.String())
+		return ""
+	}
+	return name.String()
 }
 
 // expose gives the page two functions, for the browser tests and

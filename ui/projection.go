@@ -51,13 +51,13 @@ func (c *PlaneControl) updateProjection() {
 	m := s.Model()
 	c.stopUMAP()
 	if c.projMode == axesLatent || c.projMode == "" || m == nil || m.Latent() <= 2 {
-		s.SetProjection(nil)
+		s.SetProjection(nil, false)
 		return
 	}
 	h := m.HeldOut()
 	if h == nil || len(h.Labels) < 2 {
 		c.onErr(fmt.Errorf("%s needs the model's held-out codes: train it first, or choose a dataset of its shape", c.projMode))
-		s.SetProjection(nil)
+		s.SetProjection(nil, false)
 		return
 	}
 	L := m.Latent()
@@ -68,10 +68,10 @@ func (c *PlaneControl) updateProjection() {
 	p, err := vae.ComputePCA(h.Means, L)
 	if err != nil {
 		c.onErr(err)
-		s.SetProjection(nil)
+		s.SetProjection(nil, false)
 		return
 	}
-	s.SetProjection(p)
+	s.SetProjection(p, false)
 }
 
 // startLayout lays the codes out with UMAP or t-SNE (method) on its own
@@ -91,7 +91,7 @@ func (c *PlaneControl) startLayout(method string, m Model, codes []float32, L in
 			if gen != c.umap.gen || c.s.Model() != m {
 				return // a newer layout or another model
 			}
-			c.s.SetProjection(lay)
+			c.s.SetProjection(lay, done < 1)
 			if first {
 				first = false
 				c.plane.Fit()
@@ -120,6 +120,7 @@ func (c *PlaneControl) startLayout(method string, m Model, codes []float32, L in
 			c.umap.cancel = nil
 			if failed {
 				c.onErr(fmt.Errorf("%s: %w", method, err))
+				c.s.SetProjection(c.s.Projection(), false) // what was laid out is what there is
 			}
 			if c.umap.again {
 				c.umap.again = false

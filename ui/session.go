@@ -33,7 +33,9 @@ type Session struct {
 	// the user's (they follow statistics measured later).
 	autoDims bool
 	proj     vae.Projection // when set, the plane shows this projection (PCA, UMAP) instead of dimX, dimY
-	drops    []*Analysis    // analysed images, newest first
+	// projInterim: proj is a layout still converging.
+	projInterim bool
+	drops       []*Analysis // analysed images, newest first
 	// sel and selB are held-out codes selected on the plane (indices
 	// into the model's held-out codes) and a second selection kept to
 	// compare with (see selection.go).
@@ -122,7 +124,7 @@ func (s *Session) SetModel(m Model, path, name string) {
 	}
 	s.model, s.path, s.name, s.dirty = m, path, name, false
 	s.version = fileVersion(path)
-	s.proj = nil // another model's projection: the explorer computes it anew
+	s.proj, s.projInterim = nil, false // another model's projection: the explorer computes it anew
 	hadSel := s.sel != nil || s.selB != nil
 	s.sel, s.selB = nil, nil // another model's codes
 	if len(s.z) != L {
@@ -270,13 +272,19 @@ func (s *Session) AxisNames() (x, y string) {
 // Projection is the projection shown, or nil for latent axes.
 func (s *Session) Projection() vae.Projection { return s.proj }
 
+// ProjectionInterim reports whether the projection shown is a layout
+// still converging: views that are costly to redo (the grid) wait for the
+// settled one.
+func (s *Session) ProjectionInterim() bool { return s.projInterim }
+
 // SetProjection shows p on the plane (nil: back to the two chosen latent
-// dimensions). Dims observers are told.
-func (s *Session) SetProjection(p vae.Projection) {
-	if p == s.proj {
+// dimensions); interim says p is a layout still converging. Dims
+// observers are told.
+func (s *Session) SetProjection(p vae.Projection, interim bool) {
+	if p == s.proj && interim == s.projInterim {
 		return
 	}
-	s.proj = p
+	s.proj, s.projInterim = p, interim
 	for _, f := range s.dimsObs {
 		f()
 	}

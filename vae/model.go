@@ -228,7 +228,7 @@ func forChunks(n int, f func(off, b int) error) error {
 			return err
 		}
 		off += b
-		yield()
+		Yield()
 	}
 	return nil
 }

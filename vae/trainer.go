@@ -322,7 +322,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 			opt.lr = cfg.lrAt(e*steps+s, totalSteps)
 			opt.step(weights, grads)
 			m.compute.Unlock()
-			yield()
+			Yield()
 			sumLoss += loss * float64(rows)
 			t.midEpoch = true
 

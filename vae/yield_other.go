@@ -2,6 +2,6 @@
 
 package vae
 
-// yield is a no-op where goroutines run in parallel and are preempted
+// Yield is a no-op where goroutines run in parallel and are preempted
 // (see yield_js.go for the browser).
-func yield() {}
+func Yield() {}

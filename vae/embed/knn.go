@@ -44,6 +44,9 @@ func KNN(ctx context.Context, points []float32, dim, k int) (*Neighbours, error)
 			if i%256 == 0 && ctx.Err() != nil {
 				return
 			}
+			if i%8 == 0 {
+				vae.Yield() // in a page: let it draw and take input
+			}
 			p := points[i*dim : (i+1)*dim]
 			m := 0 // kept so far, sorted ascending by d2
 			for j := range n {

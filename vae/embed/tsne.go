@@ -105,6 +105,9 @@ func tsneAffinities(nb *Neighbours, n int, perplexity float64) *sparseP {
 	target := math.Log(perplexity)
 	vae.ParallelRows(n, k*50, func(r0, r1 int) {
 		for i := r0; i < r1; i++ {
+			if i%64 == 0 {
+				vae.Yield() // in a page: let it draw and take input
+			}
 			d := nb.Dist[i*k : (i+1)*k]
 			row := cond[i*k : (i+1)*k]
 			beta, lo, hi := 1.0, 0.0, math.Inf(1)
@@ -207,6 +210,9 @@ func tsneGradient(y []float32, P *sparseP, n int, ex, theta float64, grad []floa
 	zs := make([]float64, n)
 	vae.ParallelRows(n, 400, func(r0, r1 int) {
 		for i := r0; i < r1; i++ {
+			if i%256 == 0 {
+				vae.Yield() // in a page: let it draw and take input
+			}
 			fx, fy, z := tree.repulsion(float64(y[2*i]), float64(y[2*i+1]), theta)
 			rep[2*i], rep[2*i+1], zs[i] = fx, fy, z
 		}

@@ -163,6 +163,9 @@ func umapEpoch(y []float32, edges []edge, epoch float64, alpha float32, n int, r
 	const a, b = umapA, umapB
 	clip := func(v float32) float32 { return max(-4, min(4, v)) }
 	for e := range edges {
+		if e%1024 == 0 {
+			vae.Yield() // in a page: let it draw and take input
+		}
 		ed := &edges[e]
 		if ed.next > epoch {
 			continue

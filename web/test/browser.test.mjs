@@ -3,7 +3,8 @@
 // app, drags the point across the latent plane and checks, from
 // screenshots, that the decoded image changed and the point moved; downloads
 // the model (Ctrl+S); trains on the server's MNIST until the loss plot has
-// steps, then stops; and finds no error in the browser's console.
+// steps, then stops; finds no error in the browser's console; then opens
+// the 8-D model in the UMAP view and drags through the layout.
 //
 // Environment: VAE_BIN (the native vae-explorer, for `serve`), WEB_DIR
 // (what make web built); SCREENSHOT=FILE.png saves the page after the drag
@@ -69,6 +70,53 @@ async function pickerAfter(page, key) {
       if (attempt === 2) throw new Error(`no file picker after ${key}, twice; status: ${said}`);
     }
   }
+}
+
+// umapView opens the page on the bundled 8-D model (?model=bundled-8d)
+// with the UMAP view chosen: the layout is drawn while it converges, the
+// page keeps answering meanwhile, and a drag across the layout changes
+// the decoded image.
+async function umapView() {
+  const p = await browser.ctx.newPage();
+  await p.goto(server.url + 'app.wasm.size');
+  await p.evaluate(() => localStorage.setItem('fyne-preferences.json', JSON.stringify({ 'view.projection': 'UMAP' })));
+  await p.close();
+  const { page, errors } = await open(browser.ctx, server.url + '?model=bundled-8d');
+  const t0 = Date.now();
+  let lag = 0, st;
+  for (;;) {
+    const a = Date.now();
+    st = await probe(page);
+    lag = Math.max(lag, Date.now() - a);
+    if (/laid out/.test(st.status)) break;
+    if (Date.now() - t0 > 120000) throw new Error(`no UMAP layout within 120 s; status: ${st.status}`);
+    await page.waitForTimeout(200);
+  }
+  assert.match(st.model, /8-D/);
+  assert.equal(st.point.length, 8);
+  console.log(`UMAP in the page: ${st.scatter} codes laid out ${((Date.now() - t0) / 1000).toFixed(1)} s after the first frame; the page answered within ${lag} ms throughout`);
+  const k = st.scale / await page.evaluate(() => devicePixelRatio);
+  const [x, y, side] = st.plot;
+  await page.waitForTimeout(300);
+  const before = await shot(page, st, st.decoded);
+  const z0 = st.point;
+  await page.mouse.move((x + side * 0.3) * k, (y + side * 0.5) * k);
+  await page.mouse.down();
+  for (let i = 1; i <= 20; i++) {
+    await page.mouse.move((x + side * (0.3 + 0.4 * i / 20)) * k, (y + side * (0.5 - 0.2 * i / 20)) * k);
+    await page.waitForTimeout(16);
+  }
+  await page.mouse.up();
+  await page.mouse.move(2, 2);
+  await page.waitForTimeout(500);
+  const after = await probe(page);
+  const dz = Math.hypot(...after.point.map((v, i) => v - z0[i]));
+  const d = await diff(page, before, await shot(page, after, after.decoded));
+  console.log(`UMAP drag: the 8-D code moved by ${dz.toFixed(2)}, the decoded image changed by ${d.toFixed(1)}`);
+  assert.ok(dz > 0.3, `dragging through the layout moves the code (by ${dz.toFixed(2)})`);
+  assert.ok(d > 5, `dragging through the layout changes the decoded image (${d.toFixed(1)})`);
+  assert.deepEqual(errors, [], 'no errors in the browser console (UMAP view)');
+  await page.close();
 }
 
 const server = await serve(bin, dir);
@@ -187,6 +235,8 @@ try {
   }
 
   assert.deepEqual(errors, [], 'no errors in the browser console');
+  await page.close();
+  await umapView();
   console.log('browser test: ok');
 } catch (err) {
   failed = true;
