@@ -85,6 +85,7 @@ func (g *GridPanel) Panel() fyne.CanvasObject { return g }
 // ModelChanged and DimsChanged decode the grid again (when shown);
 // PointMoved only when the point moved off the plane.
 func (g *GridPanel) ModelChanged() { g.env.later(g, g.Update, true) }
+
 // DimsChanged decodes the grid over the new axes; a layout still
 // converging is waited for (each of its reports would decode the grid
 // again: seconds in a page).
@@ -93,7 +94,7 @@ func (g *GridPanel) DimsChanged() {
 		g.env.later(g, g.Update, true)
 	}
 }
-func (g *GridPanel) PointMoved()   { g.env.later(g, g.pointMoved, false) }
+func (g *GridPanel) PointMoved() { g.env.later(g, g.pointMoved, false) }
 
 // ViewChanged follows the plane's zoom and pan when the grid spans the
 // plane's view (on a projection).
