@@ -9,7 +9,8 @@
 #   docs/map.png             the decoded map under the scatter, 2-D model
 #   docs/pca.png             the bundled 8-D model on its principal components
 #   docs/light.png           the light theme: the 8-D model, its anomalies
-#   docs/umap.png            the 8-D model's codes laid out by UMAP, with its map
+#   docs/umap.png            the 8-D model's codes laid out by UMAP as thumbnails,
+#                            a lasso's selection in the selection tool
 #   docs/traversal.png       the 8-D model's traversal sheet (vae-explorer traverse)
 #   docs/emoji.png           a colour model of the emoji image folder (when
 #                            EMOJI_DIR names it: make emoji), map and scatter,
@@ -25,6 +26,8 @@ app=; xvfb=
 trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$tmp"' EXIT
 # Fonts: Fyne's own (in the Go module cache), so no font package is needed.
 font=$(go env GOMODCACHE)/fyne.io/fyne/v2@$(go list -m -f '{{.Version}}' fyne.io/fyne/v2)/theme/font
+# The full MNIST (make mnist): the 8-D model's codes are of its test set.
+mnist=$(go env GOMODCACHE)/github.com/petar/!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63/data
 export LANG=en_US.UTF-8 HOME=$tmp/home
 mkdir -p "$HOME"
 
@@ -96,13 +99,25 @@ stop
 # The traversal sheet of the 8-D model, from the CLI.
 "$bin" traverse --model bundled-8d --out docs/traversal.png
 
-# The 8-D model's codes laid out by UMAP, the decoded map under them.
-shoot 1280x800 '{"view.projection":"UMAP","view.show":"Map and scatter"}' --model bundled-8d
-sleep 8 # the layout converges (about 4 s here)
-xdotool mousemove 470 300
+# The 8-D model's codes laid out by UMAP as thumbnails of the held-out
+# images (the full MNIST's: the model's codes are of its test set), a
+# lasso drawn around a region with Ctrl held, the selection tool showing
+# what it caught.
+small=$data
+[ -d "$mnist" ] && data=$mnist
+shoot 1280x800 '{"view.projection":"UMAP","view.thumbnails":true}' --model bundled-8d
+sleep 10 # the data loads, the layout converges (about 4 s here)
+xdotool mousemove 560 380 keydown ctrl mousedown 1
+for p in "620 370" "680 380" "720 420" "700 480" "640 500" "580 480" "560 430"; do
+  xdotool mousemove $p; sleep 0.1
+done
+xdotool mouseup 1 keyup ctrl
+sleep 2
+xdotool mousemove 470 250
 sleep 1
 import -window "$win" docs/umap.png
 stop
+data=$small
 echo "wrote docs/screenshot.png, docs/vectors.png, docs/training.png, docs/small.png, docs/map.png, docs/pca.png, docs/light.png and docs/umap.png"
 
 if [ -n "$emoji" ]; then

@@ -119,7 +119,15 @@ type Config struct {
 	// data named them (an image folder's class folders); the legend shows
 	// them.
 	Classes []string `json:"classes,omitempty"`
+	// Condition is the number of classes the model is conditioned on (a
+	// conditional VAE: the one-hot label joins the encoder's features
+	// and z); 0 for an unconditional model, as in files written before.
+	Condition int `json:"condition,omitempty"`
 }
+
+// Conditional reports whether the model takes a class with every image
+// and every code.
+func (c Config) Conditional() bool { return c.Condition > 0 }
 
 // Image is the image shape the model reads and writes.
 func (c Config) Image() Shape {
@@ -187,6 +195,9 @@ func (c Config) Validate() error {
 	if c.Preprocess != "" && c.Preprocess != "digit" && c.Preprocess != "resize" {
 		errs = append(errs, fmt.Errorf("preprocessing %q: want digit or resize", c.Preprocess))
 	}
+	if c.Condition != 0 && (c.Condition < 2 || c.Condition > MaxClasses) {
+		errs = append(errs, fmt.Errorf("conditioned on %d classes: a conditional model takes 2 to %d", c.Condition, MaxClasses))
+	}
 	if len(c.Classes) > MaxClasses {
 		errs = append(errs, fmt.Errorf("%d class names, more than %d", len(c.Classes), MaxClasses))
 	}
@@ -240,6 +251,9 @@ func (c Config) Shape() string {
 	}
 	if c.Image() != DefaultShape {
 		s += " on " + c.Image().String()
+	}
+	if c.Conditional() {
+		s += fmt.Sprintf(", given 1 of %d classes", c.Condition)
 	}
 	return s
 }

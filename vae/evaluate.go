@@ -21,11 +21,18 @@ type Eval struct {
 // drawn from a generator seeded with seed. Errors, when not nil, receives
 // each image's reconstruction term.
 func (m *Model) Evaluate(images []float32, seed int64, errors []float32) (Eval, error) {
+	return m.EvaluateGiven(images, nil, seed, errors)
+}
+
+// EvaluateGiven is Evaluate for a conditional model: labels gives each
+// image's class (or one class for all). A conditional model's -ELBO is
+// given the label.
+func (m *Model) EvaluateGiven(images []float32, labels []uint8, seed int64, errors []float32) (Eval, error) {
 	n, src, err := m.floatRows(images)
 	if err != nil {
 		return Eval{}, err
 	}
-	return m.evaluate(n, src, sampler(seed), errors)
+	return m.evaluate(n, src, labels, sampler(seed), errors)
 }
 
 // EvaluateSet is Evaluate of a dataset's images, converted to floats a
@@ -34,7 +41,7 @@ func (m *Model) EvaluateSet(set *dataset.Set, seed int64, errors []float32) (Eva
 	if err := CheckImages(set, m.shape, "the held-out set"); err != nil {
 		return Eval{}, err
 	}
-	return m.evaluate(set.N, m.setRows(set), sampler(seed), errors)
+	return m.evaluate(set.N, m.setRows(set), m.labelsOf(set), sampler(seed), errors)
 }
 
 // sampler fills eps with standard normal draws from a seeded source.
@@ -50,12 +57,18 @@ func sampler(seed int64) func([]float32) {
 // ReconErrors returns each image's reconstruction error (BCE or squared
 // error summed over pixels) decoding its latent mean, without sampling.
 func (m *Model) ReconErrors(images []float32) ([]float32, error) {
+	return m.ReconErrorsGiven(images, nil)
+}
+
+// ReconErrorsGiven is ReconErrors for a conditional model, given each
+// image's class (or one for all).
+func (m *Model) ReconErrorsGiven(images []float32, labels []uint8) ([]float32, error) {
 	n, src, err := m.floatRows(images)
 	if err != nil {
 		return nil, err
 	}
 	errs := make([]float32, n)
-	_, err = m.evaluate(n, src, zero, errs)
+	_, err = m.evaluate(n, src, labels, zero, errs)
 	return errs, err
 }
 
@@ -65,7 +78,7 @@ func (m *Model) ReconErrorsSet(set *dataset.Set) ([]float32, error) {
 		return nil, err
 	}
 	errs := make([]float32, set.N)
-	_, err := m.evaluate(set.N, m.setRows(set), zero, errs)
+	_, err := m.evaluate(set.N, m.setRows(set), m.labelsOf(set), zero, errs)
 	return errs, err
 }
 
@@ -91,13 +104,19 @@ func (m *Model) setRows(set *dataset.Set) rows {
 	}
 }
 
-func (m *Model) evaluate(n int, src rows, fillEps func([]float32), errs []float32) (Eval, error) {
+func (m *Model) evaluate(n int, src rows, labels []uint8, fillEps func([]float32), errs []float32) (Eval, error) {
 	var ev Eval
+	if err := m.checkLabels(labels, n); err != nil {
+		return Eval{}, fmt.Errorf("evaluate: %w", err)
+	}
 	err := forChunks(n, func(off, b int) error {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		nt, err := m.netFor(netEval, b)
 		if err != nil {
+			return err
+		}
+		if err := nt.fillClasses(labels, off, b); err != nil {
 			return err
 		}
 		src(off, b, nt.xBuf)

@@ -18,6 +18,7 @@ type net struct {
 	batch int
 
 	x, eps, z *G.Node // inputs (nil when the graph has no such input)
+	y         *G.Node // the one-hot class of each row (conditional models)
 	mean      *G.Node
 	logvar    *G.Node
 	logits    *G.Node
@@ -26,6 +27,8 @@ type net struct {
 	st        *lossState
 
 	xBuf, epsBuf, zBuf []float32 // backing of the input nodes
+	yBuf               []float32 // backing of y (batch x Condition)
+	classes            int       // Condition: the width of y
 
 	weights G.Nodes // in Params order
 	grads   G.Nodes // gradient nodes, in Params order (training nets only)
@@ -80,10 +83,26 @@ func buildNetBLAS(kind netKind, cfg Config, p *Params, batch int, bl blas.Float3
 		}
 		return y, nil
 	}
+	var inputJoin *G.Node // the mlp's image joined with its class: an input, no gradient
 	dense := func(x *G.Node, name string, relu bool) (*G.Node, error) {
-		op := newDense(relu, x != n.x)
+		op := newDense(relu, x != n.x && x != inputJoin)
 		op.bl = bl
 		return apply(name, op, x)
+	}
+	// withClass joins the one-hot class to h (a conditional model's
+	// encoder features and z).
+	withClass := func(h *G.Node) (*G.Node, error) {
+		if n.y == nil {
+			return h, nil
+		}
+		j, err := G.Concat(1, h, n.y)
+		if err != nil {
+			return nil, fmt.Errorf("join the class: %w", err)
+		}
+		if h == n.x {
+			inputJoin = j
+		}
+		return j, nil
 	}
 	conv := func(x *G.Node, name string, g convGeom, cout int, needX bool) (*G.Node, error) {
 		op := newConv(g, cout, true, needX)
@@ -107,6 +126,9 @@ func buildNetBLAS(kind netKind, cfg Config, p *Params, batch int, bl blas.Float3
 				return err
 			}
 		}
+		if h, err = withClass(h); err != nil {
+			return err
+		}
 		if h, err = dense(h, "enc.hidden", true); err != nil {
 			return err
 		}
@@ -117,6 +139,9 @@ func buildNetBLAS(kind netKind, cfg Config, p *Params, batch int, bl blas.Float3
 		return err
 	}
 	decode := func(z *G.Node) (err error) {
+		if z, err = withClass(z); err != nil {
+			return err
+		}
 		h, err := dense(z, "dec.hidden", true)
 		if err != nil {
 			return err
@@ -133,6 +158,9 @@ func buildNetBLAS(kind netKind, cfg Config, p *Params, batch int, bl blas.Float3
 	}
 
 	var err error
+	if n.classes = cfg.Condition; n.classes > 0 {
+		n.y = input("y", &n.yBuf, n.classes)
+	}
 	switch kind {
 	case netEncode:
 		n.x = input("x", &n.xBuf, sh.Size())

@@ -36,17 +36,27 @@ const likelihoodRows = 256
 // after each decoder run; ctx cancels between runs. Each run holds the
 // model for one chunk, so decoding and training go on meanwhile.
 func (m *Model) LogLikelihood(ctx context.Context, images []float32, k int, seed int64, progress func(done, total int)) (Likelihood, error) {
+	return m.LogLikelihoodGiven(ctx, images, nil, k, seed, progress)
+}
+
+// LogLikelihoodGiven is LogLikelihood for a conditional model, given each
+// image's class (or one for all): -log p(x | class).
+func (m *Model) LogLikelihoodGiven(ctx context.Context, images []float32, labels []uint8, k int, seed int64, progress func(done, total int)) (Likelihood, error) {
 	if k < 1 {
 		return Likelihood{}, fmt.Errorf("log-likelihood: %d samples per image; it takes at least 1", k)
 	}
 	if len(images)%m.size != 0 || len(images) == 0 {
 		return Likelihood{}, fmt.Errorf("log-likelihood: %w (%d values)", errShape, len(images))
 	}
-	mean, logvar, err := m.Encode(images)
+	mean, logvar, err := m.EncodeGiven(images, labels)
 	if err != nil {
 		return Likelihood{}, err
 	}
 	n, L := len(images)/m.size, m.cfg.Latent
+	var rowLabels []uint8 // each decoder row's class
+	if m.cfg.Conditional() {
+		rowLabels = make([]uint8, likelihoodRows)
+	}
 	est := iwEstimator{k: k, per: make([]float64, n)}
 	rng := rand.New(rand.NewSource(seed))
 	x := make([]float32, likelihoodRows*m.size)
@@ -63,6 +73,9 @@ func (m *Model) LogLikelihood(ctx context.Context, images []float32, k int, seed
 		for r := 0; r < b; r++ {
 			img := (row + r) / k
 			copy(x[r*m.size:(r+1)*m.size], images[img*m.size:(img+1)*m.size])
+			if rowLabels != nil {
+				rowLabels[r] = labels[min(img, len(labels)-1)]
+			}
 			var lw float64
 			for d := 0; d < L; d++ {
 				eps := rng.NormFloat64()
@@ -73,7 +86,7 @@ func (m *Model) LogLikelihood(ctx context.Context, images []float32, k int, seed
 			}
 			prior[r] = lw
 		}
-		if err := m.decodeRec(z, x, scratch, rec, b); err != nil {
+		if err := m.decodeRec(z, x, rowLabels, scratch, rec, b); err != nil {
 			return Likelihood{}, err
 		}
 		for r := 0; r < b; r++ {
@@ -89,7 +102,7 @@ func (m *Model) LogLikelihood(ctx context.Context, images []float32, k int, seed
 
 // decodeRec decodes the first b rows of z and writes each row's
 // reconstruction term against the matching row of x into rec.
-func (m *Model) decodeRec(z, x, scratch, rec []float32, b int) error {
+func (m *Model) decodeRec(z, x []float32, labels []uint8, scratch, rec []float32, b int) error {
 	m.compute.Lock()
 	defer m.compute.Unlock()
 	m.mu.Lock()
@@ -97,6 +110,9 @@ func (m *Model) decodeRec(z, x, scratch, rec []float32, b int) error {
 	nt, err := m.netFor(netDecode, likelihoodRows)
 	if err != nil {
 		return err
+	}
+	if err := nt.fillClasses(labels, 0, b); err != nil {
+		return fmt.Errorf("log-likelihood: %w", err)
 	}
 	copy(nt.zBuf, z)
 	if err := nt.run(); err != nil {

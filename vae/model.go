@@ -238,10 +238,19 @@ var errShape = errors.New("input length is not a whole number of rows")
 // Encode maps images (n x 784, values in [0,1]) to the means and
 // log-variances of their latent Gaussians (n x Latent each).
 func (m *Model) Encode(images []float32) (mean, logvar []float32, err error) {
+	return m.EncodeGiven(images, nil)
+}
+
+// EncodeGiven is Encode for a conditional model: labels gives each
+// image's class (or one class for all).
+func (m *Model) EncodeGiven(images []float32, labels []uint8) (mean, logvar []float32, err error) {
 	if len(images)%m.size != 0 {
 		return nil, nil, fmt.Errorf("encode: %w (%d values, rows of %d)", errShape, len(images), m.size)
 	}
 	n, L := len(images)/m.size, m.cfg.Latent
+	if err := m.checkLabels(labels, n); err != nil {
+		return nil, nil, fmt.Errorf("encode: %w", err)
+	}
 	mean, logvar = make([]float32, n*L), make([]float32, n*L)
 	err = forChunks(n, func(off, b int) error {
 		m.mu.Lock()
@@ -249,6 +258,9 @@ func (m *Model) Encode(images []float32) (mean, logvar []float32, err error) {
 		nt, err := m.netFor(netEncode, b)
 		if err != nil {
 			return err
+		}
+		if err := nt.fillClasses(labels, off, b); err != nil {
+			return fmt.Errorf("encode: %w", err)
 		}
 		copy(nt.xBuf, images[off*m.size:(off+b)*m.size])
 		if err := nt.run(); err != nil {
@@ -274,7 +286,11 @@ func (m *Model) EncodeSet(set *dataset.Set) (mean, logvar []float32, err error) 
 		for k := range n {
 			set.ImageInto(i+k, buf[k*m.size:(k+1)*m.size])
 		}
-		mu, lv, err := m.Encode(buf[:n*m.size])
+		var lab []uint8
+		if m.cfg.Conditional() {
+			lab = set.Labels[i : i+n]
+		}
+		mu, lv, err := m.EncodeGiven(buf[:n*m.size], lab)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -295,10 +311,25 @@ func (m *Model) Decode(z []float32) ([]float32, error) {
 
 // DecodeInto is Decode writing into dst (len(z)/Latent*784 values), for
 // callers that reuse a buffer.
-func (m *Model) DecodeInto(dst, z []float32) error {
+func (m *Model) DecodeInto(dst, z []float32) error { return m.decodeInto(dst, z, nil) }
+
+// DecodeGiven is Decode for a conditional model: labels gives each code's
+// class (or one class for all).
+func (m *Model) DecodeGiven(z []float32, labels []uint8) ([]float32, error) {
+	if len(z)%m.cfg.Latent != 0 {
+		return nil, fmt.Errorf("decode: %w (%d values, rows of %d)", errShape, len(z), m.cfg.Latent)
+	}
+	out := make([]float32, len(z)/m.cfg.Latent*m.size)
+	return out, m.decodeInto(out, z, labels)
+}
+
+func (m *Model) decodeInto(dst, z []float32, labels []uint8) error {
 	L := m.cfg.Latent
 	if len(z)%L != 0 || len(dst) != len(z)/L*m.size {
 		return fmt.Errorf("decode: %w (%d latent values, %d outputs)", errShape, len(z), len(dst))
+	}
+	if err := m.checkLabels(labels, len(z)/L); err != nil {
+		return fmt.Errorf("decode: %w", err)
 	}
 	return forChunks(len(z)/L, func(off, b int) error {
 		m.compute.Lock()
@@ -308,6 +339,9 @@ func (m *Model) DecodeInto(dst, z []float32) error {
 		nt, err := m.netFor(netDecode, b)
 		if err != nil {
 			return err
+		}
+		if err := nt.fillClasses(labels, off, b); err != nil {
+			return fmt.Errorf("decode: %w", err)
 		}
 		copy(nt.zBuf, z[off*L:(off+b)*L])
 		if err := nt.run(); err != nil {

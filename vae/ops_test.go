@@ -8,9 +8,15 @@ import (
 
 // tinyNet builds a training graph of a tiny model on random data.
 func tinyNet(t *testing.T, loss string, batch, valid int) (*net, *Params, Config) {
+	return tinyNetK(t, loss, batch, valid, 0)
+}
+
+// tinyNetK is tinyNet of a model conditioned on K classes (0: none), each
+// row of a random class.
+func tinyNetK(t *testing.T, loss string, batch, valid, K int) (*net, *Params, Config) {
 	t.Helper()
 	cfg := DefaultConfig()
-	cfg.Hidden, cfg.Latent, cfg.Loss, cfg.Beta = 6, 3, loss, 0.7
+	cfg.Hidden, cfg.Latent, cfg.Loss, cfg.Beta, cfg.Condition = 6, 3, loss, 0.7, K
 	p := newParams(cfg)
 	rng := rand.New(rand.NewSource(3))
 	p.initUniform(rng)
@@ -32,8 +38,34 @@ func tinyNet(t *testing.T, loss string, batch, valid int) (*net, *Params, Config
 	for i := range n.epsBuf {
 		n.epsBuf[i] = float32(rng.NormFloat64())
 	}
+	if K > 0 {
+		labels := make([]uint8, batch)
+		for i := range labels {
+			labels[i] = uint8(rng.Intn(K))
+		}
+		if err := n.fillClasses(labels, 0, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
 	n.st.n = valid
 	return n, p, cfg
+}
+
+// withOneHot is rows of width w with each row's one-hot class (from the
+// net's class input, K wide) after it; rows unchanged when K is 0.
+func withOneHot(v []float64, w int, n *net, rows int) []float64 {
+	K := n.classes
+	if K == 0 {
+		return v
+	}
+	out := make([]float64, 0, rows*(w+K))
+	for r := range rows {
+		out = append(out, v[r*w:(r+1)*w]...)
+		for k := range K {
+			out = append(out, float64(n.yBuf[r*K+k]))
+		}
+	}
+	return out
 }
 
 // refLoss is the VAE loss computed independently in float64, straight from
@@ -61,7 +93,7 @@ func refLoss(n *net, p *Params, cfg Config, valid int) (loss, rec, kl float64) {
 	for i := range x {
 		x[i] = float64(n.xBuf[i])
 	}
-	h := lay("enc.hidden", x, valid, true)
+	h := lay("enc.hidden", withOneHot(x, mnistSize, n, valid), valid, true)
 	mu := lay("enc.mean", h, valid, false)
 	lv := lay("enc.logvar", h, valid, false)
 	z := make([]float64, len(mu))
@@ -69,7 +101,7 @@ func refLoss(n *net, p *Params, cfg Config, valid int) (loss, rec, kl float64) {
 		z[i] = mu[i] + math.Exp(0.5*lv[i])*float64(n.epsBuf[i])
 		kl += -0.5 * (1 + lv[i] - mu[i]*mu[i] - math.Exp(lv[i]))
 	}
-	out := lay("dec.out", lay("dec.hidden", z, valid, true), valid, false)
+	out := lay("dec.out", lay("dec.hidden", withOneHot(z, cfg.Latent, n, valid), valid, true), valid, false)
 	for i, l := range out {
 		if cfg.Loss == LossBCE {
 			p := 1 / (1 + math.Exp(-l))
@@ -82,8 +114,12 @@ func refLoss(n *net, p *Params, cfg Config, valid int) (loss, rec, kl float64) {
 }
 
 func TestLossMatchesReference(t *testing.T) {
-	for _, loss := range []string{LossBCE, LossMSE} {
-		n, p, cfg := tinyNet(t, loss, 4, 4)
+	for _, c := range []struct {
+		loss string
+		K    int
+	}{{LossBCE, 0}, {LossMSE, 0}, {LossBCE, 4}} {
+		loss := c.loss
+		n, p, cfg := tinyNetK(t, loss, 4, 4, c.K)
 		if err := n.run(); err != nil {
 			t.Fatal(err)
 		}
@@ -102,9 +138,13 @@ func TestLossMatchesReference(t *testing.T) {
 // gradient against central differences of the float64 reference loss,
 // with a partial batch so the padding mask is covered too.
 func TestGradientsMatchFiniteDifferences(t *testing.T) {
-	for _, loss := range []string{LossBCE, LossMSE} {
+	for _, c := range []struct {
+		loss string
+		K    int // a conditional model's classes: the join's gradient too
+	}{{LossBCE, 0}, {LossMSE, 0}, {LossBCE, 3}} {
+		loss := c.loss
 		const batch, valid = 5, 3
-		n, p, cfg := tinyNet(t, loss, batch, valid)
+		n, p, cfg := tinyNetK(t, loss, batch, valid, c.K)
 		// Garbage in the padding rows must not change anything.
 		for i := valid * mnistSize; i < len(n.xBuf); i++ {
 			n.xBuf[i] = 1 - n.xBuf[i]

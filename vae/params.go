@@ -49,6 +49,9 @@ func paramsLayout(cfg Config) *Params {
 			&Tensor{Name: name + ".b", Shape: []int{bias}, fanIn: fanIn})
 	}
 	add := func(name string, in, out int) { layer(name, in, out, out, in) }
+	// A conditional model's one-hot label joins the encoder's features
+	// (after the convolutions' flatten) and z: K more inputs each.
+	K := cfg.Condition
 	switch cfg.Arch {
 	case ArchConv:
 		// Filters as the ops in conv.go take them; fan-ins as PyTorch
@@ -56,17 +59,17 @@ func paramsLayout(cfg Config) *Params {
 		e1, e2, mid, d1, d2 := convGeoms(cfg.Image())
 		add("enc.conv1", e1.patchSize(), convC1)
 		add("enc.conv2", e2.patchSize(), convC2)
-		add("enc.hidden", mid, cfg.Hidden)
+		add("enc.hidden", mid+K, cfg.Hidden)
 		add("enc.mean", cfg.Hidden, cfg.Latent)
 		add("enc.logvar", cfg.Hidden, cfg.Latent)
-		add("dec.hidden", cfg.Latent, mid)
+		add("dec.hidden", cfg.Latent+K, mid)
 		layer("dec.convt1", convC2, d1.patchSize(), convC1, d1.patchSize())
 		layer("dec.convt2", convC1, d2.patchSize(), d2.C, d2.patchSize())
 	case ArchMLP:
-		add("enc.hidden", cfg.Image().Size(), cfg.Hidden)
+		add("enc.hidden", cfg.Image().Size()+K, cfg.Hidden)
 		add("enc.mean", cfg.Hidden, cfg.Latent)
 		add("enc.logvar", cfg.Hidden, cfg.Latent)
-		add("dec.hidden", cfg.Latent, cfg.Hidden)
+		add("dec.hidden", cfg.Latent+K, cfg.Hidden)
 		add("dec.out", cfg.Hidden, cfg.Image().Size())
 	}
 	return p

@@ -23,6 +23,7 @@ type DecoderSnapshot struct {
 	params *Params // the copy (decoder tensors kept fresh)
 	dec    []int   // indices of the decoder's tensors in params.List
 	nets   map[int]*net
+	labels []uint8 // the class it decodes, for a conditional model (Conditioned)
 }
 
 // NewDecoderSnapshot returns a snapshot of m's current weights.
@@ -67,6 +68,9 @@ func (s *DecoderSnapshot) DecodeInto(dst, z []float32) error {
 	if len(z)%L != 0 || len(dst) != len(z)/L*s.m.size {
 		return fmt.Errorf("decode: %w (%d latent values, %d outputs)", errShape, len(z), len(dst))
 	}
+	if err := s.m.checkLabels(s.labels, len(z)/L); err != nil {
+		return fmt.Errorf("decode: %w", err)
+	}
 	s.refresh()
 	return forChunks(len(z)/L, func(off, b int) error {
 		nt, ok := s.nets[b]
@@ -76,6 +80,9 @@ func (s *DecoderSnapshot) DecodeInto(dst, z []float32) error {
 				return err
 			}
 			s.nets[b] = nt
+		}
+		if err := nt.fillClasses(s.labels, off, b); err != nil {
+			return err
 		}
 		copy(nt.zBuf, z[off*L:(off+b)*L])
 		if err := nt.run(); err != nil {

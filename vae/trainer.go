@@ -104,6 +104,9 @@ func NewTrainer(m *Model, cfg Config, train, test *dataset.Set) (*Trainer, error
 		return nil, err
 	}
 	mc := m.Config()
+	if cfg.Condition != mc.Condition {
+		return nil, fmt.Errorf("training settings are conditioned on %d classes, the model on %d", cfg.Condition, mc.Condition)
+	}
 	if cfg.Arch != mc.Arch || cfg.Latent != mc.Latent || cfg.Hidden != mc.Hidden || cfg.Loss != mc.Loss || cfg.Image() != mc.Image() {
 		return nil, fmt.Errorf("training settings %s/L=%d/H=%d/%s/%s do not match the model's %s/L=%d/H=%d/%s/%s",
 			cfg.Arch, cfg.Latent, cfg.Hidden, cfg.Loss, cfg.Image(), mc.Arch, mc.Latent, mc.Hidden, mc.Loss, mc.Image())
@@ -114,6 +117,11 @@ func NewTrainer(m *Model, cfg Config, train, test *dataset.Set) (*Trainer, error
 		}
 		if err := CheckImages(s, m.shape, "the training data"); err != nil {
 			return nil, err
+		}
+		if mc.Conditional() {
+			if err := m.checkLabels(s.Labels, s.N); err != nil {
+				return nil, fmt.Errorf("the data's labels: %w", err)
+			}
 		}
 	}
 	return &Trainer{model: m, cfg: cfg, train: train, test: test, PreviewAfter: previewAfter,
@@ -239,6 +247,7 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 
 	n := t.train.N
 	steps := (n + cfg.Batch - 1) / cfg.Batch
+	labels := make([]uint8, cfg.Batch) // a conditional model's classes of the batch
 
 	firstEpoch := len(m.History())
 	preview := firstEpoch == 0 // a new model: its first codes inside epoch 1
@@ -294,6 +303,12 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 			rows := hi - lo
 			for r, idx := range perm[lo:hi] {
 				t.train.ImageInto(idx, nt.xBuf[r*size:(r+1)*size])
+				if nt.y != nil {
+					labels[r] = t.train.Labels[idx]
+				}
+			}
+			if err := nt.fillClasses(labels, 0, rows); err != nil {
+				return err
 			}
 			// Padding rows of a short last batch repeat the first image;
 			// the loss masks them out.
