@@ -44,6 +44,7 @@ func cmdTrain(c *cli, args []string) error {
 	size := fs.Int("size", 0, "image folders: image side S (default: from the data; conv needs S divisible by 4)")
 	channels := fs.Int("channels", 0, "image folders: 1 (grey) or 3 (colour) (default: from the data)")
 	prep := fs.String("preprocess", imaging.ModeResize, "image folders: resize (centre square, resized) or digit (MNIST-style centring, for handwriting)")
+	conditional := fs.Bool("conditional", false, "a conditional VAE: the class joins the encoder's input and z (labelled data: MNIST, Fashion-MNIST, an image folder by class)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -92,6 +93,9 @@ func cmdTrain(c *cli, args []string) error {
 	// The run's rules are the training panel's (vae.CheckRun).
 	folder := dataset.FolderOptions{Side: *size, Channels: *channels, Mode: *prep}
 	if m != nil {
+		if set["conditional"] && *conditional != m.Config().Conditional() {
+			return badInput("--conditional differs from the resumed model's; a model's shape cannot change")
+		}
 		if set["size"] && *size != m.Image().Side || set["channels"] && *channels != m.Image().Channels {
 			return badInput("--size and --channels must match the resumed model's %s images", m.Image())
 		}
@@ -110,7 +114,7 @@ func cmdTrain(c *cli, args []string) error {
 	if m == nil {
 		// A new model reads the data's shape; an image folder's classes
 		// and preprocessing go with it.
-		if cfg, err = cfg.ForData(train, label, folder.Mode); err != nil {
+		if cfg, err = cfg.ForData(train, label, folder.Mode, *conditional); err != nil {
 			return usageErr{err}
 		}
 	}

@@ -63,6 +63,7 @@ type Explorer struct {
 	Plane     *widgets.LatentPlane
 	PlaneCtl  *PlaneControl // the plane's layers, map, projection, hover, picks, overlay
 	Point     *PointView
+	Class     *ClassView // a conditional model's class
 	Grid      *GridPanel
 	Drops     *DropPanel
 	Plot      *widgets.LossPlot
@@ -135,6 +136,7 @@ func (e *Explorer) build() {
 	e.PlaneCtl = newPlaneControl(s, e.Plane, e.prefs, e.do, e.setStatus, e.showError, e.Training.Data)
 	e.tools = newToolSet(e.PlaneCtl.SetOverlay)
 	e.Point = newPointView(s, e.do, e.PlaneCtl.Hovered, e.PlaneCtl.ChooseAxes)
+	e.Class = newClassView(s, e.do)
 	e.PlaneCtl.OnHoverChanged = func() { e.Point.Decode(true) }
 	e.PlaneCtl.OnPicked = e.Point.ShowPicked
 	e.Plot = widgets.NewLossPlot()
@@ -227,6 +229,12 @@ func (e *Explorer) observe() {
 		}
 	})
 	s.OnWeights(e.refreshModelViews)
+	s.OnClass(func() { // a conditional model draws another class
+		e.Point.Decode(false)
+		tell(e.tools, modelWatcher.ModelChanged)
+		name := e.Class.Picker.Selected
+		e.setStatus(fmt.Sprintf("Class %s: the plane holds its styles (the codes are of every class); the map, grid, samples and tools draw it", name))
+	})
 	s.OnFile(e.updateTitle)
 	e.observeTraining()
 }

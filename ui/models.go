@@ -365,7 +365,7 @@ func (c *Models) measureIfNeeded(m Model) {
 				switch {
 				case err != nil:
 					c.onErr(fmt.Errorf("%s: held-out statistics: %w", name, err))
-				case c.s.Model() == m:
+				case c.s.Raw() == m:
 					c.s.HeldOutMeasured()
 					c.status(fmt.Sprintf("%s: held-out statistics measured on %d images of %s", name, d.Test.N, d.Name))
 				}

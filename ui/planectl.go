@@ -99,6 +99,7 @@ func newPlaneControl(s *Session, plane *widgets.LatentPlane, prefs fyne.Preferen
 		c.showOverlay()
 	})
 	s.OnDrops(c.refreshMarks)
+	s.OnClass(c.updateMap) // the map draws the class chosen
 	return c
 }
 

@@ -48,7 +48,7 @@ func (c *PlaneControl) refreshThumbs() {
 		return
 	}
 	set, err := c.heldOutImages()
-	if m := c.s.Model(); err != nil && c.data() == nil && c.load != nil && m != nil && m.HeldOut() != nil && c.thumbLoad != m {
+	if m := c.s.Raw(); err != nil && c.data() == nil && c.load != nil && m != nil && m.HeldOut() != nil && c.thumbLoad != m {
 		// Thumbnails were on when the app closed, or the model changed:
 		// load the data once for this model.
 		c.thumbLoad = m

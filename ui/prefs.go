@@ -28,7 +28,7 @@ const (
 	prefThumbs     = "view.thumbnails" // the held-out images drawn instead of dots
 	prefPanels     = "view.panels"     // left width, right width (0: automatic), left open, right open
 	prefSections   = "view.sections"   // the left panel's sections open (1) or closed (0)
-	prefForm       = "train.form"      // epochs|latent|hidden|batch|lr|beta|warmup|loss|limit|arch|decay
+	prefForm       = "train.form"      // epochs|latent|hidden|batch|lr|beta|warmup|loss|limit|arch|decay|side|colour|prep|conditional
 )
 
 // Default window size, reduced to fit the screen.
@@ -131,7 +131,7 @@ func (e *Explorer) saveForm() {
 	p := e.Train
 	e.prefs.SetStringList(prefForm, []string{p.Epochs.Text, p.Latent.Text, p.Hidden.Text, p.Batch.Text,
 		p.LR.Text, p.Beta.Text, p.Warmup.Text, p.Loss.Selected, p.Limit.Text, p.Arch.Selected, strconv.FormatBool(p.Decay.Checked),
-		p.Side.Text, p.Colour.Selected, p.Prep.Selected})
+		p.Side.Text, p.Colour.Selected, p.Prep.Selected, strconv.FormatBool(p.Conditional.Checked)})
 	e.prefs.SetString(prefDataset, p.Dataset.Selected)
 	e.prefs.SetString(prefFolder, p.Folder)
 }
@@ -149,6 +149,9 @@ func (e *Explorer) restoreForm() {
 			p.Side.SetText(f[11])
 			p.Colour.SetSelected(f[12])
 			p.Prep.SetSelected(f[13])
+		}
+		if len(f) > 14 { // since conditional models
+			p.Conditional.SetChecked(f[14] == "true")
 		}
 		for i, en := range []*widget.Entry{p.Epochs, p.Latent, p.Hidden, p.Batch, p.LR, p.Beta, p.Warmup} {
 			en.SetText(f[i])

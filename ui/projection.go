@@ -62,7 +62,7 @@ func (c *PlaneControl) updateProjection() {
 	}
 	L := m.Latent()
 	if c.projMode == axesUMAP || c.projMode == axesTSNE {
-		c.startLayout(c.projMode, m, h.Means, L)
+		c.startLayout(c.projMode, h.Means, L)
 		return
 	}
 	p, err := vae.ComputePCA(h.Means, L)
@@ -77,18 +77,19 @@ func (c *PlaneControl) updateProjection() {
 // startLayout lays the codes out with UMAP or t-SNE (method) on its own
 // goroutine; each report (the start, then every few epochs) becomes the
 // plane's projection, so the layout is drawn while it converges.
-func (c *PlaneControl) startLayout(method string, m Model, codes []float32, L int) {
+func (c *PlaneControl) startLayout(method string, codes []float32, L int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	c.umap.gen++
 	gen := c.umap.gen
 	c.umap.cancel = cancel
 	codes = append([]float32(nil), codes...)
+	raw := c.s.Raw() // the codes' model (the class a conditional one draws may change meanwhile)
 	n := len(codes) / L
 	first := true
 	show := func(layout []float32, done float64) {
 		lay := embed.NewLayout(method, codes, L, layout)
 		c.do(func() {
-			if gen != c.umap.gen || c.s.Model() != m {
+			if gen != c.umap.gen || c.s.Raw() != raw {
 				return // a newer layout or another model
 			}
 			c.s.SetProjection(lay, done < 1)

@@ -19,7 +19,9 @@ import (
 // step with each other. It lives on the UI goroutine: call it only from
 // there (Fyne callbacks, or functions handed to fyne.Do).
 type Session struct {
-	model Model
+	model Model  // what the views decode: raw, or raw given the class (class.go)
+	raw   Model  // the model as opened or trained
+	class int    // the class a conditional model draws
 	path  string // the model's file; "" for a bundled or unsaved model
 	// version is path's file as it was when opened or last saved here, so
 	// Save does not undo what another program wrote since.
@@ -48,6 +50,7 @@ type Session struct {
 	fileObs    []func()
 	dropsObs   []func()
 	selObs     []func()
+	classObs   []func()
 }
 
 // PointChange tells point observers what moved the point.
@@ -122,7 +125,8 @@ func (s *Session) SetModel(m Model, path, name string) {
 	if name == "" {
 		name = filepath.Base(path)
 	}
-	s.model, s.path, s.name, s.dirty = m, path, name, false
+	s.raw, s.path, s.name, s.dirty = m, path, name, false
+	s.model = s.given(m)
 	s.version = fileVersion(path)
 	s.proj, s.projInterim = nil, false // another model's projection: the explorer computes it anew
 	hadSel := s.sel != nil || s.selB != nil

@@ -78,6 +78,9 @@ type TrainRequest struct {
 	Folder   string
 	Read     dataset.FolderOptions
 	Continue bool // train the session's model on; else a new one
+	// Conditional makes the new model a conditional one (the data must
+	// be labelled, of two classes or more).
+	Conditional bool
 }
 
 func newTraining(eng dataTrainer, s *Session, do func(func())) *Training {
@@ -204,10 +207,10 @@ func (t *Training) begin(ctx context.Context, r TrainRequest, d *dataset.Data) {
 	}
 	cfg := r.Config
 	cfg.Dataset = d.Name
-	m := t.s.Model()
+	m := t.s.Raw()
 	if !r.Continue {
 		var err error
-		if cfg, err = cfg.ForData(d.Train, d.Name, d.Mode()); err != nil {
+		if cfg, err = cfg.ForData(d.Train, d.Name, d.Mode(), r.Conditional); err != nil {
 			t.ended(err)
 			return
 		}

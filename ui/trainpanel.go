@@ -41,6 +41,9 @@ type TrainPanel struct {
 	Continue                                               *widget.Check
 	// Decay decays the learning rate to 0 along a half cosine.
 	Decay *widget.Check
+	// Conditional trains a conditional VAE: the class goes in with every
+	// image and code.
+	Conditional *widget.Check
 
 	TrainBtn, PauseBtn, ResumeBtn, StopBtn *widget.Button
 
@@ -113,6 +116,7 @@ func newTrainPanel(win fyne.Window, state func() trainState, onFolder func(strin
 	p.Loss.Selected = def.Loss
 	p.Continue = widget.NewCheck("Continue this model", nil)
 	p.Decay = widget.NewCheck("cosine, to 0", nil)
+	p.Conditional = widget.NewCheck("Conditional (class in, choose it when exploring)", nil)
 
 	p.TrainBtn = widget.NewButton("Train", nil)
 	p.TrainBtn.Importance = widget.HighImportance
@@ -134,7 +138,7 @@ func newTrainPanel(win fyne.Window, state func() trainState, onFolder func(strin
 		widget.NewFormItem("Images", p.Limit),
 	)
 	p.DatasetPart = container.NewVBox(p.Dataset, container.NewBorder(nil, nil, nil, p.chooseFd, p.folderLb), p.imageRows)
-	p.ParamsPart = container.NewVBox(form, p.Continue)
+	p.ParamsPart = container.NewVBox(form, p.Conditional, p.Continue)
 	p.Dataset.Selected = p.Dataset.Options[0] // SetState below shows its folder row
 	if browser {
 		p.chooseFd.Hide()
@@ -260,12 +264,14 @@ func (p *TrainPanel) ShowState(s trainState) {
 		p.Loss.Enable()
 		p.Continue.Enable()
 		p.Decay.Enable()
+		p.Conditional.Enable()
 	} else {
 		p.Dataset.Disable()
 		p.Arch.Disable()
 		p.Loss.Disable()
 		p.Continue.Disable()
 		p.Decay.Disable()
+		p.Conditional.Disable()
 	}
 }
 
@@ -281,7 +287,7 @@ func (p *TrainPanel) Request() (TrainRequest, error) {
 	if err != nil {
 		return TrainRequest{}, err
 	}
-	r := TrainRequest{Config: cfg, Limit: limit, Read: read, Continue: p.Continue.Checked}
+	r := TrainRequest{Config: cfg, Limit: limit, Read: read, Continue: p.Continue.Checked, Conditional: p.Conditional.Checked}
 	r.Name, r.Folder = p.Source()
 	return r, nil
 }
@@ -342,4 +348,5 @@ func (p *TrainPanel) SetConfig(cfg vae.Config) {
 	p.Warmup.SetText(strconv.Itoa(cfg.Warmup))
 	p.Loss.SetSelected(cfg.Loss)
 	p.Decay.SetChecked(cfg.LRDecay)
+	p.Conditional.SetChecked(cfg.Conditional())
 }

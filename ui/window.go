@@ -38,7 +38,7 @@ func (e *Explorer) layout() fyne.CanvasObject {
 	// Right: the point (decoded image, sliders) above the tools.
 	p := e.Point
 	point := container.NewBorder(nil,
-		container.NewVBox(p.Readout, p.Picked, container.NewGridWithColumns(2, p.Origin, p.Random), p.SliderArea),
+		container.NewVBox(p.Readout, e.Class.Box, p.Picked, container.NewGridWithColumns(2, p.Origin, p.Random), p.SliderArea),
 		nil, nil, p.Decoded)
 	// Each tool scrolls in its own frame when it needs more room than it
 	// has (see frame), so switching tools never moves the divider above.

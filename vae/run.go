@@ -59,14 +59,16 @@ func CheckFolderOptions(o dataset.FolderOptions) error {
 func (run Config) Continuing(model Config) Config {
 	run.Arch, run.Latent, run.Hidden, run.Loss = model.Arch, model.Latent, model.Hidden, model.Loss
 	run = run.WithImage(model.Image())
-	run.Classes, run.Preprocess = model.Classes, model.Preprocess
+	run.Classes, run.Preprocess, run.Condition = model.Classes, model.Preprocess, model.Condition
 	return run
 }
 
 // ForData is cfg for a new model of train's images (named label): their
-// shape, and for an image folder read with mode its classes and
-// preprocessing. It says when the images cannot make a model.
-func (cfg Config) ForData(train *dataset.Set, label, mode string) (Config, error) {
+// shape, for an image folder read with mode its classes and
+// preprocessing, and when conditional the classes it is conditioned on
+// (ConditionFor: data of one class is refused). It says when the images
+// cannot make a model.
+func (cfg Config) ForData(train *dataset.Set, label, mode string, conditional bool) (Config, error) {
 	if train.Rows != train.Cols {
 		return cfg, fmt.Errorf("%s: images are %s; models read square images", label, train.Shape())
 	}
@@ -76,5 +78,13 @@ func (cfg Config) ForData(train *dataset.Set, label, mode string) (Config, error
 		cfg.Classes, cfg.Preprocess = train.Classes, mode
 	}
 	cfg.Dataset = label
+	cfg.Condition = 0
+	if conditional {
+		k, err := ConditionFor(train)
+		if err != nil {
+			return cfg, fmt.Errorf("%s: %w", label, err)
+		}
+		cfg.Condition = k
+	}
 	return cfg, cfg.Validate()
 }

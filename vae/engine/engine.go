@@ -97,11 +97,23 @@ func orNone(m *onnx.Model, err error) (vae.Explorable, error) {
 
 // own is m as this engine's model, or an error naming what was asked.
 func own(m vae.Explorable, what string) (*vae.Model, error) {
-	vm, ok := m.(*vae.Model)
+	vm, ok := asModel(m)
 	if !ok {
 		return nil, fmt.Errorf("%s: this model cannot be written as a file of this app (it was not made by it)", what)
 	}
 	return vm, nil
+}
+
+// asModel is m as this app's model: itself, or the model under a
+// conditional model's fixed class.
+func asModel(m vae.Explorable) (*vae.Model, bool) {
+	switch v := m.(type) {
+	case *vae.Model:
+		return v, true
+	case *vae.Conditioned:
+		return v.Model, true
+	}
+	return nil, false
 }
 
 // Save writes m's checkpoint to path atomically.
@@ -155,7 +167,7 @@ func (e *Engine) ExportTorch(m vae.Explorable, path string) error {
 
 // Train starts training m with cfg on d; it runs until ctx ends.
 func (e *Engine) Train(ctx context.Context, m vae.Explorable, cfg vae.Config, d *dataset.Data) (vae.TrainingRun, error) {
-	vm, ok := m.(*vae.Model)
+	vm, ok := asModel(m)
 	if !ok {
 		return nil, errors.New("this model cannot be trained here (it was not made by this app)")
 	}

@@ -1,0 +1,78 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"vaeexplorer/vae"
+	"vaeexplorer/vae/imaging"
+)
+
+// conditionalModel is an untrained conditional model (mlp, L 2, 10
+// classes) with held-out codes.
+func conditionalTestModel(t *testing.T) *vae.Model {
+	t.Helper()
+	cfg := vae.DefaultConfig()
+	cfg.Hidden, cfg.Condition = 16, 10
+	m, err := vae.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// A conditional model gets a class picker: the point decodes as the class
+// chosen, the all-classes row is the point decoded as each class, a click
+// on a row tile picks that class, and the map and grid draw it.
+func TestClassPickerAndAllClassesRow(t *testing.T) {
+	e, loop := newTestExplorer(t, newFakeModel(2, 50))
+	if e.Class.Box.Visible() {
+		t.Fatal("the class picker shows for an unconditional model")
+	}
+	m := conditionalTestModel(t)
+	e.Models.Set(m, "")
+	if !e.Class.Box.Visible() || len(e.Class.Picker.Options) != 10 || e.Session.Class() != 0 {
+		t.Fatalf("conditional model: picker shown %v, %d options, class %d", e.Class.Box.Visible(), len(e.Class.Picker.Options), e.Session.Class())
+	}
+	z := []float32{0.7, -0.4}
+	e.Session.SetPoint(z, PointChange{})
+	e.Class.Picker.SetSelected(e.Class.Picker.Options[7])
+	if e.Session.Class() != 7 {
+		t.Fatalf("picked 7, the session's class is %d", e.Session.Class())
+	}
+	want, _ := m.DecodeGiven(z, []uint8{7})
+	wantImg := imaging.Picture(want, 28, 1)
+	loop.until(t, "the point decoded as a 7", func() bool {
+		return e.Point.Decoded.Image != nil && sameImage(e.Point.Decoded.Image, wantImg)
+	}, 5*time.Second)
+
+	// The row: tile k is z decoded as class k.
+	loop.until(t, "the all-classes row", func() bool { return e.Class.Row.Image != nil && e.Class.shown == 10 && !e.Class.jobs.Busy() }, 5*time.Second)
+	row := e.Class.Row.Image
+	for _, k := range []int{2, 7} {
+		pix, _ := m.DecodeGiven(z, []uint8{uint8(k)})
+		ref := imaging.Picture(pix, 28, 1)
+		x0 := k * 30
+		for y := 3; y < 25; y++ { // inside the frame
+			for x := 3; x < 25; x++ {
+				r, _, _, _ := row.At(x0+x, y).RGBA()
+				g, _, _, _ := ref.At(x, y).RGBA()
+				if r>>8 != g>>8 {
+					t.Fatalf("row tile %d differs from z decoded as %d at (%d, %d)", k, k, x, y)
+				}
+			}
+		}
+	}
+	e.Class.tapped((3*30+10)/298.0, 0.5) // tile 3 of the 298-pixel row
+	if e.Session.Class() != 3 || !strings.HasPrefix(e.Class.Picker.Selected, "3") {
+		t.Fatalf("a click on tile 3: class %d, picker %q", e.Session.Class(), e.Class.Picker.Selected)
+	}
+	// The session's model draws the class: what the grid and map decode.
+	got, err := e.Session.Model().Decode(z)
+	three, _ := m.DecodeGiven(z, []uint8{3})
+	if err != nil || !slices.Equal(got, three) {
+		t.Fatalf("the session's model decodes otherwise than class 3 (%v)", err)
+	}
+}
