@@ -41,12 +41,13 @@ func init() {
 	commands = []command{
 		{"train", "--data DIR|--dataset mnist|fashion --out MODEL [flags]", "train a model", cmdTrain},
 		{"eval", "--data DIR|--dataset NAME [--model MODEL]", "held-out -ELBO and the error distribution", cmdEval},
-		{"grid", "--out FILE.png [--model MODEL] [--n 20] [--range 3 | --quantile]", "decode the latent grid", cmdGrid},
-		{"sample", "--out FILE.png [--model MODEL] [--n 64] [--seed 1]", "decode samples from the prior", cmdSample},
-		{"decode", "--z z1,…,zL --out FILE.png [--model MODEL]", "decode one latent point", cmdDecode},
+		{"grid", "--out FILE.png [--model MODEL] [--n 20] [--range 3 | --quantile] [--class C]", "decode the latent grid", cmdGrid},
+		{"sample", "--out FILE.png [--model MODEL] [--n 64] [--seed 1] [--class C]", "decode samples from the prior", cmdSample},
+		{"decode", "--z z1,…,zL --out FILE.png [--model MODEL] [--class C]", "decode one latent point", cmdDecode},
+		{"classify", "[--model MODEL] IMAGE... | --data DIR|--dataset NAME", "a conditional model's most likely class of images, by -ELBO (of a held-out set: the accuracy)", cmdClassify},
 		{"traverse", "--out FILE.png [--model MODEL] [--dims 0,3] [--steps 9] [--range 3] [--z …]", "one row per latent dimension, swept: the disentanglement figure", cmdTraverse},
 		{"reconstruct", "--out DIR [--model MODEL] IMAGE...", "encode and reconstruct image files", cmdReconstruct},
-		{"interpolate", "--out FILE.png|--gif FILE.gif [--model MODEL] IMAGE_A IMAGE_B [--steps 10] [--slerp]", "decode the path between two images", cmdInterpolate},
+		{"interpolate", "--out FILE.png|--gif FILE.gif [--model MODEL] IMAGE_A IMAGE_B [--steps 10] [--slerp] [--class C]", "decode the path between two images", cmdInterpolate},
 		{"vector", "list|compute|apply [flags] [IMAGE...]", "concept vectors: list, compute (classes, attributes, folders), apply", cmdVector},
 		{"project", "--data DIR|--dataset NAME --out FILE.csv [--model MODEL] [--method umap|tsne|pca] [--seed 1]", "lay the held-out codes out on a plane (UMAP, t-SNE or PCA) as CSV", cmdProject},
 		{"anomalies", "--data DIR [--model MODEL] [--top 50] [--out FILE.png]", "held-out images ranked by reconstruction error", cmdAnomalies},
@@ -187,6 +188,38 @@ func modelFlag(fs *flag.FlagSet) *modelRef {
 		path:    fs.String("model", "", "model file (.vae, .safetensors, or an ONNX decoder .onnx), or bundled (the default, conv), bundled-mlp, bundled-conv or bundled-8d"),
 		encoder: fs.String("encoder", "", "an ONNX decoder's encoder (default: the *encoder*.onnx file beside it, if one)"),
 	}
+}
+
+// classFlag is a command's --class: a conditional model's class.
+func classFlag(fs *flag.FlagSet) *string {
+	return fs.String("class", "", "the class a conditional model draws: its number or its name (a conditional model needs one; others take none)")
+}
+
+// given is m drawing class (a conditional model's), or m itself when it
+// is not conditional and no class is given. A class for a model that
+// takes none, a conditional model without one, or a class it does not
+// know is refused (status 2).
+func given(m vae.Explorable, class string) (vae.Explorable, error) {
+	cfg := m.Config()
+	if class == "" {
+		if cfg.Conditional() {
+			return nil, badInput("the model is conditional: give --class (0 to %d, or a class name)", cfg.Condition-1)
+		}
+		return m, nil
+	}
+	c, err := vae.ParseClass(class, cfg.Condition, cfg.ClassNames())
+	if err != nil {
+		return nil, badInput("--class: %v", err)
+	}
+	vm, ok := m.(*vae.Model)
+	if !ok {
+		return nil, badInput("--class: this model is not conditional")
+	}
+	g, err := vm.Given(c)
+	if err != nil {
+		return nil, badInput("--class: %v", err)
+	}
+	return g, nil
 }
 
 // modelRef is a command's --model and --encoder.

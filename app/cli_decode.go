@@ -19,6 +19,7 @@ func cmdDecode(c *cli, args []string) error {
 	fs := c.newFlags("decode")
 	model := modelFlag(fs)
 	zs := fs.String("z", "", "the point: L numbers, comma-separated (required)")
+	class := classFlag(fs)
 	out := fs.String("out", "", "PNG file to write (required)")
 	asJSON := jsonFlag(fs)
 	if _, err := parse(fs, args); err != nil {
@@ -29,6 +30,9 @@ func cmdDecode(c *cli, args []string) error {
 	}
 	m, err := model.open()
 	if err != nil {
+		return err
+	}
+	if m, err = given(m, *class); err != nil {
 		return err
 	}
 	z, err := parseZ(*zs, m.Latent())

@@ -28,6 +28,7 @@ func cmdGrid(c *cli, args []string) error {
 	rng := fs.Float64("range", 3, "linear spacing over [-range, range]")
 	quant := fs.Bool("quantile", false, "space points at Normal quantiles instead")
 	dims := fs.String("dims", "0,1", "the two latent dimensions to span (others at 0)")
+	class := classFlag(fs)
 	out := fs.String("out", "", "PNG file to write (required)")
 	asJSON := jsonFlag(fs)
 	if _, err := parse(fs, args); err != nil {
@@ -41,6 +42,9 @@ func cmdGrid(c *cli, args []string) error {
 	}
 	m, err := model.open()
 	if err != nil {
+		return err
+	}
+	if m, err = given(m, *class); err != nil {
 		return err
 	}
 	dx, dy, err := parseDims(*dims, m.Latent())
@@ -89,6 +93,7 @@ func cmdSample(c *cli, args []string) error {
 	n := fs.Int("n", 64, "number of samples (1..1024)")
 	seed := fs.Int64("seed", 1, "random seed")
 	temp := fs.Float64("temperature", 1, "scale of the prior's standard deviation")
+	class := classFlag(fs)
 	out := fs.String("out", "", "PNG file to write (required)")
 	asJSON := jsonFlag(fs)
 	if _, err := parse(fs, args); err != nil {
@@ -108,6 +113,9 @@ func cmdSample(c *cli, args []string) error {
 	}
 	m, err := model.open()
 	if err != nil {
+		return err
+	}
+	if m, err = given(m, *class); err != nil {
 		return err
 	}
 	pix, err := m.Decode(vae.Sample(rand.New(rand.NewSource(*seed)), *n, m.Latent(), *temp))
@@ -220,6 +228,7 @@ func cmdInterpolate(c *cli, args []string) error {
 	slerp := fs.Bool("slerp", false, "spherical instead of linear interpolation")
 	out := fs.String("out", "", "PNG strip to write")
 	gifOut := fs.String("gif", "", "animated GIF to write (forward and back, looping)")
+	class := classFlag(fs)
 	asJSON := jsonFlag(fs)
 	files, err := parse(fs, args)
 	if err != nil {
@@ -238,11 +247,25 @@ func cmdInterpolate(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A conditional model decodes the path as --class; each end is
+	// encoded given its own most likely class (its style, not the class's).
+	dec, err := given(m, *class)
+	if err != nil {
+		return err
+	}
 	var ends [2][]float32
 	for i, f := range files {
 		in, err := imaging.PreprocessFileAs(f, vae.InputTarget(m))
 		if err != nil {
 			return err
+		}
+		if m.Config().Conditional() {
+			cl, err := m.Classify(in.Pixels)
+			if err != nil {
+				return err
+			}
+			ends[i] = cl.Mean
+			continue
 		}
 		if ends[i], _, err = m.Encode(in.Pixels); err != nil {
 			return err
@@ -252,7 +275,7 @@ func cmdInterpolate(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	pix, err := m.Decode(path)
+	pix, err := dec.Decode(path)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,6 @@ import (
 
 	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
-	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/embed"
 )
 
@@ -271,12 +270,7 @@ func (v *PointView) DecodeTimings() []DecodeTiming { return v.worker.stats.timin
 
 // classNames are the names of a model's labels: its own (an image
 // folder's classes), else those of the dataset it names.
-func classNames(cfg vae.Config) []string {
-	if cfg.Classes != nil {
-		return cfg.Classes
-	}
-	return dataset.ClassNames(cfg.Dataset)
-}
+func classNames(cfg vae.Config) []string { return cfg.ClassNames() }
 
 // modelSummary describes a model in a few lines.
 func modelSummary(name string, m Model) string {

@@ -141,3 +141,117 @@ func (c *Conditioned) NewDecoderSnapshot() *DecoderSnapshot {
 	s.labels = c.labels()
 	return s
 }
+
+// classifyBlock is how many images ClassScores takes at a time (each is
+// evaluated once per class).
+const classifyBlock = 128
+
+// ClassScores is, for a conditional model, each image's -ELBO given each
+// class (n x Condition, nats), with z at the posterior's mean (no
+// sampling: the same image always scores the same). The lowest is the
+// most likely class, p(x | c) being bounded by it and the classes equally
+// likely beforehand (classification by ELBO, as in Kingma et al. 2014).
+func (m *Model) ClassScores(images []float32) ([]float64, error) {
+	K := m.cfg.Condition
+	if K == 0 {
+		return nil, errors.New("the model is not conditional: it scores no classes")
+	}
+	if len(images)%m.size != 0 || len(images) == 0 {
+		return nil, fmt.Errorf("classify: %w (%d values)", errShape, len(images))
+	}
+	n := len(images) / m.size
+	out := make([]float64, n*K)
+	rowsBuf := make([]float32, 0, classifyBlock*K*m.size)
+	for i0 := 0; i0 < n; i0 += classifyBlock {
+		b := min(classifyBlock, n-i0)
+		rows := rowsBuf[:0]
+		labels := make([]uint8, 0, b*K)
+		for i := i0; i < i0+b; i++ {
+			for c := range K {
+				rows = append(rows, images[i*m.size:(i+1)*m.size]...)
+				labels = append(labels, uint8(c))
+			}
+		}
+		nr, src, err := m.floatRows(rows)
+		if err != nil {
+			return nil, err
+		}
+		rec, kl := make([]float32, nr), make([]float32, nr)
+		if _, err := m.evaluateRows(nr, src, labels, zero, rec, kl); err != nil {
+			return nil, fmt.Errorf("classify: %w", err)
+		}
+		for r := range nr {
+			out[i0*K+r] = float64(rec[r]) + float64(kl[r])
+		}
+	}
+	return out, nil
+}
+
+// MostLikely is the class with the lowest score of each row of scores
+// (n x K).
+func MostLikely(scores []float64, K int) []int {
+	out := make([]int, len(scores)/K)
+	for i := range out {
+		row := scores[i*K : (i+1)*K]
+		for c, v := range row {
+			if v < row[out[i]] {
+				out[i] = c
+			}
+		}
+	}
+	return out
+}
+
+// ParseClass reads a class as a user gives it (--class, a picker): its
+// number, or its name among the model's class names (names, from the
+// model's data), for a conditional model of K classes.
+func ParseClass(s string, K int, names []string) (int, error) {
+	if K == 0 {
+		return 0, errors.New("the model is not conditional: a class applies to conditional models only (train one with --conditional)")
+	}
+	for i, n := range names {
+		if i < K && n == s {
+			return i, nil
+		}
+	}
+	var c int
+	if _, err := fmt.Sscanf(s, "%d", &c); err != nil || fmt.Sprint(c) != s {
+		return 0, fmt.Errorf("class %q: give a number 0 to %d or a class name", clip(s), K-1)
+	}
+	if c < 0 || c >= K {
+		return 0, fmt.Errorf("class %d: the model knows classes 0 to %d", c, K-1)
+	}
+	return c, nil
+}
+
+// clip is s cut to 40 bytes for a message.
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// Classification is an image's class by ELBO (ClassScores) and its code
+// given that class.
+type Classification struct {
+	Scores       []float64 // -ELBO given each class, nats
+	Class        int       // the most likely: the lowest score
+	Mean, Logvar []float32 // its code given Class
+}
+
+// Classify scores one image (a conditional model's input) against every
+// class and encodes it given the most likely one: how a dropped image, or
+// an interpolation's end, gets its label when nobody gives one.
+func (m *Model) Classify(image []float32) (*Classification, error) {
+	scores, err := m.ClassScores(image)
+	if err != nil {
+		return nil, err
+	}
+	c := MostLikely(scores, m.cfg.Condition)[0]
+	mean, logvar, err := m.EncodeGiven(image, []uint8{uint8(c)})
+	if err != nil {
+		return nil, err
+	}
+	return &Classification{Scores: scores, Class: c, Mean: mean, Logvar: logvar}, nil
+}

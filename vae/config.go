@@ -125,6 +125,16 @@ type Config struct {
 	Condition int `json:"condition,omitempty"`
 }
 
+// ClassNames are the names of the model's labels: its own (an image
+// folder's classes), else those of the dataset it names (Fashion-MNIST's,
+// else digits).
+func (c Config) ClassNames() []string {
+	if c.Classes != nil {
+		return c.Classes
+	}
+	return dataset.ClassNames(c.Dataset)
+}
+
 // Conditional reports whether the model takes a class with every image
 // and every code.
 func (c Config) Conditional() bool { return c.Condition > 0 }

@@ -105,6 +105,12 @@ func (m *Model) setRows(set *dataset.Set) rows {
 }
 
 func (m *Model) evaluate(n int, src rows, labels []uint8, fillEps func([]float32), errs []float32) (Eval, error) {
+	return m.evaluateRows(n, src, labels, fillEps, errs, nil)
+}
+
+// evaluateRows is evaluate also writing each row's KL term into kls
+// (when not nil).
+func (m *Model) evaluateRows(n int, src rows, labels []uint8, fillEps func([]float32), errs, kls []float32) (Eval, error) {
 	var ev Eval
 	if err := m.checkLabels(labels, n); err != nil {
 		return Eval{}, fmt.Errorf("evaluate: %w", err)
@@ -129,6 +135,9 @@ func (m *Model) evaluate(n int, src rows, labels []uint8, fillEps func([]float32
 		ev.KL += nt.st.kl
 		if errs != nil {
 			copy(errs[off:], nt.st.recRow[:b])
+		}
+		if kls != nil {
+			copy(kls[off:], nt.st.klRow[:b])
 		}
 		return nil
 	})

@@ -20,6 +20,7 @@ type lossState struct {
 	// Results of the last forward pass: sums over the n real images.
 	rec, kl float64
 	recRow  []float32 // per-image reconstruction term
+	klRow   []float32 // per-image KL term
 	// out holds sigmoid(logits) (BCE) or the logits (MSE) of the last
 	// forward pass, reused by the gradient.
 	out []float32
@@ -53,8 +54,9 @@ func (o lossOp) UsePreallocDo(pre G.Value, in ...G.Value) (G.Value, error) {
 	if cap(st.out) < rows*cols {
 		st.out = make([]float32, rows*cols)
 		st.recRow = make([]float32, rows)
+		st.klRow = make([]float32, rows)
 	}
-	st.out, st.recRow = st.out[:rows*cols], st.recRow[:rows]
+	st.out, st.recRow, st.klRow = st.out[:rows*cols], st.recRow[:rows], st.klRow[:rows]
 	out := st.out
 	parallelRows(n, cols, func(r0, r1 int) {
 		if st.bce {
@@ -80,8 +82,13 @@ func (o lossOp) UsePreallocDo(pre G.Value, in ...G.Value) (G.Value, error) {
 		rec += float64(st.recRow[r])
 	}
 	_, lat := shapeOf(in[2])
-	for i := 0; i < n*lat; i++ {
-		kl += -0.5 * (1 + float64(lv[i]) - float64(mu[i])*float64(mu[i]) - math.Exp(float64(lv[i])))
+	for r := 0; r < n; r++ {
+		var k float64
+		for i := r * lat; i < (r+1)*lat; i++ {
+			k += -0.5 * (1 + float64(lv[i]) - float64(mu[i])*float64(mu[i]) - math.Exp(float64(lv[i])))
+		}
+		st.klRow[r] = float32(k)
+		kl += k
 	}
 	st.rec, st.kl = rec, kl
 	loss := float32((rec + float64(st.beta)*kl) / float64(n))
