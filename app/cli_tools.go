@@ -242,7 +242,7 @@ func cmdAnomalies(c *cli, args []string) error {
 	if err := vae.CheckImages(test, m.Image(), *data); err != nil {
 		return usageErr{err}
 	}
-	r, err := m.RankByError(test.Floats(), *top)
+	r, err := m.RankByErrorGiven(test.Floats(), test.Labels, *top) // a conditional model's given each image's label
 	if err != nil {
 		return err
 	}

@@ -42,17 +42,49 @@ type analyser interface {
 }
 
 // analyse encodes a preprocessed image with m: latent Gaussian,
-// reconstruction from the mean, its error and percentile.
-func analyse(m Model, path string, in *imaging.Input) (*Analysis, error) {
+// reconstruction from the mean, its error and percentile; a conditional
+// model's image given class (-1: its most likely class).
+func analyse(m Model, path string, in *imaging.Input, class int) (*Analysis, error) {
 	am, ok := m.(analyser)
 	if !ok {
 		return nil, fmt.Errorf("%s: this model has no encoder, so images cannot be placed on its plane", filepath.Base(path))
 	}
-	a, err := am.Analyse(in.Pixels)
+	var a *vae.Analysis
+	var err error
+	if r, ok := m.(vae.Reconstructor); ok && class >= 0 && m.Config().Conditional() {
+		a, err = vae.AnalyseAs(r, in.Pixels, class)
+	} else {
+		a, err = am.Analyse(in.Pixels)
+	}
 	if err != nil {
 		return nil, err
 	}
-	return &Analysis{Path: path, Input: in, Shape: m.Image(), Analysis: *a}, nil
+	return &Analysis{Path: path, Input: in, Shape: m.Image(), Analysis: *a, Given: class}, nil
+}
+
+// Reclass analyses a listed image of a conditional model again given
+// class (-1: its most likely), in its place in the list.
+func (c *Images) Reclass(it *Analysis, class int) {
+	m := c.s.Model()
+	go func() {
+		a, err := analyse(m, it.Path, it.Input, class)
+		c.do(func() {
+			if err != nil {
+				c.onErr(err)
+				return
+			}
+			if m != c.s.Model() {
+				return
+			}
+			items := c.s.Drops()
+			for i, old := range items {
+				if old == it {
+					items[i] = a
+				}
+			}
+			c.s.SetDrops(items)
+		})
+	}()
 }
 
 // isModelFile tells model files (ours, PyTorch's safetensors, ONNX) from
@@ -115,7 +147,7 @@ func (c *Images) each(m Model, n int, prep func(i int) (string, *imaging.Input, 
 			name, in, err := prep(i)
 			if err == nil {
 				var a *Analysis
-				if a, err = analyse(m, name, in); err == nil {
+				if a, err = analyse(m, name, in, -1); err == nil {
 					good = append(good, a)
 					continue
 				}
@@ -157,7 +189,7 @@ func (c *Images) reanalyse() {
 	go func() {
 		fresh := make([]*Analysis, 0, len(items))
 		for _, it := range items {
-			if a, err := analyse(m, it.Path, it.Input); err == nil {
+			if a, err := analyse(m, it.Path, it.Input, it.Given); err == nil {
 				fresh = append(fresh, a)
 			}
 		}

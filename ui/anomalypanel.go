@@ -256,6 +256,12 @@ type ranker interface {
 	RankByError(images []float32, top int) (*vae.Ranking, error)
 }
 
+// labelRanker is a conditional model that ranks images given their
+// labels (*vae.Model).
+type labelRanker interface {
+	RankByErrorGiven(images []float32, labels []uint8, top int) (*vae.Ranking, error)
+}
+
 // errNoEncoder is what tools that encode say of a model without an
 // encoder (a generator).
 var errNoEncoder = errors.New("this model has no encoder: it cannot reconstruct images")
@@ -271,7 +277,12 @@ func rankWorst(m Model, d *dataset.Data) (sheet, errs []float32, worst []int, me
 	if !ok {
 		return nil, nil, nil, nil, errNoEncoder
 	}
-	r, err := rm.RankByError(d.Test.Floats(), worstShown)
+	var r *vae.Ranking
+	if gm, ok := m.(labelRanker); ok && m.Config().Conditional() {
+		r, err = gm.RankByErrorGiven(d.Test.Floats(), d.Test.Labels, worstShown) // each given its own label
+	} else {
+		r, err = rm.RankByError(d.Test.Floats(), worstShown)
+	}
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
 )
 
@@ -74,5 +75,41 @@ func TestClassPickerAndAllClassesRow(t *testing.T) {
 	three, _ := m.DecodeGiven(z, []uint8{3})
 	if err != nil || !slices.Equal(got, three) {
 		t.Fatalf("the session's model decodes otherwise than class 3 (%v)", err)
+	}
+}
+
+// A dropped image of a conditional model is scored against every class,
+// encoded given the most likely (or the class the user picks), and its
+// style redrawn as every class: the decodes of (its code, class k).
+func TestDroppedImageAnalogy(t *testing.T) {
+	m := conditionalTestModel(t)
+	e, loop := newTestExplorer(t, m)
+	dir := t.TempDir()
+	path := writeDigitPNG(t, dir, "three.png", dataset.Synthetic(8, 5).Image(3))
+	e.Images.Files([]string{path})
+	loop.until(t, "the dropped image", func() bool { return len(e.Session.Drops()) == 1 }, 10*time.Second)
+	a := e.Session.Drops()[0]
+	if len(a.Scores) != 10 || a.Given != -1 {
+		t.Fatalf("scores %v, given %d", a.Scores, a.Given)
+	}
+	if best := vae.MostLikely(a.Scores, 10)[0]; a.Class != best {
+		t.Fatalf("encoded as class %d, the most likely is %d", a.Class, best)
+	}
+	mean, _, _ := m.EncodeGiven(a.Input.Pixels, []uint8{uint8(a.Class)})
+	if !slices.Equal(a.Mean, mean) {
+		t.Fatal("the code is not the image's given its class")
+	}
+	for _, k := range []int{0, 6} {
+		want, _ := m.DecodeGiven(a.Mean, []uint8{uint8(k)})
+		if !slices.Equal(a.Analogy[k*784:(k+1)*784], want) {
+			t.Errorf("analogy tile %d is not the code decoded as class %d", k, k)
+		}
+	}
+	e.Images.Reclass(a, 5)
+	loop.until(t, "the image given class 5", func() bool { d := e.Session.Drops(); return len(d) == 1 && d[0].Given == 5 }, 10*time.Second)
+	b := e.Session.Drops()[0]
+	mean5, _, _ := m.EncodeGiven(b.Input.Pixels, []uint8{5})
+	if b.Class != 5 || !slices.Equal(b.Mean, mean5) {
+		t.Fatalf("given class 5: class %d, code %v, want %v", b.Class, b.Mean, mean5)
 	}
 }

@@ -2,9 +2,16 @@ package ui
 
 import (
 	"fmt"
+	"image"
+	"image/color"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -24,6 +31,9 @@ type Analysis struct {
 	Input *imaging.Input
 	Shape vae.Shape // of Input.Pixels and Recon
 	vae.Analysis
+	// Given is the class the user gave a conditional model's image (-1:
+	// its most likely, by -ELBO).
+	Given int
 }
 
 // Summary is the one-line description shown beside the pictures.
@@ -47,6 +57,9 @@ type DropPanel struct {
 	// OnGoTo is called when the user asks to put the plane's point on an
 	// image's latent mean.
 	OnGoTo func(*Analysis)
+	// OnReclass is called when the user gives a conditional model's image
+	// another class (-1: its most likely).
+	OnReclass func(a *Analysis, class int)
 
 	s    *Session
 	list *fyne.Container
@@ -106,12 +119,58 @@ func (p *DropPanel) rebuild() {
 				pic(widgets.NewImageView(imaging.HeatmapC(a.Input.Pixels, a.Recon, a.Shape.Side, a.Shape.Channels), 56), "error"),
 			),
 			info,
-			widget.NewSeparator(),
 		)
+		if len(a.Scores) > 0 {
+			row.Add(p.classRows(a))
+		}
+		row.Add(widget.NewSeparator())
 		objs = append(objs, row)
 	}
 	p.list.Objects = objs
 	p.list.Refresh()
+}
+
+// mostLikely is the class picker's choice of the class by -ELBO.
+const mostLikely = "most likely"
+
+// classRows are a conditional model's image's class: a picker (the most
+// likely by -ELBO, or the user's), the chart "which class is this" (the
+// classes' probabilities from their -ELBO), and its style redrawn as
+// every class (the CVAE papers' analogy).
+func (p *DropPanel) classRows(a *Analysis) fyne.CanvasObject {
+	names := classNames(p.s.Raw().Config())
+	name := func(k int) string {
+		if k < len(names) {
+			return names[k]
+		}
+		return fmt.Sprint(k)
+	}
+	opts := []string{mostLikely}
+	for k := range a.Scores {
+		opts = append(opts, name(k))
+	}
+	pick := widget.NewSelect(opts, nil)
+	pick.Selected = mostLikely
+	if a.Given >= 0 && a.Given+1 < len(opts) {
+		pick.Selected = opts[a.Given+1]
+	}
+	pick.OnChanged = func(s string) {
+		if p.OnReclass != nil {
+			p.OnReclass(a, slices.Index(opts, s)-1)
+		}
+	}
+	probs := vae.ClassProbabilities(a.Scores)
+	chart := widgets.NewImageView(classChart(probs, a.Class, name), 54) // its own size: the names stay readable
+	strip := widgets.NewImageView(imaging.TileC(a.Analogy, a.Shape.Side, a.Shape.Channels, len(a.Analogy)/a.Shape.Size(), 2), 28)
+	cap := func(s string) *widget.Label {
+		l := widget.NewLabel(s)
+		l.SizeName = theme.SizeNameCaptionText
+		return l
+	}
+	return container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel(fmt.Sprintf("Class %s, encoded as", name(a.Class))), nil, pick),
+		cap("which class is this (from each class's -ELBO)"), chart,
+		cap("its style as every class"), strip)
 }
 
 func fmtVec(v []float32) string {
@@ -124,4 +183,32 @@ func fmtVec(v []float32) string {
 		parts = append(parts, fmt.Sprintf("%.2f", x))
 	}
 	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// classChart draws a bar per class, its probability, the chosen class
+// in the accent colour, each named under its bar (names cut to 3
+// characters).
+func classChart(probs []float64, chosen int, name func(int) string) *image.RGBA {
+	const barW, gap, h, label = 16, 4, 40, 14
+	img := image.NewRGBA(image.Rect(0, 0, max(1, len(probs)*(barW+gap)), h+label))
+	d := &font.Drawer{Dst: img, Src: image.NewUniform(color.RGBA{0x90, 0x90, 0x90, 0xff}), Face: basicfont.Face7x13}
+	for k, pr := range probs {
+		s := name(k)
+		if len(s) > 3 {
+			s = s[:3]
+		}
+		d.Dot = fixed.P(k*(barW+gap)+(barW-7*len(s))/2, h+label-2)
+		d.DrawString(s)
+		c := color.RGBA{0x80, 0x80, 0x80, 0xff}
+		if k == chosen {
+			c = color.RGBA{0x3b, 0x82, 0xf6, 0xff}
+		}
+		bh := max(1, int(float64(h-1)*pr))
+		for y := h - bh; y < h; y++ {
+			for x := k * (barW + gap); x < k*(barW+gap)+barW; x++ {
+				img.SetRGBA(x, y, c)
+			}
+		}
+	}
+	return img
 }

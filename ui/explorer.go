@@ -185,6 +185,7 @@ func (e *Explorer) build() {
 	e.Plane.OnViewChanged = func() { planeView(); e.Grid.ViewChanged() }
 	e.Drops = newDropPanel(s, e.docs.openImages, e.Images.Clear, e.docs.where())
 	e.Drops.OnGoTo = func(a *Analysis) { s.SetPoint(a.Mean, PointChange{}) }
+	e.Drops.OnReclass = e.Images.Reclass
 	e.Samples = newSamplePanel(env)
 	e.Interp = newInterpPanel(env)
 	e.Vectors = newVectorPanel(env)

@@ -16,6 +16,25 @@ type Analysis struct {
 	Recon        []float32
 	Error        float32
 	Percentile   float64
+	// A conditional model's image is analysed given a class: Class,
+	// the one given or the most likely; Scores, its -ELBO given each
+	// class (nats; nil for other models); Analogy, its code decoded as
+	// each of the first AnalogyMax classes (its style, every class).
+	Class   int
+	Scores  []float64
+	Analogy []float32
+}
+
+// AnalogyMax is how many classes an analysis redraws the image as.
+const AnalogyMax = 20
+
+// conditionalAnalyser is a conditional model (*Model, or one given a
+// class: *Conditioned).
+type conditionalAnalyser interface {
+	Classify(image []float32) (*Classification, error)
+	EncodeGiven(images []float32, labels []uint8) (mean, logvar []float32, err error)
+	DecodeGiven(z []float32, labels []uint8) ([]float32, error)
+	ReconErrorsGiven(images []float32, labels []uint8) ([]float32, error)
 }
 
 // Analyse encodes one image (the model's ImageSize values in [0, 1]) and
@@ -37,8 +56,18 @@ type Reconstructor interface {
 // Analyse encodes one image with m, reconstructs it from its latent mean
 // and scores it against the held-out statistics.
 func Analyse(m Reconstructor, image []float32) (*Analysis, error) {
+	return AnalyseAs(m, image, -1)
+}
+
+// AnalyseAs is Analyse; a conditional model's image is analysed given
+// class (-1: the most likely by -ELBO), with its class scores and its
+// style redrawn as every class.
+func AnalyseAs(m Reconstructor, image []float32, class int) (*Analysis, error) {
 	if len(image) != m.Image().Size() {
 		return nil, fmt.Errorf("analyse: %d values, want one %s image", len(image), m.Image())
+	}
+	if c, ok := m.(conditionalAnalyser); ok && m.Config().Conditional() {
+		return analyseGiven(m, c, image, class)
 	}
 	mean, logvar, err := m.Encode(image)
 	if err != nil {
@@ -57,6 +86,75 @@ func Analyse(m Reconstructor, image []float32) (*Analysis, error) {
 		a.Percentile = h.Percentile(errs[0])
 	}
 	return a, nil
+}
+
+// analyseGiven analyses a conditional model's image given class (-1:
+// the most likely).
+func analyseGiven(m Reconstructor, c conditionalAnalyser, image []float32, class int) (*Analysis, error) {
+	K := m.Config().Condition
+	if class >= K {
+		return nil, fmt.Errorf("analyse: class %d: the model knows classes 0 to %d", class, K-1)
+	}
+	cl, err := c.Classify(image)
+	if err != nil {
+		return nil, err
+	}
+	if class < 0 {
+		class = cl.Class
+	}
+	lab := []uint8{uint8(class)}
+	mean, logvar, err := c.EncodeGiven(image, lab)
+	if err != nil {
+		return nil, err
+	}
+	recon, err := c.DecodeGiven(mean, lab)
+	if err != nil {
+		return nil, err
+	}
+	errs, err := c.ReconErrorsGiven(image, lab)
+	if err != nil {
+		return nil, err
+	}
+	n := min(K, AnalogyMax)
+	codes := make([]float32, 0, n*len(mean))
+	labels := make([]uint8, n)
+	for k := range n {
+		codes = append(codes, mean...)
+		labels[k] = uint8(k)
+	}
+	analogy, err := c.DecodeGiven(codes, labels)
+	if err != nil {
+		return nil, err
+	}
+	a := &Analysis{Mean: mean, Logvar: logvar, Recon: recon, Error: errs[0], Percentile: math.NaN(),
+		Class: class, Scores: cl.Scores, Analogy: analogy}
+	if h := m.HeldOut(); h != nil {
+		a.Percentile = h.Percentile(errs[0])
+	}
+	return a, nil
+}
+
+// ClassProbabilities turns -ELBO scores into a distribution over classes,
+// softmax(-score): what the bar chart "which class is this" shows (the
+// ELBO bounds log p(x | c), the classes equally likely beforehand).
+func ClassProbabilities(scores []float64) []float64 {
+	out := make([]float64, len(scores))
+	if len(scores) == 0 {
+		return out
+	}
+	lo := scores[0]
+	for _, s := range scores {
+		lo = min(lo, s)
+	}
+	var sum float64
+	for i, s := range scores {
+		out[i] = math.Exp(lo - s)
+		sum += out[i]
+	}
+	for i := range out {
+		out[i] /= sum
+	}
+	return out
 }
 
 // Ranking orders images by how badly a model reconstructs them.
@@ -79,10 +177,34 @@ func (m *Model) RankByError(images []float32, top int) (*Ranking, error) {
 	return RankByError(m, images, top)
 }
 
+// RankByErrorGiven is RankByError for a conditional model: each image
+// is reconstructed given its label (labels, one per image), as its
+// held-out -ELBO is.
+func (m *Model) RankByErrorGiven(images []float32, labels []uint8, top int) (*Ranking, error) {
+	return RankByErrorGiven(m, images, labels, top)
+}
+
 // RankByError is Model.RankByError for any model that reconstructs.
 func RankByError(m Reconstructor, images []float32, top int) (*Ranking, error) {
+	return RankByErrorGiven(m, images, nil, top)
+}
+
+// RankByErrorGiven is RankByError; a conditional model reconstructs each
+// image given its label (labels; nil for other models).
+func RankByErrorGiven(m Reconstructor, images []float32, labels []uint8, top int) (*Ranking, error) {
 	size := m.Image().Size()
-	errs, err := m.ReconErrors(images)
+	c, cond := m.(conditionalAnalyser)
+	cond = cond && m.Config().Conditional()
+	if cond && len(labels) != len(images)/max(size, 1) {
+		return nil, fmt.Errorf("anomalies: %w (one label per image)", ErrNeedsClass)
+	}
+	var errs []float32
+	var err error
+	if cond {
+		errs, err = c.ReconErrorsGiven(images, labels)
+	} else {
+		errs, err = m.ReconErrors(images)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -93,16 +215,30 @@ func RankByError(m Reconstructor, images []float32, top int) (*Ranking, error) {
 	sort.SliceStable(order, func(a, b int) bool { return errs[order[a]] > errs[order[b]] })
 	r := &Ranking{Errors: errs, Sorted: slices.Clone(errs), Worst: order[:min(max(top, 0), len(order))], Size: size}
 	slices.Sort(r.Sorted)
+	var worstLabels []uint8
 	for _, i := range r.Worst {
 		r.Images = append(r.Images, images[i*size:(i+1)*size]...)
+		if cond {
+			worstLabels = append(worstLabels, labels[i])
+		}
 	}
 	if len(r.Worst) > 0 {
-		mean, _, err := m.Encode(r.Images)
+		var mean []float32
+		if cond {
+			mean, _, err = c.EncodeGiven(r.Images, worstLabels)
+		} else {
+			mean, _, err = m.Encode(r.Images)
+		}
 		if err != nil {
 			return nil, err
 		}
 		r.Means = mean
-		if r.Recons, err = m.Decode(mean); err != nil {
+		if cond {
+			r.Recons, err = c.DecodeGiven(mean, worstLabels)
+		} else {
+			r.Recons, err = m.Decode(mean)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}

@@ -135,6 +135,16 @@ func (c *Conditioned) Encode(images []float32) (mean, logvar []float32, err erro
 	return c.Model.EncodeGiven(images, c.labels())
 }
 
+// ReconErrors are the images' reconstruction errors given the class.
+func (c *Conditioned) ReconErrors(images []float32) ([]float32, error) {
+	return c.Model.ReconErrorsGiven(images, c.labels())
+}
+
+// Analyse analyses an image given its most likely class (not the fixed
+// one: a dropped image keeps its own label), with its class scores and
+// its style as every class.
+func (c *Conditioned) Analyse(image []float32) (*Analysis, error) { return Analyse(c, image) }
+
 // NewDecoderSnapshot is a snapshot decoding as the class.
 func (c *Conditioned) NewDecoderSnapshot() *DecoderSnapshot {
 	s := c.Model.NewDecoderSnapshot()
