@@ -10,7 +10,7 @@ summary line, like `vae-explorer train --json`.
 
 Run with Debian's python3-torch: /usr/bin/python3 scripts/torch_reference.py
   --data DIR [--arch mlp|conv] [--epochs N] [--threads T] [--hidden 512|128]
-  [--latent 2] [--batch 128] [--seed 1]
+  [--latent 2] [--batch 128] [--seed 1] [--conditional]
 DIR is an idx dataset folder; for an image folder, first
 `vae-explorer dataset --data FOLDER --size S --channels C --out DIR`
 (the images exactly as `vae-explorer train --data FOLDER` makes them).
@@ -30,7 +30,7 @@ except ImportError:
 # the idx reader (grey idx3, or the idx4 colour files `vae-explorer
 # dataset` writes from an image folder).
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_vae import VAE, ConvVAE, load_images  # noqa: E402
+from torch_vae import VAE, ConvVAE, CVAE, ConvCVAE, load_images, load_labels  # noqa: E402
 
 
 def loss_terms(logits, x, mu, lv):
@@ -49,6 +49,8 @@ def main():
     ap.add_argument("--latent", type=int, default=2)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--conditional", action="store_true",
+                    help="a conditional VAE (CVAE / ConvCVAE): the one-hot label joins the encoder's input and z; held-out -ELBO given the label")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -56,7 +58,14 @@ def main():
     xte, _, _ = load_images(a.data, "t10k")
     if a.hidden == 0:
         a.hidden = 128 if a.arch == "conv" else 512
-    model = (ConvVAE if a.arch == "conv" else VAE)(a.hidden, a.latent, side, channels)
+    if a.conditional:
+        ytr, yte = load_labels(a.data, "train"), load_labels(a.data, "t10k")
+        model = (ConvCVAE if a.arch == "conv" else CVAE)(a.hidden, a.latent, side, channels, int(ytr.max()) + 1)
+        run = lambda x, idx, y: model(x, y[idx] if idx is not None else y)  # noqa: E731
+    else:
+        ytr = yte = None
+        model = (ConvVAE if a.arch == "conv" else VAE)(a.hidden, a.latent, side, channels)
+        run = lambda x, idx, y: model(x)  # noqa: E731
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     n = xtr.shape[0]
     total_time = 0.0
@@ -66,8 +75,9 @@ def main():
         s = 0.0
         model.train()
         for i in range(0, n, a.batch):
-            xb = xtr[perm[i:i + a.batch]]
-            logits, mu, lv = model(xb)
+            idx = perm[i:i + a.batch]
+            xb = xtr[idx]
+            logits, mu, lv = run(xb, idx, ytr)
             rec, kl = loss_terms(logits, xb, mu, lv)
             loss = (rec + kl).mean()
             opt.zero_grad(set_to_none=True)
@@ -78,12 +88,12 @@ def main():
         total_time += dt
         model.eval()
         with torch.no_grad():
-            logits, mu, lv = model(xte)
+            logits, mu, lv = run(xte, None, yte)
             rec, kl = loss_terms(logits, xte, mu, lv)
         print(json.dumps({"epoch": epoch, "train_loss": s / n, "test_elbo": (rec + kl).mean().item(),
                           "test_rec": rec.mean().item(), "test_kl": kl.mean().item(),
                           "img_per_s": n / dt, "seconds": dt}), flush=True)
-    print(json.dumps({"summary": True, "arch": a.arch, "threads": a.threads, "epochs": a.epochs,
+    print(json.dumps({"summary": True, "arch": a.arch, "conditional": a.conditional, "threads": a.threads, "epochs": a.epochs,
                       "img_per_s": n * a.epochs / total_time, "torch": torch.__version__}), flush=True)
 
 

@@ -5,7 +5,9 @@ The modules use the state_dict names of the PyTorch code people already
 use: VAE is pytorch/examples' vae/main.py model (fc1, fc21, fc22, fc3, fc4,
 any hidden size H and latent size L), ConvVAE the seed article's model
 (encoder.0/.2 convolutions, encoder.5 linear, fc_mu, fc_logvar, decoder.0
-linear, decoder.3/.5 transposed convolutions). `vae-explorer export` writes
+linear, decoder.3/.5 transposed convolutions); CVAE and ConvCVAE are their
+conditional forms (the one-hot class joins fc1's and fc3's inputs; for
+conv, encoder_fc after the Flatten and decoder_fc before the Unflatten). `vae-explorer export` writes
 these names; the app and `--model` read them (with or without our
 metadata). The safetensors reader and writer below are plain Python (json,
 struct), so nothing beyond Debian's python3-torch is needed.
@@ -13,8 +15,10 @@ struct), so nothing beyond Debian's python3-torch is needed.
 Run with /usr/bin/python3:
   scripts/torch_vae.py info FILE.safetensors
   scripts/torch_vae.py decode FILE.safetensors --z 0.5,-1      # 784 pixels, JSON
+  scripts/torch_vae.py decode CVAE.safetensors --z 0.5,-1 --class 7
   scripts/torch_vae.py roundtrip IN.safetensors OUT.safetensors # load, save
   scripts/torch_vae.py train --data DIR --arch mlp --epochs 10 --out FILE.safetensors
+  scripts/torch_vae.py train --data DIR --conditional --out CVAE.safetensors   # CVAE / ConvCVAE
 In your own code:
   from torch_vae import load_model, save_model
   model = load_model("digits.safetensors")        # a VAE or ConvVAE, eval mode
@@ -141,9 +145,79 @@ class ConvVAE(_Coder):
 
 
 
+class _CCoder(nn.Module):
+    """What the conditional models share: the class y (one-hot, K wide)
+    goes in with every image and every code."""
+
+    def onehot(self, y):
+        return F.one_hot(y.long(), self.classes).float()
+
+    def decode(self, z, y):
+        return torch.sigmoid(self.decode_logits(z, y))
+
+    def forward(self, x, y):
+        mu, lv = self.encode(x, y)
+        z = mu + torch.exp(0.5 * lv) * torch.randn_like(mu)
+        return self.decode_logits(z, y), mu, lv
+
+
+class CVAE(_CCoder):
+    """VAE with the class: fc1 reads the image and the one-hot class,
+    fc3 reads z and the class (Sohn et al. 2015; Kingma et al. 2014 M2)."""
+
+    def __init__(self, hidden=512, latent=2, side=28, channels=1, classes=10):
+        super().__init__()
+        self.side, self.channels, self.classes = side, channels, classes
+        size = side * side * channels
+        self.fc1 = nn.Linear(size + classes, hidden)
+        self.fc21 = nn.Linear(hidden, latent)
+        self.fc22 = nn.Linear(hidden, latent)
+        self.fc3 = nn.Linear(latent + classes, hidden)
+        self.fc4 = nn.Linear(hidden, size)
+
+    def encode(self, x, y):
+        h = F.relu(self.fc1(torch.cat([x.reshape(x.shape[0], -1), self.onehot(y)], 1)))
+        return self.fc21(h), self.fc22(h)
+
+    def decode_logits(self, z, y):
+        return self.fc4(F.relu(self.fc3(torch.cat([z, self.onehot(y)], 1))))
+
+
+class ConvCVAE(_CCoder):
+    """ConvVAE with the class joined after the encoder's Flatten (encoder_fc
+    reads the features and the one-hot class) and to z before the decoder's
+    Unflatten (decoder_fc)."""
+
+    def __init__(self, hidden=128, latent=2, side=28, channels=1, classes=10):
+        super().__init__()
+        self.side, self.channels, self.classes = side, channels, classes
+        q = side // 4
+        self.encoder = nn.Sequential(
+            nn.Conv2d(channels, 32, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Conv2d(32, 64, 3, stride=2, padding=1), nn.ReLU(), nn.Flatten())
+        self.encoder_fc = nn.Linear(64 * q * q + classes, hidden)
+        self.fc_mu = nn.Linear(hidden, latent)
+        self.fc_logvar = nn.Linear(hidden, latent)
+        self.decoder_fc = nn.Linear(latent + classes, 64 * q * q)
+        self.decoder = nn.Sequential(
+            nn.Unflatten(1, (64, q, q)),
+            nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
+            nn.ConvTranspose2d(32, channels, 3, stride=2, padding=1, output_padding=1))
+
+    def encode(self, x, y):
+        h = self.encoder(x.reshape(-1, self.channels, self.side, self.side))
+        h = F.relu(self.encoder_fc(torch.cat([h, self.onehot(y)], 1)))
+        return self.fc_mu(h), self.fc_logvar(h)
+
+    def decode_logits(self, z, y):
+        return self.decoder(F.relu(self.decoder_fc(torch.cat([z, self.onehot(y)], 1)))).flatten(1)
+
+
 def config_of(model):
     shape = {"image_size": model.side, "channels": model.channels}
-    if isinstance(model, ConvVAE):
+    if isinstance(model, _CCoder):
+        shape["condition"] = model.classes
+    if isinstance(model, (ConvVAE, ConvCVAE)):
         return {"arch": "conv", "hidden": model.fc_mu.in_features, "latent": model.fc_mu.out_features, **shape}
     return {"arch": "mlp", "hidden": model.fc1.out_features, "latent": model.fc21.out_features, **shape}
 
@@ -153,7 +227,13 @@ def load_model(path):
     metadata, else from the tensor shapes), in eval mode."""
     tensors, meta = read_safetensors(path)
     side, channels = int(meta.get("image_size", 28)), int(meta.get("channels", 1))
-    if meta.get("arch") == "conv" or "encoder.0.weight" in tensors:
+    if "encoder_fc.weight" in tensors:  # a conditional conv model
+        mu, dfc = tensors["fc_mu.weight"].shape, tensors["decoder_fc.weight"].shape
+        model = ConvCVAE(mu[1], mu[0], side, channels, dfc[1] - mu[0])
+    elif "fc3.weight" in tensors and tensors["fc3.weight"].shape[1] > tensors["fc21.weight"].shape[0]:
+        L = tensors["fc21.weight"].shape[0]
+        model = CVAE(tensors["fc1.weight"].shape[0], L, side, channels, tensors["fc3.weight"].shape[1] - L)
+    elif meta.get("arch") == "conv" or "encoder.0.weight" in tensors:
         model = ConvVAE(tensors["fc_mu.weight"].shape[1], tensors["fc_mu.weight"].shape[0], side, channels)
     else:
         model = VAE(tensors["fc1.weight"].shape[0], tensors["fc21.weight"].shape[0], side, channels)
@@ -193,17 +273,28 @@ def load_images(d, split):
     return x, side, channels
 
 
+def load_labels(d, split):
+    """A split's labels (idx1), as a tensor of class numbers."""
+    return read_idx(f"{d}/{split}-labels-idx1-ubyte.gz").long()
+
+
 def train(a):
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
     x, side, channels = load_images(a.data, "train")
-    model = (ConvVAE if a.arch == "conv" else VAE)(a.hidden or (128 if a.arch == "conv" else 512), a.latent, side, channels)
+    hidden = a.hidden or (128 if a.arch == "conv" else 512)
+    if a.conditional:
+        labels = load_labels(a.data, "train")
+        model = (ConvCVAE if a.arch == "conv" else CVAE)(hidden, a.latent, side, channels, int(labels.max()) + 1)
+    else:
+        model = (ConvVAE if a.arch == "conv" else VAE)(hidden, a.latent, side, channels)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     for epoch in range(1, a.epochs + 1):
         perm, total = torch.randperm(x.shape[0]), 0.0
         for i in range(0, x.shape[0], 128):
-            xb = x[perm[i:i + 128]]
-            logits, mu, lv = model(xb)
+            idx = perm[i:i + 128]
+            xb = x[idx]
+            logits, mu, lv = model(xb, labels[idx]) if a.conditional else model(xb)
             rec = F.binary_cross_entropy_with_logits(logits, xb, reduction="none").sum(1)
             kl = -0.5 * (1 + lv - mu.pow(2) - lv.exp()).sum(1)
             loss = (rec + kl).mean()
@@ -221,12 +312,14 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("info"); p.add_argument("file")
     p = sub.add_parser("decode"); p.add_argument("file"); p.add_argument("--z", required=True)
+    p.add_argument("--class", dest="cls", type=int, default=None, help="a conditional model's class")
     p = sub.add_parser("roundtrip"); p.add_argument("src"); p.add_argument("dst")
     p = sub.add_parser("train")
     p.add_argument("--data", required=True); p.add_argument("--out", required=True)
     p.add_argument("--arch", default="mlp", choices=["mlp", "conv"]); p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--hidden", type=int, default=0); p.add_argument("--latent", type=int, default=2)
     p.add_argument("--seed", type=int, default=1); p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--conditional", action="store_true", help="a CVAE or ConvCVAE on the labels")
     a = ap.parse_args()
     if a.cmd == "info":
         tensors, meta = read_safetensors(a.file)
@@ -237,7 +330,10 @@ def main():
         model = load_model(a.file)
         z = torch.tensor([[float(v) for v in a.z.split(",")]])
         with torch.no_grad():
-            print(json.dumps(model.decode(z)[0].tolist()))
+            if isinstance(model, _CCoder):
+                print(json.dumps(model.decode(z, torch.tensor([a.cls or 0]))[0].tolist()))
+            else:
+                print(json.dumps(model.decode(z)[0].tolist()))
     elif a.cmd == "roundtrip":
         save_model(load_model(a.src), a.dst, producer="scripts/torch_vae.py")
     else:

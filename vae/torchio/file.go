@@ -71,6 +71,9 @@ func Export(m *vae.Model) ([]byte, error) {
 	if len(cfg.Classes) > 0 {
 		meta["classes"] = strings.Join(cfg.Classes, "\n")
 	}
+	if cfg.Conditional() {
+		meta["condition"] = strconv.Itoa(cfg.Condition)
+	}
 	return safetensors.Serialize(views, meta)
 }
 
@@ -186,6 +189,9 @@ func configOf(st safetensors.SafeTensors, meta map[string]string, names []string
 		if c := meta["classes"]; c != "" {
 			cfg.Classes = strings.Split(c, "\n")
 		}
+		if meta["condition"] != "" {
+			num("condition", &cfg.Condition)
+		}
 		if err := errors.Join(errs...); err != nil {
 			return cfg, formatErr("%v", err)
 		}
@@ -196,8 +202,26 @@ func configOf(st safetensors.SafeTensors, meta map[string]string, names []string
 			cfg.Arch = vae.ArchMLP
 			cfg.Hidden, okH = shape("fc1.weight", 0)
 			cfg.Latent, okL = shape("fc21.weight", 0)
-			if in, ok := shape("fc1.weight", 1); ok {
+			if out, ok := shape("fc4.weight", 0); ok {
+				cfg = cfg.WithImage(mlpShape(out))
+			} else if in, ok := shape("fc1.weight", 1); ok {
 				cfg = cfg.WithImage(mlpShape(in))
+			}
+			// A conditional model's fc3 reads z and the one-hot class.
+			if in, ok := shape("fc3.weight", 1); ok && okL && in > cfg.Latent {
+				cfg.Condition = in - cfg.Latent
+			}
+		case has(names, "encoder_fc.weight"): // a conditional conv model
+			cfg.Arch = vae.ArchConv
+			cfg.Hidden, okH = shape("encoder_fc.weight", 0)
+			cfg.Latent, okL = shape("fc_mu.weight", 0)
+			c, okC := shape("encoder.0.weight", 1)
+			mid, okM := shape("decoder_fc.weight", 0)
+			if in, ok := shape("decoder_fc.weight", 1); ok && okL {
+				cfg.Condition = in - cfg.Latent
+			}
+			if okC && okM {
+				cfg = cfg.WithImage(vae.Shape{Side: 4 * isqrt(mid/64), Channels: c})
 			}
 		case has(names, "encoder.0.weight"):
 			cfg.Arch = vae.ArchConv
@@ -214,7 +238,7 @@ func configOf(st safetensors.SafeTensors, meta map[string]string, names []string
 			if len(names) > 0 {
 				first = names[0]
 			}
-			return cfg, formatErr("tensor %q fits no architecture this app knows: mlp has fc1, fc21, fc22, fc3, fc4; conv has encoder.0, encoder.2, encoder.5, fc_mu, fc_logvar, decoder.0, decoder.3, decoder.5", first)
+			return cfg, formatErr("tensor %q fits no architecture this app knows: mlp has fc1, fc21, fc22, fc3, fc4; conv has encoder.0, encoder.2, encoder.5, fc_mu, fc_logvar, decoder.0, decoder.3, decoder.5 (a conditional conv model encoder_fc and decoder_fc instead of encoder.5 and decoder.0)", first)
 		}
 		if !okH || !okL {
 			return cfg, formatErr("the %s model's hidden or latent layer is missing or has no usable shape", cfg.Arch)

@@ -38,6 +38,11 @@ var (
 	mlpNames  = [][2]string{{"enc.hidden", "fc1"}, {"enc.mean", "fc21"}, {"enc.logvar", "fc22"}, {"dec.hidden", "fc3"}, {"dec.out", "fc4"}}
 	convNames = [][2]string{{"enc.conv1", "encoder.0"}, {"enc.conv2", "encoder.2"}, {"enc.hidden", "encoder.5"}, {"enc.mean", "fc_mu"},
 		{"enc.logvar", "fc_logvar"}, {"dec.hidden", "decoder.0"}, {"dec.convt1", "decoder.3"}, {"dec.convt2", "decoder.5"}}
+	// A conditional conv model (scripts/torch_vae.py's ConvCVAE) joins
+	// the class after the encoder's Flatten and before the decoder's
+	// Unflatten, so those linear layers stand outside the Sequentials.
+	condConvNames = [][2]string{{"enc.conv1", "encoder.0"}, {"enc.conv2", "encoder.2"}, {"enc.hidden", "encoder_fc"}, {"enc.mean", "fc_mu"},
+		{"enc.logvar", "fc_logvar"}, {"dec.hidden", "decoder_fc"}, {"dec.convt1", "decoder.1"}, {"dec.convt2", "decoder.3"}}
 )
 
 // mapping lists every tensor of cfg's model with its PyTorch name, shape
@@ -46,6 +51,9 @@ func mapping(cfg vae.Config) ([]tensorMap, error) {
 	names := mlpNames
 	if cfg.Arch == vae.ArchConv {
 		names = convNames
+		if cfg.Conditional() {
+			names = condConvNames
+		}
 	}
 	prefix := map[string]string{}
 	for _, n := range names {
@@ -60,6 +68,17 @@ func mapping(cfg vae.Config) ([]tensorMap, error) {
 	// The mlp's input and output are images, channels-first in PyTorch.
 	image := chw(sh.Side, sh.Side, sh.Channels)
 	ident := func(i int) int { return i }
+	// upTo maps the first n indices with f and the rest (a conditional
+	// model's one-hot class, joined after them) as they are.
+	upTo := func(n int, f func(int) int) func(int) int {
+		return func(i int) int {
+			if i < n {
+				return f(i)
+			}
+			return i
+		}
+	}
+	K := cfg.Condition
 	var out []tensorMap
 	for _, l := range vae.WeightLayout(cfg) {
 		layer, kind := l.Name[:len(l.Name)-2], l.Name[len(l.Name)-1:]
@@ -101,13 +120,13 @@ func mapping(cfg vae.Config) ([]tensorMap, error) {
 			in, outN := l.Shape[0], l.Shape[1]
 			mapIn, mapOut := ident, ident
 			if cfg.Arch == vae.ArchConv && layer == "enc.hidden" {
-				mapIn = nchw
+				mapIn = upTo(in-K, nchw)
 			}
 			if cfg.Arch == vae.ArchConv && layer == "dec.hidden" {
 				mapOut = nchw
 			}
 			if cfg.Arch == vae.ArchMLP && layer == "enc.hidden" {
-				mapIn = image
+				mapIn = upTo(in-K, image)
 			}
 			if cfg.Arch == vae.ArchMLP && layer == "dec.out" {
 				mapOut = image
