@@ -89,7 +89,14 @@ func TestConditionalCLI(t *testing.T) {
 		}
 	}
 
-	code, stdout, stderr := runCLI(t, "classify", "--model", cond, "--json", two)
+	// eval gives a conditional model each image's label: -ELBO, the
+	// per-dimension KL and the IWAE bound all work.
+	code, stdout, stderr := runCLI(t, "eval", "--model", cond, "--data", data, "--iwae", "2", "--json")
+	var ev map[string]any
+	if code != 0 || json.Unmarshal([]byte(stdout), &ev) != nil || ev["iwae"] == nil || ev["test_elbo"].(float64) <= 0 {
+		t.Fatalf("eval of a conditional model: %d %q %q", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "classify", "--model", cond, "--json", two)
 	var r classifyResult
 	if code != 0 || json.Unmarshal([]byte(stdout), &r) != nil || len(r.ELBO) != 10 || r.Name == "" {
 		t.Fatalf("classify: %d %q %q", code, stdout, stderr)

@@ -241,22 +241,24 @@ func cmdEval(c *cli, args []string) error {
 	if err := vae.CheckImages(test, m.Image(), "the held-out images"); err != nil {
 		return usageErr{err}
 	}
-	testPix := test.Floats()
+	testPix, labels := test.Floats(), test.Labels
 	if *limit > 0 && *limit*m.ImageSize() < len(testPix) {
-		testPix = testPix[:*limit*m.ImageSize()]
+		testPix, labels = testPix[:*limit*m.ImageSize()], labels[:*limit]
 	}
-	ev, err := m.Evaluate(testPix, *seed, nil)
+	// A conditional model is evaluated given each image's label (the
+	// labels are ignored by others).
+	ev, err := m.EvaluateGiven(testPix, labels, *seed, nil)
 	if err != nil {
 		return err
 	}
-	errs, err := m.ReconErrors(testPix)
+	errs, err := m.ReconErrorsGiven(testPix, labels)
 	if err != nil {
 		return err
 	}
 	slices.Sort(errs)
 	// Per-dimension KL and active units (posterior mean's variance over
 	// the data above 0.01, Burda et al. 2016).
-	mean, logvar, err := m.Encode(testPix)
+	mean, logvar, err := m.EncodeGiven(testPix, labels)
 	if err != nil {
 		return err
 	}
@@ -268,7 +270,7 @@ func cmdEval(c *cli, args []string) error {
 		"recon_error": map[string]float64{"min": float64(errs[0]), "p10": pct(10), "p50": pct(50), "p90": pct(90), "p99": pct(99), "max": float64(errs[len(errs)-1])}}
 	var ll vae.Likelihood
 	if *iwae > 0 {
-		if ll, err = c.likelihood(m, testPix, *iwae, *seed, *asJSON); err != nil {
+		if ll, err = c.likelihood(m, testPix, labels, *iwae, *seed, *asJSON); err != nil {
 			return err
 		}
 		res["iwae"] = map[string]any{"k": ll.K, "nll": ll.NLL, "stderr": ll.StdErr}
@@ -296,14 +298,14 @@ func cmdEval(c *cli, args []string) error {
 const maxIWAE = 100000
 
 // likelihood runs the IWAE estimate with a progress bar unless quiet.
-func (c *cli) likelihood(m *vae.Model, pix []float32, k int, seed int64, quiet bool) (vae.Likelihood, error) {
+func (c *cli) likelihood(m *vae.Model, pix []float32, labels []uint8, k int, seed int64, quiet bool) (vae.Likelihood, error) {
 	var bar *progressBar
 	if !quiet {
 		bar = newProgressBar(c.stderr, fmt.Sprintf("IWAE K=%d", k))
 		defer bar.finish()
 	}
 	start := time.Now()
-	return m.LogLikelihood(c.ctx, pix, k, seed, func(done, total int) {
+	return m.LogLikelihoodGiven(c.ctx, pix, labels, k, seed, func(done, total int) {
 		if bar != nil {
 			left := time.Duration(float64(time.Since(start)) * float64(total-done) / float64(max(done, 1)))
 			bar.set(float64(done)/float64(total), fmt.Sprintf("%d/%d images, %s left", done, total, fmtDuration(left)))

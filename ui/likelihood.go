@@ -119,13 +119,19 @@ func (c *likelihoodCard) run(k, n int) {
 			finish(vae.Likelihood{}, "", errNoEncoder)
 			return
 		}
-		pix := data.Test.Floats()
+		pix, labels := data.Test.Floats(), data.Test.Labels
 		if size := m.Image().Size(); n > 0 && n*size < len(pix) {
-			pix = pix[:n*size]
+			pix, labels = pix[:n*size], labels[:n]
+		}
+		estimate := lm.LogLikelihood
+		if gm, ok := m.(labelledLikelihood); ok { // a conditional model's is given each image's label
+			estimate = func(ctx context.Context, images []float32, k int, seed int64, progress func(done, total int)) (vae.Likelihood, error) {
+				return gm.LogLikelihoodGiven(ctx, images, labels, k, seed, progress)
+			}
 		}
 		start, shown := time.Now(), time.Time{}
 		go func() {
-			l, err := lm.LogLikelihood(ctx, pix, k, 1, func(done, total int) {
+			l, err := estimate(ctx, pix, k, 1, func(done, total int) {
 				if time.Since(shown) < 100*time.Millisecond {
 					return
 				}
@@ -145,6 +151,12 @@ func (c *likelihoodCard) run(k, n int) {
 // encoder).
 type likelihoodModel interface {
 	LogLikelihood(ctx context.Context, images []float32, k int, seed int64, progress func(done, total int)) (vae.Likelihood, error)
+}
+
+// labelledLikelihood estimates -log p(x | label) for a conditional
+// model (*vae.Model; labels are ignored by other models).
+type labelledLikelihood interface {
+	LogLikelihoodGiven(ctx context.Context, images []float32, labels []uint8, k int, seed int64, progress func(done, total int)) (vae.Likelihood, error)
 }
 
 func (c *likelihoodCard) show(l vae.Likelihood, data string) {
