@@ -116,7 +116,7 @@ func newTrainPanel(win fyne.Window, state func() trainState, onFolder func(strin
 	p.Loss.Selected = def.Loss
 	p.Continue = widget.NewCheck("Continue this model", nil)
 	p.Decay = widget.NewCheck("cosine, to 0", nil)
-	p.Conditional = widget.NewCheck("Conditional (class in, choose it when exploring)", nil)
+	p.Conditional = widget.NewCheck("Conditional (pick the class)", nil)
 
 	p.TrainBtn = widget.NewButton("Train", nil)
 	p.TrainBtn.Importance = widget.HighImportance
