@@ -25,8 +25,8 @@ import (
 
 // Against what a selection's concept vector is measured.
 const (
-	vsRest   = "the rest"
-	vsSecond = "the second selection"
+	vsRest   = "from the rest"
+	vsSecond = "from the 2nd"
 )
 
 // sheetMax is how many selected images the sheet shows.
@@ -71,7 +71,7 @@ func newSelectPanel(env *toolEnv, images func() (*dataset.Set, error)) *SelectPa
 	p.Info.Wrapping = fyne.TextWrapWord
 	p.MeanBtn = widget.NewButtonWithIcon("Mean to point", theme.MoveDownIcon(), p.meanToPoint)
 	p.KeepBtn = widget.NewButtonWithIcon("Keep as second", theme.ContentCopyIcon(), p.keepSecond)
-	p.VectorBtn = widget.NewButtonWithIcon("Concept vector", theme.ContentRedoIcon(), p.vector)
+	p.VectorBtn = widget.NewButtonWithIcon("Vector", theme.ContentRedoIcon(), p.vector)
 	p.Against = widget.NewSelect([]string{vsRest, vsSecond}, nil)
 	p.Against.Selected = vsRest
 	p.ClearBtn = widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), func() { env.session.SetSelection(nil, nil) })
@@ -82,7 +82,7 @@ func newSelectPanel(env *toolEnv, images func() (*dataset.Set, error)) *SelectPa
 		container.NewVBox(hint, p.Info),
 		container.NewVBox(
 			container.NewGridWithColumns(2, p.MeanBtn, p.KeepBtn),
-			container.NewBorder(nil, nil, p.VectorBtn, nil, container.NewBorder(nil, nil, widget.NewLabel("from"), nil, p.Against)),
+			container.NewGridWithColumns(2, p.VectorBtn, p.Against),
 			container.NewGridWithColumns(2, p.ClearBtn, p.ExportBtn)),
 		nil, nil, p.View)
 	env.session.OnSelection(func() { env.later(p, p.Update, true) })

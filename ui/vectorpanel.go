@@ -253,7 +253,7 @@ func (p *VectorPanel) resolve() {
 		return
 	case vecSelection:
 		if p.given == nil || len(p.given.Z) != p.env.session.Latent() {
-			p.fail(fmt.Errorf("no selection vector yet: draw a lasso on the plane (Ctrl+drag), then press Concept vector in the Selection tool"))
+			p.fail(fmt.Errorf("no selection vector yet: draw a lasso on the plane (Ctrl+drag), then press Vector in the Selection tool"))
 			return
 		}
 		v := *p.given

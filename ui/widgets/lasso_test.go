@@ -83,7 +83,8 @@ func TestSelectionIsRingedOnThePlane(t *testing.T) {
 		for dx := -6; dx <= 6; dx++ {
 			for dy := -6; dy <= 6; dy++ {
 				c := img.RGBAAt(cx+dx, cy+dy)
-				fgRing = fgRing || (c.R == c.G && c.G == c.B && c.A == 255 && (c.R > 200 || c.R < 40))
+				acc := p.selectionColour(1)
+				fgRing = fgRing || (c.R == acc.R && c.G == acc.G && c.B == acc.B && c.A == 255)
 				magenta = magenta || (c.R == colourMark.R && c.G == colourMark.G && c.B == colourMark.B)
 			}
 		}

@@ -108,12 +108,13 @@ func ctrlHeld() bool {
 }
 
 // selectionColour is the ring of selection mark k (1: the selection, in
-// the text colour; 2: the second, in magenta).
+// the theme's accent colour, which stands out on both themes and on
+// black thumbnails; 2: the second, in magenta).
 func (p *LatentPlane) selectionColour(k uint8) color.NRGBA {
 	if k == 2 {
 		return colourMark
 	}
-	r, g, b, _ := p.Theme().Color(theme.ColorNameForeground, fyne.CurrentApp().Settings().ThemeVariant()).RGBA()
+	r, g, b, _ := p.Theme().Color(theme.ColorNamePrimary, fyne.CurrentApp().Settings().ThemeVariant()).RGBA()
 	return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0xff}
 }
 
