@@ -20,6 +20,9 @@ type Set struct {
 	// Classes names the labels, when the data says (image folders' class
 	// folders); nil for idx files.
 	Classes []string
+	// Attrs are the images' binary attributes, when an attribute file
+	// came with them (CelebA's format, attributes.go); nil otherwise.
+	Attrs *Attributes
 }
 
 // Split names the standard MNIST file pairs.
@@ -108,7 +111,11 @@ func (s *Set) Subset(n int) *Set {
 	if n <= 0 || n >= s.N {
 		return s
 	}
-	return &Set{Images: &Images{N: n, Rows: s.Rows, Cols: s.Cols, Channels: s.Channels, Pix: s.Pix[:n*s.ImageLen()]}, Labels: s.Labels[:n]}
+	out := &Set{Images: &Images{N: n, Rows: s.Rows, Cols: s.Cols, Channels: s.Channels, Pix: s.Pix[:n*s.ImageLen()]}, Labels: s.Labels[:n], Classes: s.Classes}
+	if s.Attrs != nil {
+		out.Attrs = &Attributes{Names: s.Attrs.Names, Values: s.Attrs.Values[:n*len(s.Attrs.Names)]}
+	}
+	return out
 }
 
 // SaveDir writes train and test as the four gzip-compressed idx files into

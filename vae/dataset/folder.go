@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
@@ -44,12 +45,19 @@ type FolderReport struct {
 	Side, Channels int      // the shape made
 	Mode           string
 	Skipped        []Skipped // unreadable files, in file order
+	// Attributes are the attribute file's names (nil without one), and
+	// AttrFile the file.
+	Attributes []string
+	AttrFile   string
 }
 
 // Summary is one line: how many images of which shape, and how many were
 // skipped.
 func (r *FolderReport) Summary() string {
 	s := fmt.Sprintf("%d images in %d classes (%s), made %dx%dx%d by %s", r.Files-len(r.Skipped), len(r.Classes), r.Layout, r.Side, r.Side, r.Channels, r.Mode)
+	if len(r.Attributes) > 0 {
+		s += fmt.Sprintf(", %d attributes from %s", len(r.Attributes), filepath.Base(r.AttrFile))
+	}
 	if n := len(r.Skipped); n > 0 {
 		s += fmt.Sprintf("; %d unreadable files skipped (first: %s: %s)", n, r.Skipped[0].Path, r.Skipped[0].Reason)
 	}
@@ -122,6 +130,19 @@ func LoadImageFolder(ctx context.Context, root string, opt FolderOptions, progre
 	if len(files) == 0 {
 		return nil, nil, nil, fmt.Errorf("%s: %w: no %s files in it or in its class folders", root, ErrNoImages, extList())
 	}
+	// An attribute file (and CelebA's split) goes with the images: files
+	// it does not list, and its bad lines, are skipped and reported.
+	var attrs *AttrFile
+	var attrSkipped []Skipped
+	attrPath := opt.Attributes
+	if attrPath == "" {
+		attrPath = findBeside(root, AttrFileName)
+	}
+	if attrPath != "" {
+		if attrs, attrSkipped, err = applyAttributes(root, attrPath, &files, &layout); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	if len(files) > MaxFolderImages {
 		return nil, nil, nil, fmt.Errorf("%s: %d images, more than the limit of %d", root, len(files), MaxFolderImages)
 	}
@@ -150,7 +171,7 @@ func LoadImageFolder(ctx context.Context, root string, opt FolderOptions, progre
 		return nil, nil, nil, fmt.Errorf("%s: %d images of %dx%dx%d take %d MB, more than the limit of %d MB; choose a smaller side",
 			root, len(files), opt.Side, opt.Side, opt.Channels, int64(len(files))*int64(size)>>20, MaxFolderBytes>>20)
 	}
-	if layout != "train/test" {
+	if layout != "train/test" && layout != "partition" {
 		splitHeldOut(files, opt.Seed)
 	}
 	taken := map[string]bool{}
@@ -159,7 +180,11 @@ func LoadImageFolder(ctx context.Context, root string, opt FolderOptions, progre
 		names[i] = className(c, taken)
 	}
 	classes = names
-	rep = &FolderReport{Layout: layout, Classes: classes, Files: len(files), Side: opt.Side, Channels: opt.Channels, Mode: opt.Mode}
+	rep = &FolderReport{Layout: layout, Classes: classes, Files: len(files) + len(attrSkipped), Side: opt.Side, Channels: opt.Channels, Mode: opt.Mode,
+		Skipped: attrSkipped}
+	if attrs != nil {
+		rep.Attributes, rep.AttrFile = attrs.Names, attrPath
+	}
 	// Training files first, then held-out ones, each in file order: the
 	// two sets are then the two ends of one array, never copied.
 	sort.SliceStable(files, func(a, b int) bool { return !files[a].test && files[b].test })
@@ -197,6 +222,7 @@ func LoadImageFolder(ctx context.Context, root string, opt FolderOptions, progre
 	// Leave the skipped files out, moving the rest down in place.
 	kept, nTrain := 0, 0
 	labels := make([]uint8, 0, len(files))
+	var values []int8
 	for i, f := range files {
 		if reasons[i] != "" {
 			rep.Skipped = append(rep.Skipped, Skipped{f.path, reasons[i]})
@@ -206,6 +232,7 @@ func LoadImageFolder(ctx context.Context, root string, opt FolderOptions, progre
 			copy(pix[kept*size:(kept+1)*size], pix[i*size:(i+1)*size])
 		}
 		labels = append(labels, f.label)
+		values = append(values, f.attrs...)
 		if !f.test {
 			nTrain++
 		}
@@ -219,8 +246,13 @@ func LoadImageFolder(ctx context.Context, root string, opt FolderOptions, progre
 		return nil, nil, rep, fmt.Errorf("%s: %w: %d images for training and %d held out; it needs both (at least 2 images, or a test folder with images)", root, ErrNoImages, nTrain, kept-nTrain)
 	}
 	part := func(lo, hi int) *Set {
-		return &Set{Images: &Images{N: hi - lo, Rows: opt.Side, Cols: opt.Side, Channels: opt.Channels, Pix: pix[lo*size : hi*size : hi*size]},
+		s := &Set{Images: &Images{N: hi - lo, Rows: opt.Side, Cols: opt.Side, Channels: opt.Channels, Pix: pix[lo*size : hi*size : hi*size]},
 			Labels: labels[lo:hi:hi], Classes: slices.Clone(classes)}
+		if attrs != nil {
+			A := len(attrs.Names)
+			s.Attrs = &Attributes{Names: slices.Clone(attrs.Names), Values: values[lo*A : hi*A : hi*A]}
+		}
+		return s
 	}
 	return part(0, nTrain), part(nTrain, kept), rep, nil
 }

@@ -33,13 +33,17 @@ type FolderOptions struct {
 	// and the CLI leave it 0: a folder's split is the folder's, whatever
 	// the model's training seed, so models compare on the same images.
 	Seed int64
+	// Attributes names an attribute file in CelebA's format ("": the
+	// folder's list_attr_celeba.txt, in it or beside it, if any).
+	Attributes string
 }
 
-// folderFile is one image file with its class and split.
+// folderFile is one image file with its class, split and attributes.
 type folderFile struct {
 	path  string
 	label uint8
 	test  bool
+	attrs []int8 // its row of the attribute file, when there is one
 }
 
 // IsImageFolder reports whether dir looks like an image folder: it holds
@@ -85,7 +89,7 @@ func listFolder(root string) (files []folderFile, classes []string, layout strin
 					return nil, nil, "", err
 				}
 				for _, f := range fs {
-					files = append(files, folderFile{f, uint8(label), split.test})
+					files = append(files, folderFile{path: f, label: uint8(label), test: split.test})
 				}
 			}
 		}
@@ -111,7 +115,7 @@ func listFolder(root string) (files []folderFile, classes []string, layout strin
 			return nil, nil, "", err
 		}
 		for _, f := range fs {
-			files = append(files, folderFile{f, uint8(label), false})
+			files = append(files, folderFile{path: f, label: uint8(label)})
 		}
 	}
 	return files, classes, "classes", nil
