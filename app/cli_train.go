@@ -44,6 +44,7 @@ func cmdTrain(c *cli, args []string) error {
 	size := fs.Int("size", 0, "image folders: image side S (default: from the data; conv needs S divisible by 4)")
 	channels := fs.Int("channels", 0, "image folders: 1 (grey) or 3 (colour) (default: from the data)")
 	prep := fs.String("preprocess", imaging.ModeResize, "image folders: resize (centre square, resized) or digit (MNIST-style centring, for handwriting)")
+	attributes := fs.String("attributes", "", "image folders: an attribute file in CelebA's format (default: list_attr_celeba.txt in or beside the folder, if any)")
 	conditional := fs.Bool("conditional", false, "a conditional VAE: the class joins the encoder's input and z (labelled data: MNIST, Fashion-MNIST, an image folder by class)")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -91,7 +92,7 @@ func cmdTrain(c *cli, args []string) error {
 	cfg.Epochs, cfg.Batch, cfg.LR, cfg.Beta, cfg.Warmup, cfg.Seed = *epochs, *batch, *lr, *beta, *warmup, *seed
 	cfg.LRDecay = *decay
 	// The run's rules are the training panel's (vae.CheckRun).
-	folder := dataset.FolderOptions{Side: *size, Channels: *channels, Mode: *prep}
+	folder := dataset.FolderOptions{Side: *size, Channels: *channels, Mode: *prep, Attributes: *attributes}
 	if m != nil {
 		if set["conditional"] && *conditional != m.Config().Conditional() {
 			return badInput("--conditional differs from the resumed model's; a model's shape cannot change")

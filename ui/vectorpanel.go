@@ -180,7 +180,26 @@ func (p *VectorPanel) RefreshSources() {
 	}
 	p.Stored.Refresh()
 	p.refreshClasses()
+	p.refreshAttributes()
 	p.resolve()
+}
+
+// refreshAttributes offers the model's data attributes (an attribute
+// file's: Smiling, Eyeglasses …) first, then the pixel attributes.
+func (p *VectorPanel) refreshAttributes() {
+	m := p.env.session.Model()
+	if m == nil {
+		return
+	}
+	opts := append(slices.Clone(m.Config().Attributes), vae.AttrThickness, vae.AttrSlant, vae.AttrWidth)
+	if slices.Equal(opts, p.Attr.Options) {
+		return
+	}
+	p.Attr.Options = opts
+	if !slices.Contains(opts, p.Attr.Selected) || len(m.Config().Attributes) > 0 {
+		p.Attr.Selected = opts[0]
+	}
+	p.Attr.Refresh()
 }
 
 // refreshClasses offers the model's classes (digits for MNIST, an image

@@ -6,6 +6,7 @@ import (
 	"math"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
@@ -135,11 +136,27 @@ func AttributeOf(attr string, pix []float32, sh Shape) (float64, error) {
 	return 0, fmt.Errorf("unknown attribute %q (want %s, %s or %s)", attr, AttrThickness, AttrSlant, AttrWidth)
 }
 
-// AttributeVector measures attr on every image of set and returns the
-// mean latent code of the top quarter minus that of the bottom quarter.
+// AttributeVector is the vector of attr on set's images: for an
+// attribute the data labels (an attribute file's, such as Smiling), the
+// mean latent code of the images that have it minus that of those that
+// do not; for a pixel attribute (thickness, slant, width), measured on
+// every image, the mean code of the top quarter minus that of the bottom
+// quarter.
 func (m *Model) AttributeVector(attr string, set *dataset.Set) (Vector, error) {
 	if err := CheckImages(set, m.shape, "the dataset"); err != nil {
 		return Vector{}, err
+	}
+	if set.Attrs != nil {
+		if a := set.Attrs.Index(attr); a >= 0 {
+			return m.labelledVector(attr, a, set)
+		}
+	}
+	if attr != AttrThickness && attr != AttrSlant && attr != AttrWidth {
+		known := []string{AttrThickness, AttrSlant, AttrWidth}
+		if set.Attrs != nil {
+			known = append(known, set.Attrs.Names...)
+		}
+		return Vector{}, fmt.Errorf("unknown attribute %q: want one of %s", clip(attr), strings.Join(known, ", "))
 	}
 	if set.N < 8 {
 		return Vector{}, errors.New("an attribute vector needs at least 8 images")
@@ -181,6 +198,69 @@ func (m *Model) AttributeVector(attr string, set *dataset.Set) (Vector, error) {
 		return Vector{}, err
 	}
 	return Vector{Name: attr, Description: fmt.Sprintf("mean code of the %d images with the most %s minus the %d with the least", q, attr, q), Z: z}, nil
+}
+
+// labelledVector is the mean code of set's images with attribute a (its
+// column in set.Attrs) minus that of the images without it.
+func (m *Model) labelledVector(attr string, a int, set *dataset.Set) (Vector, error) {
+	var with, without []int
+	for i := range set.N {
+		if set.Attrs.Has(i, a) {
+			with = append(with, i)
+		} else {
+			without = append(without, i)
+		}
+	}
+	if len(with) == 0 || len(without) == 0 {
+		return Vector{}, fmt.Errorf("%s: %d of the %d images have it; a vector needs images with it and without it", attr, len(with), set.N)
+	}
+	mw, err := m.meanCode(set, with)
+	if err != nil {
+		return Vector{}, err
+	}
+	mo, err := m.meanCode(set, without)
+	if err != nil {
+		return Vector{}, err
+	}
+	for i := range mw {
+		mw[i] -= mo[i]
+	}
+	return Vector{Name: attr, Description: fmt.Sprintf("mean code of the %d images with %s minus the %d without", len(with), attr, len(without)), Z: mw}, nil
+}
+
+// meanCode is the mean latent mean of set's images idx (given their
+// labels, for a conditional model), encoded a block at a time.
+func (m *Model) meanCode(set *dataset.Set, idx []int) ([]float32, error) {
+	const block = 512
+	L := m.Latent()
+	sum := make([]float64, L)
+	buf := make([]float32, 0, block*m.size)
+	labels := make([]uint8, 0, block)
+	for lo := 0; lo < len(idx); lo += block {
+		buf, labels = buf[:0], labels[:0]
+		for _, i := range idx[lo:min(lo+block, len(idx))] {
+			buf = append(buf, set.Image(i)...)
+			labels = append(labels, set.Labels[i])
+		}
+		var lab []uint8
+		if m.cfg.Conditional() {
+			lab = labels
+		}
+		mean, _, err := m.EncodeGiven(buf, lab)
+		if err != nil {
+			return nil, err
+		}
+		for r := range len(mean) / L {
+			for j := range L {
+				sum[j] += float64(mean[r*L+j])
+			}
+		}
+	}
+	out := make([]float32, L)
+	for j := range out {
+		out[j] = float32(sum[j] / float64(len(idx)))
+	}
+	return out, nil
 }
 
 // FolderVector is the difference of the mean codes of two sets of images

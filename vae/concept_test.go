@@ -3,8 +3,10 @@ package vae
 import (
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/vaetest"
 )
 
@@ -104,5 +106,50 @@ func TestThicknessVectorIncreasesInk(t *testing.T) {
 	}
 	if err := m.SetVector(Vector{Name: "bad", Z: []float32{1}}); err == nil {
 		t.Error("a vector of the wrong size was stored")
+	}
+}
+
+// A labelled attribute's vector is the mean code of the images with it
+// minus that of the images without it.
+func TestLabelledAttributeVectorIsTheDifferenceOfMeans(t *testing.T) {
+	set := dataset.Synthetic(40, 7)
+	set.Attrs = &dataset.Attributes{Names: []string{"Smiling", "Eyeglasses"}, Values: make([]int8, 80)}
+	for i := range set.N {
+		set.Attrs.Values[2*i] = -1
+		if i%3 == 0 {
+			set.Attrs.Values[2*i] = 1
+		}
+		set.Attrs.Values[2*i+1] = 1
+	}
+	cfg := DefaultConfig()
+	cfg.Hidden, cfg.Latent = 16, 3
+	m, err := NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := m.AttributeVector("Smiling", set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean, _, _ := m.Encode(set.Floats())
+	var with, without []float32
+	for i := range set.N {
+		if i%3 == 0 {
+			with = append(with, mean[i*3:(i+1)*3]...)
+		} else {
+			without = append(without, mean[i*3:(i+1)*3]...)
+		}
+	}
+	want, _ := ConceptVector(with, without, 3)
+	for j := range want {
+		if d := v.Z[j] - want[j]; d > 1e-5 || d < -1e-5 {
+			t.Fatalf("vector %v, difference of means %v", v.Z, want)
+		}
+	}
+	if _, err := m.AttributeVector("Eyeglasses", set); err == nil || !strings.Contains(err.Error(), "40 of the 40") {
+		t.Errorf("an attribute every image has: %v", err)
+	}
+	if _, err := m.AttributeVector("Wearing_Hat", set); err == nil || !strings.Contains(err.Error(), "Smiling, Eyeglasses") {
+		t.Errorf("an unknown attribute: %v", err)
 	}
 }

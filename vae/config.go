@@ -123,6 +123,9 @@ type Config struct {
 	// conditional VAE: the one-hot label joins the encoder's features
 	// and z); 0 for an unconditional model, as in files written before.
 	Condition int `json:"condition,omitempty"`
+	// Attributes names the binary attributes of the data it was trained
+	// on (an attribute file's, CelebA's format), nil when it had none.
+	Attributes []string `json:"attributes,omitempty"`
 }
 
 // ClassNames are the names of the model's labels: its own (an image
@@ -207,6 +210,15 @@ func (c Config) Validate() error {
 	}
 	if c.Condition != 0 && (c.Condition < 2 || c.Condition > MaxClasses) {
 		errs = append(errs, fmt.Errorf("conditioned on %d classes: a conditional model takes 2 to %d", c.Condition, MaxClasses))
+	}
+	if len(c.Attributes) > dataset.MaxAttributes {
+		errs = append(errs, fmt.Errorf("%d attribute names, more than %d", len(c.Attributes), dataset.MaxAttributes))
+	}
+	for _, n := range c.Attributes {
+		if len(n) > MaxClassName {
+			errs = append(errs, fmt.Errorf("attribute name %.20q… is longer than %d bytes", n, MaxClassName))
+			break
+		}
 	}
 	if len(c.Classes) > MaxClasses {
 		errs = append(errs, fmt.Errorf("%d class names, more than %d", len(c.Classes), MaxClasses))

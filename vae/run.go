@@ -59,7 +59,7 @@ func CheckFolderOptions(o dataset.FolderOptions) error {
 func (run Config) Continuing(model Config) Config {
 	run.Arch, run.Latent, run.Hidden, run.Loss = model.Arch, model.Latent, model.Hidden, model.Loss
 	run = run.WithImage(model.Image())
-	run.Classes, run.Preprocess, run.Condition = model.Classes, model.Preprocess, model.Condition
+	run.Classes, run.Preprocess, run.Condition, run.Attributes = model.Classes, model.Preprocess, model.Condition, model.Attributes
 	return run
 }
 
@@ -78,6 +78,10 @@ func (cfg Config) ForData(train *dataset.Set, label, mode string, conditional bo
 		cfg.Classes, cfg.Preprocess = train.Classes, mode
 	}
 	cfg.Dataset = label
+	cfg.Attributes = nil
+	if train.Attrs != nil {
+		cfg.Attributes = train.Attrs.Names
+	}
 	cfg.Condition = 0
 	if conditional {
 		k, err := ConditionFor(train)
