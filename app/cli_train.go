@@ -269,6 +269,18 @@ func cmdEval(c *cli, args []string) error {
 	res := map[string]any{"images": ev.N, "test_elbo": ev.ELBO, "test_rec": ev.Rec, "test_kl": ev.KL,
 		"kl_per_dim": klDim, "activity": act, "active_units": vae.ActiveUnits(act), "latent": L,
 		"recon_error": map[string]float64{"min": float64(errs[0]), "p10": pct(10), "p50": pct(50), "p90": pct(90), "p99": pct(99), "max": float64(errs[len(errs)-1])}}
+	// Against the data's attributes (an attribute file's): the MIG and
+	// each attribute's best dimension.
+	var dis *vae.Disentanglement
+	if test.Attrs != nil {
+		attrs := test.Attrs
+		if n := len(mean) / L; n < test.N {
+			attrs = test.Subset(n).Attrs
+		}
+		if dis, err = vae.MIG(mean, L, attrs); err == nil {
+			res["disentanglement"] = dis
+		}
+	}
 	var ll vae.Likelihood
 	if *iwae > 0 {
 		if ll, err = c.likelihood(m, testPix, labels, *iwae, *seed, *asJSON); err != nil {
@@ -286,6 +298,15 @@ func cmdEval(c *cli, args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "reconstruction error: min %.1f  p10 %.1f  median %.1f  p90 %.1f  p99 %.1f  max %.1f\n",
 		errs[0], pct(10), pct(50), pct(90), pct(99), errs[len(errs)-1])
+	if dis != nil {
+		fmt.Fprintf(c.stdout, "MIG %.3f over %d attributes; best dimension (share of the attribute's entropy, gap to the next):", dis.MIG, len(dis.Attributes))
+		for _, a := range dis.Attributes {
+			if a.Dim >= 0 {
+				fmt.Fprintf(c.stdout, " %s z%d (%.2f, %.2f)", a.Name, a.Dim, a.Info, a.Gap)
+			}
+		}
+		fmt.Fprintln(c.stdout)
+	}
 	fmt.Fprintf(c.stdout, "active units: %d of %d; KL per dimension (nats):", vae.ActiveUnits(act), L)
 	for _, k := range klDim {
 		fmt.Fprintf(c.stdout, " %.2f", k)
