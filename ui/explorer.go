@@ -81,6 +81,8 @@ type Explorer struct {
 	// likelihood is the model card's on-demand -log p(x) estimate.
 	likelihood *likelihoodCard
 	klView     *widgets.ImageView // the model's KL per latent dimension
+	migInfo    *widget.Label      // MIG against the data's attributes
+	migView    *widgets.ImageView // its attribute x dimension heat map
 	sections   *widget.Accordion  // the left panel's: model, dataset, hyper-parameters
 	shell      *shell
 	centre     *fyne.Container // the plane with its controls above and legend below
@@ -160,6 +162,11 @@ func (e *Explorer) build() {
 	e.modelInfo = widget.NewLabel("")
 	e.modelInfo.Wrapping = fyne.TextWrapWord
 	e.klView = widgets.NewImageView(nil, 62) // bars and their indices
+	e.migInfo = widget.NewLabel("")
+	e.migInfo.Wrapping = fyne.TextWrapWord
+	e.migInfo.Hide()
+	e.migView = widgets.NewImageView(nil, 60)
+	e.migView.Hide()
 	e.likelihood = newLikelihoodCard(e)
 
 	env := &toolEnv{
@@ -252,7 +259,23 @@ func (e *Explorer) refreshModelViews() {
 	} else {
 		e.klView.Hide()
 	}
+	e.refreshDisentanglement()
 	tell(e.tools, modelWatcher.ModelChanged)
+}
+
+// refreshDisentanglement shows the model's MIG and heat map when the
+// loaded data has attributes and holds the model's held-out images.
+func (e *Explorer) refreshDisentanglement() {
+	text, img := disentanglement(e.Session.Model(), e.Training.Data())
+	if img == nil {
+		e.migInfo.Hide()
+		e.migView.Hide()
+		return
+	}
+	e.migInfo.SetText(text)
+	e.migView.SetImage(img)
+	e.migInfo.Show()
+	e.migView.Show()
 }
 
 // Model is the model being explored.

@@ -64,3 +64,29 @@ func TestThumbnailsShowTheModelsHeldOutImages(t *testing.T) {
 		t.Fatal("thumbnails still on")
 	}
 }
+
+// The model card shows the MIG and its heat map when the loaded data has
+// attributes and holds the model's held-out images; otherwise neither.
+func TestCardShowsDisentanglementWithAttributes(t *testing.T) {
+	test := dataset.Synthetic(60, 4)
+	test.Attrs = &dataset.Attributes{Names: []string{"Smiling", "Eyeglasses"}, Values: make([]int8, 120)}
+	for i := range test.Attrs.Values {
+		test.Attrs.Values[i] = int8(1 - 2*(i/2%2)) // Smiling alternates; Eyeglasses with it
+	}
+	m := modelOn(t, "faces", test)
+	e, _ := newTestExplorer(t, m)
+	e.refreshDisentanglement()
+	if e.migView.Visible() {
+		t.Fatal("a heat map without data")
+	}
+	e.Training.data = &dataset.Data{Name: "faces", Test: test}
+	e.refreshDisentanglement()
+	if !e.migView.Visible() || !strings.HasPrefix(e.migInfo.Text, "MIG ") || e.migView.Image.Bounds().Dy() != 2*11+12 {
+		t.Fatalf("with attributes: shown %v, %q", e.migView.Visible(), e.migInfo.Text)
+	}
+	e.Training.data = &dataset.Data{Name: "faces", Test: dataset.Synthetic(60, 4)}
+	e.refreshDisentanglement()
+	if e.migView.Visible() || e.migInfo.Visible() {
+		t.Fatal("the heat map stayed for data without attributes")
+	}
+}

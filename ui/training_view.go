@@ -114,6 +114,7 @@ func (e *Explorer) observeTraining() {
 		}
 		e.setStatus(msg)
 		e.PlaneCtl.refreshThumbs() // the held-out images may be here now
+		e.refreshDisentanglement() // and their attributes
 	})
 	t.OnSteps(func(evs []vae.Event) {
 		for _, ev := range evs {

@@ -20,7 +20,7 @@ func (e *Explorer) layout() fyne.CanvasObject {
 	t := e.Train
 	buttons := container.NewGridWithColumns(2, t.TrainBtn, t.StopBtn, t.PauseBtn, t.ResumeBtn)
 	e.sections = widget.NewAccordion(
-		widget.NewAccordionItem("Model", container.NewVBox(e.modelInfo, e.klView, e.likelihood.objects())),
+		widget.NewAccordionItem("Model", container.NewVBox(e.modelInfo, e.klView, e.migInfo, e.migView, e.likelihood.objects())),
 		widget.NewAccordionItem("Dataset", t.DatasetPart),
 		widget.NewAccordionItem("Hyper-parameters", t.ParamsPart))
 	e.sections.MultiOpen = true
