@@ -73,6 +73,7 @@ type Explorer struct {
 	Anomalies *AnomalyPanel
 	Traverse  *TraversalPanel
 	Select    *SelectPanel
+	Compare   *ComparePanel
 	Tools     *widgets.ToolSwitcher
 	LogScale  *widget.Check
 	Train     *TrainPanel
@@ -198,6 +199,7 @@ func (e *Explorer) build() {
 	e.Vectors = newVectorPanel(env)
 	e.Anomalies = newAnomalyPanel(env)
 	e.Traverse = newTraversalPanel(env)
+	e.Compare = newComparePanel(env, e.engine.Load, e.Training.Data)
 	e.Select = newSelectPanel(env, e.PlaneCtl.heldOutImages)
 	e.Select.OnVector = func(v vae.Vector) {
 		e.Vectors.UseVector(v)
@@ -205,7 +207,7 @@ func (e *Explorer) build() {
 	}
 	e.PlaneCtl.OnLassoed = func() { e.ShowTool(e.Select) }
 	// The tools, in the switcher's, the Tools menu's and Ctrl+1…'s order.
-	e.tools.set(e.Grid, e.Drops, e.Samples, e.Interp, e.Vectors, e.Anomalies, e.Traverse, e.Select)
+	e.tools.set(e.Grid, e.Drops, e.Samples, e.Interp, e.Vectors, e.Anomalies, e.Traverse, e.Select, e.Compare)
 	e.Tools = e.tools.switcher
 	e.Plane.OnMarkPick = func(int) { e.ShowTool(e.Drops) } // a dropped image: its panel
 }
