@@ -65,7 +65,9 @@ export const NAMES = ['Smiling', 'Eyeglasses', 'Sunglasses', 'Wearing_Hat', 'Bal
 // face draws one face's options and its attributes.
 function face(r) {
   const a = Object.fromEntries(NAMES.map((k) => [k, false]));
-  const o = { seed: String(Math.floor(r() * 1e9)), size, backgroundColor: ['ffffff'] };
+  // Zoomed in on the face, as CelebA's aligned crops are: the mouth and
+  // the eyes take enough of 64x64 for a model to keep them.
+  const o = { seed: String(Math.floor(r() * 1e9)), size, backgroundColor: ['ffffff'], scale: 150, translateY: 6 };
   a.Smiling = r() < 0.5;
   o.mouth = [a.Smiling ? 'smile' : pick(r, NOT_SMILING)];
   const g = r();
