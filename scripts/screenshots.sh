@@ -34,7 +34,7 @@ export LANG=en_US.UTF-8 HOME=$tmp/home
 mkdir -p "$HOME"
 
 shoot() { # shoot SIZE [PREFS-JSON [ARGS...]]: starts Xvfb and the app at SIZE, sets $win
-  Xvfb :97 -screen 0 "$1x24" -nolisten tcp >/dev/null 2>&1 & xvfb=$!
+  Xvfb :97 -screen 0 "$1x24" -nolisten tcp -noreset >/dev/null 2>&1 & xvfb=$! # -noreset: xdotool's probes come and go
   export DISPLAY=:97
   sleep 1
   rm -rf "$HOME"; mkdir -p "$HOME" # first launch: the window fills the screen
