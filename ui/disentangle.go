@@ -82,6 +82,9 @@ func migChart(d *vae.Disentanglement) *image.RGBA {
 		}
 	}
 	for j := range L {
+		if L >= 10 && j%2 == 1 {
+			continue // two digits do not fit a cell: every other index
+		}
 		s := fmt.Sprint(j)
 		dr.Dot = fixed.P(nameW+j*cell+(cell-7*len(s))/2, A*rowH+label-1)
 		dr.DrawString(s)

@@ -84,6 +84,7 @@ type Explorer struct {
 	klView     *widgets.ImageView // the model's KL per latent dimension
 	migInfo    *widget.Label      // MIG against the data's attributes
 	migView    *widgets.ImageView // its attribute x dimension heat map
+	migLoad    Model              // the model data was last loaded for, for the heat map
 	sections   *widget.Accordion  // the left panel's: model, dataset, hyper-parameters
 	shell      *shell
 	centre     *fyne.Container // the plane with its controls above and legend below
@@ -268,13 +269,21 @@ func (e *Explorer) refreshModelViews() {
 // refreshDisentanglement shows the model's MIG and heat map when the
 // loaded data has attributes and holds the model's held-out images.
 func (e *Explorer) refreshDisentanglement() {
-	text, img := disentanglement(e.Session.Model(), e.Training.Data())
+	m := e.Session.Model()
+	if m != nil && len(m.Config().Attributes) > 0 && m.HeldOut() != nil && e.Training.Data() == nil && e.migLoad != e.Session.Raw() {
+		// A model of data with attributes: load the training panel's data
+		// once for it (its held-out attributes give the heat map).
+		e.migLoad = e.Session.Raw()
+		e.loadData(context.Background(), func(float64, string) {}, func(*dataset.Data, error) {})
+	}
+	text, img := disentanglement(m, e.Training.Data())
 	if img == nil {
 		e.migInfo.Hide()
 		e.migView.Hide()
 		return
 	}
 	e.migInfo.SetText(text)
+	e.migView.MinSide = float32(img.Bounds().Dy()) // its own size: the names stay readable
 	e.migView.SetImage(img)
 	e.migInfo.Show()
 	e.migView.Show()

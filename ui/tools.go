@@ -154,6 +154,9 @@ func (p *sourcePicker) setOptions() {
 	if p.Select.Selected == "" {
 		p.Select.SetSelected(p.initial) // a no-op until it is a choice
 	}
+	if p.Select.Selected == "" && len(opts) > 1 && strings.HasPrefix(p.initial, srcHeldPrefix) {
+		p.Select.SetSelected(opts[1]) // the data has no such class: its first held-out image
+	}
 }
 
 // Code returns the chosen latent code and a short name for it, or an

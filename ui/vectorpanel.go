@@ -200,6 +200,11 @@ func (p *VectorPanel) refreshAttributes() {
 		p.Attr.Selected = opts[0]
 	}
 	p.Attr.Refresh()
+	// A model of data with attributes and not two classes (faces): its
+	// vectors are its attributes'.
+	if len(m.Config().Attributes) > 0 && len(p.From.Options) < 2 && p.Kind.Selected == vecClasses {
+		p.Kind.SetSelected(vecAttribute)
+	}
 }
 
 // refreshClasses offers the model's classes (digits for MNIST, an image
