@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/dataset"
 )
 
 // cmdDecode decodes one latent point with any kind of model (ours,
@@ -68,12 +69,7 @@ func parseZ(s string, latent int) ([]float32, error) {
 	return z, nil
 }
 
-func clipArg(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "…"
-	}
-	return s
-}
+func clipArg(s string) string { return dataset.Clip(s, 80) }
 
 // modelBench is `bench --model M`: the interactive figures of any model.
 type modelBench struct {

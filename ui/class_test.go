@@ -9,6 +9,7 @@ import (
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
+	"vaeexplorer/vae/vaetest"
 )
 
 // conditionalModel is an untrained conditional model (mlp, L 2, 10
@@ -101,7 +102,7 @@ func TestDroppedImageAnalogy(t *testing.T) {
 	}
 	for _, k := range []int{0, 6} {
 		want, _ := m.DecodeGiven(a.Mean, []uint8{uint8(k)})
-		if !nearF32(a.Analogy[k*784:(k+1)*784], want, 1e-5) { // decoded in a batch: the last bits may differ
+		if !vaetest.Near(a.Analogy[k*784:(k+1)*784], want, 1e-5) { // decoded in a batch: the last bits may differ
 			t.Errorf("analogy tile %d is not the code decoded as class %d", k, k)
 		}
 	}
@@ -112,19 +113,4 @@ func TestDroppedImageAnalogy(t *testing.T) {
 	if b.Class != 5 || !slices.Equal(b.Mean, mean5) {
 		t.Fatalf("given class 5: class %d, code %v, want %v", b.Class, b.Mean, mean5)
 	}
-}
-
-// nearF32 reports whether a and b agree within tol everywhere (decodes in
-// batches of other sizes, or through another BLAS, differ in the last
-// bits).
-func nearF32(a, b []float32, tol float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if d := float64(a[i] - b[i]); d > tol || d < -tol {
-			return false
-		}
-	}
-	return true
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"vaeexplorer/vae"
+	"vaeexplorer/vae/vaetest"
 )
 
 // The compare tool decodes the same point with both models, and refuses
@@ -26,7 +27,7 @@ func TestCompareDecodesTheSamePointWithBothModels(t *testing.T) {
 	loop.until(t, "both decodes", func() bool { return e.Compare.lastB != nil && !e.Compare.jobs.Busy() }, 10*time.Second)
 	wantA, _ := a.Decode(z)
 	wantB, _ := b.Decode(z)
-	if !nearF32(e.Compare.lastA, wantA, 1e-5) || !nearF32(e.Compare.lastB, wantB, 1e-5) || nearF32(wantA, wantB, 1e-3) {
+	if !vaetest.Near(e.Compare.lastA, wantA, 1e-5) || !vaetest.Near(e.Compare.lastB, wantB, 1e-5) || vaetest.Near(wantA, wantB, 1e-3) {
 		t.Fatal("the compare tool's decodes are not each model's decode of the point")
 	}
 	if e.Compare.RowA.Image == nil || e.Compare.RowB.Image == nil || !strings.HasPrefix(e.Compare.NameB.Text, "b.vae: ") {

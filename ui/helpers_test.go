@@ -226,3 +226,19 @@ func slideTo(s *widgets.ValueSlider, v float64) {
 	s.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: s.PosOf(v)}})
 	s.DragEnd()
 }
+
+// loadFolderData sets the training panel to a generated dataset folder
+// of n training digits and loads it as the tools do.
+func loadFolderData(t *testing.T, e *Explorer, loop *uiLoop, n int) *dataset.Data {
+	t.Helper()
+	e.Train.SetFolder(dataDir(t, n))
+	var d *dataset.Data
+	e.PlaneCtl.load(func(got *dataset.Data, err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		d = got
+	})
+	loop.until(t, "the dataset", func() bool { return d != nil }, 20*time.Second)
+	return d
+}

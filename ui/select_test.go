@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"vaeexplorer/vae"
-	"vaeexplorer/vae/dataset"
 )
 
 // A lasso on the plane selects the held-out codes inside it; the
@@ -19,15 +18,7 @@ import (
 // selection) to them for the vectors tool, and exports them.
 func TestLassoSelectionTool(t *testing.T) {
 	e, loop := newTestExplorer(t, measuredModel(t, 2, "", 50))
-	e.Train.SetFolder(dataDir(t, 400))
-	var d *dataset.Data
-	e.PlaneCtl.load(func(got *dataset.Data, err error) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		d = got
-	})
-	loop.until(t, "the dataset", func() bool { return d != nil }, 20*time.Second)
+	d := loadFolderData(t, e, loop, 400)
 	m := modelOn(t, d.Name, d.Test)
 	e.Models.Set(m, "")
 	h, L := m.HeldOut(), m.Latent()

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/dataset"
@@ -31,15 +30,7 @@ func modelOn(t *testing.T, name string, test *dataset.Set) *vae.Model {
 // data are refused with the reason on the status line, and dots stay.
 func TestThumbnailsShowTheModelsHeldOutImages(t *testing.T) {
 	e, loop := newTestExplorer(t, measuredModel(t, 2, "", 50))
-	e.Train.SetFolder(dataDir(t, 400))
-	var d *dataset.Data
-	e.PlaneCtl.load(func(got *dataset.Data, err error) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		d = got
-	})
-	loop.until(t, "the dataset", func() bool { return d != nil }, 20*time.Second)
+	d := loadFolderData(t, e, loop, 400)
 
 	e.Models.Set(modelOn(t, d.Name, d.Test), "")
 	e.PlaneCtl.SetThumbnails(true)

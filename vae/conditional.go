@@ -235,12 +235,7 @@ func ParseClass(s string, K int, names []string) (int, error) {
 }
 
 // clip is s cut to 40 bytes for a message.
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
-}
+func clip(s string) string { return dataset.Clip(s, 40) }
 
 // Classification is an image's class by ELBO (ClassScores) and its code
 // given that class.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/vaetest"
 )
 
 func conditionalModel(t *testing.T, arch string) *Model {
@@ -59,7 +60,7 @@ func TestConditionalDecoderTakesTheClass(t *testing.T) {
 		// A snapshot decodes as its class.
 		s := seven.NewDecoderSnapshot()
 		c := make([]float32, len(b))
-		if err := s.DecodeInto(c, z); err != nil || !nearF32(c, b, 1e-5) { // gonum's BLAS there, maybe OpenBLAS here
+		if err := s.DecodeInto(c, z); err != nil || !vaetest.Near(c, b, 1e-5) { // gonum's BLAS there, maybe OpenBLAS here
 			t.Errorf("%s: the snapshot of class 7 decodes otherwise (%v)", arch, err)
 		}
 		s.Close()
@@ -136,18 +137,4 @@ func TestConditionalTraining(t *testing.T) {
 	if _, err := NewTrainer(m, cfg, train, test); err == nil {
 		t.Error("an unconditional training of a conditional model was accepted")
 	}
-}
-
-// nearF32 reports whether a and b agree within tol everywhere: decodes
-// through other BLAS libraries or batch sizes differ in the last bits.
-func nearF32(a, b []float32, tol float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if d := float64(a[i] - b[i]); d > tol || d < -tol {
-			return false
-		}
-	}
-	return true
 }

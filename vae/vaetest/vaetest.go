@@ -88,3 +88,18 @@ func Generated() (train, test *dataset.Set) {
 	})
 	return genTrain, genTest
 }
+
+// Near reports whether a and b agree within tol everywhere: decodes in
+// batches of other sizes, or through another BLAS library (the decoder
+// snapshot's gonum against OpenBLAS), differ in the last bits.
+func Near(a, b []float32, tol float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if d := float64(a[i] - b[i]); d > tol || d < -tol {
+			return false
+		}
+	}
+	return true
+}
