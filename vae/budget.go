@@ -40,8 +40,16 @@ func (c Config) TrainingBytes() int64 {
 // more than MaxTrainingBytes.
 func (c Config) checkTrainingMemory() error {
 	if n := c.TrainingBytes(); n > MaxTrainingBytes {
-		return fmt.Errorf("training %s with batch %d would need about %d MB of memory, more than the %d MB allowed; use a smaller batch or hidden size",
-			c.Shape(), c.Batch, n>>20, MaxTrainingBytes>>20)
+		// The largest power-of-two batch that fits, if one does.
+		fit := c
+		for fit.Batch = c.Batch / 2; fit.Batch >= 1 && fit.TrainingBytes() > MaxTrainingBytes; fit.Batch /= 2 {
+		}
+		hint := "use a smaller hidden size"
+		if fit.Batch >= 1 {
+			hint = fmt.Sprintf("batch %d fits (Batch under Hyper-parameters; --batch %d)", fit.Batch, fit.Batch)
+		}
+		return fmt.Errorf("training %s with batch %d would need about %d MB of memory, more than the %d MB allowed; %s",
+			c.Shape(), c.Batch, n>>20, MaxTrainingBytes>>20, hint)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package vae
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
 	"path/filepath"
@@ -98,5 +99,27 @@ func TestHeldOutImagesMatchesByShapeAndLabels(t *testing.T) {
 		if _, err := HeldOutImages(h, cfg, c.sh, c.d); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("want an error with %q, got %v", c.want, err)
 		}
+	}
+}
+
+// A run that would take too much memory is refused with the largest
+// batch that fits.
+func TestTrainingMemoryRefusalNamesABatchThatFits(t *testing.T) {
+	cfg := DefaultConfig().WithImage(Shape{Side: 64, Channels: 3})
+	cfg.Arch, cfg.Hidden, cfg.Latent, cfg.Batch = ArchConv, 128, 16, 128
+	err := cfg.checkTrainingMemory()
+	if err == nil {
+		t.Fatal("batch 128 of 64x64x3 accepted")
+	}
+	var fits int
+	if i := strings.Index(err.Error(), "; batch "); i < 0 {
+		t.Fatalf("no batch suggested: %v", err)
+	} else {
+		fmt.Sscanf(err.Error()[i+len("; batch "):], "%d", &fits)
+	}
+	ok, over := cfg, cfg
+	ok.Batch, over.Batch = fits, 2*fits
+	if ok.checkTrainingMemory() != nil || over.checkTrainingMemory() == nil {
+		t.Fatalf("suggested batch %d: it should fit and twice it not (%v)", fits, err)
 	}
 }
