@@ -34,6 +34,7 @@ func runGUI(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	model := fs.String("model", "", "open this model file, or bundled / bundled-mlp / bundled-conv / bundled-8d (default: the last one, else the bundled conv model)")
 	data := fs.String("data", "", "preselect this dataset folder (four MNIST-format idx files)")
+	compare := fs.String("compare", "", "open this second model of the same latent size in the Compare tool, beside --model")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -64,7 +65,7 @@ func runGUI(args []string, stderr io.Writer) int {
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	start := time.Now()
-	opts := ui.Options{ModelPath: *model, DataFolder: *data, ScreenSize: screenSize}
+	opts := ui.Options{ModelPath: *model, DataFolder: *data, ComparePath: *compare, ScreenSize: screenSize}
 	// SIGINT and SIGTERM close the app as closing its window does. Fyne's
 	// driver has a handler of its own, started by Run, that ends the event
 	// loop at once: whichever ran first, our close (window size and form

@@ -30,7 +30,7 @@ func TestCompareDecodesTheSamePointWithBothModels(t *testing.T) {
 	if !vaetest.Near(e.Compare.lastA, wantA, 1e-5) || !vaetest.Near(e.Compare.lastB, wantB, 1e-5) || vaetest.Near(wantA, wantB, 1e-3) {
 		t.Fatal("the compare tool's decodes are not each model's decode of the point")
 	}
-	if e.Compare.RowA.Image == nil || e.Compare.RowB.Image == nil || !strings.HasPrefix(e.Compare.NameB.Text, "b.vae: ") {
+	if e.Compare.RowA.Image == nil || e.Compare.RowB.Image == nil || e.Compare.NameB.Text != "b.vae" || !strings.Contains(e.Compare.Summary.Text, "Right: mlp") {
 		t.Fatalf("traversal rows %v %v, name %q", e.Compare.RowA.Image != nil, e.Compare.RowB.Image != nil, e.Compare.NameB.Text)
 	}
 	e.Compare.SetOther(measuredModel(t, 2, "", 40), "small.vae")

@@ -40,7 +40,8 @@ type ComparePanel struct {
 	A, B         *widgets.ImageView // the point decoded by each
 	RowA, RowB   *widgets.ImageView // the traversal decoded by each
 	KLA, KLB     *widgets.ImageView
-	NameA, NameB *widget.Label
+	NameA, NameB *widget.Label // the two models' names
+	Summary      *widget.Label // their shapes, -ELBO and MIG
 	other        Model
 	otherName    string
 	lastA, lastB []float32 // the decodes shown (the point's), for tests
@@ -62,13 +63,17 @@ func newComparePanel(env *toolEnv, load func(string) (Model, error), data func()
 	p.RowA, p.RowB = widgets.NewImageView(nil, 24), widgets.NewImageView(nil, 24)
 	p.KLA, p.KLB = widgets.NewImageView(nil, 40), widgets.NewImageView(nil, 40)
 	p.NameA, p.NameB = caption("this model"), caption("second model")
+	p.NameA.Wrapping, p.NameB.Wrapping = fyne.TextWrapOff, fyne.TextWrapOff
 	p.NameA.Truncation, p.NameB.Truncation = fyne.TextTruncateEllipsis, fyne.TextTruncateEllipsis
+	p.Summary = widget.NewLabel("")
+	p.Summary.Wrapping = fyne.TextWrapWord // full width: shape, -ELBO and MIG read whole
 	col := func(name *widget.Label, img, kl *widgets.ImageView) fyne.CanvasObject {
 		return container.NewBorder(name, kl, nil, nil, img)
 	}
 	p.box = container.NewVBox(
 		p.OpenBtn,
 		container.NewGridWithColumns(2, col(p.NameA, p.A, p.KLA), col(p.NameB, p.B, p.KLB)),
+		p.Summary,
 		container.NewBorder(nil, nil, widget.NewLabel("Traverse"), nil, p.Dim),
 		p.RowA, p.RowB,
 		p.Info)
@@ -137,7 +142,8 @@ func (p *ComparePanel) Update() {
 		p.Dim.Selected = opts[0]
 		p.Dim.Refresh()
 	}
-	p.NameA.SetText(p.env.session.Name() + ": " + summaryLine(a, p.data()))
+	p.NameA.SetText(p.env.session.Name())
+	p.Summary.SetText("Left: " + summaryLine(a, p.data()) + ".")
 	p.KLA.SetImage(klOf(a))
 	if b == nil || b.Latent() != L {
 		p.B.SetImage(nil)
@@ -146,7 +152,8 @@ func (p *ComparePanel) Update() {
 		p.NameB.SetText("second model: none")
 		return
 	}
-	p.NameB.SetText(p.otherName + ": " + summaryLine(b, p.data()))
+	p.NameB.SetText(p.otherName)
+	p.Summary.SetText(p.Summary.Text + "\nRight: " + summaryLine(b, p.data()) + ".")
 	p.KLB.SetImage(klOf(b))
 	z := p.env.session.Point()
 	dim := dimIndex(p.Dim.Selected)

@@ -23,6 +23,10 @@ func (d *desktopDocs) start(opts Options) {
 	e := d.e
 	e.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { e.Images.URIs(uris) })
 	e.Models.First(opts.ModelPath, e.rememberedForm())
+	if opts.ComparePath != "" {
+		e.ShowTool(e.Compare)
+		e.Compare.Open(opts.ComparePath)
+	}
 }
 
 // sizeWindow opens the window at its remembered size, never larger than

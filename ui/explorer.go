@@ -22,6 +22,8 @@ const Title = "VAE Explorer"
 type Options struct {
 	ModelPath  string // open this model (else the last one, else the bundled one)
 	DataFolder string // preselect this dataset folder
+	// ComparePath, when set, opens this second model in the Compare tool.
+	ComparePath string
 	// ScreenSize, when set, reports the screen's size in pixels once the
 	// window is up, so the window never opens larger than the screen.
 	ScreenSize func() (width, height int, ok bool)
