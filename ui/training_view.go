@@ -113,8 +113,8 @@ func (e *Explorer) observeTraining() {
 			}
 		}
 		e.setStatus(msg)
-		e.PlaneCtl.refreshThumbs() // the held-out images may be here now
-		e.refreshDisentanglement() // and their attributes
+		e.PlaneCtl.refreshThumbs()                       // the held-out images may be here now
+		e.refreshDisentanglement()                       // and their attributes
 		e.tools.later(e.Compare, e.Compare.Update, true) // the two models' MIG
 	})
 	t.OnSteps(func(evs []vae.Event) {
