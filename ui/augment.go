@@ -63,7 +63,7 @@ func (e *Explorer) showAugment() {
 		}, e.Window)
 	})
 	source := e.Train.Dataset.Selected
-	if source == DataFolder {
+	if e.Train.folderChosen() {
 		source = e.Train.Folder
 	}
 	hint := widget.NewLabel(fmt.Sprintf("Seeds the classes with the training images of the dataset chosen in the Dataset section (%s). "+

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,6 +118,28 @@ func TestTrainingControllerRefusesBadRequests(t *testing.T) {
 	if err := tr.Start(TrainRequest{Config: cfg, Name: dataset.NameMNIST}); err == nil || tr.State() != trainIdle {
 		t.Errorf("0 epochs: %v, state %v", err, tr.State())
 	}
+}
+
+// A run refused once its data is in (too big for the memory allowed)
+// leaves the model on show: it was replaced by an untrained one before.
+func TestARefusedRunKeepsTheModel(t *testing.T) {
+	loop := newUILoop()
+	s := NewSession()
+	m := newFakeModel(2, 50)
+	s.SetModel(m, "", "fake")
+	tr := newTraining(&engine.Engine{}, s, loop.do)
+	var ended error = errors.New("not ended")
+	tr.OnEnded(func(err error) { ended = err })
+	cfg := vae.DefaultConfig()
+	cfg.Arch, cfg.Hidden, cfg.Batch = vae.ArchConv, 2048, 4096 // the image size is known once read
+	if err := tr.Start(TrainRequest{Config: cfg, Folder: dataDir(t, 50)}); err != nil {
+		t.Fatal(err)
+	}
+	loop.until(t, "the refusal", func() bool { return tr.State() == trainIdle && ended != nil && ended.Error() != "not ended" }, 30*time.Second)
+	if !strings.Contains(ended.Error(), "more than the 512 MB allowed") || s.Model() != m || s.Name() != "fake" {
+		t.Fatalf("refused with %v; the model on show replaced: %v (%q)", ended, s.Model() != m, s.Name())
+	}
+	<-tr.Close()
 }
 
 // A new model stopped inside its first epoch keeps what it learnt, and the

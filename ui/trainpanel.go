@@ -52,6 +52,7 @@ type TrainPanel struct {
 	DatasetPart, ParamsPart fyne.CanvasObject
 
 	state func() trainState // the Training controller's state
+	faces string            // the face folder DataFaces picks, or ""
 	// browser: the datasets are the server's; image folders need the
 	// desktop app.
 	browser bool
@@ -60,6 +61,12 @@ type TrainPanel struct {
 func newTrainPanel(win fyne.Window, state func() trainState, onFolder func(string), browser bool) *TrainPanel {
 	p := &TrainPanel{browser: browser, state: state}
 	p.Dataset = widget.NewSelect([]string{DataMNIST, DataFashion, DataFolder}, nil)
+	// The faces `make faces` drew are offered by name: their folder is
+	// hidden in the user's cache, where the folder dialog does not look.
+	if faces := dataset.FacesImages(); faces != "" && !browser {
+		p.Dataset.Options = []string{DataMNIST, DataFashion, DataFaces, DataFolder}
+		p.faces = faces
+	}
 	if browser {
 		p.Dataset.Options = []string{DataServerMNIST, DataServerFashion}
 	}
@@ -75,7 +82,19 @@ func newTrainPanel(win fyne.Window, state func() trainState, onFolder func(strin
 			}
 		}, win)
 	})
-	p.Dataset.OnChanged = func(s string) { p.updateFolderRow() }
+	p.Dataset.OnChanged = func(s string) {
+		if s == DataFaces {
+			// A shortcut to the folder: the row shows where it is, and
+			// the folder is remembered as any chosen folder is.
+			p.Folder = p.faces
+			p.updateFolderRow()
+			if onFolder != nil {
+				onFolder(p.faces)
+			}
+			return
+		}
+		p.updateFolderRow()
+	}
 	// Fields set directly, not through SetText or SetSelected, while the
 	// panel is built: those build and lay out each widget's renderer at
 	// once, and again when the window lays it out (in a browser, a tenth
@@ -163,7 +182,11 @@ func (p *TrainPanel) CreateRenderer() fyne.WidgetRenderer {
 // SetFolder sets the dataset folder and selects the Folder choice.
 func (p *TrainPanel) SetFolder(dir string) {
 	p.Folder = dir
-	p.Dataset.SetSelected(DataFolder)
+	if dir != "" && dir == p.faces {
+		p.Dataset.SetSelected(DataFaces)
+	} else {
+		p.Dataset.SetSelected(DataFolder)
+	}
 	p.updateFolderRow()
 }
 
@@ -172,7 +195,7 @@ func (p *TrainPanel) updateFolderRow() {
 		p.folderLb.SetText(desktopOnly("Image folders:"))
 		return
 	}
-	if p.Dataset.Selected == DataFolder {
+	if p.folderChosen() {
 		if p.state() == trainIdle {
 			p.chooseFd.Enable()
 		} else {
@@ -189,7 +212,7 @@ func (p *TrainPanel) updateFolderRow() {
 	}
 	// The image rows matter for image folders only; they stay in place
 	// (no jump in the layout) but are disabled otherwise.
-	images := p.Dataset.Selected == DataFolder && p.state() == trainIdle
+	images := p.folderChosen() && p.state() == trainIdle
 	for _, w := range []fyne.Disableable{p.Side, p.Colour, p.Prep} {
 		if images {
 			w.Enable()
@@ -199,11 +222,18 @@ func (p *TrainPanel) updateFolderRow() {
 	}
 }
 
+// folderChosen says whether the dataset is an image folder.
+func (p *TrainPanel) folderChosen() bool {
+	return p.Dataset.Selected == DataFolder || p.Dataset.Selected == DataFaces
+}
+
 // Dataset choices in the training panel.
 const (
 	DataMNIST   = "MNIST (download)"
 	DataFashion = "Fashion-MNIST"
 	DataFolder  = "Folder…"
+	// DataFaces picks the folder `make faces` wrote (dataset.FacesImages).
+	DataFaces = "Faces (make faces)"
 	// In the browser: the datasets the server that served the page offers
 	// (vae-explorer serve).
 	DataServerMNIST   = "MNIST (from the server)"

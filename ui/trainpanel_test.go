@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -89,3 +91,38 @@ func TestTrainPanelRefusesLikeTheCLI(t *testing.T) {
 
 // Moving the point (a drag event) must not remake the static layers: the
 // scatter texture and the marks stay the same objects.
+
+// The faces `make faces` drew are a choice of their own once they exist,
+// and choosing them trains on their images folder; without them the
+// choice is not there.
+func TestTrainPanelOffersTheFacesMakeFacesDrew(t *testing.T) {
+	a := test.NewTempApp(t)
+	dir := t.TempDir()
+	t.Setenv("FACES_DIR", dir)
+	p := newTrainPanel(a.NewWindow("t"), func() trainState { return trainIdle }, nil, false)
+	for _, o := range p.Dataset.Options {
+		if o == DataFaces {
+			t.Fatalf("an empty %s is offered as faces: %q", dir, p.Dataset.Options)
+		}
+	}
+	img := filepath.Join(dir, "img_align_celeba")
+	if err := os.Mkdir(img, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "list_attr_celeba.txt"), []byte("0\nSmiling\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var remembered string
+	p = newTrainPanel(a.NewWindow("t"), func() trainState { return trainIdle }, func(d string) { remembered = d }, false)
+	p.Dataset.SetSelected(DataFaces)
+	if name, folder := p.Source(); name != "" || folder != img || remembered != img {
+		t.Fatalf("faces chosen: source %q %q, remembered %q; want the folder %s", name, folder, remembered, img)
+	}
+	if p.Side.Disabled() || p.chooseFd.Disabled() {
+		t.Error("the image options are off for the faces folder")
+	}
+	p.SetFolder(img) // as the remembered folder comes back
+	if p.Dataset.Selected != DataFaces {
+		t.Errorf("the faces folder shows as %q", p.Dataset.Selected)
+	}
+}

@@ -67,7 +67,7 @@ func (run Config) Continuing(model Config) Config {
 // shape, for an image folder read with mode its classes and
 // preprocessing, and when conditional the classes it is conditioned on
 // (ConditionFor: data of one class is refused). It says when the images
-// cannot make a model.
+// cannot make a model, or when training it would need too much memory.
 func (cfg Config) ForData(train *dataset.Set, label, mode string, conditional bool) (Config, error) {
 	if train.Rows != train.Cols {
 		return cfg, fmt.Errorf("%s: images are %s; models read square images", label, train.Shape())
@@ -90,5 +90,10 @@ func (cfg Config) ForData(train *dataset.Set, label, mode string, conditional bo
 		}
 		cfg.Condition = k
 	}
-	return cfg, cfg.Validate()
+	if err := cfg.Validate(); err != nil {
+		return cfg, err
+	}
+	// Before a model is made: the app would otherwise have replaced the
+	// model on show by an untrained one when the trainer refuses.
+	return cfg, cfg.checkTrainingMemory()
 }

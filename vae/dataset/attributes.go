@@ -249,3 +249,34 @@ func applyAttributes(root, path string, files *[]folderFile, layout *string) (*A
 	*files = kept
 	return attrs, skipped, nil
 }
+
+// FacesDir is where `make faces` writes its face folder: $FACES_DIR when
+// set, else the user's cache folder's vae-explorer/faces; "" when neither
+// is known. The folder may not exist.
+func FacesDir() string {
+	if d := os.Getenv("FACES_DIR"); d != "" {
+		return d
+	}
+	c, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(c, "vae-explorer", "faces")
+}
+
+// FacesImages is the images folder of the face folder at FacesDir, the
+// folder to train on, or "" when `make faces` has not made it.
+func FacesImages() string {
+	dir := FacesDir()
+	if dir == "" {
+		return ""
+	}
+	if _, err := os.Stat(filepath.Join(dir, AttrFileName)); err != nil {
+		return ""
+	}
+	img := filepath.Join(dir, "img_align_celeba")
+	if st, err := os.Stat(img); err != nil || !st.IsDir() {
+		return ""
+	}
+	return img
+}
