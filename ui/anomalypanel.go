@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/color"
 	"math"
-	"path/filepath"
 	"slices"
 	"sort"
 
@@ -226,7 +225,7 @@ func (p *AnomalyPanel) Rank() {
 			p.env.onErr(fmt.Errorf("ranking needs the held-out images: %w", err))
 			return
 		}
-		p.Info.SetText(fmt.Sprintf("Reconstructing %d held-out images of %s…", d.Test.N, d.Name))
+		p.Info.SetText(fmt.Sprintf("Reconstructing %d held-out images of %s…", d.Test.N, vae.DataName(d.Name)))
 		go func() {
 			sheet, errs, worst, means, err := rankWorst(m, d)
 			p.env.do(func() {
@@ -244,8 +243,8 @@ func (p *AnomalyPanel) Rank() {
 				p.worstMeans = means
 				p.setErrors(errs, d.Name)
 				p.Info.SetText(fmt.Sprintf("The %d worst of %d held-out images of %s, worst first, originals above reconstructions. Worst: #%d (a %d), %.1f nats.",
-					len(worst), d.Test.N, filepath.Base(d.Name), worst[0], d.Test.Labels[worst[0]], errs[len(errs)-1]))
-				p.env.status(fmt.Sprintf("Ranked the %d held-out images of %s by reconstruction error", d.Test.N, filepath.Base(d.Name)))
+					len(worst), d.Test.N, vae.DataName(d.Name), worst[0], d.Test.Labels[worst[0]], errs[len(errs)-1]))
+				p.env.status(fmt.Sprintf("Ranked the %d held-out images of %s by reconstruction error", d.Test.N, vae.DataName(d.Name)))
 			})
 		}()
 	})

@@ -167,3 +167,31 @@ func TestStoppingInTheFirstEpochKeepsAScatter(t *testing.T) {
 		t.Fatalf("stopped in epoch 1: %d epochs, held-out %v", len(e.Model().History()), e.Model().HeldOut() != nil)
 	}
 }
+
+// A folder read at its own side and colours is the folder the tools ask
+// for in the model's shape: it is not read twice (20,000 faces took 15 s
+// each time).
+func TestAFolderIsReadOnceForTrainingAndTools(t *testing.T) {
+	loop := newUILoop()
+	tr := newTraining(&engine.Engine{}, NewSession(), loop.do)
+	dir := shapeFolder(t, 60)
+	var d *dataset.Data
+	tr.Load(context.Background(), "", dir, dataset.FolderOptions{Mode: "resize"}, func(float64, string) {}, func(got *dataset.Data, err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		d = got
+	})
+	loop.until(t, "the folder", func() bool { return d != nil }, 20*time.Second)
+	var again *dataset.Data
+	tr.Load(context.Background(), "", dir, dataset.FolderOptions{Side: 20, Channels: 3, Mode: "resize"}, func(float64, string) {}, func(got *dataset.Data, err error) { again = got })
+	if again != d {
+		t.Fatalf("the folder in its own shape (%dx%dx%d) was read again", d.Train.Rows, d.Train.Cols, d.Train.Depth())
+	}
+	again = nil
+	tr.Load(context.Background(), "", dir, dataset.FolderOptions{Side: 16, Channels: 3, Mode: "resize"}, func(float64, string) {}, func(got *dataset.Data, err error) { again = got })
+	loop.until(t, "the folder at side 16", func() bool { return again != nil }, 20*time.Second)
+	if again == d || again.Train.Rows != 16 {
+		t.Fatal("the folder at another side is the same data")
+	}
+}

@@ -358,7 +358,7 @@ func (c *Models) measureIfNeeded(m Model) {
 			c.onErr(fmt.Errorf("%s has no held-out statistics (the scatter and anomaly percentiles need them): %w", name, err))
 			return
 		}
-		c.status(fmt.Sprintf("%s has no held-out statistics yet: measuring them on %d images of %s…", name, d.Test.N, d.Name))
+		c.status(fmt.Sprintf("%s has no held-out statistics yet: measuring them on %d images of %s…", name, d.Test.N, vae.DataName(d.Name)))
 		go func() {
 			err := hm.MeasureHeldOut(d.Test)
 			c.do(func() {
@@ -367,7 +367,7 @@ func (c *Models) measureIfNeeded(m Model) {
 					c.onErr(fmt.Errorf("%s: held-out statistics: %w", name, err))
 				case c.s.Raw() == m:
 					c.s.HeldOutMeasured()
-					c.status(fmt.Sprintf("%s: held-out statistics measured on %d images of %s", name, d.Test.N, d.Name))
+					c.status(fmt.Sprintf("%s: held-out statistics measured on %d images of %s", name, d.Test.N, vae.DataName(d.Name)))
 				}
 			})
 		}()

@@ -5,7 +5,6 @@ import (
 	"image"
 	"image/color"
 	"math/rand"
-	"path/filepath"
 	"slices"
 	"sort"
 	"time"
@@ -333,5 +332,5 @@ func nameOr(s, def string) string {
 	if s == "" {
 		return def
 	}
-	return filepath.Base(s)
+	return vae.DataName(s)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -55,6 +56,9 @@ const (
 	srcHeldIndex  = "Held-out image #"
 	srcHeldPrefix = "Held-out image of class "
 	srcImgPrefix  = "Image: "
+	// srcLackPrefix + an attribute: the n-th held-out image without it
+	// (the faces that do not smile, for the Smiling vector).
+	srcLackPrefix = "Held-out image without "
 )
 
 // sourcePicker chooses a latent code: the plane's point (captured when
@@ -68,7 +72,11 @@ type sourcePicker struct {
 	Capture *widget.Button
 	point   []float32 // the captured plane point
 	initial string    // chosen whenever nothing is and it exists
-	box     *fyne.Container
+	// lack is the held-out codes (indices) of the images without the
+	// attribute lackAttr, offered when set.
+	lackAttr string
+	lack     []int
+	box      *fyne.Container
 	// OnChanged is called when the chosen code changes.
 	OnChanged func()
 }
@@ -90,7 +98,7 @@ func newSourcePicker(env *toolEnv, initial string) *sourcePicker {
 		if s == srcPoint && p.point == nil {
 			p.point = env.session.Point()
 		}
-		if s == srcHeldIndex {
+		if s == srcHeldIndex || strings.HasPrefix(s, srcLackPrefix) {
 			p.Index.Show()
 		} else {
 			p.Index.Hide()
@@ -136,6 +144,9 @@ func (p *sourcePicker) setOptions() {
 			}
 			opts = append(opts, o)
 		}
+		if p.lackAttr != "" {
+			opts = append(opts, srcLackPrefix+p.lackAttr)
+		}
 		opts = append(opts, srcHeldIndex)
 	}
 	for _, a := range p.env.session.Drops() {
@@ -159,6 +170,22 @@ func (p *sourcePicker) setOptions() {
 	}
 }
 
+// SetLacking offers the held-out images without attribute attr (idx:
+// their codes' indices), and chooses them when the held-out class images
+// were chosen (they are one class, in a face folder): the seed article
+// adds the Smiling vector to faces that do not smile.
+func (p *sourcePicker) SetLacking(attr string, idx []int) {
+	if attr == p.lackAttr && slices.Equal(idx, p.lack) {
+		return
+	}
+	was := p.Select.Selected
+	p.lackAttr, p.lack = attr, idx
+	p.Refresh()
+	if was == "" || strings.HasPrefix(was, srcHeldPrefix) || strings.HasPrefix(was, srcLackPrefix) {
+		p.Select.SetSelected(srcLackPrefix + attr)
+	}
+}
+
 // Code returns the chosen latent code and a short name for it, or an
 // error saying what is missing.
 func (p *sourcePicker) Code() ([]float32, string, error) {
@@ -174,12 +201,25 @@ func (p *sourcePicker) Code() ([]float32, string, error) {
 			p.point = p.env.session.Point()
 		}
 		return append([]float32(nil), p.point...), "point " + fmtVec(p.point), nil
-	case sel == srcHeldIndex || strings.HasPrefix(sel, srcHeldPrefix):
+	case sel == srcHeldIndex || strings.HasPrefix(sel, srcHeldPrefix) || strings.HasPrefix(sel, srcLackPrefix):
 		h := m.HeldOut()
 		if h == nil {
 			return nil, "", fmt.Errorf("the model has no held-out codes")
 		}
 		n := len(h.Labels)
+		if strings.HasPrefix(sel, srcLackPrefix) {
+			k := 0
+			if t := strings.TrimSpace(p.Index.Text); t != "" {
+				var err error
+				if k, err = strconv.Atoi(t); err != nil || k < 0 || k >= len(p.lack) {
+					return nil, "", fmt.Errorf("held-out image without %s %q: give a number from 0 to %d", p.lackAttr, p.Index.Text, len(p.lack)-1)
+				}
+			}
+			if i := p.lack[k]; i < n {
+				return append([]float32(nil), h.Means[i*L:(i+1)*L]...), fmt.Sprintf("held-out #%d (without %s)", i, p.lackAttr), nil
+			}
+			return nil, "", fmt.Errorf("the held-out images changed: choose again")
+		}
 		if sel == srcHeldIndex {
 			i, err := strconv.Atoi(strings.TrimSpace(p.Index.Text))
 			if err != nil || i < 0 || i >= n {

@@ -359,3 +359,53 @@ func TestLikelihoodEstimateFromTheModelCard(t *testing.T) {
 		t.Fatal("a cancelled estimate shows a figure")
 	}
 }
+
+// For a model of faces with attributes, the Smiling vector is applied to
+// the held-out faces that do not smile, as in the seed article: the
+// n-th of them by the index box.
+func TestAttributeVectorAppliesToFacesWithoutIt(t *testing.T) {
+	set := dataset.Synthetic(60, 4)
+	set.Attrs = &dataset.Attributes{Names: []string{"Smiling", "Eyeglasses"}, Values: make([]int8, 120)}
+	for i := range set.N {
+		set.Attrs.Values[2*i], set.Attrs.Values[2*i+1] = 1, 1
+		if i%4 == 1 || i%4 == 2 {
+			set.Attrs.Values[2*i] = -1 // 1, 2, 5, 6, 9 … do not smile
+		}
+	}
+	cfg := vae.DefaultConfig()
+	cfg.Latent, cfg.Hidden, cfg.Dataset, cfg.Attributes = 4, 16, "faces", set.Attrs.Names
+	m, err := vae.NewModel(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.MeasureHeldOut(set); err != nil {
+		t.Fatal(err)
+	}
+	e, loop := newTestExplorer(t, m)
+	e.Training.data = &dataset.Data{Name: "faces", Test: set}
+	e.Training.keys = []string{dataKey(dataset.NameMNIST, "", dataset.FolderOptions{})} // the panel's choice
+	p := e.Vectors
+	e.ShowTool(e.Vectors)
+	p.Kind.SetSelected(vecAttribute) // digits' labels: the classes come first
+	loop.until(t, "the Smiling vector", func() bool { return p.vec != nil && p.vec.Name == "Smiling" }, 10*time.Second)
+	if p.Kind.Selected != vecAttribute || p.Source.Select.Selected != srcLackPrefix+"Smiling" {
+		t.Fatalf("a face model's vector %q applied to %q", p.Kind.Selected, p.Source.Select.Selected)
+	}
+	h := m.HeldOut()
+	for _, c := range []struct {
+		index string
+		want  int
+	}{{"", 1}, {"2", 5}, {"3", 6}} {
+		p.Source.Index.SetText(c.index)
+		z, name, err := p.Source.Code()
+		if err != nil || !slices.Equal(z, h.Means[c.want*4:(c.want+1)*4]) || !strings.Contains(name, "without Smiling") {
+			t.Errorf("index %q: %q %v, want held-out #%d", c.index, name, err, c.want)
+		}
+	}
+	p.Source.Index.SetText("30")
+	if _, _, err := p.Source.Code(); err == nil || !strings.Contains(err.Error(), "from 0 to 29") {
+		t.Errorf("past the last face without Smiling: %v", err)
+	}
+	p.Attr.SetSelected("Eyeglasses") // every face has them
+	loop.until(t, "the refusal", func() bool { return strings.Contains(e.Status(), "every held-out image has Eyeglasses") }, 5*time.Second)
+}

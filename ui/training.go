@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -46,7 +47,7 @@ type Training struct {
 	state trainState
 	job   *trainJob // the run, nil when idle
 	data  *dataset.Data
-	key   string // what data was loaded from (dataset, folder, how it was read)
+	keys  []string // what data was loaded from (dataset, folder, how it was read)
 	// the run's images and dataset, for its status line
 	images   int
 	dataName string
@@ -175,11 +176,7 @@ func (t *Training) Start(r TrainRequest) error {
 // an image folder read with opt, reporting progress and then the result
 // on the UI goroutine.
 func (t *Training) Load(ctx context.Context, name, folder string, opt dataset.FolderOptions, progress func(frac float64, what string), done func(*dataset.Data, error)) {
-	key := name + "\x00" + folder
-	if name == "" {
-		key += fmt.Sprintf("\x00%d/%d/%s", opt.Side, opt.Channels, opt.Mode)
-	}
-	if t.data != nil && t.key == key {
+	if t.Has(name, folder, opt) {
 		done(t.data, nil)
 		return
 	}
@@ -189,7 +186,13 @@ func (t *Training) Load(ctx context.Context, name, folder string, opt dataset.Fo
 		})
 		t.do(func() {
 			if err == nil {
-				t.data, t.key = d, key
+				// Also under the shape it was read at: the tools ask
+				// for a folder in the model's shape, which a folder read
+				// at its own ("auto") side and colours gave.
+				t.data, t.keys = d, []string{dataKey(name, folder, opt)}
+				if name == "" && d.Train != nil {
+					t.keys = append(t.keys, dataKey(name, folder, dataset.FolderOptions{Side: d.Train.Rows, Channels: d.Train.Depth(), Mode: d.Mode()}))
+				}
 				for _, f := range t.dataObs {
 					f(d)
 				}
@@ -197,6 +200,20 @@ func (t *Training) Load(ctx context.Context, name, folder string, opt dataset.Fo
 			done(d, err)
 		})
 	}()
+}
+
+// Has says whether that data is loaded (Load gives it at once).
+func (t *Training) Has(name, folder string, opt dataset.FolderOptions) bool {
+	return t.data != nil && slices.Contains(t.keys, dataKey(name, folder, opt))
+}
+
+// dataKey names a dataset, or an image folder read with opt.
+func dataKey(name, folder string, opt dataset.FolderOptions) string {
+	key := name + "\x00" + folder
+	if name == "" {
+		key += fmt.Sprintf("\x00%d/%d/%s", opt.Side, opt.Channels, opt.Mode)
+	}
+	return key
 }
 
 // begin runs on the UI goroutine once the data is in.

@@ -85,7 +85,9 @@ func (e *Explorer) loadData(ctx context.Context, progress func(frac float64, wha
 		opt = vae.FolderOptionsFor(m)
 	}
 	name, folder := e.Train.Source()
-	e.setStatus("Loading " + e.Train.Dataset.Selected + "…")
+	if !e.Training.Has(name, folder, opt) {
+		e.setStatus("Loading " + e.Train.Dataset.Selected + "…")
+	}
 	e.Training.Load(ctx, name, folder, opt, progress, done)
 }
 

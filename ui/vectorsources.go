@@ -38,6 +38,7 @@ func (p *VectorPanel) vectors() vectorModel {
 
 // RefreshSources updates the choices that depend on the model and drops.
 func (p *VectorPanel) RefreshSources() {
+	p.Source.lackAttr, p.Source.lack = "", nil // another model's held-out images
 	p.Source.Refresh()
 	var names []string
 	if m := p.vectors(); m != nil {
@@ -140,6 +141,9 @@ func (p *VectorPanel) resolve() {
 		p.vec = &v
 	case vecAttribute:
 		attr := p.Attr.Selected
+		if slices.Contains(m.Config().Attributes, attr) {
+			p.findLacking(attr)
+		}
 		if v, ok := storedVector(m, attr); ok {
 			p.vec = &v
 			break
@@ -190,11 +194,33 @@ func (p *VectorPanel) computeAttribute(m vectorModel, attr string) {
 					p.resolve() // the choice moved on meanwhile
 					return
 				}
-				v.Description += " of " + d.Name
+				v.Description += " of " + vae.DataName(d.Name)
 				p.vec = &v
 				p.Update()
 			})
 		}()
+	})
+}
+
+// findLacking offers the held-out images without the data's attribute
+// attr as a source (the faces that do not smile), once the dataset the
+// model's codes were measured on is loaded; the status line says why not
+// when it cannot.
+func (p *VectorPanel) findLacking(attr string) {
+	if p.Source.lackAttr == attr {
+		return
+	}
+	p.env.data(func(d *dataset.Data, err error) {
+		m := p.env.session.Model()
+		if err != nil || m == nil || p.Attr.Selected != attr {
+			return // the vector says what is missing; or the choice moved on
+		}
+		idx, err := vae.HeldOutWithout(m.HeldOut(), m.Config(), m.Image(), d, attr)
+		if err != nil {
+			p.env.status(fmt.Sprintf("No held-out image without %s to apply the vector to: %v", attr, err))
+			return
+		}
+		p.Source.SetLacking(attr, idx)
 	})
 }
 

@@ -302,3 +302,31 @@ func (m *Model) FolderVectorFrom(name, fromDir, toDir string) (v Vector, nFrom, 
 	v, err = m.FolderVector(name, a, b)
 	return v, len(a) / m.size, len(b) / m.size, err
 }
+
+// HeldOutWithout lists the held-out codes (indices into h) of the images
+// that lack the labelled attribute attr: the faces that do not smile, to
+// add the Smiling vector to, as in the seed article. d must be the data
+// the codes were measured on (HeldOutImages checks it).
+func HeldOutWithout(h *HeldOut, cfg Config, sh Shape, d *dataset.Data, attr string) ([]int, error) {
+	set, err := HeldOutImages(h, cfg, sh, d)
+	if err != nil {
+		return nil, err
+	}
+	a := -1
+	if set.Attrs != nil {
+		a = set.Attrs.Index(attr)
+	}
+	if a < 0 {
+		return nil, fmt.Errorf("the held-out images carry no %q attribute", clip(attr))
+	}
+	var idx []int
+	for i := range set.N {
+		if !set.Attrs.Has(i, a) {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return nil, fmt.Errorf("every held-out image has %s", clip(attr))
+	}
+	return idx, nil
+}

@@ -152,4 +152,15 @@ func TestLabelledAttributeVectorIsTheDifferenceOfMeans(t *testing.T) {
 	if _, err := m.AttributeVector("Wearing_Hat", set); err == nil || !strings.Contains(err.Error(), "Smiling, Eyeglasses") {
 		t.Errorf("an unknown attribute: %v", err)
 	}
+
+	// The held-out faces that do not smile, to add the vector to.
+	h := &HeldOut{Means: mean, Labels: set.Labels}
+	d := &dataset.Data{Name: "faces", Test: set}
+	idx, err := HeldOutWithout(h, cfg, m.Image(), d, "Smiling")
+	if err != nil || len(idx) != 26 || idx[0] != 1 || idx[1] != 2 || idx[2] != 4 {
+		t.Errorf("held-out images without Smiling: %v %v, want 1, 2, 4 … (26)", idx, err)
+	}
+	if _, err := HeldOutWithout(h, cfg, m.Image(), d, "Eyeglasses"); err == nil || !strings.Contains(err.Error(), "every held-out image has Eyeglasses") {
+		t.Errorf("an attribute every image has: %v", err)
+	}
 }

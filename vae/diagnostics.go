@@ -3,7 +3,6 @@ package vae
 import (
 	"fmt"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -131,5 +130,5 @@ func DataName(label string) string {
 	case low == dataset.NameFashion || low == "fashion-mnist" || strings.Contains(low, "fashion"):
 		return "Fashion-MNIST"
 	}
-	return filepath.Base(label)
+	return dataset.FolderName(label)
 }

@@ -280,3 +280,17 @@ func FacesImages() string {
 	}
 	return img
 }
+
+// FolderName is what people call an image folder: its name, or for
+// CelebA's images folder (img_align_celeba, which `make faces` writes
+// too) the name of the folder it is in: "faces", "celeba".
+func FolderName(dir string) string {
+	dir = filepath.Clean(dir)
+	if b := filepath.Base(dir); b != "img_align_celeba" {
+		return b
+	}
+	if p := filepath.Base(filepath.Dir(dir)); p != "." && p != string(filepath.Separator) {
+		return p
+	}
+	return "img_align_celeba"
+}

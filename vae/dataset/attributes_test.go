@@ -134,3 +134,17 @@ func TestReadAttributesRefusesAndSkips(t *testing.T) {
 		t.Fatalf("partition %v, bad %v, %v", p, bad, err)
 	}
 }
+
+// CelebA's images folder is called by the folder it is in.
+func TestFolderNameOfCelebAsLayout(t *testing.T) {
+	for dir, want := range map[string]string{
+		"/home/u/.cache/vae-explorer/faces/img_align_celeba": "faces",
+		"/data/celeba/img_align_celeba/":                     "celeba",
+		"img_align_celeba":                                   "img_align_celeba",
+		"/data/emoji":                                        "emoji",
+	} {
+		if got := FolderName(dir); got != want {
+			t.Errorf("FolderName(%q) = %q, want %q", dir, got, want)
+		}
+	}
+}

@@ -107,7 +107,7 @@ func listFolder(root string) (files []folderFile, classes []string, layout strin
 		for _, f := range fs {
 			files = append(files, folderFile{path: f})
 		}
-		return files, []string{filepath.Base(root)}, "flat", nil
+		return files, []string{FolderName(root)}, "flat", nil
 	}
 	for label, c := range classes {
 		fs, err := imagesUnder(filepath.Join(root, c))
