@@ -34,6 +34,10 @@ type Session struct {
 	// autoDims: the axes are the ones picked when the model opened, not
 	// the user's (they follow statistics measured later).
 	autoDims bool
+	// pickDims: the model had no statistics when it came (a new model in
+	// training); axes nobody chose move to the two most informative
+	// dimensions once it has them (its first epoch), once.
+	pickDims bool
 	proj     vae.Projection // when set, the plane shows this projection (PCA, UMAP) instead of dimX, dimY
 	// projInterim: proj is a layout still converging.
 	projInterim bool
@@ -136,6 +140,7 @@ func (s *Session) SetModel(m Model, path, name string) {
 		s.dimX, s.dimY = mostInformative(m)
 		s.autoDims = true
 	}
+	s.pickDims = s.autoDims && !hasDimKL(m)
 	for _, f := range s.modelObs {
 		f()
 	}
@@ -168,6 +173,16 @@ func (s *Session) WeightsChanged() {
 	for _, f := range s.weightsObs {
 		f()
 	}
+	if s.pickDims && s.autoDims && s.model != nil && hasDimKL(s.model) {
+		s.pickDims = false
+		s.SetDims(mostInformative(s.model))
+	}
+}
+
+// hasDimKL says whether m measured each dimension's KL on held-out images.
+func hasDimKL(m Model) bool {
+	h := m.HeldOut()
+	return h != nil && len(h.DimKL) == m.Latent()
 }
 
 // HeldOutMeasured tells the views that the model's held-out statistics

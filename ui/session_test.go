@@ -238,3 +238,29 @@ func TestMeasuredStatisticsPickTheAxes(t *testing.T) {
 		}
 	}
 }
+
+// A new model trained from scratch shows its two most informative
+// dimensions once its first epoch measured them (z0 and z1 stayed, the
+// least informative of 16 on the faces); later epochs leave the axes be.
+func TestTrainingPicksTheAxesAfterTheFirstEpoch(t *testing.T) {
+	s := NewSession()
+	m := newFakeModel(6, 50)
+	h := m.heldOut
+	m.heldOut = nil // untrained
+	s.SetModel(m, "", "unsaved model")
+	s.WeightsChanged() // a step's codes, no statistics yet
+	if x, y := s.Dims(); x != 0 || y != 1 {
+		t.Fatalf("before statistics: axes %d, %d", x, y)
+	}
+	h.DimKL = []float64{0.1, 4, 0.3, 0.2, 5, 0.1}
+	m.heldOut = h
+	s.WeightsChanged() // epoch 1
+	if x, y := s.Dims(); x != 1 || y != 4 {
+		t.Fatalf("after epoch 1: axes %d, %d; want 1 and 4", x, y)
+	}
+	h.DimKL = []float64{9, 4, 0.3, 0.2, 5, 8}
+	s.WeightsChanged() // epoch 2
+	if x, y := s.Dims(); x != 1 || y != 4 {
+		t.Fatalf("after epoch 2 the axes moved to %d, %d", x, y)
+	}
+}
