@@ -3,17 +3,12 @@
 package main
 
 import (
-	"compress/gzip"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net"
 	"net/http"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -26,11 +21,20 @@ import (
 func cmdServe(c *cli, args []string) error {
 	fs := c.newFlags("serve")
 	dir := fs.String("dir", "build/web", "the folder make web wrote")
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one). The default answers this machine only; "+
+		"0.0.0.0:8080 serves the browser version and the datasets' files, read only, to every machine that can reach this one")
+	idle := fs.Duration("idle-timeout", defaultIdleTimeout, "close keep-alive connections idle this long")
 	mnist := fs.String("mnist", "", "folder holding MNIST's four files (default: the download cache, then the Go module cache)")
 	fashion := fs.String("fashion", "", "folder holding Fashion-MNIST's four files (default: the download cache, then Debian's package)")
-	if _, err := parse(fs, args); err != nil {
+	pos, err := parse(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		return badInput("unexpected argument %q (serve takes flags only; see vae-explorer serve --help)", clipArg(pos[0]))
+	}
+	if *idle <= 0 {
+		return badInput("--idle-timeout %v: give a positive duration, such as 60s", *idle)
 	}
 	if _, err := os.Stat(filepath.Join(*dir, "index.html")); err != nil {
 		return badInput("%s: no index.html here: build the browser version first with `make web` (or give --dir)", *dir)
@@ -50,7 +54,13 @@ func cmdServe(c *cli, args []string) error {
 	if len(sets) == 0 {
 		fmt.Fprintln(c.stdout, "  no dataset for training found (make mnist, or give --mnist DIR)")
 	}
-	srv := &http.Server{Handler: newWebHandler(*dir, sets), ReadHeaderTimeout: 10 * time.Second}
+	h, closeRoots, err := newWebHandler(*dir, sets, hostOf(*addr), c.stderr)
+	if err != nil {
+		ln.Close()
+		return badInput("%v", err)
+	}
+	defer closeRoots()
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: *idle}
 	go func() {
 		<-c.ctx.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -109,11 +119,18 @@ func idxFiles(dir string) ([]string, error) {
 	if dir == "" {
 		return nil, dataset.ErrNoData
 	}
+	// Through the folder's os.Root, as they are served: a symlink that
+	// leads out of it is not listed.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", dataset.ErrNoData, err)
+	}
+	defer root.Close()
 	var files []string
 	for _, n := range dataset.FileNames {
 		found := ""
 		for _, f := range []string{n + ".gz", n} {
-			if st, err := os.Stat(filepath.Join(dir, f)); err == nil && st.Mode().IsRegular() {
+			if st, err := root.Stat(f); err == nil && st.Mode().IsRegular() {
 				found = f
 				break
 			}
@@ -124,129 +141,4 @@ func idxFiles(dir string) ([]string, error) {
 		files = append(files, found)
 	}
 	return files, nil
-}
-
-// newWebHandler serves dir's static files and, under /data/, the sets'
-// files with their list at /data/index.json.
-func newWebHandler(dir string, sets []servedSet) http.Handler {
-	mux := http.NewServeMux()
-	index, _ := json.Marshal(struct {
-		Sets []servedSet `json:"sets"`
-	}{append([]servedSet{}, sets...)})
-	mux.HandleFunc("/data/index.json", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-cache")
-		w.Write(index)
-	})
-	for _, s := range sets {
-		for _, f := range s.Files {
-			p := filepath.Join(s.dir, f)
-			mux.HandleFunc("/data/"+s.Name+"/"+f, func(w http.ResponseWriter, r *http.Request) {
-				// Sent as they are: a .gz file stays gzip for the app to
-				// read, not a transfer encoding.
-				w.Header().Set("Content-Type", "application/octet-stream")
-				http.ServeFile(w, r, p)
-			})
-		}
-	}
-	mux.Handle("/", staticHandler(dir))
-	return mux
-}
-
-// The types the browser build's files need, set here rather than taken from
-// the system's MIME table (application/wasm is what streaming compilation
-// requires).
-var webTypes = map[string]string{
-	".html": "text/html; charset=utf-8",
-	".js":   "text/javascript; charset=utf-8",
-	".wasm": "application/wasm",
-	".png":  "image/png",
-	".json": "application/json",
-	".size": "text/plain; charset=utf-8",
-	".css":  "text/css; charset=utf-8",
-}
-
-// staticHandler serves dir's files; where make web left a compressed copy
-// (name.br, name.gz) and the browser accepts it, that copy, else text
-// compressed on the fly.
-func staticHandler(dir string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		name := path.Clean("/" + r.URL.Path)
-		if strings.HasSuffix(name, "/") {
-			name += "index.html"
-		}
-		ext := path.Ext(name)
-		ctype, ok := webTypes[ext]
-		if !ok {
-			ctype = mime.TypeByExtension(ext)
-		}
-		file := filepath.Join(dir, filepath.FromSlash(name))
-		st, err := os.Stat(file)
-		if err != nil || !st.Mode().IsRegular() {
-			http.NotFound(w, r)
-			return
-		}
-		h := w.Header()
-		h.Set("Content-Type", ctype)
-		h.Set("Cache-Control", "no-cache") // revalidated: a new make web shows at once
-		h.Add("Vary", "Accept-Encoding")
-		accept := r.Header.Get("Accept-Encoding")
-		for _, enc := range []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
-			if !acceptsEncoding(accept, enc.token) {
-				continue
-			}
-			if cst, err := os.Stat(file + enc.ext); err == nil && cst.Mode().IsRegular() && !cst.ModTime().Before(st.ModTime()) {
-				f, err := os.Open(file + enc.ext)
-				if err != nil {
-					break
-				}
-				defer f.Close()
-				h.Set("Content-Encoding", enc.token)
-				http.ServeContent(w, r, "", cst.ModTime(), f)
-				return
-			}
-		}
-		if compressible(ctype) && acceptsEncoding(accept, "gzip") && r.Method == http.MethodGet {
-			f, err := os.Open(file)
-			if err != nil {
-				http.Error(w, err.Error(), http.StatusInternalServerError)
-				return
-			}
-			defer f.Close()
-			h.Set("Content-Encoding", "gzip")
-			zw := gzip.NewWriter(w)
-			io.Copy(zw, f)
-			zw.Close()
-			return
-		}
-		f, err := os.Open(file)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		defer f.Close()
-		http.ServeContent(w, r, "", st.ModTime(), f)
-	})
-}
-
-func compressible(ctype string) bool {
-	return strings.HasPrefix(ctype, "text/") || ctype == "application/json"
-}
-
-// acceptsEncoding reports whether an Accept-Encoding header allows token
-// (listed without q=0).
-func acceptsEncoding(header, token string) bool {
-	for _, part := range strings.Split(header, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), token) {
-			continue
-		}
-		q := strings.ReplaceAll(params, " ", "")
-		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
-	}
-	return false
 }

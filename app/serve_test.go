@@ -36,7 +36,12 @@ func TestWebServer(t *testing.T) {
 	if err != nil || len(sets) == 0 || sets[0].Name != "mnist" {
 		t.Fatalf("servedSets: %+v, %v", sets, err)
 	}
-	srv := httptest.NewServer(newWebHandler(dir, sets[:1]))
+	h, closeRoots, err := newWebHandler(dir, sets[:1], nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeRoots()
+	srv := httptest.NewServer(h)
 	defer srv.Close()
 	get := func(path, accept string) (*http.Response, string) {
 		t.Helper()
