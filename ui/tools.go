@@ -83,7 +83,7 @@ type sourcePicker struct {
 
 func newSourcePicker(env *toolEnv, initial string) *sourcePicker {
 	p := &sourcePicker{env: env, initial: initial}
-	p.Index = newEntry("", "index")
+	p.Index = newEntry("", "#") // narrow: "index" was cut
 	p.Index.OnChanged = func(string) { p.changed() }
 	p.Index.Hide()
 	p.Capture = widget.NewButtonWithIcon("", theme.ContentPasteIcon(), func() { // capture the plane point
