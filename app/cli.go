@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"vaeexplorer/vae/msg"
 
 	"vaeexplorer/vae"
 	"vaeexplorer/vae/atomicfile"
@@ -111,7 +112,7 @@ func isInputError(err error) bool {
 		errors.Is(err, atomicfile.ErrDirTaken) || errors.Is(err, torchio.ErrFormat)
 }
 
-func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
+func oneLine(err error) string { return msg.Line(err.Error()) }
 
 // newFlags makes a flag set whose -h prints the command's usage.
 func (c *cli) newFlags(cmd string) *flag.FlagSet {
@@ -262,7 +263,7 @@ func (c *cli) loadData(dir, name string, quiet bool, opt dataset.FolderOptions) 
 	if !quiet && (dir == "" || images) {
 		what := "download " + name
 		if images {
-			what = "read " + filepath.Base(dir)
+			what = "read " + msg.Name(filepath.Base(dir))
 		}
 		bar = newProgressBar(c.stderr, what)
 		defer bar.finish()
@@ -271,7 +272,7 @@ func (c *cli) loadData(dir, name string, quiet bool, opt dataset.FolderOptions) 
 		if bar != nil {
 			bar.finish()
 		}
-		fmt.Fprintf(c.stderr, "%s: %s\n", dir, r.Summary())
+		fmt.Fprintf(c.stderr, "%s: %s\n", msg.Name(dir), r.Summary())
 		for _, line := range r.SkippedLines(10) {
 			fmt.Fprintf(c.stderr, "  skipped %s\n", line)
 		}

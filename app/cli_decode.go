@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"vaeexplorer/vae/msg"
 
 	"vaeexplorer/vae"
-	"vaeexplorer/vae/dataset"
 )
 
 // cmdDecode decodes one latent point with any kind of model (ours,
@@ -69,7 +69,7 @@ func parseZ(s string, latent int) ([]float32, error) {
 	return z, nil
 }
 
-func clipArg(s string) string { return dataset.Clip(s, 80) }
+func clipArg(s string) string { return msg.Clip(s, msg.MaxValue) }
 
 // modelBench is `bench --model M`: the interactive figures of any model.
 type modelBench struct {

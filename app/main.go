@@ -8,6 +8,7 @@ package main
 
 import (
 	_ "early.local/earlylocale" // first: before Fyne reads the locale
+	"vaeexplorer/vae/msg"
 
 	"context"
 	"fmt"
@@ -48,7 +49,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		if _, err := os.Stat(args[0]); err != nil && len(args[0]) > 0 && args[0][0] != '-' {
 			// Not a flag and not an image file to open in the app.
-			fmt.Fprintf(stderr, "vae-explorer: unknown command %q (see vae-explorer --help)\n", args[0])
+			fmt.Fprintf(stderr, "vae-explorer: unknown command %s (see vae-explorer --help)\n", msg.Quote(args[0]))
 			return 2
 		}
 	}

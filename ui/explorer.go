@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"vaeexplorer/vae/msg"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -318,7 +319,7 @@ func (e *Explorer) showFailures(errs []error) {
 			lines = append(lines, fmt.Sprintf("… and %d more", len(errs)-10))
 			break
 		}
-		lines = append(lines, err.Error())
+		lines = append(lines, msg.Line(err.Error()))
 	}
 	dialog.ShowInformation(fmt.Sprintf("%d files could not be read", len(errs)), strings.Join(lines, "\n"), e.Window)
 }

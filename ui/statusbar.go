@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	msgs "vaeexplorer/vae/msg"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -52,7 +53,7 @@ func (b *StatusBar) SetMessage(msg string, isErr bool) {
 	} else {
 		b.icon.SetResource(theme.InfoIcon())
 	}
-	b.msg.SetText(strings.ReplaceAll(msg, "\n", "; "))
+	b.msg.SetText(msgs.Line(msg))
 }
 
 // SetTraining follows the training state: the progress shows from loading

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"vaeexplorer/vae/msg"
 
 	"fyne.io/fyne/v2/dialog"
 
@@ -150,7 +151,7 @@ func (e *Explorer) observeTraining() {
 		default:
 			e.Bar.Ended("Failed", false)
 			e.showError(err)
-			dialog.ShowError(err, e.Window)
+			dialog.ShowError(errors.New(msg.Line(err.Error())), e.Window)
 		}
 	})
 }

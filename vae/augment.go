@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand"
 	"slices"
+	"vaeexplorer/vae/msg"
 
 	"vaeexplorer/vae/dataset"
 )
@@ -45,7 +46,7 @@ func (m *Model) Augment(ctx context.Context, set *dataset.Set, opt AugmentOption
 		return nil, fmt.Errorf("images per class %d: want 1..%d", opt.PerClass, MaxAugmentPerClass)
 	}
 	if opt.Mode != AugmentMean && opt.Mode != AugmentJitter {
-		return nil, fmt.Errorf("augmentation mode %q: want %q or %q", opt.Mode, AugmentMean, AugmentJitter)
+		return nil, fmt.Errorf("augmentation mode %s: want %q or %q", msg.Quote(opt.Mode), AugmentMean, AugmentJitter)
 	}
 	if !(opt.Sigma >= 0 && opt.Sigma <= 10) {
 		return nil, fmt.Errorf("sigma %g: want 0..10", opt.Sigma)

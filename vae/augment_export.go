@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"vaeexplorer/vae/msg"
 
 	"vaeexplorer/vae/dataset"
 )
@@ -33,7 +34,7 @@ func CheckAugment(sh Shape, opt AugmentOptions, format, dir string) error {
 	case dir == "":
 		return fmt.Errorf("augmentation: choose the folder to write into")
 	case format != AugmentIdx && format != AugmentPNG:
-		return fmt.Errorf("augmentation format %q: want %s or %s", format, AugmentIdx, AugmentPNG)
+		return fmt.Errorf("augmentation format %s: want %s or %s", msg.Quote(format), AugmentIdx, AugmentPNG)
 	case opt.PerClass < 1 || opt.PerClass > MaxAugmentPerClass:
 		return fmt.Errorf("images per class %d: want 1..%d", opt.PerClass, MaxAugmentPerClass)
 	case format == AugmentIdx && sh.Channels != 1:

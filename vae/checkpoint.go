@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"vaeexplorer/vae/msg"
 )
 
 // Checkpoint format, version 3 (version 1 lacks the VECS section, version
@@ -212,7 +213,7 @@ func (r *reader) section(tag string) *reader {
 	}
 	got := r.take(4, "a section header")
 	if r.err == nil && string(got) != tag {
-		r.err = ckptErr("section %q where %q belongs", got, tag)
+		r.err = ckptErr("section %s where %q belongs", msg.Quote(string(got)), tag)
 	}
 	n := r.u64("the " + tag + " section header")
 	if r.err == nil && n > uint64(len(r.b)-r.off) {
@@ -283,7 +284,7 @@ func UnmarshalModel(data []byte) (*Model, error) {
 			return nil, ts.err
 		}
 		if name != w.Name || !slices.Equal(shape, w.Shape) {
-			return nil, ckptErr("tensor %q of shape %v where %q of shape %v belongs", name, shape, w.Name, w.Shape)
+			return nil, ckptErr("tensor %s of shape %v where %q of shape %v belongs", msg.Quote(name), shape, w.Name, w.Shape)
 		}
 		w.Data = ts.f32s(w.Len(), "tensor "+name)
 	}
@@ -352,11 +353,11 @@ func UnmarshalModel(data []byte) (*Model, error) {
 		}
 		for _, v := range vecs {
 			if len(v.Z) != cfg.Latent {
-				return nil, ckptErr("concept vector %q has %d dimensions, the model %d", v.Name, len(v.Z), cfg.Latent)
+				return nil, ckptErr("concept vector %s has %d dimensions, the model %d", msg.Quote(v.Name), len(v.Z), cfg.Latent)
 			}
 			for _, x := range v.Z {
 				if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-					return nil, ckptErr("concept vector %q holds %v", v.Name, x)
+					return nil, ckptErr("concept vector %s holds %v", msg.Quote(v.Name), x)
 				}
 			}
 		}

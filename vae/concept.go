@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"vaeexplorer/vae/msg"
 
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
@@ -41,7 +42,7 @@ func (m *Model) Vector(name string) (Vector, bool) {
 // the model's latent size.
 func (m *Model) SetVector(v Vector) error {
 	if len(v.Z) != m.cfg.Latent {
-		return fmt.Errorf("vector %q has %d dimensions, the model %d", v.Name, len(v.Z), m.cfg.Latent)
+		return fmt.Errorf("vector %s has %d dimensions, the model %d", msg.Quote(v.Name), len(v.Z), m.cfg.Latent)
 	}
 	if v.Name == "" || len(v.Name) > 64 {
 		return errors.New("a vector needs a name of 1 to 64 characters")
@@ -133,7 +134,7 @@ func AttributeOf(attr string, pix []float32, sh Shape) (float64, error) {
 	case AttrWidth:
 		return math.Sqrt(mu20 / m), nil
 	}
-	return 0, fmt.Errorf("unknown attribute %q (want %s, %s or %s)", attr, AttrThickness, AttrSlant, AttrWidth)
+	return 0, fmt.Errorf("unknown attribute %s (want %s, %s or %s)", msg.Quote(attr), AttrThickness, AttrSlant, AttrWidth)
 }
 
 // AttributeVector is the vector of attr on set's images: for an
@@ -156,7 +157,7 @@ func (m *Model) AttributeVector(attr string, set *dataset.Set) (Vector, error) {
 		if set.Attrs != nil {
 			known = append(known, set.Attrs.Names...)
 		}
-		return Vector{}, fmt.Errorf("unknown attribute %q: want one of %s", clip(attr), strings.Join(known, ", "))
+		return Vector{}, fmt.Errorf("unknown attribute %s: want one of %s", msg.Quote(attr), strings.Join(known, ", "))
 	}
 	if set.N < 8 {
 		return Vector{}, errors.New("an attribute vector needs at least 8 images")
@@ -317,7 +318,7 @@ func HeldOutWithout(h *HeldOut, cfg Config, sh Shape, d *dataset.Data, attr stri
 		a = set.Attrs.Index(attr)
 	}
 	if a < 0 {
-		return nil, fmt.Errorf("the held-out images carry no %q attribute", clip(attr))
+		return nil, fmt.Errorf("the held-out images carry no %s attribute", msg.Quote(attr))
 	}
 	var idx []int
 	for i := range set.N {
@@ -326,7 +327,7 @@ func HeldOutWithout(h *HeldOut, cfg Config, sh Shape, d *dataset.Data, attr stri
 		}
 	}
 	if len(idx) == 0 {
-		return nil, fmt.Errorf("every held-out image has %s", clip(attr))
+		return nil, fmt.Errorf("every held-out image has %s", msg.Quote(attr))
 	}
 	return idx, nil
 }

@@ -3,6 +3,7 @@ package vae
 import (
 	"errors"
 	"fmt"
+	"vaeexplorer/vae/msg"
 
 	"vaeexplorer/vae/dataset"
 )
@@ -234,8 +235,8 @@ func ParseClass(s string, K int, names []string) (int, error) {
 	return c, nil
 }
 
-// clip is s cut to 40 bytes for a message.
-func clip(s string) string { return dataset.Clip(s, 40) }
+// clip is s cut to 40 characters for a message.
+func clip(s string) string { return msg.Clip(s, 40) }
 
 // Classification is an image's class by ELBO (ClassScores) and its code
 // given that class.

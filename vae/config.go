@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"vaeexplorer/vae/dataset"
+	"vaeexplorer/vae/msg"
 )
 
 // Image shapes. A model reads and writes square images of Side x Side
@@ -176,7 +177,7 @@ func DefaultConfig() Config {
 func (c Config) Validate() error {
 	var errs []error
 	if c.Arch != ArchMLP && c.Arch != ArchConv {
-		errs = append(errs, fmt.Errorf("unknown architecture %q (want %q or %q)", c.Arch, ArchMLP, ArchConv))
+		errs = append(errs, fmt.Errorf("unknown architecture %s (want %q or %q)", msg.Quote(c.Arch), ArchMLP, ArchConv))
 	}
 	if c.Latent < 1 || c.Latent > MaxLatent {
 		errs = append(errs, fmt.Errorf("latent size %d out of range 1..%d", c.Latent, MaxLatent))
@@ -185,7 +186,7 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("hidden size %d out of range 1..%d", c.Hidden, MaxHidden))
 	}
 	if c.Loss != LossBCE && c.Loss != LossMSE {
-		errs = append(errs, fmt.Errorf("unknown loss %q (want %q or %q)", c.Loss, LossBCE, LossMSE))
+		errs = append(errs, fmt.Errorf("unknown loss %s (want %q or %q)", msg.Quote(c.Loss), LossBCE, LossMSE))
 	}
 	if !(c.Beta >= 0 && c.Beta <= 1000) {
 		errs = append(errs, fmt.Errorf("beta %g out of range 0..1000", c.Beta))
@@ -206,7 +207,7 @@ func (c Config) Validate() error {
 		errs = append(errs, err)
 	}
 	if c.Preprocess != "" && c.Preprocess != "digit" && c.Preprocess != "resize" {
-		errs = append(errs, fmt.Errorf("preprocessing %q: want digit or resize", c.Preprocess))
+		errs = append(errs, fmt.Errorf("preprocessing %s: want digit or resize", msg.Quote(c.Preprocess)))
 	}
 	if c.Condition != 0 && (c.Condition < 2 || c.Condition > MaxClasses) {
 		errs = append(errs, fmt.Errorf("conditioned on %d classes: a conditional model takes 2 to %d", c.Condition, MaxClasses))

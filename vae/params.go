@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"vaeexplorer/vae/msg"
 )
 
 // Tensor is a named float32 array in row-major order. Model weights are
@@ -132,7 +133,7 @@ func (p *Params) sameLayout(q *Params) error {
 	for i, t := range p.List {
 		u := q.List[i]
 		if t.Name != u.Name {
-			return fmt.Errorf("tensor %d is %q, want %q", i, u.Name, t.Name)
+			return fmt.Errorf("tensor %d is %s, want %q", i, msg.Quote(u.Name), t.Name)
 		}
 		if fmt.Sprint(t.Shape) != fmt.Sprint(u.Shape) {
 			return fmt.Errorf("tensor %s has shape %v, want %v", t.Name, u.Shape, t.Shape)

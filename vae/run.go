@@ -3,6 +3,7 @@ package vae
 import (
 	"errors"
 	"fmt"
+	"vaeexplorer/vae/msg"
 
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
@@ -48,7 +49,7 @@ func CheckFolderOptions(o dataset.FolderOptions) error {
 	case o.Channels != 0 && o.Channels != 1 && o.Channels != 3:
 		return fmt.Errorf("%d channels: images have 1 (grey) or 3 (colour)", o.Channels)
 	case o.Mode != "" && o.Mode != imaging.ModeResize && o.Mode != imaging.ModeDigit:
-		return fmt.Errorf("preprocessing %q: want %s or %s", o.Mode, imaging.ModeResize, imaging.ModeDigit)
+		return fmt.Errorf("preprocessing %s: want %s or %s", msg.Quote(o.Mode), imaging.ModeResize, imaging.ModeDigit)
 	}
 	return nil
 }

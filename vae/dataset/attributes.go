@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"vaeexplorer/vae/msg"
 )
 
 // Attribute files in CelebA's format: the first line is the number of
@@ -184,17 +185,8 @@ func findBeside(dir, name string) string {
 	return ""
 }
 
-// Clip is s cut to n bytes, with "…", for a message that quotes what a
-// file or a user gave (an attacker-sized value stays a line).
-func Clip(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
-}
-
-// clip is s cut to 40 bytes for a message.
-func clip(s string) string { return Clip(s, 40) }
+// clip is s cut to 40 characters for a message.
+func clip(s string) string { return msg.Clip(s, 40) }
 
 // applyAttributes reads the attribute file at path and gives each of
 // files its row; files it does not list, and its bad lines, come back as

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"vaeexplorer/vae/msg"
 
 	"vaeexplorer/vae/imaging"
 	"vaeexplorer/vae/safefile"
@@ -59,7 +60,7 @@ func (r *FolderReport) Summary() string {
 		s += fmt.Sprintf(", %d attributes from %s", len(r.Attributes), filepath.Base(r.AttrFile))
 	}
 	if n := len(r.Skipped); n > 0 {
-		s += fmt.Sprintf("; %d unreadable files skipped (first: %s: %s)", n, r.Skipped[0].Path, r.Skipped[0].Reason)
+		s += fmt.Sprintf("; %d unreadable files skipped (first: %s: %s)", n, msg.Name(r.Skipped[0].Path), msg.Line(r.Skipped[0].Reason))
 	}
 	return s
 }
@@ -74,7 +75,7 @@ func (r *FolderReport) SkippedLines(n int) []string {
 			out = append(out, fmt.Sprintf("… and %d more", len(r.Skipped)-n))
 			break
 		}
-		out = append(out, fmt.Sprintf("%s: %s", s.Path, s.Reason))
+		out = append(out, fmt.Sprintf("%s: %s", msg.Name(s.Path), msg.Line(s.Reason)))
 	}
 	return out
 }

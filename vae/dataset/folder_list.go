@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 	"vaeexplorer/vae/imaging"
+	"vaeexplorer/vae/msg"
 )
 
 // Finding an image folder's files, their classes and the held-out split
@@ -144,10 +145,13 @@ func classDirs(dir string) ([]string, error) {
 	return out, nil
 }
 
-// className is a class folder's name as the model keeps it: at most
+// className is a class folder's name as the model keeps it: control
+// characters escaped (a newline in a folder name would split classes.txt
+// and the legend: "two\nlines" is kept as written here), at most
 // MaxClassName bytes, cut at a character boundary and marked with "…",
 // numbered when the cut makes it equal to one before it.
 func className(name string, taken map[string]bool) string {
+	name = msg.Escape(name)
 	if len(name) > MaxClassName {
 		cut := MaxClassName - len("…~999")
 		for cut > 0 && !utf8.RuneStart(name[cut]) {

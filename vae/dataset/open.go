@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"vaeexplorer/vae/msg"
 )
 
 // ErrUnknown is wrapped when a dataset name is not one this package knows.
@@ -53,7 +54,7 @@ func (d *Downloader) Open(ctx context.Context, dir, name string, progress Progre
 			return train, test, NameFashion, err
 		}
 	default:
-		return nil, nil, "", fmt.Errorf("%w %q (want %s or %s)", ErrUnknown, name, NameMNIST, NameFashion)
+		return nil, nil, "", fmt.Errorf("%w %s (want %s or %s)", ErrUnknown, msg.Quote(name), NameMNIST, NameFashion)
 	}
 	if d.Server != "" {
 		train, test, err = d.fromServer(ctx, src, progress)

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"vaeexplorer/vae/msg"
 
 	"vaeexplorer/assets"
 	"vaeexplorer/vae"
@@ -148,7 +149,7 @@ func (e *Engine) Bytes(m vae.Explorable, ext string) ([]byte, error) {
 	case ".safetensors":
 		return torchio.Export(vm)
 	}
-	return nil, fmt.Errorf("download: no model format %q (want .vae or .safetensors)", ext)
+	return nil, fmt.Errorf("download: no model format %s (want .vae or .safetensors)", msg.Quote(ext))
 }
 
 // ExportTorch writes m's weights as a safetensors file under PyTorch's

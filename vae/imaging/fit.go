@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"vaeexplorer/vae/msg"
 
 	xdraw "golang.org/x/image/draw"
 )
@@ -45,7 +46,7 @@ func (t Target) Check() error {
 	case t.Channels != 1 && t.Channels != 3:
 		return fmt.Errorf("%d channels: want 1 or 3", t.Channels)
 	case t.Mode != ModeDigit && t.Mode != ModeResize:
-		return fmt.Errorf("preprocessing %q: want %q or %q", t.Mode, ModeDigit, ModeResize)
+		return fmt.Errorf("preprocessing %s: want %q or %q", msg.Quote(t.Mode), ModeDigit, ModeResize)
 	}
 	return nil
 }

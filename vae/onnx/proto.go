@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"unicode/utf8"
+	msgs "vaeexplorer/vae/msg"
 )
 
 // The parts of ONNX's messages (onnx.proto3) the interpreter reads. Fields
@@ -410,14 +411,4 @@ func parseTensor(b []byte) (*Tensor, string, error) {
 }
 
 // clip shortens a name quoted from a file for a message.
-func clip(s string) string {
-	const max = 80
-	if len(s) <= max {
-		return s
-	}
-	r := []rune(s)
-	if len(r) <= max {
-		return s
-	}
-	return string(r[:max]) + "…"
-}
+func clip(s string) string { return msgs.Clip(s, msgs.MaxValue) }

@@ -2,6 +2,7 @@ package torchio
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"vaeexplorer/vae/msg"
 
 	"github.com/nlpodyssey/safetensors"
 
@@ -69,7 +71,13 @@ func Export(m *vae.Model) ([]byte, error) {
 		meta["preprocess"] = cfg.Preprocess
 	}
 	if len(cfg.Classes) > 0 {
-		meta["classes"] = strings.Join(cfg.Classes, "\n")
+		// A JSON array holds any name (one per line did not: a name
+		// with a newline shifted every class after it).
+		b, err := json.Marshal(cfg.Classes)
+		if err != nil {
+			return nil, err
+		}
+		meta["classes"] = string(b)
 	}
 	if cfg.Conditional() {
 		meta["condition"] = strconv.Itoa(cfg.Condition)
@@ -112,20 +120,20 @@ func Import(data []byte) (*vae.Model, error) {
 	}
 	for _, n := range names {
 		if _, ok := want[n]; !ok {
-			return nil, formatErr("tensor %q is not part of a %s model (%s)", n, cfg.Arch, expected(maps))
+			return nil, formatErr("tensor %s is not part of a %s model (%s)", msg.Quote(n), cfg.Arch, expected(maps))
 		}
 	}
 	weights := map[string][]float32{}
 	for _, t := range maps {
 		tv, ok := st.Tensor(t.theirs)
 		if !ok {
-			return nil, formatErr("tensor %q is missing for a %s model with L=%d, H=%d", t.theirs, cfg.Arch, cfg.Latent, cfg.Hidden)
+			return nil, formatErr("tensor %s is missing for a %s model with L=%d, H=%d", msg.Quote(t.theirs), cfg.Arch, cfg.Latent, cfg.Hidden)
 		}
 		if tv.DType() != safetensors.F32 {
-			return nil, formatErr("tensor %q is %v; save the model as float32 (model.float())", t.theirs, tv.DType())
+			return nil, formatErr("tensor %s is %v; save the model as float32 (model.float())", msg.Quote(t.theirs), tv.DType())
 		}
 		if !sameShape(tv.Shape(), t.shape) {
-			return nil, formatErr("tensor %q has shape %v; a %s model with L=%d, H=%d needs %v", t.theirs, tv.Shape(), cfg.Arch, cfg.Latent, cfg.Hidden, t.shape)
+			return nil, formatErr("tensor %s has shape %v; a %s model with L=%d, H=%d needs %v", msg.Quote(t.theirs), tv.Shape(), cfg.Arch, cfg.Latent, cfg.Hidden, t.shape)
 		}
 		raw := tv.Data()
 		w := make([]float32, len(raw)/4)
@@ -160,7 +168,7 @@ func configOf(st safetensors.SafeTensors, meta map[string]string, names []string
 		num := func(key string, dst *int) {
 			v, err := strconv.Atoi(meta[key])
 			if err != nil {
-				errs = append(errs, fmt.Errorf("metadata %s %q is not a number", key, meta[key]))
+				errs = append(errs, fmt.Errorf("metadata %s %s is not a number", key, msg.Quote(meta[key])))
 			}
 			*dst = v
 		}
@@ -173,7 +181,7 @@ func configOf(st safetensors.SafeTensors, meta map[string]string, names []string
 		if b := meta["beta"]; b != "" {
 			v, err := strconv.ParseFloat(b, 64)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("metadata beta %q is not a number", b))
+				errs = append(errs, fmt.Errorf("metadata beta %s is not a number", msg.Quote(b)))
 			}
 			cfg.Beta = v
 		}
@@ -187,7 +195,11 @@ func configOf(st safetensors.SafeTensors, meta map[string]string, names []string
 		cfg = cfg.WithImage(sh)
 		cfg.Preprocess = meta["preprocess"]
 		if c := meta["classes"]; c != "" {
-			cfg.Classes = strings.Split(c, "\n")
+			cls, err := classesOf(c)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			cfg.Classes = cls
 		}
 		if meta["condition"] != "" {
 			num("condition", &cfg.Condition)
@@ -238,7 +250,7 @@ func configOf(st safetensors.SafeTensors, meta map[string]string, names []string
 			if len(names) > 0 {
 				first = names[0]
 			}
-			return cfg, formatErr("tensor %q fits no architecture this app knows: mlp has fc1, fc21, fc22, fc3, fc4; conv has encoder.0, encoder.2, encoder.5, fc_mu, fc_logvar, decoder.0, decoder.3, decoder.5 (a conditional conv model encoder_fc and decoder_fc instead of encoder.5 and decoder.0)", first)
+			return cfg, formatErr("tensor %s fits no architecture this app knows: mlp has fc1, fc21, fc22, fc3, fc4; conv has encoder.0, encoder.2, encoder.5, fc_mu, fc_logvar, decoder.0, decoder.3, decoder.5 (a conditional conv model encoder_fc and decoder_fc instead of encoder.5 and decoder.0)", msg.Quote(first))
 		}
 		if !okH || !okL {
 			return cfg, formatErr("the %s model's hidden or latent layer is missing or has no usable shape", cfg.Arch)
@@ -248,6 +260,19 @@ func configOf(st safetensors.SafeTensors, meta map[string]string, names []string
 		return cfg, formatErr("%v", err)
 	}
 	return cfg, nil
+}
+
+// classesOf reads the metadata's class names: a JSON array (what Export
+// writes), or one name per line (files written before).
+func classesOf(c string) ([]string, error) {
+	if !strings.HasPrefix(c, "[") {
+		return strings.Split(c, "\n"), nil
+	}
+	var cls []string
+	if err := json.Unmarshal([]byte(c), &cls); err != nil {
+		return nil, fmt.Errorf("metadata classes %s is not a JSON array of names: %v", msg.Quote(c), err)
+	}
+	return cls, nil
 }
 
 // mlpShape is the square image shape of an mlp's input of in values: grey
