@@ -71,10 +71,10 @@ func TestAttackerSizedValuesAreCutInMessages(t *testing.T) {
 		header map[string]any
 		size   int
 	}{
-		"1 MB arch": {map[string]any{"fc1.weight": tensor(4, 784), "__metadata__": map[string]string{"arch": strings.Repeat("A", 1<<20), "latent": "2", "hidden": "4"}}, 4 * 4 * 784},
+		"1 MB arch":          {map[string]any{"fc1.weight": tensor(4, 784), "__metadata__": map[string]string{"arch": strings.Repeat("A", 1<<20), "latent": "2", "hidden": "4"}}, 4 * 4 * 784},
 		"900 KB tensor name": {map[string]any{strings.Repeat("T", 900<<10): tensor(2)}, 8},
-		"1 MB latent": {map[string]any{"fc1.weight": tensor(4, 784), "__metadata__": map[string]string{"arch": "mlp", "latent": strings.Repeat("9x", 1<<19), "hidden": "4"}}, 4 * 4 * 784},
-		"300 KB classes": {map[string]any{"fc1.weight": tensor(4, 784), "__metadata__": map[string]string{"arch": "mlp", "latent": "2", "hidden": "4", "classes": strings.Join(classes, "\n")}}, 4 * 4 * 784},
+		"1 MB latent":        {map[string]any{"fc1.weight": tensor(4, 784), "__metadata__": map[string]string{"arch": "mlp", "latent": strings.Repeat("9x", 1<<19), "hidden": "4"}}, 4 * 4 * 784},
+		"300 KB classes":     {map[string]any{"fc1.weight": tensor(4, 784), "__metadata__": map[string]string{"arch": "mlp", "latent": "2", "hidden": "4", "classes": strings.Join(classes, "\n")}}, 4 * 4 * 784},
 	} {
 		p := writeSafetensors(t, c.header, make([]byte, c.size))
 		code, _, stderr := runCLI(t, "sample", "--model", p, "--out", filepath.Join(t.TempDir(), "s.png"))
