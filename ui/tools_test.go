@@ -407,5 +407,5 @@ func TestAttributeVectorAppliesToFacesWithoutIt(t *testing.T) {
 		t.Errorf("past the last face without Smiling: %v", err)
 	}
 	p.Attr.SetSelected("Eyeglasses") // every face has them
-	loop.until(t, "the refusal", func() bool { return strings.Contains(e.Status(), "every held-out image has Eyeglasses") }, 5*time.Second)
+	loop.until(t, "the refusal", func() bool { return strings.Contains(e.Status(), `every held-out image has "Eyeglasses"`) }, 5*time.Second)
 }

@@ -160,7 +160,7 @@ func TestLabelledAttributeVectorIsTheDifferenceOfMeans(t *testing.T) {
 	if err != nil || len(idx) != 26 || idx[0] != 1 || idx[1] != 2 || idx[2] != 4 {
 		t.Errorf("held-out images without Smiling: %v %v, want 1, 2, 4 … (26)", idx, err)
 	}
-	if _, err := HeldOutWithout(h, cfg, m.Image(), d, "Eyeglasses"); err == nil || !strings.Contains(err.Error(), "every held-out image has Eyeglasses") {
+	if _, err := HeldOutWithout(h, cfg, m.Image(), d, "Eyeglasses"); err == nil || !strings.Contains(err.Error(), `every held-out image has "Eyeglasses"`) {
 		t.Errorf("an attribute every image has: %v", err)
 	}
 }
