@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"vaeexplorer/vae"
 	"vaeexplorer/vae/atomicfile"
 	"vaeexplorer/vae/dataset"
 	"vaeexplorer/vae/imaging"
@@ -39,6 +40,9 @@ func cmdDataset(c *cli, args []string) error {
 		return badInput("%s: not an image folder (no image files or class sub-folders in it)", *data)
 	case *channels != 0 && *channels != 1 && *channels != 3:
 		return badInput("--channels %d: want 1 (grey) or 3 (colour)", *channels)
+	}
+	if err := vae.CheckFolderOptions(dataset.FolderOptions{Side: *size, Channels: *channels, Mode: *prep}); err != nil {
+		return usageErr{err} // before anything is read or made
 	}
 	if err := dataset.CheckOutDir(*out); err != nil {
 		return usageErr{err}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"vaeexplorer/vae/msg"
 
 	"vaeexplorer/vae/atomicfile"
 )
@@ -44,10 +45,18 @@ var ErrNoData = errors.New("no dataset here")
 
 // findFile returns dir/name.gz or dir/name, whichever exists.
 func findFile(dir, name string) (string, error) {
+	odd := ""
 	for _, p := range []string{filepath.Join(dir, name+".gz"), filepath.Join(dir, name)} {
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+		st, err := os.Stat(p)
+		if err == nil && st.Mode().IsRegular() {
 			return p, nil
 		}
+		if err == nil && odd == "" {
+			odd = filepath.Base(p)
+		}
+	}
+	if odd != "" {
+		return "", fmt.Errorf("%s: %w: %s is a folder or a special file, not an idx file", dir, ErrNoData, msg.Name(odd))
 	}
 	return "", fmt.Errorf("%s: %w: missing %s (or %s.gz); a dataset folder holds %s, or image files (in class sub-folders, or train/ and test/ holding them)",
 		dir, ErrNoData, name, name, strings.Join(FileNames, ", "))

@@ -83,6 +83,10 @@ func (r *FolderReport) SkippedLines(n int) []string {
 // ErrNoImages says a folder holds no image files to learn from.
 var ErrNoImages = errors.New("no images to learn from")
 
+// ErrLimit says a dataset is beyond what the app reads (classes, images,
+// bytes): bad input, named with the figure and the limit.
+var ErrLimit = errors.New("too large")
+
 // GuessShape picks a shape for a folder's images from a sample of them:
 // colour when any sampled image has colour, and the side of the images
 // when they are all the same square size up to 64 (rounded down to a
@@ -145,7 +149,7 @@ func LoadImageFolder(ctx context.Context, root string, opt FolderOptions, progre
 		}
 	}
 	if len(files) > MaxFolderImages {
-		return nil, nil, nil, fmt.Errorf("%s: %d images, more than the limit of %d", root, len(files), MaxFolderImages)
+		return nil, nil, nil, fmt.Errorf("%s: %w: %d images, more than the limit of %d", root, ErrLimit, len(files), MaxFolderImages)
 	}
 	if opt.Mode == "" {
 		opt.Mode = imaging.ModeResize
@@ -169,8 +173,8 @@ func LoadImageFolder(ctx context.Context, root string, opt FolderOptions, progre
 	}
 	size := opt.Side * opt.Side * opt.Channels
 	if int64(len(files))*int64(size) > MaxFolderBytes {
-		return nil, nil, nil, fmt.Errorf("%s: %d images of %dx%dx%d take %d MB, more than the limit of %d MB; choose a smaller side",
-			root, len(files), opt.Side, opt.Side, opt.Channels, int64(len(files))*int64(size)>>20, MaxFolderBytes>>20)
+		return nil, nil, nil, fmt.Errorf("%s: %w: %d images of %dx%dx%d take %d MB, more than the limit of %d MB; choose a smaller side",
+			root, ErrLimit, len(files), opt.Side, opt.Side, opt.Channels, int64(len(files))*int64(size)>>20, MaxFolderBytes>>20)
 	}
 	if layout != "train/test" && layout != "partition" {
 		splitHeldOut(files, opt.Seed)

@@ -50,8 +50,10 @@ type folderFile struct {
 // IsImageFolder reports whether dir looks like an image folder: it holds
 // image files, or sub-folders (not the idx files of LoadDir).
 func IsImageFolder(dir string) bool {
-	if _, err := findFile(dir, FileNames[0]); err == nil {
-		return false
+	for _, n := range []string{FileNames[0], FileNames[0] + ".gz", "train-images-idx4-ubyte", "train-images-idx4-ubyte.gz"} {
+		if _, err := os.Lstat(filepath.Join(dir, n)); err == nil {
+			return false // an idx folder, whatever that entry is (LoadSplit says what is wrong with it)
+		}
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -140,7 +142,7 @@ func classDirs(dir string) ([]string, error) {
 		}
 	}
 	if len(out) > MaxClasses {
-		return nil, fmt.Errorf("%s: %d class folders, more than the %d a dataset may have", dir, len(out), MaxClasses)
+		return nil, fmt.Errorf("%s: %w: %d class folders, more than the %d a dataset may have", dir, ErrLimit, len(out), MaxClasses)
 	}
 	return out, nil
 }
