@@ -108,7 +108,7 @@ func isInputError(err error) bool {
 		errors.Is(err, safefile.ErrNotRegular) || errors.Is(err, syscall.ELOOP) || errors.Is(err, syscall.EISDIR) ||
 		errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, vae.ErrCheckpoint) || errors.Is(err, dataset.ErrFormat) || errors.Is(err, dataset.ErrNoData) || errors.Is(err, dataset.ErrUnknown) ||
-		errors.Is(err, dataset.ErrNoImages) || errors.Is(err, dataset.ErrLimit) ||
+		errors.Is(err, dataset.ErrNoImages) || errors.Is(err, dataset.ErrLimit) || errors.Is(err, vae.ErrOtherFormat) ||
 		errors.Is(err, imaging.ErrNotImage) || errors.Is(err, imaging.ErrTooLarge) || errors.Is(err, imaging.ErrBlank) ||
 		errors.Is(err, atomicfile.ErrDirTaken) || errors.Is(err, torchio.ErrFormat)
 }

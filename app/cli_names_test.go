@@ -134,3 +134,41 @@ func slicesContain(s []string, v string) bool {
 	}
 	return false
 }
+
+// A model file is written in the format its name says, or refused before
+// any work: our format under a .safetensors name replaced the user's
+// PyTorch file with bytes the app then refused. And every model file
+// --model opens resumes.
+func TestWritesKeepTheFormatTheirNameSays(t *testing.T) {
+	dir := t.TempDir()
+	st := filepath.Join(dir, "m.safetensors")
+	if code, _, stderr := runCLI(t, "export", "--out", st); code != 0 {
+		t.Fatalf("export: %d %s", code, stderr)
+	}
+	before, _ := os.ReadFile(st)
+	data := dataDir(t, 300)
+	for _, args := range [][]string{
+		{"vector", "compute", "--model", st, "--classes", "4,9", "--out", st},
+		{"vector", "compute", "--model", st, "--classes", "4,9", "--out", filepath.Join(dir, "x.onnx")},
+		{"train", "--data", data, "--epochs", "1", "--hidden", "16", "--out", filepath.Join(dir, "x.safetensors")},
+	} {
+		code, _, stderr := runCLI(t, args...)
+		if code != 2 || !strings.Contains(stderr, "models are saved as .vae files") {
+			t.Errorf("%s: %d %q", strings.Join(args, " "), code, stderr)
+		}
+	}
+	if after, _ := os.ReadFile(st); string(after) != string(before) {
+		t.Error("the PyTorch file was replaced")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("files made: %v", entries)
+	}
+	// The exported file resumes, into a .vae.
+	out := filepath.Join(dir, "resumed.vae")
+	if code, _, stderr := runCLI(t, "train", "--resume", st, "--data", data, "--epochs", "1", "--out", out, "--json"); code != 0 {
+		t.Fatalf("resume from safetensors: %d %s", code, stderr)
+	}
+	if _, err := vae.Load(out); err != nil {
+		t.Fatal(err)
+	}
+}

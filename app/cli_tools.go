@@ -81,6 +81,9 @@ func vectorCompute(c *cli, args []string) error {
 	if *out == "" {
 		return badInput("--out MODEL is required")
 	}
+	if err := vae.CheckSaveName(*out); err != nil {
+		return usageErr{err} // before any work: a PyTorch file is never replaced by ours
+	}
 	// --out as it was before the model was read: often the same file, and
 	// another run storing its vector meanwhile must not be undone.
 	was, err := atomicfile.Stat(*out)

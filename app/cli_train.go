@@ -56,6 +56,9 @@ func cmdTrain(c *cli, args []string) error {
 	if *out == "" {
 		return badInput("--out MODEL is required")
 	}
+	if err := vae.CheckSaveName(*out); err != nil {
+		return usageErr{err}
+	}
 	if st, err := os.Stat(*out); err == nil && st.IsDir() {
 		return badInput("--out %s is a folder; give a file name", *out)
 	}
@@ -71,7 +74,7 @@ func cmdTrain(c *cli, args []string) error {
 	var m *vae.Model
 	cfg := def
 	if *resume != "" {
-		if m, err = vae.Load(*resume); err != nil {
+		if m, err = loadModel(*resume); err != nil { // any model file --model opens
 			return err
 		}
 		cfg = m.Config()

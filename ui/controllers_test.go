@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -193,5 +195,25 @@ func TestAFolderIsReadOnceForTrainingAndTools(t *testing.T) {
 	loop.until(t, "the folder at side 16", func() bool { return again != nil }, 20*time.Second)
 	if again == d || again.Train.Rows != 16 {
 		t.Fatal("the folder at another side is the same data")
+	}
+}
+
+// Save on a model opened from a PyTorch file asks for a .vae name (Save
+// As) instead of writing our format over the .safetensors file.
+func TestSaveKeepsAPyTorchFileWhatItIs(t *testing.T) {
+	e, _ := newTestExplorer(t, tinyModel(t))
+	path := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := os.WriteFile(path, []byte("theirs"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.Session.SetModel(e.Session.Model(), path, "")
+	asked := false
+	e.Models.Save(func() { asked = true })
+	if b, _ := os.ReadFile(path); !asked || string(b) != "theirs" {
+		t.Fatalf("Save of a .safetensors model: asked %v, the file now %d bytes", asked, len(b))
+	}
+	e.Models.SaveAs(path) // typed in Save As: refused, with the reason
+	if b, _ := os.ReadFile(path); string(b) != "theirs" || !strings.Contains(e.Status(), "models are saved as .vae files") {
+		t.Fatalf("Save As m.safetensors: %q, status %q", b, e.Status())
 	}
 }

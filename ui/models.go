@@ -246,8 +246,8 @@ func bundledTitle(m Model) string {
 // documents' Save As).
 func (c *Models) Save(ask func()) {
 	path := c.s.Path()
-	if path == "" {
-		ask()
+	if path == "" || vae.CheckSaveName(path) != nil {
+		ask() // a PyTorch or ONNX file stays what it is: saved under a .vae name
 		return
 	}
 	if err := c.eng.SaveIfUnchanged(c.s.Model(), path, c.s.FileVersion()); err != nil {

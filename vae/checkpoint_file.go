@@ -1,17 +1,43 @@
 package vae
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
+
 	"vaeexplorer/vae/atomicfile"
+	"vaeexplorer/vae/msg"
 	"vaeexplorer/vae/safefile"
 )
+
+// ErrOtherFormat says a model file would be written in our format under
+// a name that says another (a .safetensors or .onnx file): the app would
+// then read it as that format and refuse it, and the file it replaced
+// would be gone.
+var ErrOtherFormat = errors.New("a name of another format")
+
+// CheckSaveName refuses a path to save a checkpoint to whose name says
+// another format; the CLI asks before any work, Save and SaveIfUnchanged
+// before writing.
+func CheckSaveName(path string) error {
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".safetensors", ".onnx":
+		return fmt.Errorf("%s: %w: models are saved as .vae files (they keep the history, statistics and vectors); "+
+			"save under a .vae name, and write PyTorch's safetensors with export (Model > Export for PyTorch (safetensors)… in the app)", msg.Name(path), ErrOtherFormat)
+	}
+	return nil
+}
 
 // Checkpoint files: saving atomically (also only-if-unchanged) and loading.
 
 // Save writes the model to path atomically: a temporary file in the same
 // folder, synced, then renamed over path. On any failure path is untouched.
 func (m *Model) Save(path string) error {
+	if err := CheckSaveName(path); err != nil {
+		return err
+	}
 	data, err := m.MarshalBinary()
 	if err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
@@ -24,6 +50,9 @@ func (m *Model) Save(path string) error {
 // read), else fails with atomicfile.ErrChanged, so a change another
 // process made meanwhile is never silently undone.
 func (m *Model) SaveIfUnchanged(path string, was atomicfile.Version) error {
+	if err := CheckSaveName(path); err != nil {
+		return err
+	}
 	data, err := m.MarshalBinary()
 	if err != nil {
 		return fmt.Errorf("save %s: %w", path, err)

@@ -203,7 +203,7 @@ func (c Config) Validate() error {
 	if c.Epochs < 0 {
 		errs = append(errs, fmt.Errorf("epochs %d is negative", c.Epochs))
 	}
-	if err := c.Image().check(c.Arch); err != nil {
+	if err := c.Image().Check(c.Arch); err != nil {
 		errs = append(errs, err)
 	}
 	if c.Preprocess != "" && c.Preprocess != "digit" && c.Preprocess != "resize" {
@@ -233,8 +233,8 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// check says what is wrong with s as the image shape of an architecture.
-func (s Shape) check(arch string) error {
+// Check says what is wrong with s as the image shape of an architecture.
+func (s Shape) Check(arch string) error {
 	switch {
 	case s.Side < MinSide || s.Side > MaxSide:
 		return fmt.Errorf("image side %d out of range %d..%d", s.Side, MinSide, MaxSide)

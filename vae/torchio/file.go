@@ -192,6 +192,13 @@ func configOf(st safetensors.SafeTensors, meta map[string]string, names []string
 		if meta["channels"] != "" {
 			num("channels", &sh.Channels)
 		}
+		if len(errs) == 0 {
+			// Checked as given: a side of 0 is no image, not the
+			// default shape WithImage takes it for.
+			if err := sh.Check(cfg.Arch); err != nil {
+				errs = append(errs, fmt.Errorf("metadata image_size %s, channels %s: %w", msg.Quote(meta["image_size"]), msg.Quote(meta["channels"]), err))
+			}
+		}
 		cfg = cfg.WithImage(sh)
 		cfg.Preprocess = meta["preprocess"]
 		if c := meta["classes"]; c != "" {
