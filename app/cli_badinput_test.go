@@ -107,3 +107,16 @@ func TestEveryBadInputExitsTwoAndCreatesNothing(t *testing.T) {
 		}
 	}
 }
+
+// augment judges its flags before its output folder: a bad --sigma or
+// --mode is named even when the folder is taken too.
+func TestAugmentNamesTheBadFlagFirst(t *testing.T) {
+	taken := t.TempDir()
+	os.WriteFile(filepath.Join(taken, "x"), []byte("mine"), 0o644)
+	for flag, want := range map[string]string{"--sigma=-1": "sigma -1: want 0..10", "--mode=smear": `augmentation mode "smear"`, "--per-class=0": "images per class 0"} {
+		code, _, stderr := runCLI(t, "augment", flag, "--out", taken)
+		if code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("augment %s --out TAKEN: %d %q, want %q", flag, code, stderr, want)
+		}
+	}
+}

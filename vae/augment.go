@@ -37,19 +37,27 @@ const (
 	MaxAugmentImages   = 200000
 )
 
+// Check says what is wrong with the options: images per class, mode,
+// sigma.
+func (opt AugmentOptions) Check() error {
+	switch {
+	case opt.PerClass < 1 || opt.PerClass > MaxAugmentPerClass:
+		return fmt.Errorf("images per class %d: want 1..%d", opt.PerClass, MaxAugmentPerClass)
+	case opt.Mode != AugmentMean && opt.Mode != AugmentJitter:
+		return fmt.Errorf("augmentation mode %s: want %q or %q", msg.Quote(opt.Mode), AugmentMean, AugmentJitter)
+	case !(opt.Sigma >= 0 && opt.Sigma <= 10):
+		return fmt.Errorf("sigma %g: want 0..10", opt.Sigma)
+	}
+	return nil
+}
+
 // Augment generates opt.PerClass new labelled images for every class in
 // set, decoding codes near the class's own codes, and reports progress
 // (images done of total) as it goes. Images come class by class in turn (0,
 // 1, ..., 9, 0, 1, ...), so any prefix is balanced. Same seed, same images.
 func (m *Model) Augment(ctx context.Context, set *dataset.Set, opt AugmentOptions, progress func(done, total int)) (*dataset.Set, error) {
-	if opt.PerClass < 1 || opt.PerClass > MaxAugmentPerClass {
-		return nil, fmt.Errorf("images per class %d: want 1..%d", opt.PerClass, MaxAugmentPerClass)
-	}
-	if opt.Mode != AugmentMean && opt.Mode != AugmentJitter {
-		return nil, fmt.Errorf("augmentation mode %s: want %q or %q", msg.Quote(opt.Mode), AugmentMean, AugmentJitter)
-	}
-	if !(opt.Sigma >= 0 && opt.Sigma <= 10) {
-		return nil, fmt.Errorf("sigma %g: want 0..10", opt.Sigma)
+	if err := opt.Check(); err != nil {
+		return nil, err
 	}
 	if set == nil || set.N == 0 {
 		return nil, errors.New("augmentation needs labelled images to start from")

@@ -27,16 +27,17 @@ type AugmentResult struct {
 }
 
 // CheckAugment says what is wrong with augmenting into dir in format with
-// a model of images sh, before any data is read or decoded: a folder that
-// already holds what this would write is refused.
+// a model of images sh, before any data is read or decoded: the options
+// first, then a folder that already holds what this would write is
+// refused.
 func CheckAugment(sh Shape, opt AugmentOptions, format, dir string) error {
 	switch {
 	case dir == "":
 		return fmt.Errorf("augmentation: choose the folder to write into")
 	case format != AugmentIdx && format != AugmentPNG:
 		return fmt.Errorf("augmentation format %s: want %s or %s", msg.Quote(format), AugmentIdx, AugmentPNG)
-	case opt.PerClass < 1 || opt.PerClass > MaxAugmentPerClass:
-		return fmt.Errorf("images per class %d: want 1..%d", opt.PerClass, MaxAugmentPerClass)
+	case opt.Check() != nil:
+		return opt.Check() // the flags before the folder
 	case format == AugmentIdx && sh.Channels != 1:
 		return fmt.Errorf("idx files hold grey images and this model makes %s ones; write PNG class folders instead", sh)
 	}
