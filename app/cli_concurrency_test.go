@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,6 +68,38 @@ func TestConcurrentVectorStoresLoseNothing(t *testing.T) {
 		t.Fatal("no run stored its vector")
 	}
 	t.Logf("%d stored, %d refused", len(stored), m0)
+}
+
+// Two trainings started together with one --out: the first to finish
+// writes it, the other fails saying another program changed it (exit 1),
+// and the file is the first run's model, whole.
+func TestTwoTrainingsToOneFileOneWins(t *testing.T) {
+	data := dataDir(t, 3000) // a second or two each: both have started long before either saves
+	out := filepath.Join(t.TempDir(), "same.vae")
+	var errs [2]bytes.Buffer
+	var cmds []*exec.Cmd
+	for i := range errs {
+		cmds = append(cmds, startCLI(t, &errs[i], "train", "--data", data, "--epochs", "2", "--hidden", "16", "--seed", fmt.Sprint(i+1), "--out", out, "--json"))
+	}
+	won, lost := 0, 0
+	for i, cmd := range cmds {
+		err := cmd.Wait()
+		var ee *exec.ExitError
+		switch {
+		case err == nil:
+			won++
+		case errors.As(err, &ee) && ee.ExitCode() == 1 && strings.Contains(errs[i].String(), "changed by another program"):
+			lost++
+		default:
+			t.Fatalf("run %d: %v: %s", i, err, errs[i].String())
+		}
+	}
+	if won != 1 || lost != 1 {
+		t.Fatalf("%d runs saved, %d refused; want one of each", won, lost)
+	}
+	if _, err := vae.Load(out); err != nil {
+		t.Fatalf("the winner's file: %v", err)
+	}
 }
 
 // augment killed while writing leaves nothing under the target name, and
