@@ -114,6 +114,10 @@ type Downloader struct {
 	Server string
 }
 
+// ErrStalled says a mirror answered, or was asked, and then sent nothing
+// for the stall time.
+var ErrStalled = errors.New("the mirror went silent")
+
 // DefaultStall is how long a silent mirror is waited for.
 const DefaultStall = 30 * time.Second
 
@@ -187,6 +191,9 @@ func (d *Downloader) Fetch(ctx context.Context, src Source, progress Progress) (
 				return "", ctx.Err()
 			}
 			errs = append(errs, err)
+			if errors.Is(err, ErrStalled) && progress != nil {
+				progress(done, total, fmt.Sprintf("%s: a mirror went silent for %v; trying the next", f.Name, d.stall()))
+			}
 		}
 		if verify(path, f) != nil {
 			return "", unreachable(src, f, errs)
@@ -208,7 +215,15 @@ func unreachable(src Source, f File, errs []error) error {
 	if len(errs) > 0 {
 		err = errs[0]
 	}
-	return fmt.Errorf("%s is not on this machine and could not be downloaded (%d mirrors tried, no internet?): %s; first failure, %s: %w", src.Name, len(errs), what, f.Name, err)
+	why := "no internet?"
+	silent := len(errs) > 0
+	for _, e := range errs {
+		silent = silent && errors.Is(e, ErrStalled)
+	}
+	if silent {
+		why = "each went silent after it was asked: the network or the mirrors are stalled; try again later"
+	}
+	return fmt.Errorf("%s is not on this machine and could not be downloaded (%d mirrors tried, %s): %s; first failure, %s: %w", src.Name, len(errs), why, what, f.Name, err)
 }
 
 // allVerified reports whether dir holds every file of src, verified.
@@ -295,15 +310,19 @@ func verify(path string, f File) error {
 	return nil
 }
 
+func (d *Downloader) stall() time.Duration {
+	if d.Stall <= 0 {
+		return DefaultStall
+	}
+	return d.Stall
+}
+
 // fetchFile downloads url into path via path.part, resuming a partial
 // file, and renames it into place once verified.
 func (d *Downloader) fetchFile(ctx context.Context, url, path string, f File, progress func(int64)) error {
 	// A watchdog cancels the request when the mirror stalls: no answer,
 	// or no bytes, for the stall time.
-	stall := d.Stall
-	if stall <= 0 {
-		stall = DefaultStall
-	}
+	stall := d.stall()
 	outer := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -311,7 +330,7 @@ func (d *Downloader) fetchFile(ctx context.Context, url, path string, f File, pr
 	defer watchdog.Stop()
 	stalled := func(err error) error {
 		if ctx.Err() != nil && outer.Err() == nil { // the watchdog, not the user
-			return fmt.Errorf("%s: the mirror sent nothing for %v: %w", url, stall, err)
+			return fmt.Errorf("%s: %w: it sent nothing for %v: %w", url, ErrStalled, stall, err)
 		}
 		return fmt.Errorf("%s: %w", url, err)
 	}

@@ -268,6 +268,20 @@ func TestAStalledMirrorGivesWayToTheNext(t *testing.T) {
 	if took := time.Since(start); took > 20*time.Second {
 		t.Fatalf("stalled mirrors held the download for %v", took)
 	}
+
+	// With only silent mirrors, the message says they went silent (not
+	// "no internet"), and progress told of each silent mirror meanwhile.
+	src.Mirrors = src.Mirrors[:2]
+	d.Dir = t.TempDir()
+	var told []string
+	_, err = d.Fetch(context.Background(), src, func(done, total int64, file string) {
+		if strings.Contains(file, "went silent") {
+			told = append(told, file)
+		}
+	})
+	if err == nil || !strings.Contains(err.Error(), "each went silent after it was asked") || !errors.Is(err, ErrStalled) || len(told) != 2 {
+		t.Fatalf("silent mirrors: %v; told %q", err, told)
+	}
 }
 
 // With no copy on the machine and no mirror reachable, the message says
