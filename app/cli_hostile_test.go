@@ -202,11 +202,18 @@ func TestHostileFilesStayBounded(t *testing.T) {
 // a child forked from this (large) test process would inherit its peak.
 func peakRSS(t *testing.T, args []string) (int64, float64) {
 	t.Helper()
+	return peakRSSOf(t, os.Args[0], args)
+}
+
+// peakRSSOf is peakRSS of the binary bin (this test binary, or a build of
+// the app), with env added to its environment.
+func peakRSSOf(t *testing.T, bin string, args []string, env ...string) (int64, float64) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	out := filepath.Join(t.TempDir(), "time")
-	cmd := exec.CommandContext(ctx, "/usr/bin/time", append([]string{"-f", "%M %e", "-o", out, os.Args[0]}, args...)...)
-	cmd.Env = append(os.Environ(), "VAE_TEST_RUN_MAIN=1")
+	cmd := exec.CommandContext(ctx, "/usr/bin/time", append([]string{"-f", "%M %e", "-o", out, bin}, args...)...)
+	cmd.Env = append(append(os.Environ(), "VAE_TEST_RUN_MAIN=1"), env...)
 	cmd.Run() // the exit status is checked in-process
 	if ctx.Err() != nil {
 		t.Fatalf("%v: still running after a minute", args)

@@ -14,7 +14,6 @@ import (
 	"vaeexplorer/vae/msg"
 
 	"vaeexplorer/vae/imaging"
-	"vaeexplorer/vae/safefile"
 )
 
 // Image folders, in torchvision's ImageFolder convention: root/<class>/…
@@ -97,22 +96,17 @@ func GuessShape(paths []string) (side, channels int) {
 		if i >= 64 {
 			break
 		}
-		data, err := readImage(p)
+		w, h, colour, err := imaging.ProbeFile(p)
 		if err != nil {
 			continue
 		}
-		img, _, err := imaging.DecodeImage(data)
-		if err != nil {
-			continue
-		}
-		b := img.Bounds()
-		s := b.Dx()
-		if b.Dy() != s || s > 64 || side != 0 && side != s {
+		s := w
+		if h != s || s > 64 || side != 0 && side != s {
 			side = -1
 		} else if side == 0 {
 			side = s
 		}
-		if channels == 1 && imaging.HasColour(img) {
+		if colour {
 			channels = 3
 		}
 	}
@@ -262,24 +256,9 @@ func LoadImageFolder(ctx context.Context, root string, opt FolderOptions, progre
 	return part(0, nTrain), part(nTrain, kept), rep, nil
 }
 
-// readImage reads an image file of at most imaging.MaxFileBytes.
-func readImage(path string) ([]byte, error) {
-	return safefile.ReadFile(path, imaging.MaxFileBytes, func(n int64) error {
-		return fmt.Errorf("%w: %d MB file (limit %d MB)", imaging.ErrTooLarge, n>>20, imaging.MaxFileBytes>>20)
-	})
-}
-
 // loadOne reads, decodes and fits one file into dst as bytes.
 func loadOne(path string, t imaging.Target, dst []uint8) error {
-	data, err := readImage(path)
-	if err != nil {
-		return err
-	}
-	img, _, err := imaging.DecodeImage(data)
-	if err != nil {
-		return err
-	}
-	in, err := t.Fit(img)
+	in, err := imaging.LoadFile(path, t) // within the decoding budget shared by every goroutine
 	if err != nil {
 		return err
 	}

@@ -9,14 +9,12 @@ import (
 	"fmt"
 	"image"
 	"image/draw"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
-	"vaeexplorer/vae/safefile"
 )
 
 // Side is the side of a model input; Box the side of the box the ink is
@@ -70,24 +68,10 @@ func PreprocessFile(path string) (*Input, error) {
 	return PreprocessFileAs(path, Target{Side: Side, Channels: 1, Mode: ModeDigit})
 }
 
-// PreprocessFileAs reads an image file and makes it an input of t.
+// PreprocessFileAs reads an image file and makes it an input of t
+// (within DecodeBudget, see LoadFile), naming the file in its errors.
 func PreprocessFileAs(path string, t Target) (*Input, error) {
-	f, st, err := safefile.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st.Size() == 0 {
-		return nil, fmt.Errorf("%s: %w: the file is empty", path, ErrNotImage)
-	}
-	if st.Size() > MaxFileBytes {
-		return nil, fmt.Errorf("%s: %w: %d MB file (limit %d MB)", path, ErrTooLarge, st.Size()>>20, MaxFileBytes>>20)
-	}
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	in, err := PreprocessAs(data, t)
+	in, err := LoadFile(path, t)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
