@@ -139,4 +139,9 @@ func TestKilledAugmentLeavesNoFolder(t *testing.T) {
 	if train, _, err := dataset.LoadDir(out); err != nil || train.N != 20 {
 		t.Fatalf("the rerun's folder: %v", err)
 	}
+	// The killed run's hidden folder went with the rerun: no process held
+	// it any more.
+	if left, _ := filepath.Glob(filepath.Join(tmp, ".aug.*")); len(left) > 0 {
+		t.Errorf("the killed run's temporary is still there: %v", left)
+	}
 }

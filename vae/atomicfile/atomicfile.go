@@ -14,6 +14,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"vaeexplorer/vae/safefile"
@@ -34,8 +36,34 @@ func tempPattern(base string) string {
 }
 
 // staleAfter is the age past which a temporary of the same target is
-// taken for one a killed write left behind.
+// taken for one a killed write left behind when it cannot be told from
+// its name (see abandoned).
 const staleAfter = 15 * time.Minute
+
+// tempPrefix is the start of a new temporary's name for pattern: the
+// writing process's ID follows it, so a temporary whose process is gone
+// is known for a killed write's at once.
+func tempPrefix(pattern string) string { return fmt.Sprintf("%s%d-", pattern, os.Getpid()) }
+
+// abandoned says whether the temporary at path (named pattern + PID +
+// "-" + …) was left by a write that is no more: its process is gone; or,
+// when the name holds no process ID or that ID is taken by a process
+// (maybe another one), it is older than staleAfter. This process's own
+// temporaries are writes in progress.
+func abandoned(path, pattern string, st os.FileInfo) bool {
+	rest := strings.TrimPrefix(filepath.Base(path), pattern)
+	if pid, _, ok := strings.Cut(rest, "-"); ok {
+		if n, err := strconv.Atoi(pid); err == nil && n > 0 {
+			if n == os.Getpid() {
+				return false
+			}
+			if processGone(n) {
+				return true
+			}
+		}
+	}
+	return time.Since(st.ModTime()) > staleAfter
+}
 
 // Write writes path with the content write produces. A new file gets mode
 // 0644; an existing one keeps its mode. Something at path that is not a
@@ -60,7 +88,7 @@ func write1(path string, was *Version, write func(io.Writer) error) (err error) 
 	}
 	pattern := tempPattern(filepath.Base(path))
 	removeStale(dir, pattern)
-	f, err := os.CreateTemp(dir, pattern+"*")
+	f, err := os.CreateTemp(dir, tempPrefix(pattern)+"*")
 	if err != nil {
 		return err
 	}
@@ -107,12 +135,12 @@ func write1(path string, was *Version, write func(io.Writer) error) (err error) 
 }
 
 // removeStale removes temporaries of the same target (files or folders)
-// older than staleAfter: left by a write that was killed.
+// left by a write that was killed (see abandoned).
 func removeStale(dir, pattern string) {
 	old, _ := filepath.Glob(filepath.Join(dir, glob(pattern)+"*"))
 	for _, o := range old {
 		st, err := os.Lstat(o)
-		if err != nil || time.Since(st.ModTime()) <= staleAfter {
+		if err != nil || !abandoned(o, pattern, st) {
 			continue
 		}
 		switch {

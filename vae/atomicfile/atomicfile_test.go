@@ -2,7 +2,9 @@ package atomicfile
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -55,5 +57,37 @@ func TestSpecialFilesAreNotReplaced(t *testing.T) {
 	}
 	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
 		t.Fatal("the named pipe was replaced")
+	}
+}
+
+// A temporary whose process is gone (a killed write's) is removed by the
+// next write at once, not 15 minutes later; one of a live process (this
+// one) is kept.
+func TestAKilledWritesTemporaryGoesWithTheNextWrite(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	pattern := tempPattern("m.vae")
+	dead := filepath.Join(dir, fmt.Sprintf("%s%d-123", pattern, cmd.Process.Pid))
+	live := filepath.Join(dir, tempPrefix(pattern)+"456")
+	os.WriteFile(dead, []byte("half"), 0o600)
+	os.WriteFile(live, []byte("half"), 0o600)
+	deadDir := filepath.Join(dir, fmt.Sprintf("%s%d-789", tempPattern("out"), cmd.Process.Pid))
+	os.MkdirAll(filepath.Join(deadDir, "a"), 0o755)
+	if err := WriteFile(filepath.Join(dir, "m.vae"), []byte("model")); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteDir(filepath.Join(dir, "out"), func(tmp string) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{dead, deadDir} {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s: a killed write's temporary was left", filepath.Base(p))
+		}
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Error("this process's temporary (a write in progress) was removed")
 	}
 }

@@ -17,8 +17,8 @@ var ErrDirTaken = errors.New("is not empty; choose an empty or new folder (nothi
 // it is checked again at the rename under the parent folder's lock: of
 // two writes racing for one new folder, the second fails with ErrDirTaken
 // and leaves nothing. A write that is killed leaves only the hidden
-// folder, removed by the next WriteDir of the same target after
-// staleAfter.
+// folder, removed by the next WriteDir of the same target (its process
+// is gone; see abandoned).
 func WriteDir(dir string, fill func(tmp string) error) (err error) {
 	dir = filepath.Clean(dir)
 	if err := CheckEmpty(dir); err != nil {
@@ -30,7 +30,7 @@ func WriteDir(dir string, fill func(tmp string) error) (err error) {
 	}
 	pattern := tempPattern(filepath.Base(dir))
 	removeStale(parent, pattern)
-	tmp, err := os.MkdirTemp(parent, pattern+"*")
+	tmp, err := os.MkdirTemp(parent, tempPrefix(pattern)+"*")
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func CheckEmpty(dir string) error {
 		return err
 	}
 	if !st.IsDir() {
-		return fmt.Errorf("%s is a file, not a folder; give a new folder (nothing was written)", dir)
+		return fmt.Errorf("%s is %s, not a folder; give a new folder (nothing was written)", dir, kindOf(dir, st))
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -82,4 +82,23 @@ func CheckEmpty(dir string) error {
 		return fmt.Errorf("%s %w", dir, ErrDirTaken)
 	}
 	return nil
+}
+
+// kindOf says what the thing at path is, for a message.
+func kindOf(path string, st os.FileInfo) string {
+	m := st.Mode()
+	switch {
+	case m&os.ModeSymlink != 0:
+		if t, err := os.Stat(path); err == nil && t.IsDir() {
+			return "a symbolic link to a folder (it would be replaced, not written into: give the folder itself)"
+		}
+		return "a symbolic link"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a file"
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -179,5 +180,22 @@ func TestReadModifyWriteNeverLosesAnUpdate(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(fresh); string(b) != "theirs" {
 		t.Fatalf("content %q", b)
+	}
+}
+
+// What stands where a new folder goes is named for what it is: a
+// symbolic link to a folder is not "a file".
+func TestCheckEmptyNamesWhatIsInTheWay(t *testing.T) {
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full")
+	os.MkdirAll(filepath.Join(full, "x"), 0o755)
+	link := filepath.Join(dir, "link")
+	os.Symlink(full, link)
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, nil, 0o644)
+	for p, want := range map[string]string{link: "a symbolic link to a folder", file: "is a file", full: "not empty"} {
+		if err := CheckEmpty(p); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", filepath.Base(p), err, want)
+		}
 	}
 }

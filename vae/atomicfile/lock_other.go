@@ -18,3 +18,5 @@ func renameDir(tmp, dir string) error {
 	os.Remove(dir)
 	return os.Rename(tmp, dir)
 }
+
+func processGone(int) bool { return false }

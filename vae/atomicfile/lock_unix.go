@@ -42,3 +42,6 @@ func renameDir(tmp, dir string) error {
 	}
 	return nil
 }
+
+// processGone says whether no process has the ID pid.
+func processGone(pid int) bool { return syscall.Kill(pid, 0) == syscall.ESRCH }
