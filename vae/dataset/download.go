@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -118,6 +120,9 @@ type Downloader struct {
 // for the stall time.
 var ErrStalled = errors.New("the mirror went silent")
 
+// waitEvery is how often a silent mirror's wait is reported.
+var waitEvery = 5 * time.Second
+
 // DefaultStall is how long a silent mirror is waited for.
 const DefaultStall = 30 * time.Second
 
@@ -182,6 +187,10 @@ func (d *Downloader) Fetch(ctx context.Context, src Source, progress Progress) (
 			err := d.fetchFile(ctx, m+f.Name, path, f, func(n int64) {
 				if progress != nil {
 					progress(done+n, total, f.Name)
+				}
+			}, func(have int64, silent time.Duration) {
+				if progress != nil { // the wait shows: the mirror sends nothing
+					progress(done+have, total, fmt.Sprintf("%s: the mirror has sent nothing for %v (the next is tried after %v)", f.Name, silent.Round(time.Second), d.stall()))
 				}
 			})
 			if err == nil {
@@ -319,7 +328,10 @@ func (d *Downloader) stall() time.Duration {
 
 // fetchFile downloads url into path via path.part, resuming a partial
 // file, and renames it into place once verified.
-func (d *Downloader) fetchFile(ctx context.Context, url, path string, f File, progress func(int64)) error {
+//
+// While the mirror sends nothing, wait is told every waitEvery how long
+// it has been silent.
+func (d *Downloader) fetchFile(ctx context.Context, url, path string, f File, progress func(int64), wait func(have int64, silent time.Duration)) error {
 	// A watchdog cancels the request when the mirror stalls: no answer,
 	// or no bytes, for the stall time.
 	stall := d.stall()
@@ -328,6 +340,33 @@ func (d *Downloader) fetchFile(ctx context.Context, url, path string, f File, pr
 	defer cancel()
 	watchdog := time.AfterFunc(stall, cancel)
 	defer watchdog.Stop()
+	var last, got atomic.Int64 // when the last bytes came; how many are here
+	last.Store(time.Now().UnixNano())
+	// progress and wait are called one at a time, and never after the
+	// return.
+	var mu sync.Mutex
+	report := progress
+	progress = func(n int64) { mu.Lock(); report(n); mu.Unlock() }
+	tick := time.NewTicker(waitEvery)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if silent := time.Since(time.Unix(0, last.Load())); silent >= waitEvery && wait != nil {
+					mu.Lock()
+					wait(got.Load(), silent)
+					mu.Unlock()
+				}
+			}
+		}
+	}()
+	defer func() { tick.Stop(); close(stop); wg.Wait() }()
 	stalled := func(err error) error {
 		if ctx.Err() != nil && outer.Err() == nil { // the watchdog, not the user
 			return fmt.Errorf("%s: %w: it sent nothing for %v: %w", url, ErrStalled, stall, err)
@@ -380,11 +419,13 @@ func (d *Downloader) fetchFile(ctx context.Context, url, path string, f File, pr
 		n, rerr := body.Read(buf)
 		if n > 0 {
 			watchdog.Reset(stall)
+			last.Store(time.Now().UnixNano())
 			if _, err := out.Write(buf[:n]); err != nil {
 				out.Close()
 				return err
 			}
 			have += int64(n)
+			got.Store(have)
 			progress(have)
 		}
 		if rerr == io.EOF {
@@ -404,7 +445,7 @@ func (d *Downloader) fetchFile(ctx context.Context, url, path string, f File, pr
 			// The kept part may have come from another mirror, or be
 			// damaged: fetch the whole file from this one.
 			watchdog.Stop()
-			return d.fetchFile(outer, url, path, f, progress)
+			return d.fetchFile(outer, url, path, f, report, wait)
 		}
 		return fmt.Errorf("%s: %w", url, err)
 	}

@@ -270,17 +270,23 @@ func TestAStalledMirrorGivesWayToTheNext(t *testing.T) {
 	}
 
 	// With only silent mirrors, the message says they went silent (not
-	// "no internet"), and progress told of each silent mirror meanwhile.
+	// "no internet"), and progress told of the wait and of each silent
+	// mirror meanwhile.
 	src.Mirrors = src.Mirrors[:2]
 	d.Dir = t.TempDir()
-	var told []string
+	waitEvery = 100 * time.Millisecond
+	defer func() { waitEvery = 5 * time.Second }()
+	var told, waited []string
 	_, err = d.Fetch(context.Background(), src, func(done, total int64, file string) {
-		if strings.Contains(file, "went silent") {
+		switch {
+		case strings.Contains(file, "went silent"):
 			told = append(told, file)
+		case strings.Contains(file, "has sent nothing for"):
+			waited = append(waited, file)
 		}
 	})
-	if err == nil || !strings.Contains(err.Error(), "each went silent after it was asked") || !errors.Is(err, ErrStalled) || len(told) != 2 {
-		t.Fatalf("silent mirrors: %v; told %q", err, told)
+	if err == nil || !strings.Contains(err.Error(), "each went silent after it was asked") || !errors.Is(err, ErrStalled) || len(told) != 2 || len(waited) < 2 {
+		t.Fatalf("silent mirrors: %v; told %q, waited %q", err, told, waited)
 	}
 }
 
