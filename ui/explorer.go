@@ -152,7 +152,7 @@ func (e *Explorer) build() {
 		e.prefs.SetBool(prefLogScale, on)
 	})
 	e.LogScale.SetChecked(e.prefs.Bool(prefLogScale))
-	e.Train = newTrainPanel(e.Window, e.Training.State, func(dir string) { e.prefs.SetString(prefFolder, dir) }, !e.docs.folders())
+	e.Train = newTrainPanel(e.Window, e.Training.State, func(dir string) { e.prefs.SetString(prefFolder, dir) }, e.docs.folders())
 	e.Models.form = func() (vae.Config, error) {
 		cfg, _, err := e.Train.Config()
 		return cfg, err

@@ -53,23 +53,32 @@ type TrainPanel struct {
 
 	state func() trainState // the Training controller's state
 	faces string            // the face folder DataFaces picks, or ""
-	// browser: the datasets are the server's; image folders need the
-	// desktop app.
-	browser bool
+	// folders: image folders can be chosen (not in a page, whose
+	// datasets are the server's).
+	folders bool
 }
 
-func newTrainPanel(win fyne.Window, state func() trainState, onFolder func(string), browser bool) *TrainPanel {
-	p := &TrainPanel{browser: browser, state: state}
-	p.Dataset = widget.NewSelect([]string{DataMNIST, DataFashion, DataFolder}, nil)
-	// The faces `make faces` drew are offered by name: their folder is
-	// hidden in the user's cache, where the folder dialog does not look.
-	if faces := dataset.FacesImages(); faces != "" && !browser {
-		p.Dataset.Options = []string{DataMNIST, DataFashion, DataFaces, DataFolder}
-		p.faces = faces
+// datasetChoices are the datasets the training panel offers: in a page
+// the server's; on the desktop MNIST, Fashion-MNIST, the faces `make
+// faces` drew when they are there, and any folder (faces: that folder,
+// or "").
+func datasetChoices(folders bool) (choices []string, faces string) {
+	if !folders {
+		return []string{DataServerMNIST, DataServerFashion}, ""
 	}
-	if browser {
-		p.Dataset.Options = []string{DataServerMNIST, DataServerFashion}
+	// The faces are offered by name: their folder is hidden in the
+	// user's cache, where the folder dialog does not look.
+	if faces = dataset.FacesImages(); faces != "" {
+		return []string{DataMNIST, DataFashion, DataFaces, DataFolder}, faces
 	}
+	return []string{DataMNIST, DataFashion, DataFolder}, ""
+}
+
+func newTrainPanel(win fyne.Window, state func() trainState, onFolder func(string), folders bool) *TrainPanel {
+	p := &TrainPanel{folders: folders, state: state}
+	var choices []string
+	choices, p.faces = datasetChoices(folders)
+	p.Dataset = widget.NewSelect(choices, nil)
 	p.folderLb = widgets.NewTipLabel("") // a long path is elided, whole in its tooltip
 	p.chooseFd = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
 		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
@@ -159,7 +168,7 @@ func newTrainPanel(win fyne.Window, state func() trainState, onFolder func(strin
 	p.DatasetPart = container.NewVBox(p.Dataset, container.NewBorder(nil, nil, nil, p.chooseFd, p.folderLb), p.imageRows)
 	p.ParamsPart = container.NewVBox(form, p.Conditional, p.Continue)
 	p.Dataset.Selected = p.Dataset.Options[0] // SetState below shows its folder row
-	if browser {
+	if !folders {
 		p.chooseFd.Hide()
 		p.imageRows.Hide()
 	}
@@ -191,7 +200,7 @@ func (p *TrainPanel) SetFolder(dir string) {
 }
 
 func (p *TrainPanel) updateFolderRow() {
-	if p.browser {
+	if !p.folders {
 		p.folderLb.SetText(desktopOnly("Image folders:"))
 		return
 	}

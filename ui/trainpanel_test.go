@@ -18,7 +18,7 @@ func TestTrainPanelReadsAndChecksTheForm(t *testing.T) {
 	a := test.NewTempApp(t)
 	w := a.NewWindow("t")
 	state := trainIdle
-	p := newTrainPanel(w, func() trainState { return state }, nil, false)
+	p := newTrainPanel(w, func() trainState { return state }, nil, true)
 	cfg, limit, err := p.Config()
 	if err != nil || cfg.Latent != 2 || cfg.Hidden != 512 || cfg.Epochs != 10 || limit != 0 {
 		t.Fatalf("defaults: %+v %d %v", cfg, limit, err)
@@ -57,7 +57,7 @@ func TestTrainPanelReadsAndChecksTheForm(t *testing.T) {
 // CLI gives (app's TestTrainRefusesLikeThePanel runs the same table).
 func TestTrainPanelRefusesLikeTheCLI(t *testing.T) {
 	a := test.NewTempApp(t)
-	p := newTrainPanel(a.NewWindow("t"), func() trainState { return trainIdle }, nil, false)
+	p := newTrainPanel(a.NewWindow("t"), func() trainState { return trainIdle }, nil, true)
 	tr := newTraining(nil, NewSession(), nil)
 	for _, c := range vaetest.BadRuns {
 		p.SetConfig(vae.DefaultConfig())
@@ -99,7 +99,7 @@ func TestTrainPanelOffersTheFacesMakeFacesDrew(t *testing.T) {
 	a := test.NewTempApp(t)
 	dir := t.TempDir()
 	t.Setenv("FACES_DIR", dir)
-	p := newTrainPanel(a.NewWindow("t"), func() trainState { return trainIdle }, nil, false)
+	p := newTrainPanel(a.NewWindow("t"), func() trainState { return trainIdle }, nil, true)
 	for _, o := range p.Dataset.Options {
 		if o == DataFaces {
 			t.Fatalf("an empty %s is offered as faces: %q", dir, p.Dataset.Options)
@@ -113,7 +113,7 @@ func TestTrainPanelOffersTheFacesMakeFacesDrew(t *testing.T) {
 		t.Fatal(err)
 	}
 	var remembered string
-	p = newTrainPanel(a.NewWindow("t"), func() trainState { return trainIdle }, func(d string) { remembered = d }, false)
+	p = newTrainPanel(a.NewWindow("t"), func() trainState { return trainIdle }, func(d string) { remembered = d }, true)
 	p.Dataset.SetSelected(DataFaces)
 	if name, folder := p.Source(); name != "" || folder != img || remembered != img {
 		t.Fatalf("faces chosen: source %q %q, remembered %q; want the folder %s", name, folder, remembered, img)
