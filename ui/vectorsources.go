@@ -217,7 +217,7 @@ func (p *VectorPanel) findLacking(attr string) {
 		}
 		idx, err := vae.HeldOutWithout(m.HeldOut(), m.Config(), m.Image(), d, attr)
 		if err != nil {
-			p.env.status(fmt.Sprintf("No held-out image without %s to apply the vector to: %v", attr, err))
+			p.env.status(fmt.Sprintf("To apply %s to held-out images without it, choose %s under Dataset in the training panel (%v)", attr, vae.DataName(m.Config().Dataset), err))
 			return
 		}
 		p.Source.SetLacking(attr, idx)
