@@ -9,6 +9,7 @@ type latest struct {
 	do   func(func()) // runs a function on the UI goroutine
 	busy bool
 	next func() (show func())
+	gen  int // Drop's count: a job of an older one is not shown
 }
 
 func newLatest(do func(func())) *latest { return &latest{do: do} }
@@ -21,11 +22,12 @@ func (l *latest) Run(job func() (show func())) {
 		return
 	}
 	l.busy = true
+	gen := l.gen
 	go func() { // exits when the job is done
 		show := job()
 		l.do(func() {
 			l.busy = false
-			if show != nil {
+			if show != nil && gen == l.gen {
 				show()
 			}
 			if next := l.next; next != nil {
@@ -34,6 +36,13 @@ func (l *latest) Run(job func() (show func())) {
 			}
 		})
 	}()
+}
+
+// Drop forgets the requests made so far: a job still running finishes
+// but its result is not shown (what it showed is no longer so).
+func (l *latest) Drop() {
+	l.gen++
+	l.next = nil
 }
 
 // Busy reports whether a job is running.

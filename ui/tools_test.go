@@ -382,11 +382,19 @@ func TestAttributeVectorAppliesToFacesWithoutIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	e, loop := newTestExplorer(t, m)
-	e.Training.data = &dataset.Data{Name: "faces", Test: set}
+	// First with other data loaded: the status says what to choose, and
+	// the tool looks again when it is next shown.
+	e.Training.data = &dataset.Data{Name: "digits", Test: dataset.Synthetic(60, 5)}
 	e.Training.keys = []string{dataKey(dataset.NameMNIST, "", dataset.FolderOptions{})} // the panel's choice
 	p := e.Vectors
 	e.ShowTool(e.Vectors)
 	p.Kind.SetSelected(vecAttribute) // digits' labels: the classes come first
+	loop.until(t, "the advice", func() bool {
+		return strings.Contains(e.Status(), "choose faces under Dataset") && strings.Contains(p.Info.Text, `unknown attribute "Smiling"`)
+	}, 10*time.Second)
+	e.Training.data = &dataset.Data{Name: "faces", Test: set}
+	e.ShowTool(e.Grid)
+	e.ShowTool(e.Vectors)
 	loop.until(t, "the Smiling vector", func() bool { return p.vec != nil && p.vec.Name == "Smiling" }, 10*time.Second)
 	if p.Kind.Selected != vecAttribute || p.Source.Select.Selected != srcLackPrefix+"Smiling" {
 		t.Fatalf("a face model's vector %q applied to %q", p.Kind.Selected, p.Source.Select.Selected)

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -143,6 +144,7 @@ func (p *VectorPanel) showKind() {
 }
 
 func (p *VectorPanel) fail(err error) {
+	p.jobs.Drop() // a decode of the vector before must not cover the message
 	p.vec = nil
 	p.Info.SetText(err.Error())
 	p.setArrow(nil, nil)
@@ -150,8 +152,19 @@ func (p *VectorPanel) fail(err error) {
 
 func (p *VectorPanel) Panel() fyne.CanvasObject { return p }
 
-// Shown draws the vector's arrow on the plane.
-func (p *VectorPanel) Shown() { p.Update() }
+// Shown draws the vector's arrow on the plane; it looks again for a
+// vector that could not be found, and for the held-out images without
+// the attribute (the dataset may have been chosen meanwhile).
+func (p *VectorPanel) Shown() {
+	if p.vec == nil && !p.computing {
+		p.resolve() // it failed before: the data it needs may be there now
+		return
+	}
+	if m := p.env.session.Model(); m != nil && p.Kind.Selected == vecAttribute && slices.Contains(m.Config().Attributes, p.Attr.Selected) {
+		p.findLacking(p.Attr.Selected)
+	}
+	p.Update()
+}
 
 // Overlay is the arrow from the source code to the edited one.
 func (p *VectorPanel) Overlay() Overlay { return Overlay{From: p.from, To: p.to} }
