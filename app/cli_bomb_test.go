@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/zlib"
-	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,31 +14,15 @@ import (
 // of one colour: about 200 KB on disk.
 func pngBomb(t *testing.T) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		c := append([]byte(typ), data...)
-		b.Write(c)
-		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(c))
-	}
 	const side = 7000
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr, side)
-	binary.BigEndian.PutUint32(ihdr[4:], side)
-	ihdr[8], ihdr[9] = 8, 6
-	chunk("IHDR", ihdr)
-	row := bytes.Repeat([]byte{200, 100, 50, 255}, side)
-	row = append([]byte{0}, row...)
+	row := append([]byte{0}, bytes.Repeat([]byte{200, 100, 50, 255}, side)...)
 	var z bytes.Buffer
 	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
 	for range side {
 		zw.Write(row)
 	}
 	zw.Close()
-	chunk("IDAT", z.Bytes())
-	chunk("IEND", nil)
-	return b.Bytes()
+	return pngOf(side, side, 8, 6, 0, z.Bytes())
 }
 
 // Decoding memory does not grow with the cores: a folder of four

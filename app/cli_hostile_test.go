@@ -33,6 +33,12 @@ type hostileCase struct {
 // pngDeclaring is a PNG signature and IHDR declaring w x h at a bit depth,
 // colour type and interlace method, then a little zlib data and IEND.
 func pngDeclaring(w, h uint32, depth, colour, interlace byte) []byte {
+	return pngOf(w, h, depth, colour, interlace, []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})
+}
+
+// pngOf is a PNG of w x h at a bit depth, colour type and interlace
+// method with idat as its one IDAT chunk.
+func pngOf(w, h uint32, depth, colour, interlace byte, idat []byte) []byte {
 	var b bytes.Buffer
 	b.WriteString("\x89PNG\r\n\x1a\n")
 	chunk := func(typ string, data []byte) {
@@ -46,7 +52,7 @@ func pngDeclaring(w, h uint32, depth, colour, interlace byte) []byte {
 	binary.BigEndian.PutUint32(ihdr[4:], h)
 	ihdr[8], ihdr[9], ihdr[12] = depth, colour, interlace
 	chunk("IHDR", ihdr)
-	chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})
+	chunk("IDAT", idat)
 	chunk("IEND", nil)
 	return b.Bytes()
 }
