@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"image/color"
 	"io"
 	"runtime"
 	"runtime/debug"
@@ -81,6 +82,18 @@ func LoadFile(path string, t Target) (*Input, error) {
 // and whether it has colour (GuessShape's sample).
 func ProbeFile(path string) (w, h int, colour bool, err error) {
 	err = withFile(path, func(data []byte) error {
+		// A large image is told by its header: its colour model, not
+		// its pixels (decoding 50 megapixels to see whether they are
+		// grey took a second).
+		if c := sniff(data); c != nil {
+			var cfg image.Config
+			if guard(func() (err error) { cfg, err = c.config(bytes.NewReader(data)); return err }) == nil &&
+				int64(cfg.Width)*int64(cfg.Height) > probePixels {
+				w, h = cfg.Width, cfg.Height
+				colour = cfg.ColorModel != color.GrayModel && cfg.ColorModel != color.Gray16Model
+				return nil
+			}
+		}
 		img, _, err := DecodeImage(data)
 		if err != nil {
 			return err
@@ -90,6 +103,10 @@ func ProbeFile(path string) (w, h int, colour bool, err error) {
 	})
 	return w, h, colour, err
 }
+
+// probePixels: ProbeFile decodes images up to this size to see whether
+// they have colour; larger ones are judged by their colour model.
+const probePixels = 4_000_000
 
 // bigDecode is a reservation after which the garbage is collected at
 // once: the next image's decoding would otherwise grow the heap to twice

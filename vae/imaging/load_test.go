@@ -3,6 +3,8 @@ package imaging
 import (
 	"encoding/binary"
 	"hash/crc32"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 )
@@ -56,5 +58,37 @@ func TestDecodeCostIsReadFromTheHeader(t *testing.T) {
 	head[len(head)-1] ^= 1 // a damaged header: the decoder's limit
 	if got := decodeCost(head); got != MaxDecodedBytes+fitBytes {
 		t.Errorf("a damaged header costs %d", got)
+	}
+}
+
+// A large image's size and colour come from its header, without decoding
+// it (GuessShape samples a folder with them); a small one is decoded.
+func TestProbeFileJudgesLargeImagesByTheirHeader(t *testing.T) {
+	dir := t.TempDir()
+	header := func(w, h uint32, colourType byte) []byte {
+		ihdr := []byte("IHDR\x00\x00\x00\x00\x00\x00\x00\x00\x08\x00\x00\x00\x00")
+		binary.BigEndian.PutUint32(ihdr[4:], w)
+		binary.BigEndian.PutUint32(ihdr[8:], h)
+		ihdr[13] = colourType
+		b := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0d"), ihdr...)
+		return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(ihdr)) // no pixel data: decoding would fail
+	}
+	for _, c := range []struct {
+		name       string
+		data       []byte
+		colour, ok bool
+	}{
+		{"rgba.png", header(3000, 2000, 6), true, true},
+		{"grey.png", header(3000, 2000, 0), false, true},
+		{"small.png", header(30, 20, 6), false, false}, // decoded: its missing data is an error
+	} {
+		p := filepath.Join(dir, c.name)
+		if err := os.WriteFile(p, c.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		w, h, colour, err := ProbeFile(p)
+		if (err == nil) != c.ok || c.ok && (colour != c.colour || w != 3000 || h != 2000) {
+			t.Errorf("%s: %dx%d colour %v, %v", c.name, w, h, colour, err)
+		}
 	}
 }
