@@ -36,7 +36,7 @@ type Session struct {
 	autoDims bool
 	// pickDims: the model had no statistics when it came (a new model in
 	// training); axes nobody chose move to the two most informative
-	// dimensions once it has them (its first epoch), once.
+	// dimensions after its first epoch, once (EpochEnded).
 	pickDims bool
 	proj     vae.Projection // when set, the plane shows this projection (PCA, UMAP) instead of dimX, dimY
 	// projInterim: proj is a layout still converging.
@@ -168,11 +168,20 @@ func mostInformative(m Model) (x, y int) {
 	return min(order[0], order[1]), max(order[0], order[1])
 }
 
-// WeightsChanged tells the views that the model learnt (an epoch ended).
+// WeightsChanged tells the views that the model learnt (an epoch ended,
+// or a new model's first codes inside its first epoch).
 func (s *Session) WeightsChanged() {
 	for _, f := range s.weightsObs {
 		f()
 	}
+}
+
+// EpochEnded is WeightsChanged at the end of a training epoch; after a
+// new model's first, axes nobody chose move to its two most informative
+// dimensions, once (the codes inside the first epoch come from a barely
+// trained model, whose KL says little).
+func (s *Session) EpochEnded() {
+	s.WeightsChanged()
 	if s.pickDims && s.autoDims && s.model != nil && hasDimKL(s.model) {
 		s.pickDims = false
 		s.SetDims(mostInformative(s.model))

@@ -252,14 +252,19 @@ func TestTrainingPicksTheAxesAfterTheFirstEpoch(t *testing.T) {
 	if x, y := s.Dims(); x != 0 || y != 1 {
 		t.Fatalf("before statistics: axes %d, %d", x, y)
 	}
-	h.DimKL = []float64{0.1, 4, 0.3, 0.2, 5, 0.1}
+	h.DimKL = []float64{0.1, 0.2, 3, 0.2, 0.1, 0.1}
 	m.heldOut = h
-	s.WeightsChanged() // epoch 1
+	s.WeightsChanged() // the first codes inside epoch 1, of a barely trained model
+	if x, y := s.Dims(); x != 0 || y != 1 {
+		t.Fatalf("inside epoch 1: axes %d, %d (picked by a barely trained model's KL)", x, y)
+	}
+	h.DimKL = []float64{0.1, 4, 0.3, 0.2, 5, 0.1}
+	s.EpochEnded() // epoch 1
 	if x, y := s.Dims(); x != 1 || y != 4 {
 		t.Fatalf("after epoch 1: axes %d, %d; want 1 and 4", x, y)
 	}
 	h.DimKL = []float64{9, 4, 0.3, 0.2, 5, 8}
-	s.WeightsChanged() // epoch 2
+	s.EpochEnded() // epoch 2
 	if x, y := s.Dims(); x != 1 || y != 4 {
 		t.Fatalf("after epoch 2 the axes moved to %d, %d", x, y)
 	}

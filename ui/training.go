@@ -287,7 +287,7 @@ func (t *Training) pump(run vae.TrainingRun, done chan struct{}) {
 				for _, f := range t.epochObs {
 					f(ev)
 				}
-				t.s.WeightsChanged()
+				t.s.EpochEnded()
 			})
 		case vae.EventDone:
 			if len(steps) > 0 {
