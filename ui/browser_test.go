@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
@@ -22,7 +21,7 @@ import (
 // needs the desktop app; saving is a download of a file that opens again;
 // the datasets are the server's.
 func TestBrowserMode(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := newApp(t)
 	type got struct {
 		name, mime string
 		data       []byte

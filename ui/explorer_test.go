@@ -229,7 +229,7 @@ func TestDragWhileTraining(t *testing.T) {
 }
 
 func TestCloseMidEpochLeavesNoGoroutines(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := newApp(t)
 	dir := dataDir(t, 400)
 	runtime.GC()
 	before := runtime.NumGoroutine()
@@ -365,7 +365,7 @@ func TestOpenSaveAndRecent(t *testing.T) {
 }
 
 func TestSettingsRemembered(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := newApp(t)
 	loop := newUILoop()
 	e := newExplorer(a, &testEngine{}, Options{}, loop.do)
 	e.Train.Epochs.SetText("7")

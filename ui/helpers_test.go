@@ -8,12 +8,14 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"vaeexplorer/ui/widgets"
 	"vaeexplorer/vae"
@@ -102,11 +104,54 @@ func dataDir(t *testing.T, n int) string {
 	return dir
 }
 
+var shared struct {
+	once  sync.Once
+	app   fyne.App
+	theme fyne.Theme
+	keep  fyne.Window
+}
+
+// newApp returns Fyne's test app with empty preferences, its theme the
+// default theme and the test's windows closed when the test ends. The
+// package's tests share one app: a new one clears Fyne's font and
+// text-size caches, and parsing the fonts and measuring every label again
+// took a third of a small test's time under -race.
+func newApp(t testing.TB) fyne.App {
+	t.Helper()
+	shared.once.Do(func() {
+		shared.app = test.NewApp()
+		// The explorer's "system" theme, which it sets at start: setting
+		// the theme a window already has is skipped, and so is clearing
+		// the caches.
+		shared.theme = theme.DefaultTheme()
+		shared.app.Settings().SetTheme(shared.theme)
+		// Fyne's test driver finds an object's canvas in its newest
+		// window and panics when it has none: a refresh queued before a
+		// test's window closed lands here, as the real driver ignores it.
+		shared.keep = shared.app.NewWindow("")
+	})
+	a := shared.app
+	a.Preferences().(interface {
+		WriteValues(func(map[string]any))
+	}).WriteValues(func(m map[string]any) { clear(m) })
+	t.Cleanup(func() {
+		for _, w := range slices.Clone(a.Driver().AllWindows()) { // Close changes the driver's list
+			if w != shared.keep {
+				w.Close()
+			}
+		}
+		if !sameTheme(a.Settings().Theme(), shared.theme) {
+			a.Settings().SetTheme(shared.theme)
+		}
+	})
+	return a
+}
+
 // newTestExplorer opens an explorer on model m in Fyne's test driver; nil
 // opens it on the real bundled model.
 func newTestExplorer(t *testing.T, m Model) (*Explorer, *uiLoop) {
 	t.Helper()
-	a := test.NewTempApp(t)
+	a := newApp(t)
 	loop := newUILoop()
 	real := engine.Engine{Downloader: dataset.Downloader{Dir: t.TempDir()}}
 	var eng Engine = &testEngine{real}

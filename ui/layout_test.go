@@ -129,7 +129,7 @@ func TestRememberedGeometryIsClamped(t *testing.T) {
 		}
 	}
 	// A preferences file with absurd panel widths opens with automatic ones.
-	a := test.NewTempApp(t)
+	a := newApp(t)
 	a.Preferences().SetFloatList(prefPanels, []float64{1e30, math.NaN(), 1, 1})
 	a.Preferences().SetFloat(prefWidth, 1e30)
 	loop := newUILoop()

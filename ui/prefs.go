@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"reflect"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -179,14 +180,20 @@ func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Co
 }
 
 func (e *Explorer) applyTheme(name string) {
+	var want fyne.Theme
 	switch name {
 	case "light":
-		e.App.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantLight})
+		want = variantTheme{theme.DefaultTheme(), theme.VariantLight}
 	case "dark":
-		e.App.Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantDark})
+		want = variantTheme{theme.DefaultTheme(), theme.VariantDark}
 	default:
 		name = "system"
-		e.App.Settings().SetTheme(theme.DefaultTheme())
+		want = theme.DefaultTheme()
+	}
+	// Setting a theme clears Fyne's font and text-size caches and redraws
+	// everything: not when the theme is already the one wanted.
+	if !sameTheme(e.App.Settings().Theme(), want) {
+		e.App.Settings().SetTheme(want)
 	}
 	e.prefs.SetString(prefTheme, name)
 	if e.PlaneCtl != nil {
@@ -243,4 +250,21 @@ func (e *Explorer) close() {
 func (e *Explorer) Close() {
 	e.close()
 	<-e.trainingDone
+}
+
+// sameTheme reports whether a and b are the same theme value (false for
+// themes that cannot be compared).
+func sameTheme(a, b fyne.Theme) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
+	if ta != tb || !ta.Comparable() {
+		return false
+	}
+	if v, ok := a.(variantTheme); ok {
+		w := b.(variantTheme)
+		return v.variant == w.variant && sameTheme(v.Theme, w.Theme)
+	}
+	return a == b
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/vae"
@@ -15,7 +14,7 @@ import (
 
 // texts lists the texts a widget draws.
 func TestTrainPanelReadsAndChecksTheForm(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := newApp(t)
 	w := a.NewWindow("t")
 	state := trainIdle
 	p := newTrainPanel(w, func() trainState { return state }, nil, true)
@@ -56,7 +55,7 @@ func TestTrainPanelReadsAndChecksTheForm(t *testing.T) {
 // The panel refuses each bad run of vaetest.BadRuns with the message the
 // CLI gives (app's TestTrainRefusesLikeThePanel runs the same table).
 func TestTrainPanelRefusesLikeTheCLI(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := newApp(t)
 	p := newTrainPanel(a.NewWindow("t"), func() trainState { return trainIdle }, nil, true)
 	tr := newTraining(nil, NewSession(), nil)
 	for _, c := range vaetest.BadRuns {
@@ -96,7 +95,7 @@ func TestTrainPanelRefusesLikeTheCLI(t *testing.T) {
 // and choosing them trains on their images folder; without them the
 // choice is not there.
 func TestTrainPanelOffersTheFacesMakeFacesDrew(t *testing.T) {
-	a := test.NewTempApp(t)
+	a := newApp(t)
 	dir := t.TempDir()
 	t.Setenv("FACES_DIR", dir)
 	p := newTrainPanel(a.NewWindow("t"), func() trainState { return trainIdle }, nil, true)

@@ -42,8 +42,9 @@ type decodeWorker struct {
 	exited  chan struct{}
 
 	// Latency from an interactive request to its image on the UI goroutine.
-	stats latencyStats
-	shown uint64 // number of the request whose image is shown (UI goroutine only)
+	stats  latencyStats
+	shown  uint64 // number of the request whose image is shown (UI goroutine only)
+	closed bool   // Close was called (UI goroutine only)
 }
 
 type decodedResult struct {
@@ -130,7 +131,7 @@ func (w *decodeWorker) RequestWait(m Decoder, z []float32, budget time.Duration)
 // already: a result that went the slow way (fyne.Do) can arrive after a
 // newer one that a drag callback showed itself.
 func (w *decodeWorker) hand(r decodedResult) {
-	if r.img == nil || r.seq < w.shown {
+	if r.img == nil || r.seq < w.shown || w.closed {
 		return
 	}
 	w.shown = r.seq
@@ -142,6 +143,7 @@ func (w *decodeWorker) hand(r decodedResult) {
 
 // Close stops the worker and waits for its goroutine to exit.
 func (w *decodeWorker) Close() {
+	w.closed = true // a result queued on the UI goroutine is dropped: its window is gone
 	close(w.quit)
 	<-w.exited
 }
