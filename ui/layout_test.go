@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vaeexplorer/ui/widgets"
-	"vaeexplorer/vae"
 )
 
 // menuBar is the height the desktop driver's menu bar takes from the
@@ -90,10 +89,7 @@ func TestPanelWidthsOnlyFollowTheUser(t *testing.T) {
 		return [3]float32{e.shell.Width(sideLeft), e.Plane.Size().Width, e.shell.Width(sideRight)}
 	}
 	w0 := widths()
-	cfg := vae.DefaultConfig()
-	cfg.Latent, cfg.Hidden = 8, 16
-	m8, _ := vae.NewModel(cfg)
-	e.Models.Set(m8, "")
+	e.Models.Set(newFakeModel(8, 500), "")
 	e.ShowTool(e.Vectors)
 	e.Vectors.Kind.SetSelected(vecAttribute)
 	e.Vectors.Kind.SetSelected(vecStored)

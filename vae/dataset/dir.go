@@ -157,6 +157,9 @@ func SaveDir(dir string, train, test *Set) error {
 // reads back.
 func SavePNGDir(dir string, s *Set, progress func(done, total int)) error {
 	made := map[uint8]bool{}
+	// One encoder's buffers for every image: a compressor each is about
+	// a megabyte to allocate and clear.
+	enc := png.Encoder{BufferPool: new(onePNGBuffer)}
 	for i := 0; i < s.N; i++ {
 		l := s.Labels[i]
 		if !made[l] {
@@ -167,7 +170,7 @@ func SavePNGDir(dir string, s *Set, progress func(done, total int)) error {
 		}
 		img := s.Picture(i)
 		file := filepath.Join(dir, filepath.FromSlash(s.PNGName(i)))
-		if err := atomicfile.Write(file, func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
+		if err := atomicfile.Write(file, func(w io.Writer) error { return enc.Encode(w, img) }); err != nil {
 			return err
 		}
 		if progress != nil && (i%64 == 63 || i == s.N-1) {
@@ -246,3 +249,10 @@ func SafeName(s string) string {
 	}
 	return s
 }
+
+// onePNGBuffer keeps one PNG encoder's buffers for the next image (one
+// goroutine).
+type onePNGBuffer struct{ b *png.EncoderBuffer }
+
+func (p *onePNGBuffer) Get() *png.EncoderBuffer  { return p.b }
+func (p *onePNGBuffer) Put(b *png.EncoderBuffer) { p.b = b }

@@ -241,8 +241,11 @@ func TestAStalledMirrorGivesWayToTheNext(t *testing.T) {
 	fs, src := newFakeServer(t)
 	// The first mirror answers nothing (headers never come); the second
 	// sends the header and then stalls mid-body; the third works.
+	// A handler that returns ends its response cleanly (an empty 200 for
+	// the silent one): these abort theirs, as a dropped connection does.
 	silent := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		<-r.Context().Done()
+		panic(http.ErrAbortHandler)
 	}))
 	defer silent.Close()
 	midway := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -251,6 +254,7 @@ func TestAStalledMirrorGivesWayToTheNext(t *testing.T) {
 		w.Write(make([]byte, 100))
 		w.(http.Flusher).Flush()
 		<-r.Context().Done()
+		panic(http.ErrAbortHandler)
 	}))
 	defer midway.Close()
 	src.Mirrors = append([]string{silent.URL + "/", midway.URL + "/"}, src.Mirrors...)
