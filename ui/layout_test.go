@@ -252,7 +252,11 @@ func scrollsIn(o fyne.CanvasObject) int {
 // a file does (the 8-D model left the form at the 2-D conv's settings).
 func TestTheFormFollowsABundledModel(t *testing.T) {
 	e, _ := newTestExplorer(t, nil)
+	e.setStatus("Training stopped; the model keeps what it learnt so far.")
 	e.Models.OpenBundled("8d")
+	if st := e.Status(); !strings.HasPrefix(st, "Opened the bundled 8-D") {
+		t.Errorf("status after opening the 8-D model: %q", st)
+	}
 	if e.Model().Latent() != 8 || e.Train.Latent.Text != "8" || e.Train.Arch.Selected != e.Model().Config().Arch {
 		t.Fatalf("the 8-D model with the form at latent %s, %s", e.Train.Latent.Text, e.Train.Arch.Selected)
 	}

@@ -206,6 +206,7 @@ func (c *Models) OpenBundled(kind string) {
 		c.Set(m, "")
 		c.prefs.SetString(prefLastModel, "")
 		c.opened(m) // the form follows it, as for a file (it kept the last model's shape)
+		c.status("Opened the " + bundledTitle(m)) // not the last model's news
 	})
 }
 

@@ -282,7 +282,7 @@ func modelSummary(name string, m Model) string {
 		last := h[len(h)-1]
 		info += fmt.Sprintf("\n%d epochs on %s\nheld-out -ELBO %.1f nats (rec %.1f + KL %.1f)", len(h), nameOr(cfg.Dataset, "?"), last.TestELBO, last.TestRec, last.TestKL)
 	} else if _, described := m.(vae.Describer); !described { // an ONNX model has no history, yet was trained
-		info += "\nuntrained"
+		info += "\nno epoch finished yet" // untrained, or stopped inside its first epoch
 	}
 	if h := m.HeldOut(); h != nil && len(h.Labels) > 1 {
 		act := vae.Activity(h.Means, m.Latent())
