@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"vaeexplorer/vae"
 )
 
 // Opsets read: torch exports 9 to 17; the operators here follow the specs
@@ -28,6 +30,11 @@ type Graph struct {
 	// last[name] is the index of the last step reading name: its value is
 	// dropped after it, so a run holds only what is still needed.
 	last map[string]int
+	// root[name] is the value whose buffer name's value shares (itself,
+	// or the value an aliasing operator's chain starts from; "" for a
+	// weight's, a Constant's or an input's buffer).
+	root map[string]string
+	pool bufPool
 }
 
 // Value is a graph input's or output's name and shape; a dimension of -1
@@ -43,6 +50,9 @@ type step struct {
 	// reuse[k]: input k's buffer is read by nothing after this step, so
 	// the operator may write its output into it.
 	reuse []bool
+	// frees are the roots whose buffers nothing reads after this step:
+	// they go back to the pool unless the step's output holds them.
+	frees []string
 }
 
 // opFunc runs one node on its inputs (nil for an omitted optional one).
@@ -54,6 +64,7 @@ type node struct {
 	*protoNode
 	opset int64
 	reuse []bool
+	pool  *bufPool
 }
 
 // canReuse reports whether input k's buffer may hold the output.
@@ -149,6 +160,12 @@ func (g *Graph) planReuse() {
 	for v, r := range root {
 		if l, ok := g.last[v]; ok {
 			lastUse[r] = max(lastUse[r], l)
+		}
+	}
+	g.root = root
+	for r, l := range lastUse {
+		if r != "" && l < len(g.steps) { // outputs' last use is past the steps: kept
+			g.steps[l].frees = append(g.steps[l].frees, r)
 		}
 	}
 	for i := range g.steps {
@@ -270,7 +287,9 @@ func (g *Graph) Run(inputs map[string]*Tensor) (map[string]*Tensor, error) {
 		}
 		vals[v.Name] = t
 	}
+	defer vae.OneBLASThread()()
 	in := make([]*Tensor, 0, 8)
+	owned := map[string][]float32{} // each computed root's buffer
 	for i, s := range g.steps {
 		in = in[:0]
 		for _, name := range s.n.in {
@@ -280,13 +299,16 @@ func (g *Graph) Run(inputs map[string]*Tensor) (map[string]*Tensor, error) {
 			}
 			in = append(in, vals[name])
 		}
-		out, err := s.fn(&node{s.n, g.Opset, s.reuse}, in)
+		out, err := s.fn(&node{s.n, g.Opset, s.reuse, &g.pool}, in)
 		if err != nil {
 			return nil, fmt.Errorf("node %q (%s): %w", clip(s.n.name), s.n.op, err)
 		}
 		for k, name := range s.n.out {
 			if k < len(out) && name != "" {
 				vals[name] = out[k]
+				if g.root[name] == name && out[k] != nil {
+					owned[name] = out[k].F
+				}
 			}
 		}
 		for _, name := range s.n.in {
@@ -296,10 +318,34 @@ func (g *Graph) Run(inputs map[string]*Tensor) (map[string]*Tensor, error) {
 				}
 			}
 		}
+		g.recycle(s.frees, owned, vals)
 	}
 	res := make(map[string]*Tensor, len(g.Outputs))
 	for _, o := range g.Outputs {
 		res[o.Name] = vals[o.Name]
 	}
 	return res, nil
+}
+
+// recycle gives the pool the buffers of roots nothing reads any more,
+// unless a live value still holds one (an operator's output written into
+// its input, or a view the aliasing table does not know of).
+func (g *Graph) recycle(roots []string, owned map[string][]float32, vals map[string]*Tensor) {
+	for _, r := range roots {
+		b := owned[r]
+		delete(owned, r)
+		if len(b) == 0 {
+			continue
+		}
+		live := false
+		for _, v := range vals {
+			if v != nil && sameBuffer(v.F, b) {
+				live = true
+				break
+			}
+		}
+		if !live {
+			g.pool.put(b)
+		}
+	}
 }

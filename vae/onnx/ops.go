@@ -163,7 +163,10 @@ func outBuffer(n *node, in []*Tensor, k, size int) []float32 {
 	if n != nil && n.canReuse(k) && in[k].F != nil && len(in[k].F) == size {
 		return in[k].F
 	}
-	return make([]float32, size)
+	if n == nil {
+		return make([]float32, size)
+	}
+	return n.alloc(size)
 }
 
 // broadcastShape is the shape two shapes broadcast to (numpy's rules).
@@ -259,7 +262,7 @@ func binaryOp(f func(a, b float32) float32, fi func(a, b int64) int64) opFunc {
 		case len(y) == numel(out) && b.F != nil:
 			z = outBuffer(n, in, 1, len(y))
 		default:
-			z = make([]float32, numel(out))
+			z = n.alloc(numel(out))
 		}
 		if len(x) == len(z) && len(y) == len(z) {
 			vae.ParallelRows(len(z), 1, func(r0, r1 int) {
@@ -347,7 +350,7 @@ func gemmOp(n *node, in []*Tensor) ([]*Tensor, error) {
 	if k != kb {
 		return nil, fmt.Errorf("Gemm of %s and %s: inner sizes %d and %d differ", shapeString(a.Shape), shapeString(b.Shape), k, kb)
 	}
-	y := make([]float32, m*nn)
+	y := n.alloc(m * nn)
 	vae.Sgemm(tA, tB, m, nn, k, a.floats(), b.floats(), 0, y)
 	alpha, beta := n.float("alpha", 1), n.float("beta", 1)
 	if alpha != 1 {
@@ -380,7 +383,7 @@ func gemmOp(n *node, in []*Tensor) ([]*Tensor, error) {
 
 // matMulOp is numpy's matmul: batched over leading dimensions, a 1-D
 // operand promoted to a matrix.
-func matMulOp(_ *node, in []*Tensor) ([]*Tensor, error) {
+func matMulOp(n *node, in []*Tensor) ([]*Tensor, error) {
 	if err := need(in, 2); err != nil {
 		return nil, err
 	}
@@ -406,7 +409,7 @@ func matMulOp(_ *node, in []*Tensor) ([]*Tensor, error) {
 	}
 	a, b := in[0].floats(), in[1].floats()
 	nb := numel(batch)
-	y := make([]float32, nb*m*nn)
+	y := n.alloc(nb * m * nn)
 	if len(bs) == 2 { // one matrix for every batch: one product
 		vae.Sgemm(false, false, nb*m, nn, k, a, b, 0, y)
 	} else {

@@ -109,14 +109,16 @@ func convOp(n *node, in []*Tensor) ([]*Tensor, error) {
 	xf, wf := x.floats(), w.floats()
 	cg, mg := g.c/g.group, g.m/g.group
 	K, P := cg*g.kh*g.kw, g.ho*g.wo
-	y := make([]float32, g.n*g.m*P)
+	y := n.alloc(g.n * g.m * P)
 	if mg <= directMaxChannels {
 		convDirect(g, xf, wf, bias, y)
 		return one(floatTensor([]int{g.n, g.m, g.ho, g.wo}, y))
 	}
 	chunk := chunkImages(K * P)
-	cols := make([]float32, K*min(chunk, g.n)*P)
-	res := make([]float32, mg*min(chunk, g.n)*P)
+	cols := n.alloc(K * min(chunk, g.n) * P)
+	res := n.alloc(mg * min(chunk, g.n) * P)
+	defer n.release(cols)
+	defer n.release(res)
 	for n0 := 0; n0 < g.n; n0 += chunk {
 		nc := min(chunk, g.n-n0)
 		width := nc * P // columns: every image's output pixels side by side
@@ -215,6 +217,10 @@ func convDirect(g conv2d, xf, wf, bias, y []float32) {
 				}
 				for c := range cg {
 					src := xf[(i*g.c+gr*cg+c)*g.h*g.w:]
+					if g.kw == 3 && g.sw == 1 && g.dw == 1 {
+						convRows3(g, src, wf[((ch*cg+c)*g.kh)*3:((ch*cg+c)*g.kh+g.kh)*3], dst)
+						continue
+					}
 					for ky := range g.kh {
 						for kx := range g.kw {
 							wv := wf[((ch*cg+c)*g.kh+ky)*g.kw+kx]
@@ -246,6 +252,53 @@ func convDirect(g conv2d, xf, wf, bias, y []float32) {
 			}
 		}
 	})
+}
+
+// convRows3 adds one input channel's contribution to one output channel
+// for kernels three wide with stride and dilation 1 along x (the usual
+// 3x3 convolution): the three taps of a kernel row in one pass over each
+// output row, every tap in range in the interior, checked at the edges.
+func convRows3(g conv2d, src, w, dst []float32) {
+	lo, hi := min(g.pl, g.wo), max(min(g.wo, g.w-2+g.pl), 0) // ox whose three taps are inside
+	lo = min(lo, hi)
+	for ky := range g.kh {
+		w0, w1, w2 := w[ky*3], w[ky*3+1], w[ky*3+2]
+		for oy := range g.ho {
+			iy := oy*g.sh - g.pt + ky*g.dh
+			if iy < 0 || iy >= g.h {
+				continue
+			}
+			line := src[iy*g.w : (iy+1)*g.w]
+			d := dst[oy*g.wo : (oy+1)*g.wo]
+			for ox := 0; ox < lo; ox++ {
+				d[ox] += edgeTaps(line, ox-g.pl, w0, w1, w2)
+			}
+			if hi > lo {
+				in := d[lo:hi]
+				s0 := line[lo-g.pl : lo-g.pl+len(in)]
+				s1 := line[lo-g.pl+1 : lo-g.pl+1+len(in)]
+				s2 := line[lo-g.pl+2 : lo-g.pl+2+len(in)]
+				for k := range in {
+					in[k] += w0*s0[k] + w1*s1[k] + w2*s2[k]
+				}
+			}
+			for ox := hi; ox < g.wo; ox++ {
+				d[ox] += edgeTaps(line, ox-g.pl, w0, w1, w2)
+			}
+		}
+	}
+}
+
+// edgeTaps is w0*line[ix] + w1*line[ix+1] + w2*line[ix+2] over the taps
+// inside line.
+func edgeTaps(line []float32, ix int, w0, w1, w2 float32) float32 {
+	var v float32
+	for k, wv := range [3]float32{w0, w1, w2} {
+		if j := ix + k; j >= 0 && j < len(line) {
+			v += wv * line[j]
+		}
+	}
+	return v
 }
 
 // convTransposeOp is the adjoint of a convolution: a product to columns,
@@ -289,10 +342,12 @@ func convTransposeOp(n *node, in []*Tensor) ([]*Tensor, error) {
 	xf, wf := x.floats(), w.floats()
 	cg, mg := g.c/gr, g.m/gr // output channels, input channels per group
 	K, P := cg*g.kh*g.kw, g.ho*g.wo
-	y := make([]float32, g.n*g.c*g.h*g.w)
+	y := n.alloc(g.n * g.c * g.h * g.w)
 	chunk := chunkImages(K * P)
-	xs := make([]float32, mg*min(chunk, g.n)*P)
-	cols := make([]float32, K*min(chunk, g.n)*P)
+	xs := n.alloc(mg * min(chunk, g.n) * P)
+	cols := n.alloc(K * min(chunk, g.n) * P)
+	defer n.release(xs)
+	defer n.release(cols)
 	for n0 := 0; n0 < g.n; n0 += chunk {
 		nc := min(chunk, g.n-n0)
 		width := nc * P
@@ -332,6 +387,7 @@ func col2imNCHW(g conv2d, cols []float32, width, off int, y []float32, cg int) {
 		for ky := range g.kh {
 			for kx := range g.kw {
 				row := cols[((c*g.kh+ky)*g.kw+kx)*width+off:]
+				o0, o1 := g.validX(kx) // output columns whose input column is inside
 				p := 0
 				for oy := range g.ho {
 					iy := oy*g.sh - g.pt + ky*g.dh
@@ -340,12 +396,13 @@ func col2imNCHW(g conv2d, cols []float32, width, off int, y []float32, cg int) {
 						continue
 					}
 					line := dst[iy*g.w : (iy+1)*g.w]
-					for ox := range g.wo {
-						if ix := ox*g.sw - g.pl + kx*g.dw; ix >= 0 && ix < g.w {
-							line[ix] += row[p]
-						}
-						p++
+					r := row[p : p+g.wo]
+					ix := o0*g.sw - g.pl + kx*g.dw
+					for ox := o0; ox < o1; ox++ {
+						line[ix] += r[ox]
+						ix += g.sw
 					}
+					p += g.wo
 				}
 			}
 		}

@@ -127,7 +127,7 @@ func resizeOp(n *node, in []*Tensor) ([]*Tensor, error) {
 		}
 	}
 	xf := x.floats()
-	y := make([]float32, N*C*oh*ow)
+	y := n.alloc(N * C * oh * ow)
 	switch mode {
 	case "nearest":
 		nm := n.str("nearest_mode", "round_prefer_floor")
