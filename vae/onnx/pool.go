@@ -12,8 +12,9 @@ type bufPool struct {
 	bytes int
 }
 
-// poolMaxBytes bounds what a graph keeps between runs.
-const poolMaxBytes = 256 << 20
+// poolMaxBytes bounds what a graph keeps between runs (a map's runs of
+// 256 images through a conv decoder keep about 50 MB).
+const poolMaxBytes = 128 << 20
 
 // get returns a zeroed buffer of n values.
 func (p *bufPool) get(n int) []float32 {
@@ -41,8 +42,13 @@ func (p *bufPool) put(b []float32) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.bytes+4*len(b) > poolMaxBytes {
+	if 4*len(b) > poolMaxBytes {
 		return
+	}
+	if p.bytes+4*len(b) > poolMaxBytes {
+		// Full of buffers of other sizes (another batch): start again
+		// rather than keep what the runs no longer ask for.
+		p.free, p.bytes = nil, 0
 	}
 	if p.free == nil {
 		p.free = map[int][][]float32{}
