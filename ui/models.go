@@ -206,7 +206,9 @@ func (c *Models) OpenBundled(kind string) {
 		c.Set(m, "")
 		c.prefs.SetString(prefLastModel, "")
 		c.opened(m) // the form follows it, as for a file (it kept the last model's shape)
-		c.status("Opened the " + bundledTitle(m)) // not the last model's news
+		// Say so: the last model's news (a run's "Training stopped")
+		// stayed in the status line.
+		c.status("Opened the " + bundledTitle(m))
 	})
 }
 
