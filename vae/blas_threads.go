@@ -11,8 +11,8 @@ var oneThread struct {
 // the returned function is called (calls nest and overlap). For callers
 // that alternate products with parallel loops of their own (an ONNX
 // graph): BLAS's threads, left waiting between products, spun on the
-// cores those loops needed (625 decodes of a conv decoder: 177 ms with
-// two BLAS threads, 140 ms with one, on 2 cores).
+// cores those loops needed (625 decodes of a conv decoder on 2 cores:
+// 177 ms with BLAS's two threads, 111 ms with one during the run).
 func OneBLASThread() (restore func()) {
 	oneThread.Lock()
 	if oneThread.users == 0 {
@@ -33,4 +33,16 @@ func OneBLASThread() (restore func()) {
 			}
 		})
 	}
+}
+
+// chosenBLASThreads is how many threads BLAS runs on when no caller holds
+// it to one: what a training run starts from, even if it starts during an
+// ONNX run.
+func chosenBLASThreads() int {
+	oneThread.Lock()
+	defer oneThread.Unlock()
+	if oneThread.users > 0 {
+		return oneThread.saved
+	}
+	return blasThreads()
 }

@@ -259,8 +259,8 @@ func (t *Trainer) run(ctx context.Context) (err error) {
 	totalSteps := steps * cfg.Epochs
 	// One BLAS thread while the user interacts (see NoteInteraction); as
 	// many as OpenBLAS chose otherwise.
-	threads := blasThreads()
-	cur := threads
+	threads := chosenBLASThreads()
+	cur := blasThreads()
 	defer func() {
 		if cur != threads {
 			setBLASThreads(threads)
