@@ -53,6 +53,8 @@ type step struct {
 	// frees are the roots whose buffers nothing reads after this step:
 	// they go back to the pool unless the step's output holds them.
 	frees []string
+	// toConv: the step's output is read by one Conv alone, as its data.
+	toConv bool
 }
 
 // opFunc runs one node on its inputs (nil for an omitted optional one).
@@ -63,8 +65,9 @@ type opFunc func(n *node, in []*Tensor) ([]*Tensor, error)
 type node struct {
 	*protoNode
 	opset int64
-	reuse []bool
-	pool  *bufPool
+	reuse  []bool
+	pool   *bufPool
+	toConv bool
 }
 
 // canReuse reports whether input k's buffer may hold the output.
@@ -163,6 +166,7 @@ func (g *Graph) planReuse() {
 		}
 	}
 	g.root = root
+	g.markConvReaders()
 	for r, l := range lastUse {
 		if r != "" && l < len(g.steps) { // outputs' last use is past the steps: kept
 			g.steps[l].frees = append(g.steps[l].frees, r)
@@ -299,7 +303,7 @@ func (g *Graph) Run(inputs map[string]*Tensor) (map[string]*Tensor, error) {
 			}
 			in = append(in, vals[name])
 		}
-		out, err := s.fn(&node{s.n, g.Opset, s.reuse, &g.pool}, in)
+		out, err := s.fn(&node{s.n, g.Opset, s.reuse, &g.pool, s.toConv}, in)
 		if err != nil {
 			return nil, fmt.Errorf("node %q (%s): %w", clip(s.n.name), s.n.op, err)
 		}
@@ -339,7 +343,7 @@ func (g *Graph) recycle(roots []string, owned map[string][]float32, vals map[str
 		}
 		live := false
 		for _, v := range vals {
-			if v != nil && sameBuffer(v.F, b) {
+			if v != nil && (sameBuffer(v.F, b) || v.up2 != nil && sameBuffer(v.up2.F, b)) {
 				live = true
 				break
 			}
@@ -347,5 +351,31 @@ func (g *Graph) recycle(roots []string, owned map[string][]float32, vals map[str
 		if !live {
 			g.pool.put(b)
 		}
+	}
+}
+
+// markConvReaders marks the steps whose one output is read by a single
+// Conv step alone, as its data (not a graph output): a nearest 2x
+// upsampling there need not be written out (resizeOp, convUp2).
+func (g *Graph) markConvReaders() {
+	outputs := map[string]bool{}
+	for _, o := range g.Outputs {
+		outputs[o.Name] = true
+	}
+	for i := range g.steps {
+		s := &g.steps[i]
+		if len(s.n.out) != 1 || outputs[s.n.out[0]] {
+			continue
+		}
+		o, reads, asData := s.n.out[0], 0, false
+		for j := range g.steps {
+			for k, name := range g.steps[j].n.in {
+				if name == o {
+					reads++
+					asData = g.steps[j].n.op == "Conv" && k == 0
+				}
+			}
+		}
+		s.toConv = reads == 1 && asData
 	}
 }

@@ -11,10 +11,18 @@ type Tensor struct {
 	Shape []int
 	F     []float32
 	I     []int64
+	// up2, when set, is the value's source: the value is up2 upsampled
+	// twice along both axes by nearest neighbour, left unwritten for the
+	// convolution that alone reads it (see convUp2); F is written when
+	// anything else asks.
+	up2 *Tensor
 }
 
 // Len is the number of values.
 func (t *Tensor) Len() int {
+	if t.up2 != nil {
+		return numel(t.Shape)
+	}
 	if t.F != nil {
 		return len(t.F)
 	}
@@ -42,6 +50,9 @@ func shapeString(s []int) string {
 
 // floats is t's values as float32 (integers converted).
 func (t *Tensor) floats() []float32 {
+	if t.up2 != nil && t.F == nil {
+		t.F = upsample2(t.up2)
+	}
 	if t.F != nil || t.I == nil {
 		return t.F
 	}
