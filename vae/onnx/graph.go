@@ -64,7 +64,7 @@ type opFunc func(n *node, in []*Tensor) ([]*Tensor, error)
 // which inputs' buffers it may overwrite.
 type node struct {
 	*protoNode
-	opset int64
+	opset  int64
 	reuse  []bool
 	pool   *bufPool
 	toConv bool
