@@ -362,20 +362,18 @@ func (g *Graph) markConvReaders() {
 	for _, o := range g.Outputs {
 		outputs[o.Name] = true
 	}
+	reads, asData := map[string]int{}, map[string]bool{}
+	for _, s := range g.steps {
+		for k, name := range s.n.in {
+			reads[name]++
+			asData[name] = s.n.op == "Conv" && k == 0
+		}
+	}
 	for i := range g.steps {
 		s := &g.steps[i]
-		if len(s.n.out) != 1 || outputs[s.n.out[0]] {
-			continue
+		if len(s.n.out) == 1 && !outputs[s.n.out[0]] {
+			o := s.n.out[0]
+			s.toConv = reads[o] == 1 && asData[o]
 		}
-		o, reads, asData := s.n.out[0], 0, false
-		for j := range g.steps {
-			for k, name := range g.steps[j].n.in {
-				if name == o {
-					reads++
-					asData = g.steps[j].n.op == "Conv" && k == 0
-				}
-			}
-		}
-		s.toConv = reads == 1 && asData
 	}
 }
