@@ -186,9 +186,9 @@ func (c *Models) OpenData(name string, data []byte) {
 			name += " (PyTorch)"
 		}
 		c.s.SetModel(m, "", name)
+		c.status("Opened " + name) // then what measuring says, if it must (a decoder alone: what needs its encoder)
 		c.measureIfNeeded(m)
 		c.opened(m)
-		c.status("Opened " + name)
 	})
 }
 

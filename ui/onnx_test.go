@@ -36,6 +36,15 @@ func TestAnONNXDecoderOpensAndTakesItsEncoder(t *testing.T) {
 	if e.Session.Path() != "" {
 		t.Error("an ONNX file became the model's file (Save would write over it)")
 	}
+	// The page opens a picked or dropped file from its bytes: it says the
+	// same.
+	e.Models.OpenData("generator.onnx", b)
+	loop.drain()
+	if !strings.Contains(e.Status(), "decoder alone") {
+		t.Errorf("status after opening the decoder's bytes: %q", e.Status())
+	}
+	e.Models.Open(alone)
+	loop.drain()
 	e.Models.AddEncoder(filepath.Join(models, "mlp_dec_13.onnx")) // not an encoder of it
 	if !e.Models.WantsEncoder() || !strings.Contains(e.Status(), "mlp_dec_13.onnx") {
 		t.Fatalf("a decoder taken as the encoder: %q", e.Status())

@@ -4,13 +4,17 @@
 // screenshots, that the decoded image changed and the point moved; downloads
 // the model (Ctrl+S); trains on the server's MNIST until the loss plot has
 // steps, then stops; finds no error in the browser's console; then opens
-// the 8-D model in the UMAP view and drags through the layout.
+// the 8-D model in the UMAP view and drags through the layout, and drops an
+// ONNX decoder on a fresh page and drags through it.
 //
 // Environment: VAE_BIN (the native vae-explorer, for `serve`), WEB_DIR
 // (what make web built); SCREENSHOT=FILE.png saves the page after the drag
 // and the images.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serve, launch, open } from './lib.mjs';
 
 const bin = process.env.VAE_BIN, dir = process.env.WEB_DIR;
@@ -116,6 +120,35 @@ async function umapView() {
   assert.ok(dz > 0.3, `dragging through the layout moves the code (by ${dz.toFixed(2)})`);
   assert.ok(d > 5, `dragging through the layout changes the decoded image (${d.toFixed(1)})`);
   assert.deepEqual(errors, [], 'no errors in the browser console (UMAP view)');
+  await page.close();
+}
+
+// onnxDrop opens a fresh page, drops an ONNX decoder on it (made by
+// PyTorch, untrained: the test is that it runs in the page; its answers
+// are checked against PyTorch in Go) and drags through it: a decoder
+// alone opens as a generator.
+async function onnxDrop() {
+  const onnxDir = mkdtempSync(join(tmpdir(), 'vae-onnx-'));
+  execFileSync('/usr/bin/python3', ['scripts/onnx_vae.py', '--data', '-', '--out', onnxDir, '--epochs', '0'], { stdio: 'ignore' });
+  const { page, errors } = await open(browser.ctx, server.url);
+  await waitProbe(page, 'the bundled model', (s) => s.model !== '' && s.scatter > 0);
+  await page.evaluate((b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'decoder.onnx', { type: 'application/octet-stream' }));
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, readFileSync(join(onnxDir, 'decoder.onnx')).toString('base64'));
+  const st = await waitProbe(page, 'the dropped ONNX decoder', (s) => /decoder\.onnx/.test(s.model) && s.point.length === 8, 30000);
+  assert.match(st.status, /decoder alone/);
+  const k = st.scale / await page.evaluate(() => devicePixelRatio);
+  await page.mouse.move(st.pointAt[0] * k, st.pointAt[1] * k);
+  await page.mouse.down();
+  await page.mouse.move((st.pointAt[0] + st.plot[2] / 5) * k, (st.pointAt[1] + st.plot[2] / 6) * k, { steps: 10 });
+  await page.mouse.up();
+  const dragged = await waitProbe(page, 'the ONNX decoder to decode the dragged point',
+    (s) => s.decodes > st.decodes && s.point.some((v, i) => v !== st.point[i]), 20000);
+  console.log(`onnx: decoder.onnx dropped and opened in the page; a drag showed ${dragged.decodes - st.decodes} decodes; status: ${st.status}`);
+  assert.deepEqual(errors, [], 'no errors in the browser console (ONNX decoder)');
   await page.close();
 }
 
@@ -237,6 +270,7 @@ try {
   assert.deepEqual(errors, [], 'no errors in the browser console');
   await page.close();
   await umapView();
+  await onnxDrop();
   console.log('browser test: ok');
 } catch (err) {
   failed = true;
