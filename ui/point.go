@@ -131,6 +131,11 @@ func (v *PointView) modelChanged() {
 			cols = 2
 		}
 		v.sliderBox.Layout = layout.NewGridLayoutWithColumns(cols)
+		if cols == 2 { // a gap after the left column's values: "0.00 z1", not "0.00z1"
+			for i := 0; i < L; i += 2 {
+				rows[i] = container.New(layout.NewCustomPaddedLayout(0, 0, 0, 2*theme.Padding()), rows[i])
+			}
+		}
 		v.sliderBox.Objects = rows
 		v.sliderBox.Refresh()
 		shown := min((L+cols-1)/cols, 4)
