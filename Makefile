@@ -65,13 +65,10 @@ test: deps deps-test deps-faces vet mnist
 	$(MAKE) --no-print-directory smoke
 	$(MAKE) --no-print-directory web-test
 
-# vet with -race: the dependencies it compiles to type-check against are
-# then the race build go test -race and the smoke binary reuse (from a
-# cold build cache: vet 252 s, then every test binary compiled in 53 s).
 vet:
 	@unformatted=$$(gofmt -l $$(find . -path ./build -prune -o -name '*.go' -print)); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on: $$unformatted"; exit 1; fi
-	$(GO) vet -race -tags '$(TAGS)' ./...
+	$(GO) vet -tags '$(TAGS)' ./...
 
 # The real binary in a real window under Xvfb: screenshot, then a clean quit.
 # Built with -race so the real app's goroutines are checked too.
