@@ -371,7 +371,9 @@ func xcmd(display, name string, args ...string) *exec.Cmd {
 	return c
 }
 
-func TestPlaneDrawnSeesTheClassColours(t *testing.T) {
+// (Named TestSmoke… so make smoke runs it with the smoke test that relies
+// on it.)
+func TestSmokePlaneDetectorSeesTheClassColours(t *testing.T) {
 	img := image.NewRGBA(image.Rect(0, 0, 400, 300))
 	draw.Draw(img, img.Bounds(), image.NewUniform(color.RGBA{23, 23, 24, 255}), image.Point{}, draw.Src)
 	dots := func(n int) {
