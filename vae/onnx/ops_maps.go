@@ -127,7 +127,7 @@ func resizeOp(n *node, in []*Tensor) ([]*Tensor, error) {
 		}
 	}
 	xf := x.floats()
-	y := n.alloc(N * C * oh * ow)
+	var y []float32
 	switch mode {
 	case "nearest":
 		nm := n.str("nearest_mode", "round_prefer_floor")
@@ -155,10 +155,10 @@ func resizeOp(n *node, in []*Tensor) ([]*Tensor, error) {
 		for o := range ow {
 			ix[o] = pick(src(o, sw, W, ow), W)
 		}
-		if n.toConv && doubles(iy, H) && doubles(ix, W) {
-			n.release(y) // the convolution reads x itself
+		if n.toConv && doubles(iy, H) && doubles(ix, W) { // the convolution reads x itself
 			return one(&Tensor{Shape: []int{N, C, oh, ow}, up2: &Tensor{Shape: x.Shape, F: xf}})
 		}
+		y = n.alloc(N * C * oh * ow)
 		vae.ParallelRows(N*C, oh*ow, func(r0, r1 int) {
 			for r := r0; r < r1; r++ {
 				s, d := xf[r*H*W:(r+1)*H*W], y[r*oh*ow:(r+1)*oh*ow]
@@ -185,6 +185,7 @@ func resizeOp(n *node, in []*Tensor) ([]*Tensor, error) {
 			return t
 		}
 		ty, tx := taps(oh, sh, H), taps(ow, sw, W)
+		y = n.alloc(N * C * oh * ow)
 		vae.ParallelRows(N*C, oh*ow, func(r0, r1 int) {
 			for r := r0; r < r1; r++ {
 				s, d := xf[r*H*W:(r+1)*H*W], y[r*oh*ow:(r+1)*oh*ow]
@@ -202,35 +203,4 @@ func resizeOp(n *node, in []*Tensor) ([]*Tensor, error) {
 		return nil, fmt.Errorf("%s mode %q is not supported (nearest and linear are)", n.op, mode)
 	}
 	return one(floatTensor([]int{N, C, oh, ow}, y))
-}
-
-// doubles reports whether idx maps output o to input o/2 over an input
-// of n: a nearest upsampling by exactly 2.
-func doubles(idx []int, n int) bool {
-	if len(idx) != 2*n {
-		return false
-	}
-	for o, i := range idx {
-		if i != o/2 {
-			return false
-		}
-	}
-	return true
-}
-
-// upsample2 writes out a nearest 2x upsampling of x (NCHW).
-func upsample2(x *Tensor) []float32 {
-	N, C, H, W := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
-	y := make([]float32, N*C*4*H*W)
-	for r := range N * C {
-		s, d := x.F[r*H*W:(r+1)*H*W], y[r*4*H*W:(r+1)*4*H*W]
-		for oy := range 2 * H {
-			line := s[(oy/2)*W : (oy/2+1)*W]
-			out := d[oy*2*W : (oy+1)*2*W]
-			for ox := range out {
-				out[ox] = line[ox/2]
-			}
-		}
-	}
-	return y
 }
